@@ -1,0 +1,30 @@
+import knex, { type Knex } from 'knex';
+import { platformMigrations } from './migrations/index.ts';
+
+export type { Knex };
+
+export function connect(url: string, pool: { min?: number; max?: number } = {}): Knex {
+  return knex({ client: 'pg', connection: url, pool: { min: 0, max: 10, ...pool } });
+}
+
+/** The role a connection URL logs in as. */
+export function roleOf(url: string): string {
+  const role = decodeURIComponent(new URL(url).username);
+  if (!role) throw new Error('The database URL names no role');
+  return role;
+}
+
+/**
+ * Brings the platform database up to date. Runs as the owner role (`adminUrl`); the app role
+ * (the one in `appUrl`) is granted row access to what the migrations create.
+ * Returns the names of the migrations it applied.
+ */
+export async function migrate(adminUrl: string, appUrl: string): Promise<string[]> {
+  const db = connect(adminUrl, { max: 1 });
+  try {
+    const [, applied] = await db.migrate.latest({ migrationSource: platformMigrations(roleOf(appUrl)) });
+    return applied as string[];
+  } finally {
+    await db.destroy();
+  }
+}

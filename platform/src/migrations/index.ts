@@ -1,0 +1,18 @@
+import type { Knex } from 'knex';
+import { appRoleGrants } from './0001_app_role_grants.ts';
+
+export interface Migration {
+  name: string;
+  up(db: Knex): Promise<void>;
+  down(db: Knex): Promise<void>;
+}
+
+/** Migrations are plain modules listed here in order, so they load the same with or without a build. */
+export function platformMigrations(appRole: string): Knex.MigrationSource<Migration> {
+  const migrations: Migration[] = [appRoleGrants(appRole)];
+  return {
+    getMigrations: async () => migrations,
+    getMigrationName: (migration) => migration.name,
+    getMigration: async (migration) => migration,
+  };
+}

@@ -1,0 +1,80 @@
+// The local stack: every server listens on loopback; data, logs and PIDs live in the stack folder.
+import {
+  bootstrapRoles,
+  POSTGRES_SERVERS,
+  type PostgresEndpoint,
+  ROLES,
+  startPostgres,
+  url,
+} from './postgres.ts';
+import { StepError } from './process.ts';
+import { startRedis } from './redis.ts';
+import { Stack } from './stack.ts';
+
+const began = Date.now();
+const elapsed = () => `${((Date.now() - began) / 1000).toFixed(1)} s`;
+
+async function step<T>(
+  stack: Stack,
+  name: string,
+  log: string | undefined,
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    const result = await work();
+    console.log(`[stack] ${name} ready (${elapsed()})`);
+    return result;
+  } catch (error) {
+    throw new StepError(name, log ?? stack.log(name), `${name} failed`, { cause: error });
+  }
+}
+
+async function bringUp(stack: Stack): Promise<Record<string, string>> {
+  console.log(`[stack] bringing up ${stack.dir}`);
+  const [pg1, pg2, redisUrl] = await Promise.all([
+    ...POSTGRES_SERVERS.map((server) =>
+      step(stack, `postgres ${server}`, stack.log(server), async () => {
+        const endpoint = await startPostgres(stack, server);
+        await bootstrapRoles(stack, endpoint, server === 'pg1');
+        return endpoint;
+      }),
+    ),
+    step(stack, 'redis', stack.log('redis'), () => startRedis(stack)),
+  ]);
+  const servers = [pg1, pg2] as PostgresEndpoint[];
+  const platform = servers[0] as PostgresEndpoint;
+  const env = {
+    DATABASE_URL: url(stack, platform, ROLES.app, 'guardian'),
+    DATABASE_ADMIN_URL: url(stack, platform, ROLES.owner, 'guardian'),
+    TENANT_DB_SERVERS: servers
+      .map((s) => `${s.server}=${url(stack, s, ROLES.provisioner, 'postgres')}`)
+      .join(','),
+    REDIS_URL: redisUrl as string,
+  };
+  stack.writeEnv(env);
+  console.log(`[stack] up in ${elapsed()}; environment in ${stack.path('env')}`);
+  return env;
+}
+
+export async function down(stack: Stack, names = stack.recorded()): Promise<void> {
+  // Postgres shuts down fast on SIGINT; everything else stops on SIGTERM.
+  await Promise.all(names.map((name) => stack.stop(name, name.startsWith('pg') ? 'SIGINT' : 'SIGTERM')));
+}
+
+
+/** Brings the stack up; on failure stops what this call started and rethrows. */
+export async function up(stack: Stack): Promise<Record<string, string>> {
+  try {
+    return await bringUp(stack);
+  } catch (error) {
+    const failed = error instanceof StepError ? error : undefined;
+    const cause = failed?.cause instanceof Error ? failed.cause.message : String(error);
+    console.error(`[stack] ${failed?.step ?? 'stack'} failed: ${cause}`);
+    if (failed?.log) console.error(`[stack] see ${failed.log}`);
+    if (stack.started.length > 0) {
+      console.error(`[stack] stopping what this run started: ${stack.started.join(', ')}`);
+      await down(stack, stack.started);
+    }
+    throw error;
+  }
+}

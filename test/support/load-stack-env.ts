@@ -1,0 +1,3 @@
+import { readStackEnv } from './stack.ts';
+
+Object.assign(process.env, readStackEnv());

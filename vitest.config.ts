@@ -1,0 +1,26 @@
+import { defineConfig } from 'vitest/config';
+
+// unit: pure logic beside the code. integration and e2e: against the real test stack
+// (.stack/test), which the global setup brings up (or reuses) before any test runs.
+const againstStack = {
+  globalSetup: ['test/support/global-setup.ts'],
+  setupFiles: ['test/support/load-stack-env.ts'],
+  testTimeout: 60_000,
+  hookTimeout: 120_000,
+};
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['{bin,scripts,platform}/**/*.test.ts'],
+          exclude: ['**/node_modules/**'],
+        },
+      },
+      { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], ...againstStack } },
+      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], ...againstStack } },
+    ],
+  },
+});
