@@ -33,7 +33,8 @@ Press Ctrl-C to stop.
 const children: ChildProcess[] = services.map((service) => {
   const child = spawn(process.execPath, service.args, { env: { ...process.env, ...env }, stdio: 'pipe' });
   for (const stream of [child.stdout, child.stderr]) {
-    if (stream) createInterface({ input: stream }).on('line', (line) => console.log(`[${service.name}] ${line}`));
+    if (stream)
+      createInterface({ input: stream }).on('line', (line) => console.log(`[${service.name}] ${line}`));
   }
   child.on('exit', (code, signal) => console.log(`[${service.name}] exited (${signal ?? code})`));
   return child;

@@ -9,7 +9,7 @@ import {
 } from './postgres.ts';
 import { StepError } from './process.ts';
 import { startRedis } from './redis.ts';
-import { Stack } from './stack.ts';
+import type { Stack } from './stack.ts';
 
 const began = Date.now();
 const elapsed = () => `${((Date.now() - began) / 1000).toFixed(1)} s`;
@@ -60,7 +60,6 @@ export async function down(stack: Stack, names = stack.recorded()): Promise<void
   // Postgres shuts down fast on SIGINT; everything else stops on SIGTERM.
   await Promise.all(names.map((name) => stack.stop(name, name.startsWith('pg') ? 'SIGINT' : 'SIGTERM')));
 }
-
 
 /** Brings the stack up; on failure stops what this call started and rethrows. */
 export async function up(stack: Stack): Promise<Record<string, string>> {
