@@ -7,7 +7,9 @@ import {
   startPostgres,
   url,
 } from './postgres.ts';
+import { ensureCa } from './pki.ts';
 import { StepError } from './process.ts';
+import { startKube } from './kube.ts';
 import { startRedis } from './redis.ts';
 import type { Stack } from './stack.ts';
 
@@ -31,7 +33,8 @@ async function step<T>(
 
 async function bringUp(stack: Stack): Promise<Record<string, string>> {
   console.log(`[stack] bringing up ${stack.dir}`);
-  const [pg1, pg2, redisUrl] = await Promise.all([
+  const [kube, pg1, pg2, redisUrl] = await Promise.all([
+    step(stack, 'kubernetes', stack.path('logs'), () => startKube(stack)),
     ...POSTGRES_SERVERS.map((server) =>
       step(stack, `postgres ${server}`, stack.log(server), async () => {
         const endpoint = await startPostgres(stack, server);
@@ -44,6 +47,8 @@ async function bringUp(stack: Stack): Promise<Record<string, string>> {
   const servers = [pg1, pg2] as PostgresEndpoint[];
   const platform = servers[0] as PostgresEndpoint;
   const env = {
+    ...(kube as { KUBECONFIG: string }),
+    STACK_CA_FILE: (await ensureCa(stack)).cert,
     DATABASE_URL: url(stack, platform, ROLES.app, 'guardian'),
     DATABASE_ADMIN_URL: url(stack, platform, ROLES.owner, 'guardian'),
     TENANT_DB_SERVERS: servers

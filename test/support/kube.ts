@@ -1,0 +1,71 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import * as k8s from '@kubernetes/client-node';
+import { TEST_STACK_DIR } from './stack.ts';
+
+export { k8s };
+
+export function kubeConfig(): k8s.KubeConfig {
+  const config = new k8s.KubeConfig();
+  config.loadFromDefault();
+  return config;
+}
+
+const execFileAsync = promisify(execFile);
+
+/** Runs kubectl against the test stack; resolves with stdout, rejects with stderr in the message. */
+export async function kubectl(...args: string[]): Promise<string> {
+  try {
+    const { stdout } = await execFileAsync('kubectl', args, { env: process.env });
+    return stdout;
+  } catch (error) {
+    const { stderr } = error as { stderr?: string };
+    throw new Error(`kubectl ${args.join(' ')}: ${stderr ?? String(error)}`);
+  }
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Polls until `check` returns a value other than undefined/false, or fails with `what`. */
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`, { cause: last });
+    await sleep(200);
+  }
+}
+
+export function isNotFound(error: unknown): boolean {
+  return (error as { code?: number }).code === 404;
+}
+
+export interface AuditEvent {
+  verb: string;
+  user: { username: string };
+  objectRef?: { resource?: string; namespace?: string; name?: string; subresource?: string; apiGroup?: string };
+  responseStatus?: { code?: number };
+}
+
+/** The writes the apiserver of the test stack logged (its audit policy records writes only). */
+export function auditEvents(): AuditEvent[] {
+  return readFileSync(`${TEST_STACK_DIR}/logs/kube-audit.log`, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as AuditEvent);
+}
