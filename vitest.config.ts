@@ -15,12 +15,21 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{bin,scripts,platform}/**/*.test.ts'],
+          include: ['{bin,scripts,crds,operator,platform}/**/*.test.ts'],
           exclude: ['**/node_modules/**'],
         },
       },
       { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], ...againstStack } },
       { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], ...againstStack } },
+      // Stops parts of the shared test stack: run alone, one file at a time, after the rest.
+      {
+        test: {
+          name: 'disruptive',
+          include: ['test/disruptive/**/*.test.ts'],
+          fileParallelism: false,
+          ...againstStack,
+        },
+      },
     ],
   },
 });

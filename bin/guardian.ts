@@ -1,15 +1,22 @@
 #!/usr/bin/env node
 // The one command: every role of Guardian runs from the same image as `guardian <command>`.
-import { parseArgs } from 'node:util';
+import { operatorUsage, runOperator } from '@guardian/operator/main';
 import { migrationConfig, parseConfig } from '@guardian/platform/config';
 import { migrate } from '@guardian/platform/db';
 
 interface Command {
   summary: string;
+  usage?: string;
   run(args: string[]): Promise<void>;
 }
 
 const commands: Record<string, Command> = {
+  operator: {
+    summary:
+      "Run Guardian's Kubernetes controllers (leader-elected; probes and metrics on OPERATOR_METRICS_PORT)",
+    usage: operatorUsage,
+    run: runOperator,
+  },
   migrate: {
     summary: 'Bring the platform database schema up to date (runs as the owner role, DATABASE_ADMIN_URL)',
     async run() {
@@ -26,19 +33,15 @@ function usage(): string {
   return `Usage: guardian <command> [options]\n\nCommands:\n${lines.join('\n')}\n`;
 }
 
-const { positionals, values } = parseArgs({
-  allowPositionals: true,
-  strict: false,
-  options: { help: { type: 'boolean', short: 'h' } },
-});
-const [name, ...rest] = positionals;
-const command = name === undefined ? undefined : commands[name];
+const [name, ...rest] = process.argv.slice(2);
+const wantsHelp = (args: string[]) => args.includes('--help') || args.includes('-h');
+const command = name === undefined || name.startsWith('-') ? undefined : commands[name];
 if (!command) {
-  const unknown = name !== undefined && !values.help;
+  const unknown = name !== undefined && !wantsHelp([name]);
   (unknown ? console.error : console.log)(`${unknown ? `Unknown command: ${name}\n\n` : ''}${usage()}`);
-  process.exitCode = unknown || !values.help ? 2 : 0;
-} else if (values.help) {
-  console.log(`Usage: guardian ${name}\n\n${command.summary}`);
+  process.exitCode = name === undefined || unknown ? 2 : 0;
+} else if (wantsHelp(rest)) {
+  console.log(command.usage ?? `Usage: guardian ${name}\n\n${command.summary}`);
 } else {
   try {
     await command.run(rest);

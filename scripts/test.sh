@@ -53,6 +53,7 @@ cat "$logs/stack-up.log"
 
 vitest_phase integration
 vitest_phase e2e
+vitest_phase disruptive
 
 # One closing line for every suite together.
 node -e '
@@ -65,4 +66,4 @@ node -e '
   console.log(`make test finished in '"$((SECONDS - start))"' s`);
   console.log(`tests: ${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
   process.exit(failed ? 1 : 0);
-' "$logs"/unit.json "$logs"/integration.json "$logs"/e2e.json
+' "$logs"/unit.json "$logs"/integration.json "$logs"/e2e.json "$logs"/disruptive.json

@@ -1,4 +1,9 @@
 // The local stack: every server listens on loopback; data, logs and PIDs live in the stack folder.
+
+import { readFileSync } from 'node:fs';
+import { apiserverJwtAuthenticator, startIdp } from './idp.ts';
+import { startKube } from './kube.ts';
+import { ensureCa } from './pki.ts';
 import {
   bootstrapRoles,
   POSTGRES_SERVERS,
@@ -7,9 +12,7 @@ import {
   startPostgres,
   url,
 } from './postgres.ts';
-import { ensureCa } from './pki.ts';
 import { StepError } from './process.ts';
-import { startKube } from './kube.ts';
 import { startRedis } from './redis.ts';
 import type { Stack } from './stack.ts';
 
@@ -33,8 +36,17 @@ async function step<T>(
 
 async function bringUp(stack: Stack): Promise<Record<string, string>> {
   console.log(`[stack] bringing up ${stack.dir}`);
-  const [kube, pg1, pg2, redisUrl] = await Promise.all([
-    step(stack, 'kubernetes', stack.path('logs'), () => startKube(stack)),
+  const idp = step(stack, 'identity provider', stack.log('idp'), () => startIdp(stack));
+  // The apiserver trusts the default issuer, so its port must be known before the apiserver starts.
+  const [oidc, kube, pg1, pg2, redisUrl] = await Promise.all([
+    idp,
+    step(stack, 'kubernetes', stack.path('logs'), async () => {
+      const { OIDC_ISSUER, OIDC_CLIENT_ID } = await idp;
+      const caPem = readFileSync((await ensureCa(stack)).cert, 'utf8');
+      return startKube(stack, [
+        apiserverJwtAuthenticator(OIDC_ISSUER as string, caPem, OIDC_CLIENT_ID as string),
+      ]);
+    }),
     ...POSTGRES_SERVERS.map((server) =>
       step(stack, `postgres ${server}`, stack.log(server), async () => {
         const endpoint = await startPostgres(stack, server);
@@ -48,6 +60,7 @@ async function bringUp(stack: Stack): Promise<Record<string, string>> {
   const platform = servers[0] as PostgresEndpoint;
   const env = {
     ...(kube as { KUBECONFIG: string }),
+    ...(oidc as Record<string, string>),
     STACK_CA_FILE: (await ensureCa(stack)).cert,
     DATABASE_URL: url(stack, platform, ROLES.app, 'guardian'),
     DATABASE_ADMIN_URL: url(stack, platform, ROLES.owner, 'guardian'),

@@ -13,7 +13,9 @@ const bin = (name: string) => `${K8S_BIN}/${name}`;
 export function ensureBinaries(): Promise<void> {
   return new Promise((done, fail) => {
     const child = spawn('bash', [resolve(repo, 'scripts/k8s/binaries.sh'), K8S_BIN], { stdio: 'inherit' });
-    child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`scripts/k8s/binaries.sh exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? done() : fail(new Error(`scripts/k8s/binaries.sh exited ${code}`)),
+    );
   });
 }
 
@@ -69,7 +71,7 @@ export function writeAuthenticationConfig(stack: Stack, jwt: unknown[] = []): st
  * structured authentication), kube-controller-manager (namespace deletion, garbage collection),
  * kube-scheduler and kwok with one fake Node. `USE_EXISTING_CLUSTER=true` uses `KUBECONFIG` instead.
  */
-export async function startKube(stack: Stack): Promise<{ KUBECONFIG: string }> {
+export async function startKube(stack: Stack, jwt: unknown[]): Promise<{ KUBECONFIG: string }> {
   if (process.env.USE_EXISTING_CLUSTER === 'true') {
     const existing = process.env.KUBECONFIG;
     if (!existing) throw new Error('USE_EXISTING_CLUSTER=true needs KUBECONFIG');
@@ -80,6 +82,8 @@ export async function startKube(stack: Stack): Promise<{ KUBECONFIG: string }> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const ca = await ensureCa(stack);
   const sa = await ensureSigningKey(stack, 'service-accounts');
+  // Written on every start: a running apiserver reloads it, so issuer changes apply live.
+  const authentication = writeAuthenticationConfig(stack, jwt);
 
   const etcdPort = await stack.port('etcd', stack.isRunning('etcd'));
   if (!stack.isRunning('etcd')) {
@@ -89,7 +93,11 @@ export async function startKube(stack: Stack): Promise<{ KUBECONFIG: string }> {
     stack.start('etcd', bin('etcd'), [
       ...['--name=guardian', `--data-dir=${stack.path('etcd')}`],
       ...[`--listen-client-urls=${client}`, `--advertise-client-urls=${client}`],
-      ...[`--listen-peer-urls=${peer}`, `--initial-advertise-peer-urls=${peer}`, `--initial-cluster=guardian=${peer}`],
+      ...[
+        `--listen-peer-urls=${peer}`,
+        `--initial-advertise-peer-urls=${peer}`,
+        `--initial-cluster=guardian=${peer}`,
+      ],
       '--log-level=warn',
       ...(stack.forTests ? ['--unsafe-no-fsync'] : []),
     ]);
@@ -103,15 +111,26 @@ export async function startKube(stack: Stack): Promise<{ KUBECONFIG: string }> {
   if (!stack.isRunning('kube-apiserver')) {
     const serving = await ensureCert(stack, 'kube-apiserver', {
       cn: 'kube-apiserver',
-      hosts: ['127.0.0.1', 'localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', '10.96.0.1'],
+      hosts: [
+        '127.0.0.1',
+        'localhost',
+        'kubernetes',
+        'kubernetes.default',
+        'kubernetes.default.svc',
+        '10.96.0.1',
+      ],
     });
     writeFileSync(`${dir}/audit-policy.yaml`, AUDIT_POLICY);
     stack.start('kube-apiserver', bin('kube-apiserver'), [
       `--etcd-servers=http://127.0.0.1:${etcdPort}`,
       ...['--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${apiPort}`],
-      ...[`--tls-cert-file=${serving.cert}`, `--tls-private-key-file=${serving.key}`, `--client-ca-file=${ca.cert}`],
+      ...[
+        `--tls-cert-file=${serving.cert}`,
+        `--tls-private-key-file=${serving.key}`,
+        `--client-ca-file=${ca.cert}`,
+      ],
       '--authorization-mode=Node,RBAC',
-      `--authentication-config=${writeAuthenticationConfig(stack)}`,
+      `--authentication-config=${authentication}`,
       ...[`--service-account-key-file=${sa.pub}`, `--service-account-signing-key-file=${sa.key}`],
       '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
       '--service-cluster-ip-range=10.96.0.0/16',
@@ -131,7 +150,7 @@ export async function startKube(stack: Stack): Promise<{ KUBECONFIG: string }> {
       `--service-account-private-key-file=${sa.key}`,
       `--root-ca-file=${ca.cert}`,
       '--use-service-account-credentials=true',
-      '--controllers=*,-nodeipam,-nodelifecycle',
+      '--controllers=*,-nodeipam',
     ]),
     startController(stack, 'kube-scheduler', server, ca.cert, []),
   ]);
@@ -148,11 +167,21 @@ export async function startKube(stack: Stack): Promise<{ KUBECONFIG: string }> {
       '--node-ip=127.0.0.1',
     ]);
   }
-  await run('bash', ['-c', `${bin('kubectl')} --kubeconfig=${adminConfig} apply -f - <<'EOF'\n${FAKE_NODE}EOF`]);
+  await run('bash', [
+    '-c',
+    `${bin('kubectl')} --kubeconfig=${adminConfig} apply -f - <<'EOF'\n${FAKE_NODE}EOF`,
+  ]);
   await waitFor(
     'kwok node and default service account',
     async () => {
-      const ready = await kubectl('get', 'node', 'kwok-node-0', '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}');
+      // Ready, and untainted: the node lifecycle controller lifts the not-ready taint.
+      const ready = await kubectl(
+        'get',
+        'node',
+        'kwok-node-0',
+        '-o',
+        'jsonpath={.status.conditions[?(@.type=="Ready")].status}{.spec.taints}',
+      );
       const account = await kubectl('get', 'serviceaccount', 'default', '-n', 'default', '-o', 'name');
       return ready.trim() === 'True' && account.trim() !== '';
     },
@@ -169,7 +198,11 @@ async function startController(stack: Stack, name: string, server: string, ca: s
   writeFileSync(config, kubeconfig(server, ca, user), { mode: 0o600 });
   const port = await stack.port(name, false);
   stack.start(name, bin(name), [
-    ...[`--kubeconfig=${config}`, `--authentication-kubeconfig=${config}`, `--authorization-kubeconfig=${config}`],
+    ...[
+      `--kubeconfig=${config}`,
+      `--authentication-kubeconfig=${config}`,
+      `--authorization-kubeconfig=${config}`,
+    ],
     ...['--bind-address=127.0.0.1', `--secure-port=${port}`, '--leader-elect=false'],
     ...args,
   ]);

@@ -19,7 +19,16 @@ export async function ensureCa(stack: Stack): Promise<KeyPair> {
   if (existsSync(ca.cert) && existsSync(ca.key)) return ca;
   await run('openssl', [
     ...['req', '-x509', '-new', '-nodes', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1'],
-    ...['-keyout', ca.key, '-out', ca.cert, '-days', '3650', '-subj', `/CN=Guardian stack CA (${stack.dir})`],
+    ...[
+      '-keyout',
+      ca.key,
+      '-out',
+      ca.cert,
+      '-days',
+      '3650',
+      '-subj',
+      `/CN=Guardian stack CA ${stack.secret('stack-id').slice(0, 8)}`,
+    ],
     ...['-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'],
   ]);
   return ca;
@@ -56,7 +65,15 @@ export async function ensureSigningKey(stack: Stack, name: string): Promise<{ ke
   const pair = { key: stack.path('pki', `${name}.key`), pub: stack.path('pki', `${name}.pub`) };
   if (existsSync(pair.key) && existsSync(pair.pub)) return pair;
   mkdirSync(stack.path('pki'), { recursive: true, mode: 0o700 });
-  await run('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', pair.key]);
+  await run('openssl', [
+    'genpkey',
+    '-algorithm',
+    'RSA',
+    '-pkeyopt',
+    'rsa_keygen_bits:2048',
+    '-out',
+    pair.key,
+  ]);
   writeFileSync(pair.pub, await run('openssl', ['pkey', '-in', pair.key, '-pubout']));
   return pair;
 }

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEvents, eventually, isNotFound, k8s, kubeConfig, kubectl, uniqueName } from '../support/kube.ts';
+import {
+  auditEvents,
+  eventually,
+  isNotFound,
+  k8s,
+  kubeConfig,
+  kubectl,
+  uniqueName,
+} from '../support/kube.ts';
 
 const config = kubeConfig();
 const core = config.makeApiClient(k8s.CoreV1Api);
@@ -50,7 +58,9 @@ describe('local control plane', () => {
               schema: {
                 openAPIV3Schema: {
                   type: 'object',
-                  properties: { spec: { type: 'object', properties: { size: { type: 'integer', minimum: 1 } } } },
+                  properties: {
+                    spec: { type: 'object', properties: { size: { type: 'integer', minimum: 1 } } },
+                  },
                 },
               },
             },
@@ -65,12 +75,26 @@ describe('local control plane', () => {
       });
       const widget = { apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'w', namespace } };
       await eventually('the custom resource to be accepted', () =>
-        objects.patch({ ...widget, spec: { size: 3 } }, undefined, undefined, 'it', true, k8s.PatchStrategy.ServerSideApply),
+        objects.patch(
+          { ...widget, spec: { size: 3 } },
+          undefined,
+          undefined,
+          'it',
+          true,
+          k8s.PatchStrategy.ServerSideApply,
+        ),
       );
       const stored = (await objects.read(widget)) as { spec?: { size?: number } };
       expect(stored.spec?.size).toBe(3);
       await expect(
-        objects.patch({ ...widget, spec: { size: 0 } }, undefined, undefined, 'it', true, k8s.PatchStrategy.ServerSideApply),
+        objects.patch(
+          { ...widget, spec: { size: 0 } },
+          undefined,
+          undefined,
+          'it',
+          true,
+          k8s.PatchStrategy.ServerSideApply,
+        ),
       ).rejects.toMatchObject({ code: 422 });
     } finally {
       await extensions.deleteCustomResourceDefinition({ name: `widgets.${group}` });
@@ -119,7 +143,9 @@ describe('local control plane', () => {
         subjects: [{ kind: 'ServiceAccount', name: 'probe', namespace }],
       },
     });
-    await eventually('the binding to take effect', () => kubectl('get', 'pods', '-n', namespace, `--as=${account}`));
+    await eventually('the binding to take effect', () =>
+      kubectl('get', 'pods', '-n', namespace, `--as=${account}`),
+    );
     await expect(kubectl('get', 'secrets', '-n', namespace, `--as=${account}`)).rejects.toThrow(/Forbidden/);
     await expect(kubectl('get', 'pods', '-n', 'default', `--as=${account}`)).rejects.toThrow(/Forbidden/);
   });

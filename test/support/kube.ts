@@ -58,7 +58,13 @@ export function isNotFound(error: unknown): boolean {
 export interface AuditEvent {
   verb: string;
   user: { username: string };
-  objectRef?: { resource?: string; namespace?: string; name?: string; subresource?: string; apiGroup?: string };
+  objectRef?: {
+    resource?: string;
+    namespace?: string;
+    name?: string;
+    subresource?: string;
+    apiGroup?: string;
+  };
   responseStatus?: { code?: number };
 }
 

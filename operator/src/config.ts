@@ -1,0 +1,34 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65_535);
+const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+/** The operator's configuration: environment first, flags override (`--metrics-port 9000`). */
+export const operatorConfig = z.object({
+  OPERATOR_METRICS_PORT: port.default(8081),
+  OPERATOR_PROBE_ADDRESS: z.union([z.ipv4(), z.ipv6()]).default('127.0.0.1'),
+  /** Where the leader Lease lives: the operator's own namespace. */
+  OPERATOR_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+    .max(63)
+    .default('guardian-system'),
+  LEADER_ELECT: bool.default(true),
+  /** This replica's identity in the Lease; the Pod name in a cluster. */
+  POD_NAME: z.string().min(1).max(253).default(`${hostname()}-${process.pid}`),
+  /** How often every cached object is reconciled again, so drift is repaired without an event. */
+  OPERATOR_RESYNC_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+});
+
+export type OperatorConfig = z.infer<typeof operatorConfig>;
+
+export const operatorFlags = {
+  'metrics-port': 'OPERATOR_METRICS_PORT',
+  'probe-address': 'OPERATOR_PROBE_ADDRESS',
+  namespace: 'OPERATOR_NAMESPACE',
+  'leader-elect': 'LEADER_ELECT',
+  'resync-seconds': 'OPERATOR_RESYNC_SECONDS',
+  'log-level': 'LOG_LEVEL',
+} as const;

@@ -1,0 +1,51 @@
+import { guardian } from '../kinds.ts';
+import type { Clock } from '../runtime/clock.ts';
+import { type Condition, setConditions } from '../runtime/conditions.ts';
+import type { Reconciler } from '../runtime/controller.ts';
+import type { Informer } from '../runtime/informer.ts';
+import type { KubeClient } from '../runtime/kube-client.ts';
+import type { KubeObject } from '../runtime/resources.ts';
+import { writeStatus } from '../runtime/status.ts';
+
+interface QuotaPolicy extends KubeObject {
+  status?: { observedGeneration?: number; organizations?: number; conditions?: Condition[] };
+}
+interface Organization extends KubeObject {
+  spec?: { plan?: string };
+}
+
+export function desiredPlanStatus(
+  plan: QuotaPolicy,
+  organizations: Organization[],
+  now: Date,
+): QuotaPolicy['status'] {
+  const name = plan.metadata?.name;
+  return {
+    observedGeneration: plan.metadata?.generation,
+    organizations: organizations.filter((org) => org.spec?.plan === name).length,
+    conditions: setConditions(
+      plan.status?.conditions,
+      [{ type: 'Ready', status: 'True', reason: 'Accepted', message: 'Plan is available to organizations' }],
+      now,
+    ),
+  };
+}
+
+/** Counts the organizations on each plan; the count also shows in `kubectl get qp`. */
+export function quotaPolicyReconciler(deps: {
+  client: KubeClient;
+  clock: Clock;
+  plans: Informer<QuotaPolicy>;
+  organizations: Informer<Organization>;
+}): Reconciler {
+  return {
+    name: 'quotapolicy',
+    async reconcile(key) {
+      const plan = deps.plans.get(key);
+      if (!plan || plan.metadata?.deletionTimestamp) return;
+      const status = desiredPlanStatus(plan, deps.organizations.list(), new Date(deps.clock.now()));
+      await writeStatus(deps.client, guardian.quotaPolicy, plan, status);
+      return undefined;
+    },
+  };
+}

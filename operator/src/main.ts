@@ -1,0 +1,62 @@
+import { parseArgs } from 'node:util';
+import { parseConfig } from '@guardian/platform/config';
+import { KubeConfig } from '@kubernetes/client-node';
+import { pino } from 'pino';
+import { operatorConfig, operatorFlags } from './config.ts';
+import { registerControllers } from './controllers/index.ts';
+import { systemClock } from './runtime/clock.ts';
+import { KubeClient } from './runtime/kube-client.ts';
+import { Manager } from './runtime/manager.ts';
+import { OperatorMetrics } from './runtime/metrics.ts';
+
+export const operatorUsage = `Usage: guardian operator [--metrics-port N] [--probe-address IP] [--namespace NS] [--leader-elect true|false]
+                        [--resync-seconds N] [--log-level L]
+
+Runs Guardian's controllers. Kubernetes credentials come from KUBECONFIG or, in a Pod, its
+ServiceAccount. Every flag has an environment variable: ${Object.values(operatorFlags).join(', ')}.`;
+
+/** `guardian operator`: parse the configuration, run the manager until SIGTERM/SIGINT. */
+export async function runOperator(args: string[]): Promise<void> {
+  const options = Object.fromEntries(
+    Object.keys(operatorFlags).map((flag) => [flag, { type: 'string' as const }]),
+  );
+  const { values } = parseArgs({ args, options, allowPositionals: false });
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const [flag, variable] of Object.entries(operatorFlags)) {
+    const value = values[flag];
+    if (value !== undefined) env[variable] = String(value);
+  }
+  const config = parseConfig(operatorConfig, env);
+  const log = pino({ level: config.LOG_LEVEL, base: { component: 'operator', pod: config.POD_NAME } });
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromDefault();
+  const client = await KubeClient.fromConfig(kubeConfig);
+  const manager = new Manager({
+    client,
+    log,
+    metrics: new OperatorMetrics(),
+    probes: { host: config.OPERATOR_PROBE_ADDRESS, port: config.OPERATOR_METRICS_PORT },
+    resyncMs: config.OPERATOR_RESYNC_SECONDS * 1000,
+    leaderElection: config.LEADER_ELECT
+      ? { namespace: config.OPERATOR_NAMESPACE, name: 'guardian-operator', identity: config.POD_NAME }
+      : undefined,
+  });
+  registerControllers(manager, client, systemClock);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'Shutting down');
+    await manager.stop();
+    await client.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  log.info(
+    { server: client.server, probes: `${config.OPERATOR_PROBE_ADDRESS}:${config.OPERATOR_METRICS_PORT}` },
+    'Starting operator',
+  );
+  await manager.start();
+}

@@ -1,0 +1,14 @@
+export type { Clock } from './clock.ts';
+export { systemClock } from './clock.ts';
+export { type Condition, type DesiredCondition, findCondition, isTrue, setConditions } from './conditions.ts';
+export { Controller, type Reconciler, type Result, TerminalError } from './controller.ts';
+export { type EventRecorder, eventRecorder } from './events.ts';
+export { failpoint } from './failpoint.ts';
+export { Informer } from './informer.ts';
+export { ApiError, isConflict, isNotFound, KubeClient } from './kube-client.ts';
+export { LeaderElector } from './leader.ts';
+export { Manager, type Registration } from './manager.ts';
+export { OperatorMetrics } from './metrics.ts';
+export { WorkQueue } from './queue.ts';
+export * from './resources.ts';
+export { STATUS_FIELD_MANAGER, writeStatus } from './status.ts';

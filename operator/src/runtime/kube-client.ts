@@ -1,0 +1,215 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import { Agent, fetch } from 'undici';
+import { type KubeObject, type Resource, resourcePath } from './resources.ts';
+
+/** An error answer of the apiserver, with its HTTP status and Status reason. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly reason: string;
+  readonly details: unknown;
+
+  constructor(status: number, reason: string, message: string, details?: unknown) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.reason = reason;
+    this.details = details;
+  }
+}
+
+export const isNotFound = (error: unknown) => error instanceof ApiError && error.status === 404;
+export const isConflict = (error: unknown) => error instanceof ApiError && error.status === 409;
+
+export interface List<T> {
+  items: T[];
+  metadata?: { resourceVersion?: string; continue?: string };
+}
+
+export interface WatchEvent<T> {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  object: T;
+}
+
+type Query = Record<string, string | number | boolean | undefined>;
+
+/**
+ * A small REST client for the apiserver on undici: the requests a controller needs (get, list,
+ * watch, server-side apply with strict field validation, delete), with the kubeconfig's TLS and
+ * credentials. Bearer tokens are re-read for each request, so projected tokens may rotate.
+ */
+export class KubeClient {
+  readonly server: string;
+  private readonly config: KubeConfig;
+  private readonly agent: Agent;
+
+  private constructor(config: KubeConfig, server: string, agent: Agent) {
+    this.config = config;
+    this.server = server;
+    this.agent = agent;
+  }
+
+  static async fromConfig(config: KubeConfig): Promise<KubeClient> {
+    const cluster = config.getCurrentCluster();
+    if (!cluster) throw new Error('The kubeconfig has no current cluster');
+    const tls: { ca?: unknown; cert?: unknown; key?: unknown; headers?: Record<string, string> } = {};
+    await config.applyToHTTPSOptions(tls as never);
+    const connect = { ca: tls.ca, cert: tls.cert, key: tls.key } as Record<string, unknown>;
+    const agent = new Agent({ connect: connect as never, keepAliveTimeout: 30_000 });
+    return new KubeClient(config, cluster.server.replace(/\/$/, ''), agent);
+  }
+
+  async request<T>(
+    method: string,
+    path: string,
+    options: { query?: Query; body?: unknown; contentType?: string; signal?: AbortSignal } = {},
+  ): Promise<T> {
+    const response = await this.send(method, path, options);
+    const text = await response.text();
+    const body = text ? JSON.parse(text) : undefined;
+    if (!response.ok) {
+      const status = body as { reason?: string; message?: string; details?: unknown } | undefined;
+      throw new ApiError(
+        response.status,
+        status?.reason ?? 'Unknown',
+        status?.message ?? `${method} ${path}: HTTP ${response.status}`,
+        status?.details,
+      );
+    }
+    return body as T;
+  }
+
+  get<T extends KubeObject>(resource: Resource, name: string, namespace?: string): Promise<T> {
+    return this.request('GET', resourcePath(resource, { name, namespace }));
+  }
+
+  /** The object, or undefined where it does not exist. */
+  async find<T extends KubeObject>(
+    resource: Resource,
+    name: string,
+    namespace?: string,
+  ): Promise<T | undefined> {
+    try {
+      return await this.get<T>(resource, name, namespace);
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  list<T extends KubeObject>(
+    resource: Resource,
+    options: { namespace?: string; labelSelector?: string } = {},
+  ) {
+    const query = { labelSelector: options.labelSelector };
+    return this.request<List<T>>('GET', resourcePath(resource, { namespace: options.namespace }), { query });
+  }
+
+  /**
+   * Server-side apply of `object` (which names its apiVersion, kind, name and namespace) as
+   * `fieldManager`, with strict field validation: an unknown field is an error, not a silent drop.
+   */
+  apply<T extends KubeObject>(
+    resource: Resource,
+    object: T,
+    options: { fieldManager: string; subresource?: 'status'; force?: boolean },
+  ): Promise<T> {
+    const where = {
+      namespace: object.metadata?.namespace,
+      name: object.metadata?.name,
+      subresource: options.subresource,
+    };
+    return this.request('PATCH', resourcePath(resource, where), {
+      query: { fieldManager: options.fieldManager, force: options.force ?? true, fieldValidation: 'Strict' },
+      body: object,
+      contentType: 'application/apply-patch+yaml',
+    });
+  }
+
+  create<T extends KubeObject>(resource: Resource, object: T): Promise<T> {
+    return this.request('POST', resourcePath(resource, { namespace: object.metadata?.namespace }), {
+      query: { fieldValidation: 'Strict' },
+      body: object,
+    });
+  }
+
+  /** Replaces `object`; fails with 409 when its resourceVersion is no longer current. */
+  replace<T extends KubeObject>(resource: Resource, object: T, subresource?: 'status'): Promise<T> {
+    const where = { namespace: object.metadata?.namespace, name: object.metadata?.name, subresource };
+    return this.request('PUT', resourcePath(resource, where), {
+      query: { fieldValidation: 'Strict' },
+      body: object,
+    });
+  }
+
+  /** Deletes; true if it was there. */
+  async delete(resource: Resource, name: string, namespace?: string, propagationPolicy = 'Background') {
+    try {
+      await this.request('DELETE', resourcePath(resource, { name, namespace }), {
+        body: { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy },
+      });
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Streams watch events until the server ends the watch (resolves) or it fails (rejects). */
+  async watch<T extends KubeObject>(
+    resource: Resource,
+    query: Query & { resourceVersion: string },
+    onEvent: (event: WatchEvent<T>) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const response = await this.send('GET', resourcePath(resource), {
+      query: { ...query, watch: true, allowWatchBookmarks: true },
+      signal,
+    });
+    if (!response.ok || !response.body) {
+      const text = await response.text();
+      throw new ApiError(
+        response.status,
+        'WatchFailed',
+        `watch ${resource.plural}: HTTP ${response.status} ${text}`,
+      );
+    }
+    const decoder = new TextDecoder();
+    let buffered = '';
+    for await (const chunk of response.body) {
+      buffered += decoder.decode(chunk as Uint8Array, { stream: true });
+      let newline = buffered.indexOf('\n');
+      while (newline >= 0) {
+        const line = buffered.slice(0, newline).trim();
+        buffered = buffered.slice(newline + 1);
+        if (line) onEvent(JSON.parse(line) as WatchEvent<T>);
+        newline = buffered.indexOf('\n');
+      }
+    }
+  }
+
+  close(): Promise<void> {
+    return this.agent.close();
+  }
+
+  private async send(
+    method: string,
+    path: string,
+    options: { query?: Query; body?: unknown; contentType?: string; signal?: AbortSignal },
+  ) {
+    const url = new URL(`${this.server}${path}`);
+    for (const [key, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    const auth: { headers?: Record<string, string> } = {};
+    await this.config.applyToHTTPSOptions(auth as never);
+    const headers: Record<string, string> = { accept: 'application/json', ...auth.headers };
+    if (options.body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
+    return fetch(url, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      dispatcher: this.agent,
+      signal: options.signal,
+    });
+  }
+}
