@@ -53,6 +53,10 @@ e2e: node_modules ## End-to-end tests against the test stack
 	vitest run --project e2e
 
 ##@ Build
+.PHONY: generate
+generate: node_modules ## Regenerate crds/generated/ (TypeScript types) from the CRD schemas
+	node scripts/generate-crd-types.ts
+
 node_modules: package.json package-lock.json $(wildcard */package.json)
 	npm ci --no-audit --no-fund
 	@touch node_modules

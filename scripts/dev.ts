@@ -1,17 +1,21 @@
-// `make dev`: the development stack, then Guardian's own processes in the foreground with their
-// logs prefixed, until Ctrl-C; then it stops what it started (a stack that was already up stays).
+// `make dev`: the development stack, Guardian's CRDs, policies and plans, then Guardian's own
+// processes in the foreground with their logs prefixed, until Ctrl-C; then it stops what it
+// started (a stack that was already up stays up).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import * as k8s from '@kubernetes/client-node';
+import { installManifests } from '../crds/src/install.ts';
+import { operatorIdentity } from './operator-identity.ts';
 import { down, up } from './stack/index.ts';
 import { Stack } from './stack/stack.ts';
+
+const OPERATOR_NAMESPACE = 'guardian-system';
 
 interface Service {
   name: string;
   args: string[];
+  env?: Record<string, string>;
 }
-
-// Guardian's processes, one line each; they get the stack's environment.
-const services: Service[] = [];
 
 const stack = new Stack('.stack', false);
 let env: Record<string, string>;
@@ -21,20 +25,52 @@ try {
   process.exit(1);
 }
 
+const admin = new k8s.KubeConfig();
+admin.loadFromFile(env.KUBECONFIG ?? '');
+await installManifests(admin, { fieldManager: 'guardian-dev' });
+console.log('[dev] installed CRDs, admission policies and default plans');
+const operatorKubeconfig = await operatorIdentity(
+  admin,
+  OPERATOR_NAMESPACE,
+  stack.path('kube', 'operator.kubeconfig'),
+);
+const operatorPort = process.env.OPERATOR_METRICS_PORT ?? '8081';
+
+// Guardian's processes, one line each; they get the stack's environment plus their own.
+const services: Service[] = [
+  {
+    name: 'operator',
+    args: ['bin/guardian.ts', 'operator', '--metrics-port', operatorPort, '--namespace', OPERATOR_NAMESPACE],
+    env: { KUBECONFIG: operatorKubeconfig },
+  },
+];
+
 const withoutPassword = (url: string) => url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+const pad = '\n                     ';
 console.log(`
-Guardian development stack is up (credentials in ${stack.path('env')}: \`source .stack/env\`)
+Guardian development stack is up. Credentials: ${stack.path('env')} (\`source .stack/env\`)
+  Kubernetes         export KUBECONFIG=${env.KUBECONFIG}   (kubectl get qp; kubectl explain organization.spec)
+  Operator           http://127.0.0.1:${operatorPort}/metrics, /healthz, /readyz (as ServiceAccount ${OPERATOR_NAMESPACE}/guardian-operator)
+  Identity providers ${env.OIDC_ISSUER} (default)${pad}${env.OIDC_ISSUER_TECHCORP} (techcorp)
+  OIDC client        ${env.OIDC_CLIENT_ID} (secret in .stack/env)
   Platform database  ${withoutPassword(env.DATABASE_URL ?? '')}
-  Tenant servers     ${(env.TENANT_DB_SERVERS ?? '').split(',').map(withoutPassword).join('\n                     ')}
+  Tenant servers     ${(env.TENANT_DB_SERVERS ?? '').split(',').map(withoutPassword).join(pad)}
   Redis              ${withoutPassword(env.REDIS_URL ?? '')}
+Demo logins (password: demo)
+  root@guardian.local    super admin          default issuer
+  alice@techcorp.com     owner of techcorp    techcorp issuer
+  bob@techcorp.com       member of techcorp   techcorp issuer
+  carol@startupco.io     owner of startupco   default issuer
 Press Ctrl-C to stop.
 `);
 
 const children: ChildProcess[] = services.map((service) => {
-  const child = spawn(process.execPath, service.args, { env: { ...process.env, ...env }, stdio: 'pipe' });
+  const child = spawn(process.execPath, service.args, {
+    env: { ...process.env, ...env, ...service.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   for (const stream of [child.stdout, child.stderr]) {
-    if (stream)
-      createInterface({ input: stream }).on('line', (line) => console.log(`[${service.name}] ${line}`));
+    createInterface({ input: stream }).on('line', (line) => console.log(`[${service.name}] ${line}`));
   }
   child.on('exit', (code, signal) => console.log(`[${service.name}] exited (${signal ?? code})`));
   return child;
@@ -45,11 +81,18 @@ async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log('\nStopping...');
-  for (const child of children) child.kill('SIGTERM');
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise((exited) => {
+          if (child.exitCode !== null || child.signalCode !== null) return exited(undefined);
+          child.once('exit', exited);
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
   await down(stack, stack.started);
   process.exit(0);
 }
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
-// Keep the event loop alive while nothing else does.
-setInterval(() => {}, 1 << 30);

@@ -75,8 +75,12 @@ async function bringUp(stack: Stack): Promise<Record<string, string>> {
 }
 
 export async function down(stack: Stack, names = stack.recorded()): Promise<void> {
-  // Postgres shuts down fast on SIGINT; everything else stops on SIGTERM.
-  await Promise.all(names.map((name) => stack.stop(name, name.startsWith('pg') ? 'SIGINT' : 'SIGTERM')));
+  // Clients first: the apiserver drains open watches on shutdown, and etcd goes last.
+  const last = ['kube-apiserver', 'etcd'];
+  // SIGINT is Postgres's fast shutdown; everything else stops on SIGTERM.
+  const stop = (name: string) => stack.stop(name, name.startsWith('pg') ? 'SIGINT' : 'SIGTERM');
+  await Promise.all(names.filter((name) => !last.includes(name)).map(stop));
+  for (const name of last) if (names.includes(name)) await stop(name);
 }
 
 /** Brings the stack up; on failure stops what this call started and rethrows. */

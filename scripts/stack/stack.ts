@@ -97,3 +97,13 @@ export class Stack {
     writeFileSync(this.path('state.json'), JSON.stringify(this.state, null, 2), { mode: 0o600 });
   }
 }
+
+/** Reads the `export KEY='value'` lines `Stack.writeEnv` wrote to `<dir>/env`. */
+export function readStackEnv(dir: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of readFileSync(join(dir, 'env'), 'utf8').split('\n')) {
+    const match = /^export ([A-Z0-9_]+)='(.*)'$/.exec(line);
+    if (match?.[1] !== undefined && match[2] !== undefined) env[match[1]] = match[2].replaceAll("'\\''", "'");
+  }
+  return env;
+}

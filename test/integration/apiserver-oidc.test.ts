@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { login } from '../../scripts/idp/login-client.ts';
 import { kubectl } from '../support/kube.ts';
-import { login } from '../support/oidc-login.ts';
 import { stackEnv } from '../support/stack.ts';
 
 const ca = readFileSync(stackEnv('STACK_CA_FILE'), 'utf8');

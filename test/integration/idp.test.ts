@@ -8,7 +8,7 @@ import {
   type LoginOptions,
   login,
   signIn,
-} from '../support/oidc-login.ts';
+} from '../../scripts/idp/login-client.ts';
 import { stackEnv } from '../support/stack.ts';
 
 const ca = readFileSync(stackEnv('STACK_CA_FILE'), 'utf8');

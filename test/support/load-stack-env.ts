@@ -1,3 +1,3 @@
-import { readStackEnv } from './stack.ts';
+import { testStackEnv } from './stack.ts';
 
-Object.assign(process.env, readStackEnv());
+Object.assign(process.env, testStackEnv());

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { installManifests } from '../../crds/src/install.ts';
-import { operatorRbac } from '../../operator/src/rbac.ts';
-import { eventually, k8s, kubeConfig } from './kube.ts';
+import { operatorIdentity } from '../../scripts/operator-identity.ts';
+import { kubeConfig } from './kube.ts';
 
 const guardian = resolve(import.meta.dirname, '../../bin/guardian.ts');
 const repo = resolve(import.meta.dirname, '../..');
@@ -14,54 +14,10 @@ export async function applyGuardianManifests(): Promise<void> {
   await installManifests(kubeConfig(), { fieldManager: 'guardian-dev' });
 }
 
-/**
- * Installs the operator's RBAC from its one manifest into `namespace`, and returns a kubeconfig
- * that authenticates as its ServiceAccount with a short-lived token: the tests run the operator
- * with exactly the permissions the chart gives it.
- */
-export async function operatorKubeconfig(namespace: string): Promise<string> {
-  const config = kubeConfig();
-  const core = config.makeApiClient(k8s.CoreV1Api);
-  const objects = k8s.KubernetesObjectApi.makeApiClient(config);
-  await core
-    .createNamespace({ body: { metadata: { name: namespace } } })
-    .catch((error: { code?: number }) => {
-      if (error.code !== 409) throw error;
-    });
-  for (const object of operatorRbac(namespace)) {
-    await objects.patch(
-      object as k8s.KubernetesObject,
-      undefined,
-      undefined,
-      'guardian-test',
-      true,
-      k8s.PatchStrategy.ServerSideApply,
-    );
-  }
-  const token = await eventually('a ServiceAccount token', () =>
-    core.createNamespacedServiceAccountToken({
-      name: 'guardian-operator',
-      namespace,
-      body: { spec: { expirationSeconds: 3600, audiences: [] } },
-    }),
-  );
-  const cluster = config.getCurrentCluster();
-  if (!cluster) throw new Error('no current cluster');
-  const ca = cluster.caData ?? (cluster.caFile ? readFileSync(cluster.caFile).toString('base64') : '');
+/** The operator's RBAC in `namespace`, and a kubeconfig with its ServiceAccount's token. */
+export function operatorKubeconfig(namespace: string): Promise<string> {
   const file = join(mkdtempSync(join(tmpdir(), 'guardian-operator-')), 'kubeconfig');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'c', cluster: { server: cluster.server, 'certificate-authority-data': ca } }],
-      users: [{ name: 'operator', user: { token: token.status?.token } }],
-      contexts: [{ name: 'c', context: { cluster: 'c', user: 'operator' } }],
-      'current-context': 'c',
-    }),
-    { mode: 0o600 },
-  );
-  return file;
+  return operatorIdentity(kubeConfig(), namespace, file, 1);
 }
 
 export interface RunningOperator {
