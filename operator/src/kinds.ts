@@ -1,4 +1,4 @@
-import type { Resource } from './runtime/resources.ts';
+import type { Resource } from '@guardian/platform/kube/resources';
 
 const apiVersion = 'guardian.aiops.dev/v1alpha1';
 

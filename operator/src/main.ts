@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
 import { parseConfig } from '@guardian/platform/config';
+import { systemClock } from '@guardian/platform/kube/clock';
+import { KubeClient } from '@guardian/platform/kube/kube-client';
 import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { operatorConfig, operatorFlags } from './config.ts';
 import { registerControllers } from './controllers/index.ts';
-import { systemClock } from './runtime/clock.ts';
-import { KubeClient } from './runtime/kube-client.ts';
 import { Manager } from './runtime/manager.ts';
 import { OperatorMetrics } from './runtime/metrics.ts';
 

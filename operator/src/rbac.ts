@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { KubeObject } from '@guardian/platform/kube/resources';
 import { parseAllDocuments } from 'yaml';
-import type { KubeObject } from './runtime/resources.ts';
 
 const MANIFEST = resolve(import.meta.dirname, '../rbac/operator-rbac.yaml');
 const DEFAULT_NAMESPACE = 'guardian-system';

@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Informer } from '../../operator/src/runtime/informer.ts';
-import { KubeClient } from '../../operator/src/runtime/kube-client.ts';
-import type { KubeObject } from '../../operator/src/runtime/resources.ts';
+import { Informer } from '../../platform/src/kube/informer.ts';
+import { KubeClient } from '../../platform/src/kube/kube-client.ts';
+import type { KubeObject } from '../../platform/src/kube/resources.ts';
 import { eventually, k8s, kubeConfig, uniqueName } from '../support/kube.ts';
 import { TEST_STACK_DIR } from '../support/stack.ts';
 

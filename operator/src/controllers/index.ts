@@ -1,8 +1,8 @@
+import type { Clock } from '@guardian/platform/kube/clock';
+import type { KubeClient } from '@guardian/platform/kube/kube-client';
+import { keyOf } from '@guardian/platform/kube/resources';
 import { guardian } from '../kinds.ts';
-import type { Clock } from '../runtime/clock.ts';
-import type { KubeClient } from '../runtime/kube-client.ts';
 import type { Manager } from '../runtime/manager.ts';
-import { keyOf } from '../runtime/resources.ts';
 import { quotaPolicyReconciler } from './quotapolicy.ts';
 
 /** Every controller of the operator, wired to the shared informers. */

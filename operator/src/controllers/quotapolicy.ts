@@ -1,10 +1,10 @@
+import type { Clock } from '@guardian/platform/kube/clock';
+import type { Informer } from '@guardian/platform/kube/informer';
+import type { KubeClient } from '@guardian/platform/kube/kube-client';
+import type { KubeObject } from '@guardian/platform/kube/resources';
 import { guardian } from '../kinds.ts';
-import type { Clock } from '../runtime/clock.ts';
 import { type Condition, setConditions } from '../runtime/conditions.ts';
 import type { Reconciler } from '../runtime/controller.ts';
-import type { Informer } from '../runtime/informer.ts';
-import type { KubeClient } from '../runtime/kube-client.ts';
-import type { KubeObject } from '../runtime/resources.ts';
 import { writeStatus } from '../runtime/status.ts';
 
 interface QuotaPolicy extends KubeObject {

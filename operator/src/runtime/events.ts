@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import type { KubeClient } from '@guardian/platform/kube/kube-client';
+import { core, type KubeObject } from '@guardian/platform/kube/resources';
 import type { Logger } from 'pino';
-import type { KubeClient } from './kube-client.ts';
-import { core, type KubeObject } from './resources.ts';
 
 export interface EventRecorder {
   /** Records a notable transition (never a routine no-op) as an events.k8s.io/v1 Event. */

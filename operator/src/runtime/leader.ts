@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type Clock, systemClock } from '@guardian/platform/kube/clock';
+import { isConflict, isNotFound, type KubeClient } from '@guardian/platform/kube/kube-client';
+import { core, type KubeObject } from '@guardian/platform/kube/resources';
 import type { Logger } from 'pino';
-import { type Clock, systemClock } from './clock.ts';
-import { isConflict, isNotFound, type KubeClient } from './kube-client.ts';
-import { core, type KubeObject } from './resources.ts';
 
 interface Lease extends KubeObject {
   spec?: {

@@ -1,12 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Informer, type InformerOptions } from '@guardian/platform/kube/informer';
+import type { KubeClient } from '@guardian/platform/kube/kube-client';
+import { type KubeObject, keyOf, type Resource } from '@guardian/platform/kube/resources';
 import type { Logger } from 'pino';
 import { Controller, type Reconciler } from './controller.ts';
-import { Informer, type InformerOptions } from './informer.ts';
-import type { KubeClient } from './kube-client.ts';
 import { type LeaderElectionOptions, LeaderElector } from './leader.ts';
 import type { OperatorMetrics } from './metrics.ts';
-import { type KubeObject, keyOf, type Resource } from './resources.ts';
 
 export interface Registration {
   reconciler: Reconciler;

@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from './clock.ts';
+import { type Clock, systemClock } from '@guardian/platform/kube/clock';
 
 export interface QueueOptions {
   clock?: Clock;

@@ -1,0 +1,101 @@
+/**
+ * The permission matrix: one declaration of what each role may do, used by the API
+ * (`requirePermission`), the console, and the operator's Kubernetes RBAC builders.
+ */
+export const ROLES = [
+  'super_admin',
+  'org_owner',
+  'org_admin',
+  'team_lead',
+  'team_member',
+  'read_only',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Roles a person can hold in one organization (super admin is instance-wide). */
+export const ORG_ROLES = ['org_owner', 'org_admin', 'team_lead', 'team_member', 'read_only'] as const;
+export type OrgRole = (typeof ORG_ROLES)[number];
+
+export const PERMISSIONS = [
+  'platform:admin', // every organization, plans, instance settings
+  'org:read',
+  'org:update', // display name, branding, environments, SSO
+  'org:delete',
+  'members:read',
+  'members:manage', // invite, change roles up to one's own, remove
+  'owners:manage', // grant or revoke org_owner
+  'teams:read',
+  'teams:manage', // create, change and delete teams and their members
+  'agents:read',
+  'agents:run',
+  'chat:use',
+  'workflows:read',
+  'workflows:create',
+  'workflows:approve',
+  'workflows:cancel',
+  'analytics:read',
+  'usage:read',
+  'audit:read',
+  'apikeys:manage',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const READ: Permission[] = [
+  'org:read',
+  'members:read',
+  'teams:read',
+  'agents:read',
+  'workflows:read',
+  'usage:read',
+];
+const MEMBER: Permission[] = [...READ, 'agents:run', 'chat:use', 'workflows:create'];
+const LEAD: Permission[] = [
+  ...MEMBER,
+  'teams:manage',
+  'workflows:approve',
+  'workflows:cancel',
+  'analytics:read',
+];
+const ADMIN: Permission[] = [...LEAD, 'org:update', 'members:manage', 'audit:read', 'apikeys:manage'];
+const OWNER: Permission[] = [...ADMIN, 'org:delete', 'owners:manage'];
+
+export const MATRIX: Readonly<Record<Role, readonly Permission[]>> = {
+  super_admin: PERMISSIONS,
+  org_owner: OWNER,
+  org_admin: ADMIN,
+  team_lead: LEAD,
+  team_member: MEMBER,
+  // Stakeholders and auditors: everything visible, nothing changeable.
+  read_only: [...READ, 'analytics:read', 'audit:read'],
+};
+
+export function can(role: Role, permission: Permission): boolean {
+  return MATRIX[role].includes(permission);
+}
+
+export function permissionsOf(role: Role): Permission[] {
+  return [...MATRIX[role]];
+}
+
+/** Higher is stronger: a user's role in an org is the highest of its sources. */
+export function rank(role: Role): number {
+  return ROLES.length - ROLES.indexOf(role);
+}
+
+export function highest(roles: Role[]): Role | undefined {
+  return roles.reduce<Role | undefined>(
+    (best, role) => (best === undefined || rank(role) > rank(best) ? role : best),
+    undefined,
+  );
+}
+
+/** Whether `actor` may give someone `target` (never above its own role; owners only by owners). */
+export function mayGrant(actor: Role, target: Role): boolean {
+  if (target === 'super_admin') return false;
+  if (target === 'org_owner') return can(actor, 'owners:manage');
+  return can(actor, 'members:manage') && rank(target) <= rank(actor);
+}
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
