@@ -54,8 +54,9 @@ e2e: node_modules ## End-to-end tests against the test stack
 
 ##@ Build
 .PHONY: generate
-generate: node_modules ## Regenerate crds/generated/ (TypeScript types) from the CRD schemas
+generate: node_modules ## Regenerate crds/generated/ (types) and operator/rbac/tenant-roles.yaml (from the permission matrix)
 	node scripts/generate-crd-types.ts
+	node scripts/generate-rbac.ts
 
 node_modules: package.json package-lock.json $(wildcard */package.json)
 	npm ci --no-audit --no-fund

@@ -232,7 +232,7 @@ function declareRoot(
     let type: string;
     if (key === 'apiVersion') type = quote(apiVersion);
     else if (key === 'kind') type = quote(kind);
-    else if (key === 'metadata') type = 'V1ObjectMeta';
+    else if (key === 'metadata') type = 'ObjectMeta';
     else {
       const name = `${kind}${pascal(key)}`;
       // spec's children read better without "Spec" (OrganizationSso, not OrganizationSpecSso).
@@ -250,7 +250,7 @@ function declareRoot(
     `export interface ${listKind} {\n` +
     `  apiVersion: ${quote(apiVersion)};\n` +
     `  kind: ${quote(listKind)};\n` +
-    `  metadata?: V1ListMeta;\n` +
+    `  metadata?: ListMeta;\n` +
     `  items: ${kind}[];\n` +
     `}\n`;
 }
@@ -274,7 +274,7 @@ function generateCrd(file: string, condition: SharedCondition): { fileName: stri
     declareRoot(schema, kind, listKind, `${group}/${version.name}`, source, decls);
   }
   const imports =
-    `import type { V1ListMeta, V1ObjectMeta } from '@kubernetes/client-node';\n` +
+    `import type { ListMeta, ObjectMeta } from '../src/meta.ts';\n` +
     (decls.usesCondition ? `import type { Condition } from './condition.ts';\n` : '');
   return {
     fileName: `${names.kind.toLowerCase()}.ts`,

@@ -38,7 +38,7 @@ node scripts/stack/main.ts up --dir "$stack" --test >"$logs/stack-up.log" 2>&1 &
 stack_pid=$!
 
 phase lint biome check .
-phase generated node scripts/generate-crd-types.ts --check
+phase generated bash -c 'node scripts/generate-crd-types.ts --check && node scripts/generate-rbac.ts --check'
 phase typecheck tsc --noEmit -p .
 vitest_phase unit
 

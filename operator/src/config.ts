@@ -19,6 +19,14 @@ export const operatorConfig = z.object({
   POD_NAME: z.string().min(1).max(253).default(`${hostname()}-${process.pid}`),
   /** How often every cached object is reconciled again, so drift is repaired without an event. */
   OPERATOR_RESYNC_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  /** Prefix of people in RBAC subjects: the apiserver's OIDC username and groups prefix. */
+  OIDC_SUBJECT_PREFIX: z.string().max(32).default('oidc:'),
+  /** Guardian's namespace, from which the tenants' NetworkPolicies admit traffic. */
+  PLATFORM_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+    .max(63)
+    .default('guardian-system'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });
 
@@ -30,5 +38,7 @@ export const operatorFlags = {
   namespace: 'OPERATOR_NAMESPACE',
   'leader-elect': 'LEADER_ELECT',
   'resync-seconds': 'OPERATOR_RESYNC_SECONDS',
+  'oidc-subject-prefix': 'OIDC_SUBJECT_PREFIX',
+  'platform-namespace': 'PLATFORM_NAMESPACE',
   'log-level': 'LOG_LEVEL',
 } as const;

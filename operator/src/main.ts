@@ -6,11 +6,12 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { operatorConfig, operatorFlags } from './config.ts';
 import { registerControllers } from './controllers/index.ts';
+import { eventRecorder } from './runtime/events.ts';
 import { Manager } from './runtime/manager.ts';
 import { OperatorMetrics } from './runtime/metrics.ts';
 
 export const operatorUsage = `Usage: guardian operator [--metrics-port N] [--probe-address IP] [--namespace NS] [--leader-elect true|false]
-                        [--resync-seconds N] [--log-level L]
+                        [--resync-seconds N] [--oidc-subject-prefix P] [--platform-namespace NS] [--log-level L]
 
 Runs Guardian's controllers. Kubernetes credentials come from KUBECONFIG or, in a Pod, its
 ServiceAccount. Every flag has an environment variable: ${Object.values(operatorFlags).join(', ')}.`;
@@ -41,7 +42,11 @@ export async function runOperator(args: string[]): Promise<void> {
       ? { namespace: config.OPERATOR_NAMESPACE, name: 'guardian-operator', identity: config.POD_NAME }
       : undefined,
   });
-  registerControllers(manager, client, systemClock);
+  const events = eventRecorder(client, log, config.POD_NAME);
+  registerControllers(manager, client, systemClock, events, {
+    subjectPrefix: config.OIDC_SUBJECT_PREFIX,
+    platformNamespace: config.PLATFORM_NAMESPACE,
+  });
 
   let stopping = false;
   const shutdown = async (signal: string) => {

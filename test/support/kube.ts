@@ -22,8 +22,8 @@ export async function kubectl(...args: string[]): Promise<string> {
     const { stdout } = await execFileAsync('kubectl', args, { env: process.env });
     return stdout;
   } catch (error) {
-    const { stderr } = error as { stderr?: string };
-    throw new Error(`kubectl ${args.join(' ')}: ${stderr ?? String(error)}`);
+    const { stderr, stdout } = error as { stderr?: string; stdout?: string };
+    throw new Error(`kubectl ${args.join(' ')}: ${stderr || stdout || String(error)}`);
   }
 }
 

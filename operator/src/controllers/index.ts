@@ -1,18 +1,104 @@
+import type { Organization, QuotaPolicy, Team } from '@guardian/crds/generated';
 import type { Clock } from '@guardian/platform/kube/clock';
 import type { KubeClient } from '@guardian/platform/kube/kube-client';
-import { keyOf } from '@guardian/platform/kube/resources';
+import { core, type KubeObject, keyOf, MANAGED_BY, OPERATOR } from '@guardian/platform/kube/resources';
 import { guardian } from '../kinds.ts';
-import type { Manager } from '../runtime/manager.ts';
+import { ChildWriter } from '../runtime/children.ts';
+import type { EventRecorder } from '../runtime/events.ts';
+import { type Manager, watch } from '../runtime/manager.ts';
+import { controlNamespace, LABEL_ORGANIZATION, LABEL_TEAM } from '../tenancy/names.ts';
+import type { Namespace } from './organization.namespaces.ts';
+import { organizationReconciler } from './organization.ts';
 import { quotaPolicyReconciler } from './quotapolicy.ts';
+import { teamReconciler } from './team.ts';
 
-/** Every controller of the operator, wired to the shared informers. */
-export function registerControllers(manager: Manager, client: KubeClient, clock: Clock): void {
-  const plans = manager.informer(guardian.quotaPolicy);
-  const organizations = manager.informer(guardian.organization);
+export interface ControllerSettings {
+  subjectPrefix: string;
+  platformNamespace: string;
+}
+
+/** Every controller of the operator, wired to shared informers. */
+export function registerControllers(
+  manager: Manager,
+  client: KubeClient,
+  clock: Clock,
+  events: EventRecorder,
+  settings: ControllerSettings,
+): void {
+  const managed = { labelSelector: `${MANAGED_BY}=${OPERATOR}` };
+  const plans = manager.informer<QuotaPolicy>(guardian.quotaPolicy);
+  const organizations = manager.informer<Organization>(guardian.organization);
+  const teams = manager.informer<Team>(guardian.team);
+  const namespaces = manager.informer<Namespace>(core.namespace, managed);
+  const serviceAccounts = manager.informer<KubeObject>(core.serviceAccount, managed);
+  const roleBindings = manager.informer<KubeObject>(core.roleBinding, managed);
+  const resourceQuotas = manager.informer<KubeObject>(core.resourceQuota, managed);
+  const limitRanges = manager.informer<KubeObject>(core.limitRange, managed);
+  const networkPolicies = manager.informer<KubeObject>(core.networkPolicy, managed);
+  const children = new ChildWriter(client);
+
   manager.register({
     reconciler: quotaPolicyReconciler({ client, clock, plans, organizations }),
     primary: plans,
     // An organization joining or leaving a plan changes that plan's count; the queue de-duplicates.
-    watches: [{ informer: organizations, map: () => plans.list().map(keyOf) }],
+    watches: [watch(organizations, () => plans.list().map(keyOf))],
+  });
+
+  manager.register({
+    reconciler: organizationReconciler({
+      client,
+      clock,
+      children,
+      events,
+      ...settings,
+      informers: {
+        organizations,
+        plans,
+        namespaces,
+        serviceAccounts,
+        roleBindings,
+        resourceQuotas,
+        limitRanges,
+        networkPolicies,
+      },
+    }),
+    primary: organizations,
+    owns: [namespaces, serviceAccounts, roleBindings, resourceQuotas, limitRanges, networkPolicies],
+    // A plan's change (or its creation, for an organization waiting on PlanNotFound) re-applies quotas.
+    watches: [
+      watch(plans, (plan) =>
+        organizations
+          .list()
+          .filter((org) => org.spec.plan === plan.metadata?.name)
+          .map(keyOf),
+      ),
+    ],
+  });
+
+  manager.register({
+    reconciler: teamReconciler({
+      client,
+      clock,
+      children,
+      subjectPrefix: settings.subjectPrefix,
+      informers: { teams, organizations, roleBindings },
+    }),
+    primary: teams,
+    owns: [roleBindings],
+    watches: [
+      // Bindings in workload namespaces are owned by the Organization but belong to a team.
+      watch(roleBindings, (binding) => {
+        const team = binding.metadata?.labels?.[LABEL_TEAM];
+        const org = binding.metadata?.labels?.[LABEL_ORGANIZATION];
+        return team && org ? [`${controlNamespace(org)}/${team}`] : [];
+      }),
+      // An organization's environments decide where its teams' bindings go.
+      watch(organizations, (org) =>
+        teams
+          .list()
+          .filter((t) => t.metadata?.namespace === controlNamespace(org.metadata?.name ?? ''))
+          .map(keyOf),
+      ),
+    ],
   });
 }

@@ -1,18 +1,11 @@
+import type { Organization, QuotaPolicy } from '@guardian/crds/generated';
 import type { Clock } from '@guardian/platform/kube/clock';
 import type { Informer } from '@guardian/platform/kube/informer';
 import type { KubeClient } from '@guardian/platform/kube/kube-client';
-import type { KubeObject } from '@guardian/platform/kube/resources';
 import { guardian } from '../kinds.ts';
-import { type Condition, setConditions } from '../runtime/conditions.ts';
+import { setConditions } from '../runtime/conditions.ts';
 import type { Reconciler } from '../runtime/controller.ts';
 import { writeStatus } from '../runtime/status.ts';
-
-interface QuotaPolicy extends KubeObject {
-  status?: { observedGeneration?: number; organizations?: number; conditions?: Condition[] };
-}
-interface Organization extends KubeObject {
-  spec?: { plan?: string };
-}
 
 export function desiredPlanStatus(
   plan: QuotaPolicy,
@@ -22,7 +15,7 @@ export function desiredPlanStatus(
   const name = plan.metadata?.name;
   return {
     observedGeneration: plan.metadata?.generation,
-    organizations: organizations.filter((org) => org.spec?.plan === name).length,
+    organizations: organizations.filter((org) => org.spec.plan === name).length,
     conditions: setConditions(
       plan.status?.conditions,
       [{ type: 'Ready', status: 'True', reason: 'Accepted', message: 'Plan is available to organizations' }],

@@ -8,16 +8,12 @@ export interface EventRecorder {
   record(regarding: KubeObject, type: 'Normal' | 'Warning', reason: string, note: string): Promise<void>;
 }
 
-export function eventRecorder(
-  client: KubeClient,
-  log: Logger,
-  instance: string,
-  fallbackNamespace: string,
-): EventRecorder {
+export function eventRecorder(client: KubeClient, log: Logger, instance: string): EventRecorder {
   return {
     async record(regarding, type, reason, note) {
       const { name, namespace, uid, resourceVersion } = regarding.metadata ?? {};
-      const eventNamespace = namespace ?? fallbackNamespace;
+      // Events about cluster-scoped objects live in the default namespace, as kubectl expects.
+      const eventNamespace = namespace ?? 'default';
       const event = {
         apiVersion: 'events.k8s.io/v1',
         kind: 'Event',

@@ -8,14 +8,31 @@ import { Controller, type Reconciler } from './controller.ts';
 import { type LeaderElectionOptions, LeaderElector } from './leader.ts';
 import type { OperatorMetrics } from './metrics.ts';
 
+/** What a registration needs of an informer, whatever kind it caches. */
+export interface Source {
+  readonly resource: Resource;
+  onChange(handler: (object: KubeObject) => void): void;
+  list(): KubeObject[];
+}
+
+export interface Watch {
+  informer: Source;
+  map: (object: KubeObject) => string[];
+}
+
+/** A watch on another kind: `map` names the primaries a change of `informer`'s objects concerns. */
+export function watch<T extends KubeObject>(informer: Informer<T>, map: (object: T) => string[]): Watch {
+  return { informer, map: (object) => map(object as T) };
+}
+
 export interface Registration {
   reconciler: Reconciler;
   /** The kind the reconciler owns: each change enqueues the object's key. */
-  primary: Informer<KubeObject>;
+  primary: Source;
   /** Children: a change enqueues the owner named by the child's controller ownerReference. */
-  owns?: Informer<KubeObject>[];
+  owns?: Source[];
   /** Other kinds whose changes concern some primaries (e.g. a plan and its organizations). */
-  watches?: Array<{ informer: Informer<KubeObject>; map: (object: KubeObject) => string[] }>;
+  watches?: Watch[];
   concurrency?: number;
 }
 

@@ -1,0 +1,40 @@
+import type { KubeClient } from '@guardian/platform/kube/kube-client';
+import {
+  core,
+  type KubeObject,
+  MANAGED_BY,
+  OPERATOR,
+  type Resource,
+} from '@guardian/platform/kube/resources';
+
+/** Kinds whose presence means a namespace holds someone's work. */
+const WORK: Resource[] = [
+  core.pod,
+  core.deployment,
+  core.statefulSet,
+  core.daemonSet,
+  core.job,
+  core.cronJob,
+  core.service,
+  core.persistentVolumeClaim,
+  core.configMap,
+  core.secret,
+];
+
+// Kubernetes puts these in every namespace by itself.
+const automatic = (resource: Resource, object: KubeObject) =>
+  (resource === core.configMap && object.metadata?.name === 'kube-root-ca.crt') ||
+  (resource === core.secret && (object as { type?: string }).type === 'kubernetes.io/service-account-token');
+
+/** What a namespace holds beyond Guardian's own objects, as "2 pods, 1 service". */
+export async function leftovers(client: KubeClient, namespace: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const resource of WORK) {
+    const { items } = await client.list(resource, { namespace });
+    const foreign = items.filter(
+      (o) => o.metadata?.labels?.[MANAGED_BY] !== OPERATOR && !automatic(resource, o),
+    );
+    if (foreign.length > 0) found.push(`${foreign.length} ${resource.plural}`);
+  }
+  return found;
+}

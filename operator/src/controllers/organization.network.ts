@@ -1,0 +1,34 @@
+import type { Organization } from '@guardian/crds/generated';
+import type { KubeObject } from '@guardian/platform/kube/resources';
+import { managedLabels, ownedBy } from '../tenancy/names.ts';
+
+export const NETWORK_POLICY_NAME = 'guardian-default';
+
+/**
+ * Default-deny ingress for a workload namespace, except from the same namespace (so the tenant's
+ * own apps keep talking to each other) and from Guardian's namespace. Egress is left alone.
+ */
+export function desiredNetworkPolicy(
+  org: Organization,
+  namespace: string,
+  platformNamespace: string,
+): KubeObject {
+  const byName = (name: string) => ({
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } },
+  });
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: {
+      name: NETWORK_POLICY_NAME,
+      namespace,
+      labels: managedLabels(org.metadata?.name ?? ''),
+      ownerReferences: ownedBy(org),
+    },
+    spec: {
+      podSelector: {},
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ podSelector: {} }, byName(platformNamespace)] }],
+    },
+  } as KubeObject;
+}

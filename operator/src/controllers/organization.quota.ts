@@ -1,0 +1,54 @@
+import type { Organization, QuotaPolicy } from '@guardian/crds/generated';
+import type { KubeObject } from '@guardian/platform/kube/resources';
+import { managedLabels, ownedBy } from '../tenancy/names.ts';
+
+export const QUOTA_NAME = 'guardian-plan';
+
+/** The plan's ResourceQuota for one workload namespace, or undefined when the plan sets none. */
+export function desiredResourceQuota(
+  org: Organization,
+  plan: QuotaPolicy,
+  namespace: string,
+): KubeObject | undefined {
+  const hard = plan.spec.resourceQuota?.hard;
+  if (!hard || Object.keys(hard).length === 0) return undefined;
+  return {
+    apiVersion: 'v1',
+    kind: 'ResourceQuota',
+    metadata: {
+      name: QUOTA_NAME,
+      namespace,
+      labels: managedLabels(org.metadata?.name ?? ''),
+      ownerReferences: ownedBy(org),
+    },
+    spec: { hard: Object.fromEntries(Object.entries(hard).map(([k, v]) => [k, String(v)])) },
+  } as KubeObject;
+}
+
+/** The plan's container defaults for one workload namespace, or undefined when the plan sets none. */
+export function desiredLimitRange(
+  org: Organization,
+  plan: QuotaPolicy,
+  namespace: string,
+): KubeObject | undefined {
+  const limits = plan.spec.limitRange;
+  const quantities = (q?: { cpu?: number | string; memory?: number | string }) =>
+    q ? Object.fromEntries(Object.entries(q).map(([k, v]) => [k, String(v)])) : undefined;
+  const item = {
+    type: 'Container',
+    default: quantities(limits?.default),
+    defaultRequest: quantities(limits?.defaultRequest),
+  };
+  if (!item.default && !item.defaultRequest) return undefined;
+  return {
+    apiVersion: 'v1',
+    kind: 'LimitRange',
+    metadata: {
+      name: QUOTA_NAME,
+      namespace,
+      labels: managedLabels(org.metadata?.name ?? ''),
+      ownerReferences: ownedBy(org),
+    },
+    spec: { limits: [JSON.parse(JSON.stringify(item))] },
+  } as KubeObject;
+}

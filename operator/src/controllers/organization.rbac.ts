@@ -1,0 +1,101 @@
+import type { Organization } from '@guardian/crds/generated';
+import type { OwnerReference } from '@guardian/crds/meta';
+import type { KubeObject } from '@guardian/platform/kube/resources';
+import type { OrgRole } from '@guardian/platform/rbac';
+import { ORG_ROLES } from '@guardian/platform/rbac';
+import { AGENT_SERVICE_ACCOUNT, controlNamespace, managedLabels, ownedBy } from '../tenancy/names.ts';
+import { AGENT_ROLE, clusterRoleName, WORKLOAD_READER } from '../tenancy/roles.ts';
+
+export interface Subject {
+  kind: 'User' | 'Group' | 'ServiceAccount';
+  name: string;
+  namespace?: string;
+  apiGroup?: string;
+}
+
+/** People as the apiserver's OIDC authenticator names them (`oidc:` by default). */
+export function personSubject(kind: 'User' | 'Group', name: string, prefix: string): Subject {
+  return { kind, name: `${prefix}${name}`, apiGroup: 'rbac.authorization.k8s.io' };
+}
+
+/** Who holds each organization role according to the Organization: owners and SSO group mappings. */
+export function organizationSubjects(org: Organization, prefix: string): Record<OrgRole, Subject[]> {
+  const byRole = Object.fromEntries(ORG_ROLES.map((role) => [role, [] as Subject[]])) as Record<
+    OrgRole,
+    Subject[]
+  >;
+  for (const owner of org.spec.owners ?? [])
+    byRole.org_owner.push(personSubject(owner.kind, owner.name, prefix));
+  for (const mapping of org.spec.sso?.groupRoles ?? [])
+    byRole[mapping.role].push(personSubject('Group', mapping.group, prefix));
+  return byRole;
+}
+
+export function roleBinding(
+  org: Organization,
+  name: string,
+  namespace: string,
+  clusterRole: string,
+  subjects: Subject[],
+  extraLabels: Record<string, string> = {},
+  ownerReferences: OwnerReference[] = ownedBy(org),
+): KubeObject {
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: {
+      name,
+      namespace,
+      labels: managedLabels(org.metadata?.name ?? '', extraLabels),
+      ownerReferences,
+    },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRole },
+    subjects,
+  } as KubeObject;
+}
+
+/** Role bindings in the control namespace, one per organization role that anybody holds. */
+export function desiredPeopleBindings(org: Organization, prefix: string): KubeObject[] {
+  const namespace = controlNamespace(org.metadata?.name ?? '');
+  return Object.entries(organizationSubjects(org, prefix))
+    .filter(([, subjects]) => subjects.length > 0)
+    .map(([role, subjects]) =>
+      roleBinding(
+        org,
+        `guardian-${role.replace('_', '-')}`,
+        namespace,
+        clusterRoleName(role as OrgRole),
+        subjects,
+      ),
+    );
+}
+
+/** In a workload namespace: everybody in the organization reads it; so does the agent. */
+export function desiredWorkloadBindings(org: Organization, namespace: string, prefix: string): KubeObject[] {
+  const orgName = org.metadata?.name ?? '';
+  const people = Object.values(organizationSubjects(org, prefix)).flat();
+  const agent: Subject = {
+    kind: 'ServiceAccount',
+    name: AGENT_SERVICE_ACCOUNT,
+    namespace: controlNamespace(orgName),
+  };
+  return [
+    ...(people.length ? [roleBinding(org, 'guardian-people', namespace, WORKLOAD_READER, people)] : []),
+    roleBinding(org, 'guardian-agent', namespace, AGENT_ROLE, [agent]),
+  ];
+}
+
+export function desiredAgentServiceAccount(org: Organization): KubeObject {
+  const orgName = org.metadata?.name ?? '';
+  return {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: {
+      name: AGENT_SERVICE_ACCOUNT,
+      namespace: controlNamespace(orgName),
+      labels: managedLabels(orgName),
+      ownerReferences: ownedBy(org),
+    },
+    automountServiceAccountToken: false,
+  } as KubeObject;
+}

@@ -1,0 +1,84 @@
+import type { Organization, OrganizationStatus } from '@guardian/crds/generated';
+import { type DesiredCondition, setConditions } from '../runtime/conditions.ts';
+import { controlNamespace, environmentsOf, workloadNamespace } from '../tenancy/names.ts';
+
+/** What one reconcile found; the status is computed from it alone. */
+export interface Observed {
+  planFound: boolean;
+  conflicts: string[];
+  /** Workload namespaces of removed environments kept because they hold more than Guardian's objects. */
+  retained: Array<{ namespace: string; reason: string }>;
+}
+
+const condition = (type: string, ok: boolean, reason: string, message: string): DesiredCondition => ({
+  type,
+  status: ok ? 'True' : 'False',
+  reason,
+  message,
+});
+
+export function desiredOrganizationStatus(
+  org: Organization,
+  observed: Observed,
+  now: Date,
+): OrganizationStatus {
+  const name = org.metadata?.name ?? '';
+  const generation = org.metadata?.generation;
+  const namespacesReady = observed.conflicts.length === 0;
+  const conditions = [
+    namespacesReady
+      ? condition(
+          'NamespacesReady',
+          true,
+          'Created',
+          `Control namespace ${controlNamespace(name)} and ${environmentsOf(org).length} workload namespaces exist`,
+        )
+      : condition(
+          'NamespacesReady',
+          false,
+          'NamespaceConflict',
+          `Namespace ${observed.conflicts.join(', ')} already exists and does not belong to this organization; Guardian never adopts it`,
+        ),
+    !observed.planFound
+      ? condition('QuotaApplied', false, 'PlanNotFound', `QuotaPolicy ${org.spec.plan} does not exist`)
+      : namespacesReady
+        ? condition(
+            'QuotaApplied',
+            true,
+            'Applied',
+            `Plan ${org.spec.plan} applied to every workload namespace`,
+          )
+        : condition('QuotaApplied', false, 'NamespacesNotReady', 'Waiting for the namespaces'),
+    namespacesReady
+      ? condition('RBACReady', true, 'Bound', 'Roles of people and of the agent are bound')
+      : condition('RBACReady', false, 'NamespacesNotReady', 'Waiting for the namespaces'),
+    observed.retained.length === 0
+      ? condition('EnvironmentsPruned', true, 'Pruned', 'No namespace of a removed environment remains')
+      : condition(
+          'EnvironmentsPruned',
+          false,
+          'NamespaceNotEmpty',
+          observed.retained.map((r) => `${r.namespace} kept: ${r.reason}`).join('; '),
+        ),
+    org.spec.suspended
+      ? condition('Suspended', true, 'Suspended', 'Logins, API calls and workflows are refused')
+      : condition('Suspended', false, 'Active', 'The organization is active'),
+  ];
+  const failing = conditions.filter(
+    (c) => c.type !== 'Suspended' && c.type !== 'EnvironmentsPruned' && c.status !== 'True',
+  );
+  const first = failing[0];
+  const ready = first
+    ? { type: 'Ready', status: 'False' as const, reason: first.reason, message: first.message }
+    : condition('Ready', true, 'Ready', 'The tenant is provisioned');
+  return {
+    ...org.status,
+    observedGeneration: generation,
+    namespace: controlNamespace(name),
+    environments: environmentsOf(org).map((environment) => ({
+      name: environment,
+      namespace: workloadNamespace(name, environment),
+    })),
+    conditions: setConditions(org.status?.conditions, [...conditions, ready], now),
+  };
+}

@@ -1,0 +1,192 @@
+import type { Organization, QuotaPolicy } from '@guardian/crds/generated';
+import type { Clock } from '@guardian/platform/kube/clock';
+import type { Informer } from '@guardian/platform/kube/informer';
+import type { KubeClient } from '@guardian/platform/kube/kube-client';
+import { core, type KubeObject, keyOf } from '@guardian/platform/kube/resources';
+import { guardian } from '../kinds.ts';
+import type { ChildWriter } from '../runtime/children.ts';
+import { findCondition } from '../runtime/conditions.ts';
+import type { Reconciler } from '../runtime/controller.ts';
+import type { EventRecorder } from '../runtime/events.ts';
+import { failpoint } from '../runtime/failpoint.ts';
+import { writeStatus } from '../runtime/status.ts';
+import {
+  environmentsOf,
+  LABEL_ENVIRONMENT,
+  LABEL_ORGANIZATION,
+  workloadNamespace,
+} from '../tenancy/names.ts';
+import { leftovers } from './namespace-contents.ts';
+import {
+  conflicts,
+  desiredControlNamespace,
+  desiredWorkloadNamespaces,
+  type Namespace,
+} from './organization.namespaces.ts';
+import { desiredNetworkPolicy } from './organization.network.ts';
+import { desiredLimitRange, desiredResourceQuota } from './organization.quota.ts';
+import {
+  desiredAgentServiceAccount,
+  desiredPeopleBindings,
+  desiredWorkloadBindings,
+} from './organization.rbac.ts';
+import { desiredOrganizationStatus, type Observed } from './organization.status.ts';
+
+export interface OrganizationDeps {
+  client: KubeClient;
+  clock: Clock;
+  children: ChildWriter;
+  events: EventRecorder;
+  /** Prefix of people in RBAC subjects, matching the apiserver's OIDC authenticator. */
+  subjectPrefix: string;
+  /** Guardian's own namespace, allowed through the tenants' NetworkPolicies. */
+  platformNamespace: string;
+  informers: {
+    organizations: Informer<Organization>;
+    plans: Informer<QuotaPolicy>;
+    namespaces: Informer<Namespace>;
+    serviceAccounts: Informer<KubeObject>;
+    roleBindings: Informer<KubeObject>;
+    resourceQuotas: Informer<KubeObject>;
+    limitRanges: Informer<KubeObject>;
+    networkPolicies: Informer<KubeObject>;
+  };
+}
+
+/**
+ * Reconciles an Organization into its namespaces, quotas, NetworkPolicies, RBAC and the agent's
+ * identity. Level-based: every pass computes the whole desired state and writes only differences.
+ */
+export function organizationReconciler(deps: OrganizationDeps): Reconciler {
+  return {
+    name: 'organization',
+    async reconcile(key) {
+      const org = deps.informers.organizations.get(key);
+      // Children carry ownerReferences, so garbage collection removes them with the Organization.
+      if (!org || org.metadata?.deletionTimestamp) return undefined;
+      const plan = deps.informers.plans.get(org.spec.plan);
+      const observed: Observed = { planFound: plan !== undefined, conflicts: [], retained: [] };
+
+      observed.conflicts = await syncNamespaces(deps, org);
+      failpoint('organization-after-namespaces', key);
+      if (observed.conflicts.length === 0) {
+        await syncAgentIdentity(deps, org);
+        await syncPeopleRbac(deps, org);
+        failpoint('organization-after-rbac', key);
+        if (plan) await syncQuotas(deps, org, plan);
+        await syncNetworkPolicies(deps, org);
+        observed.retained = await pruneEnvironments(deps, org);
+      }
+      failpoint('organization-after-apply-before-status', key);
+      await syncStatus(deps, org, observed);
+      // A conflicting namespace is not ours to watch: look again later.
+      return observed.conflicts.length > 0 || observed.retained.length > 0
+        ? { requeueAfter: 30_000 }
+        : undefined;
+    },
+  };
+}
+
+async function syncNamespaces(deps: OrganizationDeps, org: Organization): Promise<string[]> {
+  const desired = [desiredControlNamespace(org), ...desiredWorkloadNamespaces(org)];
+  // The informer sees only namespaces we manage; one it lacks may still exist without our labels.
+  const existing = await Promise.all(
+    desired.map(
+      async (ns) =>
+        deps.informers.namespaces.get(keyOf(ns)) ??
+        (await deps.client.find<Namespace>(core.namespace, ns.metadata?.name ?? '')),
+    ),
+  );
+  const found = conflicts(org, existing);
+  if (found.length > 0) return found;
+  for (const ns of desired) await deps.children.ensure(core.namespace, deps.informers.namespaces, ns);
+  return [];
+}
+
+async function syncAgentIdentity(deps: OrganizationDeps, org: Organization): Promise<void> {
+  await deps.children.ensure(
+    core.serviceAccount,
+    deps.informers.serviceAccounts,
+    desiredAgentServiceAccount(org),
+  );
+}
+
+async function syncPeopleRbac(deps: OrganizationDeps, org: Organization): Promise<void> {
+  const name = org.metadata?.name ?? '';
+  const desired = [
+    ...desiredPeopleBindings(org, deps.subjectPrefix),
+    ...environmentsOf(org).flatMap((env) =>
+      desiredWorkloadBindings(org, workloadNamespace(name, env), deps.subjectPrefix),
+    ),
+  ];
+  for (const binding of desired)
+    await deps.children.ensure(core.roleBinding, deps.informers.roleBindings, binding);
+  // Team bindings belong to the Team controller; everything else of this organization is ours.
+  await deps.children.prune(
+    core.roleBinding,
+    deps.informers.roleBindings,
+    (b) =>
+      b.metadata?.labels?.[LABEL_ORGANIZATION] === name && !b.metadata?.labels?.['guardian.aiops.dev/team'],
+    desired.map(keyOf),
+  );
+}
+
+async function syncQuotas(deps: OrganizationDeps, org: Organization, plan: QuotaPolicy): Promise<void> {
+  const name = org.metadata?.name ?? '';
+  const namespaces = environmentsOf(org).map((env) => workloadNamespace(name, env));
+  const quotas = namespaces.map((ns) => desiredResourceQuota(org, plan, ns)).filter((q) => q !== undefined);
+  const limits = namespaces.map((ns) => desiredLimitRange(org, plan, ns)).filter((l) => l !== undefined);
+  for (const quota of quotas)
+    await deps.children.ensure(core.resourceQuota, deps.informers.resourceQuotas, quota);
+  for (const limit of limits) await deps.children.ensure(core.limitRange, deps.informers.limitRanges, limit);
+  const ours = (o: KubeObject) => o.metadata?.labels?.[LABEL_ORGANIZATION] === name;
+  await deps.children.prune(core.resourceQuota, deps.informers.resourceQuotas, ours, quotas.map(keyOf));
+  await deps.children.prune(core.limitRange, deps.informers.limitRanges, ours, limits.map(keyOf));
+}
+
+async function syncNetworkPolicies(deps: OrganizationDeps, org: Organization): Promise<void> {
+  const name = org.metadata?.name ?? '';
+  for (const env of environmentsOf(org)) {
+    const policy = desiredNetworkPolicy(org, workloadNamespace(name, env), deps.platformNamespace);
+    await deps.children.ensure(core.networkPolicy, deps.informers.networkPolicies, policy);
+  }
+}
+
+/**
+ * Deletes the workload namespace of a removed environment, unless it holds more than Guardian's
+ * own objects: then it stays, and the condition says what is in it.
+ */
+async function pruneEnvironments(deps: OrganizationDeps, org: Organization): Promise<Observed['retained']> {
+  const name = org.metadata?.name ?? '';
+  const wanted = new Set(environmentsOf(org));
+  const removed = deps.informers.namespaces
+    .list()
+    .filter((ns) => ns.metadata?.labels?.[LABEL_ORGANIZATION] === name)
+    .filter((ns) => {
+      const env = ns.metadata?.labels?.[LABEL_ENVIRONMENT];
+      return env !== undefined && !wanted.has(env) && !ns.metadata?.deletionTimestamp;
+    });
+  const retained: Observed['retained'] = [];
+  for (const ns of removed) {
+    const namespace = ns.metadata?.name ?? '';
+    const found = await leftovers(deps.client, namespace);
+    if (found.length > 0) retained.push({ namespace, reason: `it holds ${found.join(', ')}` });
+    else {
+      await deps.client.delete(core.namespace, namespace);
+      await deps.events.record(org, 'Normal', 'EnvironmentRemoved', `Deleted namespace ${namespace}`);
+    }
+  }
+  return retained;
+}
+
+async function syncStatus(deps: OrganizationDeps, org: Organization, observed: Observed): Promise<void> {
+  const status = desiredOrganizationStatus(org, observed, new Date(deps.clock.now()));
+  const wrote = await writeStatus(deps.client, guardian.organization, org, status);
+  if (!wrote) return;
+  const before = findCondition(org.status?.conditions, 'Ready');
+  const after = findCondition(status.conditions, 'Ready');
+  if (after && (before?.status !== after.status || before.reason !== after.reason)) {
+    const type = after.status === 'True' ? 'Normal' : 'Warning';
+    await deps.events.record(org, type, after.reason, after.message);
+  }
+}

@@ -1,0 +1,41 @@
+import type { Organization } from '@guardian/crds/generated';
+import { MANAGED_BY, OPERATOR } from '@guardian/platform/kube/resources';
+
+/** Identifiers shared by every controller (DESIGN.md, "Identifiers"). */
+export const LABEL_ORGANIZATION = 'guardian.aiops.dev/organization';
+export const LABEL_ENVIRONMENT = 'guardian.aiops.dev/environment';
+export const LABEL_TEAM = 'guardian.aiops.dev/team';
+export const DEFAULT_ENVIRONMENTS = ['production', 'staging'];
+export const AGENT_SERVICE_ACCOUNT = 'guardian-agent';
+
+export const controlNamespace = (org: string) => `org-${org}`;
+export const workloadNamespace = (org: string, environment: string) => `org-${org}--${environment}`;
+
+export function environmentsOf(org: Organization): string[] {
+  return org.spec.environments ?? DEFAULT_ENVIRONMENTS;
+}
+
+/** The organization a control namespace belongs to, or undefined for any other namespace. */
+export function organizationOfNamespace(namespace: string): string | undefined {
+  const match = /^org-([a-z0-9-]+)$/.exec(namespace);
+  return match?.[1] && !match[1].includes('--') ? match[1] : undefined;
+}
+
+/** Labels on everything the operator creates; its child informers select on `managed-by`. */
+export function managedLabels(org: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { [MANAGED_BY]: OPERATOR, [LABEL_ORGANIZATION]: org, ...extra };
+}
+
+/** The Organization as controlling owner: garbage collection removes the child with it. */
+export function ownedBy(org: Organization) {
+  return [
+    {
+      apiVersion: 'guardian.aiops.dev/v1alpha1',
+      kind: 'Organization',
+      name: org.metadata?.name ?? '',
+      uid: org.metadata?.uid ?? '',
+      controller: true,
+      blockOwnerDeletion: true,
+    },
+  ];
+}

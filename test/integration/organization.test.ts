@@ -1,0 +1,247 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../scripts/stack/process.ts';
+import { eventually, uniqueName } from '../support/kube.ts';
+import {
+  applyGuardianManifests,
+  operatorKubeconfig,
+  type RunningOperator,
+  startOperator,
+} from '../support/operator.ts';
+import {
+  apply,
+  canI,
+  condition,
+  coreApi,
+  deleteOrganization,
+  exists,
+  organization,
+  organizationReady,
+  readOrganization,
+  remove,
+  writesBy,
+} from '../support/tenancy.ts';
+
+describe('Organization controller', () => {
+  const operatorNamespace = uniqueName('it-org-op');
+  const account = `system:serviceaccount:${operatorNamespace}:guardian-operator`;
+  const org = uniqueName('it-acme');
+  const other = uniqueName('it-other');
+  let operator: RunningOperator;
+
+  const reconciles = async () => {
+    const metrics = (await operator.probe('/metrics')).body;
+    const lines =
+      metrics.match(/guardian_reconcile_total\{controller="organization",result="[a-z]+"\} \d+/g) ?? [];
+    return lines.reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+  };
+
+  beforeAll(async () => {
+    await applyGuardianManifests();
+    const kubeconfig = await operatorKubeconfig(operatorNamespace);
+    operator = await startOperator({ kubeconfig, namespace: operatorNamespace, port: await freePort() });
+    await eventually(
+      'the operator to be ready',
+      async () => (await operator.probe('/readyz')).status === 200,
+    );
+    await apply(
+      organization(org, { plan: 'starter', owners: [{ kind: 'User', name: 'alice@techcorp.com' }] }),
+    );
+    await apply(
+      organization(other, { plan: 'starter', owners: [{ kind: 'User', name: 'carol@startupco.io' }] }),
+    );
+    await Promise.all([organizationReady(org), organizationReady(other)]);
+  });
+  afterAll(async () => {
+    await operator?.stop();
+    await Promise.all([deleteOrganization(org), deleteOrganization(other)]);
+    await coreApi.deleteNamespace({ name: operatorNamespace }).catch(() => undefined);
+  });
+
+  it('provisions namespaces, quotas, policies, RBAC and the agent, and reports them', async () => {
+    const ready = await readOrganization(org);
+    expect(ready.status?.namespace).toBe(`org-${org}`);
+    expect(ready.status?.environments).toEqual([
+      { name: 'production', namespace: `org-${org}--production` },
+      { name: 'staging', namespace: `org-${org}--staging` },
+    ]);
+    for (const type of ['NamespacesReady', 'QuotaApplied', 'RBACReady', 'Ready'])
+      expect(condition(ready, type)?.status).toBe('True');
+    const ns = await coreApi.readNamespace({ name: `org-${org}--production` });
+    expect(ns.metadata?.labels).toMatchObject({
+      'guardian.aiops.dev/organization': org,
+      'guardian.aiops.dev/environment': 'production',
+      'app.kubernetes.io/managed-by': 'guardian-operator',
+    });
+    const quota = await coreApi.readNamespacedResourceQuota({
+      name: 'guardian-plan',
+      namespace: `org-${org}--staging`,
+    });
+    expect(quota.spec?.hard?.['requests.cpu']).toBe('2');
+    expect(await exists('limitrange', 'guardian-plan', `org-${org}--production`)).toBe(true);
+    expect(await exists('networkpolicy', 'guardian-default', `org-${org}--production`)).toBe(true);
+    expect(await exists('serviceaccount', 'guardian-agent', `org-${org}`)).toBe(true);
+  });
+
+  it('writes nothing when reconciling an organization that is already in place (audit log)', async () => {
+    const before = { writes: writesBy(account), reconciles: await reconciles() };
+    // A label change is an event for the controller but changes nothing it manages.
+    await apply({
+      ...organization(org, { plan: 'starter', owners: [{ kind: 'User', name: 'alice@techcorp.com' }] }),
+      metadata: { name: org, labels: { poke: uniqueName('p') } },
+    });
+    await eventually('another reconcile', async () => (await reconciles()) > before.reconciles);
+    await new Promise((settle) => setTimeout(settle, 1000));
+    expect(writesBy(account)).toBe(before.writes);
+  });
+
+  it('restores deleted children', async () => {
+    const ns = `org-${org}--production`;
+    await coreApi.deleteNamespacedResourceQuota({ name: 'guardian-plan', namespace: ns });
+    await remove({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'guardian-default', namespace: ns },
+    });
+    await remove({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'guardian-agent', namespace: ns },
+    });
+    await coreApi.deleteNamespacedServiceAccount({ name: 'guardian-agent', namespace: `org-${org}` });
+    await eventually('every child to be back', async () =>
+      (
+        await Promise.all([
+          exists('resourcequota', 'guardian-plan', ns),
+          exists('networkpolicy', 'guardian-default', ns),
+          exists('rolebinding', 'guardian-agent', ns),
+          exists('serviceaccount', 'guardian-agent', `org-${org}`),
+        ])
+      ).every(Boolean),
+    );
+  });
+
+  it('lets the owner manage WorkflowRuns in the org and nothing in another org', async () => {
+    const alice = 'oidc:alice@techcorp.com';
+    expect(await canI(alice, 'create', 'workflowruns.guardian.aiops.dev', `org-${org}`)).toBe(true);
+    expect(await canI(alice, 'delete', 'workflowruns.guardian.aiops.dev', `org-${org}`)).toBe(true);
+    expect(await canI(alice, 'list', 'pods', `org-${org}--production`)).toBe(true);
+    expect(await canI(alice, 'list', 'pods', `org-${other}--production`)).toBe(false);
+    expect(await canI(alice, 'create', 'workflowruns.guardian.aiops.dev', `org-${other}`)).toBe(false);
+    expect(await canI(alice, 'get', 'secrets', `org-${org}--production`)).toBe(false);
+  });
+
+  it('lets the agent read workloads in its own namespaces only, never Secrets', async () => {
+    const agent = `system:serviceaccount:org-${org}:guardian-agent`;
+    expect(await canI(agent, 'list', 'pods', `org-${org}--production`)).toBe(true);
+    expect(await canI(agent, 'list', 'deployments.apps', `org-${org}--staging`)).toBe(true);
+    expect(await canI(agent, 'get', 'secrets', `org-${org}--production`)).toBe(false);
+    expect(await canI(agent, 'list', 'pods', `org-${other}--production`)).toBe(false);
+    expect(await canI(agent, 'list', 'pods', 'default')).toBe(false);
+  });
+
+  it('follows a plan change into the quota', async () => {
+    await apply(
+      organization(other, { plan: 'professional', owners: [{ kind: 'User', name: 'carol@startupco.io' }] }),
+    );
+    await eventually('the professional quota', async () => {
+      const quota = await coreApi.readNamespacedResourceQuota({
+        name: 'guardian-plan',
+        namespace: `org-${other}--production`,
+      });
+      return quota.spec?.hard?.['requests.cpu'] === '8';
+    });
+  });
+
+  it('adds a namespace for a new environment; removes an empty one, keeps one with work in it', async () => {
+    const spec = { plan: 'professional', owners: [{ kind: 'User' as const, name: 'carol@startupco.io' }] };
+    await apply(organization(other, { ...spec, environments: ['production', 'staging', 'qa', 'dev'] }));
+    await organizationReady(other);
+    expect(await exists('namespace', `org-${other}--qa`)).toBe(true);
+    await coreApi.createNamespacedConfigMap({
+      namespace: `org-${other}--dev`,
+      body: { metadata: { name: 'someones-config' } },
+    });
+
+    await apply(organization(other, { ...spec, environments: ['production', 'staging'] }));
+    await eventually('the empty qa namespace to go', async () => {
+      const ns = await coreApi.readNamespace({ name: `org-${other}--qa` }).catch(() => undefined);
+      return ns === undefined || ns.metadata?.deletionTimestamp !== undefined;
+    });
+    const kept = await eventually('the dev namespace to be reported', async () => {
+      const current = await readOrganization(other);
+      const pruned = condition(current, 'EnvironmentsPruned');
+      return pruned?.status === 'False' ? pruned : undefined;
+    });
+    expect(kept.reason).toBe('NamespaceNotEmpty');
+    expect(kept.message).toContain(`org-${other}--dev`);
+    expect(kept.message).toContain('1 configmaps');
+    const dev = await coreApi.readNamespace({ name: `org-${other}--dev` });
+    expect(dev.metadata?.deletionTimestamp).toBeUndefined();
+  });
+
+  it('never adopts a namespace it did not create, and says so', async () => {
+    const taken = uniqueName('it-taken');
+    await coreApi.createNamespace({
+      body: { metadata: { name: `org-${taken}--staging`, labels: { owner: 'someone-else' } } },
+    });
+    try {
+      await apply(organization(taken));
+      const org = await organizationReady(taken, 'False');
+      expect(condition(org, 'NamespacesReady')).toMatchObject({
+        status: 'False',
+        reason: 'NamespaceConflict',
+      });
+      expect(condition(org, 'NamespacesReady')?.message).toContain(`org-${taken}--staging`);
+      const untouched = await coreApi.readNamespace({ name: `org-${taken}--staging` });
+      expect(untouched.metadata?.labels).toEqual({
+        owner: 'someone-else',
+        'kubernetes.io/metadata.name': `org-${taken}--staging`,
+      });
+      expect(untouched.metadata?.ownerReferences).toBeUndefined();
+    } finally {
+      await deleteOrganization(taken);
+      await coreApi.deleteNamespace({ name: `org-${taken}--staging` });
+    }
+  });
+
+  it('reports a plan that does not exist, and recovers when it appears', async () => {
+    const orphan = uniqueName('it-noplan');
+    const planName = uniqueName('it-plan');
+    try {
+      await apply(organization(orphan, { plan: planName }));
+      const org = await organizationReady(orphan, 'False');
+      expect(condition(org, 'Ready')?.reason).toBe('PlanNotFound');
+      await apply({
+        apiVersion: 'guardian.aiops.dev/v1alpha1',
+        kind: 'QuotaPolicy',
+        metadata: { name: planName },
+        spec: { displayName: planName },
+      });
+      await organizationReady(orphan, 'True');
+    } finally {
+      await deleteOrganization(orphan);
+      await remove({
+        apiVersion: 'guardian.aiops.dev/v1alpha1',
+        kind: 'QuotaPolicy',
+        metadata: { name: planName },
+      }).catch(() => undefined);
+    }
+  });
+
+  it('removes all of an organization’s namespaces when it is deleted', async () => {
+    const doomed = uniqueName('it-doomed');
+    await apply(organization(doomed));
+    await organizationReady(doomed);
+    await deleteOrganization(doomed);
+    await eventually(
+      'every namespace to be gone',
+      async () => {
+        const names = (
+          await coreApi.listNamespace({ labelSelector: `guardian.aiops.dev/organization=${doomed}` })
+        ).items;
+        return names.length === 0;
+      },
+      90_000,
+    );
+  });
+});
