@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { parseTenantServers } from '@guardian/platform/tenant-db';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65_535);
@@ -27,6 +28,23 @@ export const operatorConfig = z.object({
     .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
     .max(63)
     .default('guardian-system'),
+  /** Tenant database servers, `name=postgres://provisioner@host/postgres,...` (the provisioning role). */
+  TENANT_DB_SERVERS: z
+    .string()
+    .min(1)
+    .transform((value, ctx) => {
+      try {
+        return parseTenantServers(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : 'invalid' });
+        return z.NEVER;
+      }
+    }),
+  /**
+   * Each tenant role's CONNECTION LIMIT: platform replicas × 2 pooled connections, plus the
+   * operator's migrations.
+   */
+  TENANT_DB_CONNECTION_LIMIT: z.coerce.number().int().min(2).max(1000).default(8),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });
 

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { parseConfig } from '@guardian/platform/config';
 import { systemClock } from '@guardian/platform/kube/clock';
 import { KubeClient } from '@guardian/platform/kube/kube-client';
+import { TenantProvisioner } from '@guardian/platform/tenant-db';
 import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { operatorConfig, operatorFlags } from './config.ts';
@@ -43,9 +44,14 @@ export async function runOperator(args: string[]): Promise<void> {
       : undefined,
   });
   const events = eventRecorder(client, log, config.POD_NAME);
+  const provisioner = new TenantProvisioner(config.TENANT_DB_SERVERS, {
+    connectionLimit: config.TENANT_DB_CONNECTION_LIMIT,
+  });
   registerControllers(manager, client, systemClock, events, {
     subjectPrefix: config.OIDC_SUBJECT_PREFIX,
     platformNamespace: config.PLATFORM_NAMESPACE,
+    operatorNamespace: config.OPERATOR_NAMESPACE,
+    provisioner,
   });
 
   let stopping = false;
@@ -54,6 +60,7 @@ export async function runOperator(args: string[]): Promise<void> {
     stopping = true;
     log.info({ signal }, 'Shutting down');
     await manager.stop();
+    await provisioner.close();
     await client.close();
     process.exit(0);
   };

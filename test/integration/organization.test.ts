@@ -13,6 +13,7 @@ import {
   condition,
   coreApi,
   deleteOrganization,
+  deleteOrganizations,
   exists,
   organization,
   organizationReady,
@@ -52,8 +53,8 @@ describe('Organization controller', () => {
     await Promise.all([organizationReady(org), organizationReady(other)]);
   });
   afterAll(async () => {
+    await deleteOrganizations(org, other);
     await operator?.stop();
-    await Promise.all([deleteOrganization(org), deleteOrganization(other)]);
     await coreApi.deleteNamespace({ name: operatorNamespace }).catch(() => undefined);
   });
 
@@ -150,6 +151,34 @@ describe('Organization controller', () => {
       });
       return quota.spec?.hard?.['requests.cpu'] === '8';
     });
+  });
+
+  it('re-applies quotas when the plan itself changes', async () => {
+    const planName = uniqueName('it-plan');
+    const onPlan = uniqueName('it-onplan');
+    const plan = (cpu: string) => ({
+      apiVersion: 'guardian.aiops.dev/v1alpha1',
+      kind: 'QuotaPolicy',
+      metadata: { name: planName },
+      spec: { displayName: planName, resourceQuota: { hard: { 'requests.cpu': cpu } } },
+    });
+    try {
+      await apply(plan('1'));
+      await apply(organization(onPlan, { plan: planName }));
+      await organizationReady(onPlan);
+      await apply(plan('3'));
+      await eventually('the quota to follow the plan', async () => {
+        const quota = await coreApi.readNamespacedResourceQuota({
+          name: 'guardian-plan',
+          namespace: `org-${onPlan}--staging`,
+        });
+        return quota.spec?.hard?.['requests.cpu'] === '3';
+      });
+    } finally {
+      await deleteOrganization(onPlan);
+      await eventually('the organization to be gone', async () => !(await exists('organization', onPlan)));
+      await remove(plan('1')).catch(() => undefined);
+    }
   });
 
   it('adds a namespace for a new environment; removes an empty one, keeps one with work in it', async () => {

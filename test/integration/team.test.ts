@@ -12,7 +12,7 @@ import {
   canI,
   condition,
   coreApi,
-  deleteOrganization,
+  deleteOrganizations,
   exists,
   objects,
   organization,
@@ -50,8 +50,8 @@ describe('Team controller', () => {
     await Promise.all([organizationReady(org), organizationReady(other)]);
   });
   afterAll(async () => {
+    await deleteOrganizations(org, other);
     await operator?.stop();
-    await Promise.all([deleteOrganization(org), deleteOrganization(other)]);
     await coreApi.deleteNamespace({ name: operatorNamespace }).catch(() => undefined);
   });
 

@@ -77,6 +77,16 @@ export async function deleteOrganization(name: string): Promise<void> {
   await remove(organization(name)).catch(() => undefined);
 }
 
+/** Deletes organizations and waits until they are gone: call it while an operator still runs. */
+export async function deleteOrganizations(...names: string[]): Promise<void> {
+  await Promise.all(names.map(deleteOrganization));
+  await eventually(
+    `organizations ${names.join(', ')} to be finalized`,
+    async () => !(await Promise.all(names.map((name) => exists('organization', name)))).some(Boolean),
+    120_000,
+  );
+}
+
 /** `kubectl auth can-i`, impersonating `as` (a user, or a ServiceAccount), with optional groups. */
 export async function canI(
   as: string,

@@ -2,6 +2,7 @@ import type { Organization, QuotaPolicy, Team } from '@guardian/crds/generated';
 import type { Clock } from '@guardian/platform/kube/clock';
 import type { KubeClient } from '@guardian/platform/kube/kube-client';
 import { core, type KubeObject, keyOf, MANAGED_BY, OPERATOR } from '@guardian/platform/kube/resources';
+import type { TenantProvisioner } from '@guardian/platform/tenant-db';
 import { guardian } from '../kinds.ts';
 import { ChildWriter } from '../runtime/children.ts';
 import type { EventRecorder } from '../runtime/events.ts';
@@ -15,6 +16,8 @@ import { teamReconciler } from './team.ts';
 export interface ControllerSettings {
   subjectPrefix: string;
   platformNamespace: string;
+  operatorNamespace: string;
+  provisioner: TenantProvisioner;
 }
 
 /** Every controller of the operator, wired to shared informers. */
@@ -35,6 +38,7 @@ export function registerControllers(
   const resourceQuotas = manager.informer<KubeObject>(core.resourceQuota, managed);
   const limitRanges = manager.informer<KubeObject>(core.limitRange, managed);
   const networkPolicies = manager.informer<KubeObject>(core.networkPolicy, managed);
+  const secrets = manager.informer<KubeObject>(core.secret, managed);
   const children = new ChildWriter(client);
 
   manager.register({
@@ -50,7 +54,15 @@ export function registerControllers(
       clock,
       children,
       events,
-      ...settings,
+      subjectPrefix: settings.subjectPrefix,
+      platformNamespace: settings.platformNamespace,
+      database: {
+        client,
+        children,
+        provisioner: settings.provisioner,
+        secrets,
+        operatorNamespace: settings.operatorNamespace,
+      },
       informers: {
         organizations,
         plans,
@@ -63,7 +75,7 @@ export function registerControllers(
       },
     }),
     primary: organizations,
-    owns: [namespaces, serviceAccounts, roleBindings, resourceQuotas, limitRanges, networkPolicies],
+    owns: [namespaces, serviceAccounts, roleBindings, resourceQuotas, limitRanges, networkPolicies, secrets],
     // A plan's change (or its creation, for an organization waiting on PlanNotFound) re-applies quotas.
     watches: [
       watch(plans, (plan) =>

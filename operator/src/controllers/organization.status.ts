@@ -1,6 +1,7 @@
 import type { Organization, OrganizationStatus } from '@guardian/crds/generated';
 import { type DesiredCondition, setConditions } from '../runtime/conditions.ts';
 import { controlNamespace, environmentsOf, workloadNamespace } from '../tenancy/names.ts';
+import type { DatabaseOutcome } from './organization.database.ts';
 
 /** What one reconcile found; the status is computed from it alone. */
 export interface Observed {
@@ -8,6 +9,8 @@ export interface Observed {
   conflicts: string[];
   /** Workload namespaces of removed environments kept because they hold more than Guardian's objects. */
   retained: Array<{ namespace: string; reason: string }>;
+  /** The tenant database, once the namespaces are in place. */
+  database?: DatabaseOutcome;
 }
 
 const condition = (type: string, ok: boolean, reason: string, message: string): DesiredCondition => ({
@@ -60,6 +63,14 @@ export function desiredOrganizationStatus(
           'NamespaceNotEmpty',
           observed.retained.map((r) => `${r.namespace} kept: ${r.reason}`).join('; '),
         ),
+    observed.database
+      ? condition(
+          'DatabaseReady',
+          observed.database.ready,
+          observed.database.reason,
+          observed.database.message,
+        )
+      : condition('DatabaseReady', false, 'NamespacesNotReady', 'Waiting for the namespaces'),
     org.spec.suspended
       ? condition('Suspended', true, 'Suspended', 'Logins, API calls and workflows are refused')
       : condition('Suspended', false, 'Active', 'The organization is active'),
@@ -79,6 +90,9 @@ export function desiredOrganizationStatus(
       name: environment,
       namespace: workloadNamespace(name, environment),
     })),
+    ...(observed.database?.server
+      ? { database: { server: observed.database.server, name: observed.database.name } }
+      : {}),
     conditions: setConditions(org.status?.conditions, [...conditions, ready], now),
   };
 }

@@ -17,6 +17,7 @@ import {
   workloadNamespace,
 } from '../tenancy/names.ts';
 import { leftovers } from './namespace-contents.ts';
+import { type DatabaseDeps, finalizeDatabase, syncDatabase } from './organization.database.ts';
 import {
   conflicts,
   desiredControlNamespace,
@@ -41,6 +42,7 @@ export interface OrganizationDeps {
   subjectPrefix: string;
   /** Guardian's own namespace, allowed through the tenants' NetworkPolicies. */
   platformNamespace: string;
+  database: DatabaseDeps;
   informers: {
     organizations: Informer<Organization>;
     plans: Informer<QuotaPolicy>;
@@ -62,8 +64,12 @@ export function organizationReconciler(deps: OrganizationDeps): Reconciler {
     name: 'organization',
     async reconcile(key) {
       const org = deps.informers.organizations.get(key);
-      // Children carry ownerReferences, so garbage collection removes them with the Organization.
-      if (!org || org.metadata?.deletionTimestamp) return undefined;
+      if (!org) return undefined;
+      // In-cluster children go by ownerReference; the database, outside, by the finalizer.
+      if (org.metadata?.deletionTimestamp) {
+        await finalizeDatabase(deps.database, org);
+        return undefined;
+      }
       const plan = deps.informers.plans.get(org.spec.plan);
       const observed: Observed = { planFound: plan !== undefined, conflicts: [], retained: [] };
 
@@ -76,9 +82,11 @@ export function organizationReconciler(deps: OrganizationDeps): Reconciler {
         if (plan) await syncQuotas(deps, org, plan);
         await syncNetworkPolicies(deps, org);
         observed.retained = await pruneEnvironments(deps, org);
+        observed.database = await syncDatabase(deps.database, org);
       }
       failpoint('organization-after-apply-before-status', key);
       await syncStatus(deps, org, observed);
+      if (observed.database?.retry) throw observed.database.retry;
       // A conflicting namespace is not ours to watch: look again later.
       return observed.conflicts.length > 0 || observed.retained.length > 0
         ? { requeueAfter: 30_000 }

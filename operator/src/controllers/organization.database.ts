@@ -1,0 +1,252 @@
+import { randomBytes } from 'node:crypto';
+import type { Organization } from '@guardian/crds/generated';
+import type { Informer } from '@guardian/platform/kube/informer';
+import type { KubeClient } from '@guardian/platform/kube/kube-client';
+import { core, type KubeObject, keyOf } from '@guardian/platform/kube/resources';
+import {
+  LoginFailed,
+  ProvisioningError,
+  ServerNotFound,
+  type TenantCredentials,
+  type TenantProvisioner,
+  tenantDatabaseName,
+} from '@guardian/platform/tenant-db';
+import { guardian } from '../kinds.ts';
+import type { ChildWriter } from '../runtime/children.ts';
+import { FIELD_MANAGER } from '../runtime/children.ts';
+import { failpoint } from '../runtime/failpoint.ts';
+import { controlNamespace, managedLabels, ownedBy } from '../tenancy/names.ts';
+
+export const DATABASE_FINALIZER = 'guardian.aiops.dev/tenant-database';
+export const SERVER_ANNOTATION = 'guardian.aiops.dev/database-server';
+export const DATABASE_SECRET = 'guardian-database';
+
+export interface DatabaseOutcome {
+  ready: boolean;
+  reason: string;
+  message: string;
+  server?: string;
+  name: string;
+  /** A failure worth retrying with backoff, after the status says what happened. */
+  retry?: Error;
+}
+
+export interface DatabaseDeps {
+  client: KubeClient;
+  children: ChildWriter;
+  provisioner: TenantProvisioner;
+  secrets: Informer<KubeObject>;
+  /** Where the Secret of a retained database is kept once its organization is gone. */
+  operatorNamespace: string;
+}
+
+interface Secret extends KubeObject {
+  data?: Record<string, string>;
+  type?: string;
+}
+
+const decode = (value: string | undefined) =>
+  value === undefined ? undefined : Buffer.from(value, 'base64').toString('utf8');
+const encode = (values: Record<string, string>) =>
+  Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('base64')]));
+
+/** The Secret the tenant's workloads and the platform read: the only place the password lives. */
+export function desiredDatabaseSecret(
+  org: Organization,
+  credentials: TenantCredentials,
+  endpoint: { host: string; port: number },
+  url: string,
+): Secret {
+  const name = org.metadata?.name ?? '';
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: DATABASE_SECRET,
+      namespace: controlNamespace(name),
+      labels: managedLabels(name),
+      ownerReferences: ownedBy(org),
+    },
+    type: 'Opaque',
+    data: encode({
+      host: endpoint.host,
+      port: String(endpoint.port),
+      database: credentials.database,
+      user: credentials.role,
+      password: credentials.password,
+      url,
+    }),
+  };
+}
+
+/**
+ * The organization's metadata the operator owns: the finalizer guarding its database, and the
+ * server the database was placed on (decided once, before anything exists there).
+ */
+async function applyOrganizationMetadata(
+  client: KubeClient,
+  org: Organization,
+  server: string | undefined,
+  finalizer: boolean,
+) {
+  await client.apply(
+    guardian.organization,
+    {
+      apiVersion: guardian.organization.apiVersion,
+      kind: guardian.organization.kind,
+      metadata: {
+        name: org.metadata?.name,
+        ...(server ? { annotations: { [SERVER_ANNOTATION]: server } } : {}),
+        ...(finalizer ? { finalizers: [DATABASE_FINALIZER] } : {}),
+      },
+    },
+    { fieldManager: FIELD_MANAGER },
+  );
+}
+
+/**
+ * Provisions the tenant database: placement (explicit or least-loaded, never moved, never a
+ * namesake's), the Secret with a random password, the login role, the database, its migrations.
+ */
+export async function syncDatabase(deps: DatabaseDeps, org: Organization): Promise<DatabaseOutcome> {
+  const orgName = org.metadata?.name ?? '';
+  const uid = org.metadata?.uid ?? '';
+  const name = tenantDatabaseName(orgName);
+  try {
+    let server = org.metadata?.annotations?.[SERVER_ANNOTATION];
+    const wanted = org.spec.database?.server;
+    if (wanted && !deps.provisioner.servers.has(wanted)) throw new ServerNotFound(wanted);
+    if (server && wanted && wanted !== server) {
+      return {
+        ready: false,
+        reason: 'DatabaseConflict',
+        name,
+        server,
+        message: `The database lives on ${server}; tenants are never moved (spec.database.server is ${wanted})`,
+      };
+    }
+    if (!server) {
+      const found = await deps.provisioner.locate(name);
+      const foreign = found.find((f) => f.organizationUid !== uid);
+      if (foreign) {
+        return {
+          ready: false,
+          reason: 'DatabaseConflict',
+          name,
+          message: `A database ${name} already exists on ${foreign.server} and belongs to no current organization of this name (retained earlier?); it is never handed over. Remove or rename it to proceed.`,
+        };
+      }
+      server = wanted ?? found[0]?.server ?? (await deps.provisioner.leastLoaded());
+      await applyOrganizationMetadata(deps.client, org, server, true);
+    } else if (!org.metadata?.finalizers?.includes(DATABASE_FINALIZER)) {
+      await applyOrganizationMetadata(deps.client, org, server, true);
+    }
+
+    const existing = deps.secrets.get(`${controlNamespace(orgName)}/${DATABASE_SECRET}`) as
+      | Secret
+      | undefined;
+    const credentials: TenantCredentials = {
+      server,
+      database: name,
+      role: name,
+      password: decode(existing?.data?.password) ?? randomBytes(24).toString('base64url'),
+    };
+    const secret = desiredDatabaseSecret(
+      org,
+      credentials,
+      deps.provisioner.endpoint(server),
+      deps.provisioner.connectionString(credentials),
+    );
+    await deps.children.ensure(core.secret, deps.secrets, secret);
+    failpoint('database-after-secret', keyOf(org));
+
+    await deps.provisioner.ensureRole(server, name, credentials.password);
+    failpoint('database-after-role', keyOf(org));
+
+    const here = (await deps.provisioner.locate(name)).find((f) => f.server === server);
+    if (!here) await deps.provisioner.createDatabase(server, name, name, uid);
+    else if (here.owner !== name || (here.organizationUid !== undefined && here.organizationUid !== uid)) {
+      return {
+        ready: false,
+        reason: 'DatabaseConflict',
+        name,
+        server,
+        message: `Database ${name} on ${server} belongs to someone else; it is never handed over`,
+      };
+    }
+    failpoint('database-after-create', keyOf(org));
+
+    try {
+      await deps.provisioner.migrate(credentials);
+    } catch (error) {
+      if (!(error instanceof LoginFailed)) throw error;
+      // The Secret is the source of truth: a role whose password drifted is brought back to it.
+      await deps.provisioner.resetPassword(server, name, credentials.password);
+      await deps.provisioner.migrate(credentials);
+    }
+    return { ready: true, reason: 'Provisioned', name, server, message: `Database ${name} on ${server}` };
+  } catch (error) {
+    if (error instanceof ServerNotFound) {
+      return {
+        ready: false,
+        reason: 'ServerNotFound',
+        name,
+        message: `Tenant database server ${error.server} is not configured`,
+      };
+    }
+    const message =
+      error instanceof ProvisioningError
+        ? error.message
+        : 'Could not provision the tenant database; retrying';
+    return {
+      ready: false,
+      reason: 'ProvisioningFailed',
+      name,
+      message,
+      retry: error instanceof Error ? error : new Error(String(error)),
+    };
+  }
+}
+
+/**
+ * Runs before the Organization goes: drops its database and role (deletionPolicy Delete) or keeps
+ * them and copies their Secret to the operator's namespace (Retain); then releases the finalizer.
+ * A database that is not this organization's is never dropped.
+ */
+export async function finalizeDatabase(deps: DatabaseDeps, org: Organization): Promise<void> {
+  if (!org.metadata?.finalizers?.includes(DATABASE_FINALIZER)) return;
+  const orgName = org.metadata?.name ?? '';
+  const name = tenantDatabaseName(orgName);
+  const server = org.metadata?.annotations?.[SERVER_ANNOTATION];
+  if (server && deps.provisioner.servers.has(server)) {
+    if (org.spec.database?.deletionPolicy === 'Retain') {
+      const secret = deps.secrets.get(`${controlNamespace(orgName)}/${DATABASE_SECRET}`) as
+        | Secret
+        | undefined;
+      if (secret?.data) {
+        await deps.client.apply(
+          core.secret,
+          {
+            apiVersion: 'v1',
+            kind: 'Secret',
+            metadata: {
+              name: `retained-database-${orgName}`,
+              namespace: deps.operatorNamespace,
+              labels: { 'guardian.aiops.dev/retained-organization': orgName },
+            },
+            type: 'Opaque',
+            data: secret.data,
+          } as Secret,
+          { fieldManager: FIELD_MANAGER },
+        );
+      }
+    } else {
+      const here = (await deps.provisioner.locate(name)).find((f) => f.server === server);
+      const ours = here && (here.organizationUid === undefined || here.organizationUid === org.metadata?.uid);
+      if (ours) await deps.provisioner.drop(server, name, name);
+      else if (!here) await deps.provisioner.dropRoleIfUnused(server, name);
+    }
+  }
+  failpoint('database-during-deletion', keyOf(org));
+  await applyOrganizationMetadata(deps.client, org, server, false);
+}

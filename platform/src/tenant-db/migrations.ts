@@ -1,0 +1,64 @@
+import type { Knex } from 'knex';
+
+interface Migration {
+  name: string;
+  up(db: Knex): Promise<void>;
+}
+
+/**
+ * The schema of every tenant database: the tenant's agent runs and findings, chat sessions and
+ * workflow history. It runs as the tenant's own role, which owns the database and its tables.
+ */
+const MIGRATIONS: Migration[] = [
+  {
+    name: '0001_tenant_schema',
+    async up(db) {
+      await db.schema.createTable('agent_runs', (t) => {
+        t.uuid('id').primary();
+        t.text('agent').notNullable();
+        t.text('status').notNullable();
+        t.text('requested_by').notNullable();
+        t.jsonb('input').notNullable().defaultTo('{}');
+        t.jsonb('output');
+        t.timestamp('started_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
+        t.timestamp('finished_at', { useTz: true });
+      });
+      await db.schema.createTable('findings', (t) => {
+        t.uuid('id').primary();
+        t.uuid('agent_run_id').notNullable().references('agent_runs.id').onDelete('CASCADE');
+        t.text('severity').notNullable();
+        t.text('title').notNullable();
+        t.text('detail').notNullable().defaultTo('');
+        t.jsonb('resource');
+        t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
+      });
+      await db.schema.createTable('chat_sessions', (t) => {
+        t.text('id').primary();
+        t.text('user_id').notNullable();
+        t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
+      });
+      await db.schema.createTable('chat_messages', (t) => {
+        t.bigIncrements('id');
+        t.text('session_id').notNullable().references('chat_sessions.id').onDelete('CASCADE');
+        t.text('role').notNullable();
+        t.text('content').notNullable();
+        t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
+      });
+      await db.schema.createTable('workflow_history', (t) => {
+        t.bigIncrements('id');
+        t.text('workflow_id').notNullable().index();
+        t.text('event').notNullable();
+        t.jsonb('detail').notNullable().defaultTo('{}');
+        t.timestamp('at', { useTz: true }).notNullable().defaultTo(db.fn.now());
+      });
+    },
+  },
+];
+
+export const tenantMigrationSource: Knex.MigrationSource<Migration> = {
+  getMigrations: async () => MIGRATIONS,
+  getMigrationName: (migration) => migration.name,
+  getMigration: async (migration) => ({ up: migration.up, down: async () => undefined }),
+};
+
+export const TENANT_MIGRATIONS = MIGRATIONS.map((m) => m.name);

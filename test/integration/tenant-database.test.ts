@@ -1,0 +1,168 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../scripts/stack/process.ts';
+import { eventually, kubectl, uniqueName } from '../support/kube.ts';
+import {
+  applyGuardianManifests,
+  operatorKubeconfig,
+  type RunningOperator,
+  startOperator,
+} from '../support/operator.ts';
+import {
+  apply,
+  condition,
+  coreApi,
+  deleteOrganizations,
+  organization,
+  organizationReady,
+  readOrganization,
+} from '../support/tenancy.ts';
+import { connectAs, databaseSecret, leftoversOf, onServer } from '../support/tenant-db.ts';
+
+const tenantName = (org: string) => `tenant_${org.replaceAll('-', '_')}`;
+
+describe('tenant databases', () => {
+  const operatorNamespace = uniqueName('it-db-op');
+  const a = uniqueName('it-dba');
+  const b = uniqueName('it-dbb');
+  const created = [a, b];
+  let operator: RunningOperator;
+
+  beforeAll(async () => {
+    await applyGuardianManifests();
+    operator = await startOperator({
+      kubeconfig: await operatorKubeconfig(operatorNamespace),
+      namespace: operatorNamespace,
+      port: await freePort(),
+    });
+    await apply(organization(a, { database: { server: 'pg2' } }));
+    await apply(organization(b, { database: { server: 'pg2' } }));
+    await Promise.all([organizationReady(a), organizationReady(b)]);
+  });
+  afterAll(async () => {
+    await deleteOrganizations(...created);
+    await operator?.stop();
+    await coreApi.deleteNamespace({ name: operatorNamespace }).catch(() => undefined);
+  });
+
+  it('gives each organization its own database, reachable with the credentials of its Secret', async () => {
+    const org = await readOrganization(a);
+    expect(org.status?.database).toEqual({ server: 'pg2', name: tenantName(a) });
+    expect(condition(org, 'DatabaseReady')).toMatchObject({ status: 'True', reason: 'Provisioned' });
+    expect(org.metadata?.annotations?.['guardian.aiops.dev/database-server']).toBe('pg2');
+    const secret = await databaseSecret(a);
+    expect(secret).toMatchObject({ database: tenantName(a), user: tenantName(a) });
+    expect(await connectAs(secret.url)).toBe(tenantName(a));
+    const owned = await onServer<{ owner: string }>(
+      'pg2',
+      'select pg_get_userbyid(datdba) as owner from pg_database where datname = $1',
+      [tenantName(a)],
+    );
+    expect(owned).toEqual([{ owner: tenantName(a) }]);
+  });
+
+  it('keeps tenants apart: no role reaches another tenant’s database, not even with a correct password', async () => {
+    const [secretA, secretB] = await Promise.all([databaseSecret(a), databaseSecret(b)]);
+    // The positive controls: each tenant reaches its own database.
+    expect(await connectAs(secretA.url)).toBe(tenantName(a));
+    expect(await connectAs(secretB.url)).toBe(tenantName(b));
+    const aIntoB = new URL(secretB.url);
+    aIntoB.username = secretA.user;
+    aIntoB.password = secretA.password;
+    await expect(connectAs(aIntoB.toString())).rejects.toMatchObject({ code: '42501' });
+
+    const stranger = `it_stranger_${randomBytes(3).toString('hex')}`;
+    const password = randomBytes(12).toString('hex');
+    await onServer('pg2', `CREATE ROLE ${stranger} LOGIN PASSWORD '${password}'`);
+    try {
+      const asStranger = new URL(secretA.url);
+      asStranger.username = stranger;
+      asStranger.password = password;
+      await expect(connectAs(asStranger.toString())).rejects.toMatchObject({ code: '42501' });
+      // Its password is right: it may log in where CONNECT is not revoked, so the refusal is the REVOKE.
+      asStranger.pathname = '/postgres';
+      expect(await connectAs(asStranger.toString())).toBe(stranger);
+    } finally {
+      await onServer('pg2', `DROP ROLE ${stranger}`);
+    }
+  });
+
+  it('restores a deleted Secret, and the password in it works', async () => {
+    const before = await databaseSecret(b);
+    await coreApi.deleteNamespacedSecret({ name: 'guardian-database', namespace: `org-${b}` });
+    const after = await eventually('the Secret to be back', () => databaseSecret(b).catch(() => undefined));
+    expect(after.password).not.toBe(before.password);
+    await eventually('the new password to work', () => connectAs(after.url).catch(() => undefined));
+    await expect(connectAs(before.url)).rejects.toMatchObject({ code: '28P01' });
+  });
+
+  it('keeps a retained database, and never hands it to a new organization of the same name', async () => {
+    const kept = uniqueName('it-kept');
+    created.push(kept);
+    await apply(organization(kept, { database: { deletionPolicy: 'Retain' } }));
+    await organizationReady(kept);
+    const secret = await databaseSecret(kept);
+    const client = new (await import('pg')).default.Client({ connectionString: secret.url });
+    await client.connect();
+    await client.query(`insert into chat_sessions (id, user_id) values ('kept-session', 'u1')`);
+    await client.end();
+
+    await deleteOrganizations(kept);
+    const copy = await databaseSecret(kept, `retained-database-${kept}`, operatorNamespace);
+    expect(copy.password).toBe(secret.password);
+    const rows = await (async () => {
+      const c = new (await import('pg')).default.Client({ connectionString: copy.url });
+      await c.connect();
+      try {
+        return (await c.query('select id from chat_sessions')).rows;
+      } finally {
+        await c.end();
+      }
+    })();
+    expect(rows).toEqual([{ id: 'kept-session' }]);
+
+    await apply(organization(kept));
+    // The old namespaces may still be terminating (NamespaceConflict) before the database is reached.
+    const conflict = await eventually(
+      'the database conflict',
+      async () => {
+        const found = condition(await readOrganization(kept), 'DatabaseReady');
+        return found?.reason === 'DatabaseConflict' ? found : undefined;
+      },
+      90_000,
+    );
+    expect(conflict.status).toBe('False');
+    expect(condition(await readOrganization(kept), 'Ready')?.status).toBe('False');
+    expect(
+      await kubectl('get', 'secret', 'guardian-database', '-n', `org-${kept}`).catch(() => 'absent'),
+    ).toBe('absent');
+    await deleteOrganizations(kept);
+    // The retained database survives its namesake's deletion too; clean it up by hand.
+    const server =
+      (await leftoversOf(tenantName(kept))).find((f) => f.startsWith('database'))?.split(' on ')[1] ?? 'pg1';
+    await onServer(server, `DROP DATABASE ${tenantName(kept)} WITH (FORCE)`);
+    await onServer(server, `DROP ROLE ${tenantName(kept)}`);
+  });
+
+  it('keeps passwords out of logs, Events and conditions', async () => {
+    const secrets = await Promise.all([databaseSecret(a), databaseSecret(b)]);
+    const events = await kubectl('get', 'events', '-A', '-o', 'json');
+    const statuses = JSON.stringify(
+      [await readOrganization(a), await readOrganization(b)].map((o) => o.status),
+    );
+    for (const { password } of secrets) {
+      expect(operator.logs.join('')).not.toContain(password);
+      expect(events).not.toContain(password);
+      expect(statuses).not.toContain(password);
+    }
+  });
+
+  it('drops the database and role with the organization', async () => {
+    const gone = uniqueName('it-gone');
+    await apply(organization(gone));
+    await organizationReady(gone);
+    expect(await leftoversOf(tenantName(gone))).toHaveLength(2);
+    await deleteOrganizations(gone);
+    expect(await leftoversOf(tenantName(gone))).toEqual([]);
+  });
+});
