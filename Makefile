@@ -52,6 +52,11 @@ integration: node_modules ## Integration tests against the test stack (.stack/te
 e2e: node_modules ## End-to-end tests against the test stack
 	vitest run --project e2e
 
+##@ Benchmarks
+.PHONY: bench
+bench: node_modules ## Benchmarks against a stack of their own (.stack/bench); figures as ratios, in bench/results/
+	node bench/operator.ts
+
 ##@ Build
 .PHONY: generate
 generate: node_modules ## Regenerate crds/generated/ (types) and operator/rbac/tenant-roles.yaml (from the permission matrix)

@@ -3,6 +3,7 @@
 import { operatorUsage, runOperator } from '@guardian/operator/main';
 import { migrationConfig, parseConfig } from '@guardian/platform/config';
 import { migrate } from '@guardian/platform/db';
+import { platformUsage, runPlatform } from '@guardian/platform/main';
 
 interface Command {
   summary: string;
@@ -16,6 +17,12 @@ const commands: Record<string, Command> = {
       "Run Guardian's Kubernetes controllers (leader-elected; probes and metrics on OPERATOR_METRICS_PORT)",
     usage: operatorUsage,
     run: runOperator,
+  },
+  platform: {
+    summary:
+      'Run the HTTP API on PORT (default 8080); `guardian platform rotate-keys` rotates token signing keys',
+    usage: platformUsage,
+    run: runPlatform,
   },
   migrate: {
     summary: 'Bring the platform database schema up to date (runs as the owner role, DATABASE_ADMIN_URL)',

@@ -2,10 +2,14 @@
 // processes in the foreground with their logs prefixed, until Ctrl-C; then it stops what it
 // started (a stack that was already up stays up).
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import * as k8s from '@kubernetes/client-node';
 import { installManifests } from '../crds/src/install.ts';
+import { migrate } from '../platform/src/db.ts';
+import { createDemoOrganizations } from './demo-orgs.ts';
 import { operatorIdentity } from './operator-identity.ts';
+import { platformIdentity } from './platform-identity.ts';
 import { down, up } from './stack/index.ts';
 import { Stack } from './stack/stack.ts';
 
@@ -35,6 +39,15 @@ const operatorKubeconfig = await operatorIdentity(
   stack.path('kube', 'operator.kubeconfig'),
 );
 const operatorPort = process.env.OPERATOR_METRICS_PORT ?? '8081';
+await migrate(env.DATABASE_ADMIN_URL ?? '', env.DATABASE_URL ?? '');
+const platformKubeconfig = await platformIdentity(
+  admin,
+  OPERATOR_NAMESPACE,
+  stack.path('kube', 'platform.kubeconfig'),
+);
+const platformPort = process.env.PORT ?? '8080';
+// Derived from a secret kept with the stack's data, so signing keys stay readable across restarts.
+const encryptionKey = createHash('sha256').update(stack.secret('platform-encryption')).digest('base64');
 
 // Guardian's processes, one line each; they get the stack's environment plus their own.
 const services: Service[] = [
@@ -43,6 +56,16 @@ const services: Service[] = [
     args: ['bin/guardian.ts', 'operator', '--metrics-port', operatorPort, '--namespace', OPERATOR_NAMESPACE],
     env: { KUBECONFIG: operatorKubeconfig },
   },
+  {
+    name: 'platform',
+    args: ['bin/guardian.ts', 'platform', '--port', platformPort],
+    env: {
+      KUBECONFIG: platformKubeconfig,
+      OIDC_CA_FILE: env.STACK_CA_FILE ?? '',
+      GUARDIAN_ENCRYPTION_KEY: encryptionKey,
+      GUARDIAN_SUPER_ADMINS: process.env.GUARDIAN_SUPER_ADMINS ?? 'root@guardian.local',
+    },
+  },
 ];
 
 const withoutPassword = (url: string) => url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
@@ -50,6 +73,7 @@ const pad = '\n                     ';
 console.log(`
 Guardian development stack is up. Credentials: ${stack.path('env')} (\`source .stack/env\`)
   Kubernetes         export KUBECONFIG=${env.KUBECONFIG}   (kubectl get qp; kubectl explain organization.spec)
+  Platform API       http://127.0.0.1:${platformPort}/openapi.json   (log in: http://127.0.0.1:${platformPort}/auth/login?org=techcorp)
   Operator           http://127.0.0.1:${operatorPort}/metrics, /healthz, /readyz (as ServiceAccount ${OPERATOR_NAMESPACE}/guardian-operator)
   Identity providers ${env.OIDC_ISSUER} (default)${pad}${env.OIDC_ISSUER_TECHCORP} (techcorp)
   OIDC client        ${env.OIDC_CLIENT_ID} (secret in .stack/env)
@@ -75,6 +99,12 @@ const children: ChildProcess[] = services.map((service) => {
   child.on('exit', (code, signal) => console.log(`[${service.name}] exited (${signal ?? code})`));
   return child;
 });
+
+// After the services start: the operator makes the namespaces the demo organizations' Secrets go in.
+createDemoOrganizations(admin, env, OPERATOR_NAMESPACE).then(
+  () => console.log('[dev] demo organizations techcorp and startupco are in place'),
+  (error: unknown) => console.error('[dev] could not create the demo organizations', error),
+);
 
 let stopping = false;
 async function stop(): Promise<void> {

@@ -2,8 +2,8 @@ import { parseArgs } from 'node:util';
 import { parseConfig } from '@guardian/platform/config';
 import { systemClock } from '@guardian/platform/kube/clock';
 import { KubeClient } from '@guardian/platform/kube/kube-client';
+import { loadClusterAccess } from '@guardian/platform/kube/kubeconfig';
 import { TenantProvisioner } from '@guardian/platform/tenant-db';
-import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { operatorConfig, operatorFlags } from './config.ts';
 import { registerControllers } from './controllers/index.ts';
@@ -12,7 +12,7 @@ import { Manager } from './runtime/manager.ts';
 import { OperatorMetrics } from './runtime/metrics.ts';
 
 export const operatorUsage = `Usage: guardian operator [--metrics-port N] [--probe-address IP] [--namespace NS] [--leader-elect true|false]
-                        [--resync-seconds N] [--oidc-subject-prefix P] [--platform-namespace NS] [--log-level L]
+                        [--resync-seconds N] [--workers N] [--oidc-subject-prefix P] [--platform-namespace NS] [--log-level L]
 
 Runs Guardian's controllers. Kubernetes credentials come from KUBECONFIG or, in a Pod, its
 ServiceAccount. Every flag has an environment variable: ${Object.values(operatorFlags).join(', ')}.`;
@@ -30,9 +30,7 @@ export async function runOperator(args: string[]): Promise<void> {
   }
   const config = parseConfig(operatorConfig, env);
   const log = pino({ level: config.LOG_LEVEL, base: { component: 'operator', pod: config.POD_NAME } });
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromDefault();
-  const client = await KubeClient.fromConfig(kubeConfig);
+  const client = new KubeClient(loadClusterAccess());
   const manager = new Manager({
     client,
     log,
@@ -52,6 +50,7 @@ export async function runOperator(args: string[]): Promise<void> {
     platformNamespace: config.PLATFORM_NAMESPACE,
     operatorNamespace: config.OPERATOR_NAMESPACE,
     provisioner,
+    workers: config.OPERATOR_WORKERS,
   });
 
   let stopping = false;

@@ -47,3 +47,70 @@ export function parseConfig<T extends z.ZodType>(
     .join('\n');
   throw new ConfigError(fields, details);
 }
+
+const port = z.coerce.number().int().min(1).max(65_535);
+const emails = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((email) => email.trim().toLowerCase())
+      .filter(Boolean),
+  )
+  .refine((list) => list.every((email) => z.email().safeParse(email).success), {
+    error: 'must be a comma-separated list of email addresses',
+  });
+const key32 = z
+  .string()
+  .refine((value) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(value) && Buffer.from(value, 'base64').length === 32, {
+    error: 'must be 32 random bytes in base64 (openssl rand -base64 32)',
+  })
+  .transform((value) => Buffer.from(value, 'base64'));
+
+/**
+ * `guardian platform`: the HTTP API. Kubernetes credentials are not here: they come from
+ * KUBECONFIG or, in a Pod, its ServiceAccount (client-node's loadFromDefault).
+ */
+export const platformConfig = z
+  .object({
+    PORT: port.default(8080),
+    /** Loopback by default: exposing the API is a deliberate act (a Service, a proxy). */
+    HOST: z.union([z.ipv4(), z.ipv6(), z.literal('localhost')]).default('127.0.0.1'),
+    /** Where browsers reach the API: the OIDC redirect URI, the token issuer, cookie security. */
+    PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+    DATABASE_URL: postgresUrl,
+    /** Only checked by /readyz until the rate limiter arrives. */
+    REDIS_URL: redisUrl.optional(),
+    /** The instance's default identity provider. */
+    OIDC_ISSUER: z.url({ protocol: /^https$/, error: 'must be an https:// issuer URL' }),
+    OIDC_CLIENT_ID: z.string().min(1),
+    OIDC_CLIENT_SECRET: z.string().min(1),
+    /** Scopes asked of every identity provider; `groups` carries the group claims roles map from. */
+    OIDC_SCOPES: z
+      .string()
+      .regex(/^openid( [\x21-\x7e]+)*$/, { error: 'must start with openid' })
+      .default('openid email profile groups'),
+    /** A PEM file of extra CAs trusted for calls to identity providers (e.g. a private PKI). */
+    OIDC_CA_FILE: z.string().min(1).optional(),
+    /** Super admins: verified emails at the default issuer, never at an organization's own IdP. */
+    GUARDIAN_SUPER_ADMINS: emails,
+    /** Encrypts the token signing keys at rest (AES-256-GCM). No default: a known key protects nothing. */
+    GUARDIAN_ENCRYPTION_KEY: key32,
+    /** Lifetime of platform access tokens; also how early a new signing key is published. */
+    TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+    /** Lifetime of a browser session. */
+    SESSION_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(300)
+      .max(30 * 86_400)
+      .default(8 * 3600),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .transform((config) => ({
+    ...config,
+    PUBLIC_URL: (config.PUBLIC_URL ?? `http://127.0.0.1:${config.PORT}`).replace(/\/+$/, ''),
+  }));
+
+export type PlatformConfig = z.infer<typeof platformConfig>;

@@ -84,7 +84,7 @@ describe('Organization controller', () => {
   });
 
   it('writes nothing when reconciling an organization that is already in place (audit log)', async () => {
-    const before = { writes: writesBy(account), reconciles: await reconciles() };
+    const before = { writes: writesBy(account, org), reconciles: await reconciles() };
     // A label change is an event for the controller but changes nothing it manages.
     await apply({
       ...organization(org, { plan: 'starter', owners: [{ kind: 'User', name: 'alice@techcorp.com' }] }),
@@ -92,7 +92,7 @@ describe('Organization controller', () => {
     });
     await eventually('another reconcile', async () => (await reconciles()) > before.reconciles);
     await new Promise((settle) => setTimeout(settle, 1000));
-    expect(writesBy(account)).toBe(before.writes);
+    expect(writesBy(account, org)).toBe(before.writes);
   });
 
   it('restores deleted children', async () => {

@@ -108,7 +108,12 @@ describe('tenant databases', () => {
     await client.end();
 
     await deleteOrganizations(kept);
-    const copy = await databaseSecret(kept, `retained-database-${kept}`, operatorNamespace);
+    // Whichever suite's operator finalized it keeps the copy in its own namespace.
+    const copies = await coreApi.listSecretForAllNamespaces({
+      labelSelector: `guardian.aiops.dev/retained-organization=${kept}`,
+    });
+    const where = copies.items[0]?.metadata;
+    const copy = await databaseSecret(kept, where?.name, where?.namespace);
     expect(copy.password).toBe(secret.password);
     const rows = await (async () => {
       const c = new (await import('pg')).default.Client({ connectionString: copy.url });

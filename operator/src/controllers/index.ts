@@ -18,6 +18,7 @@ export interface ControllerSettings {
   platformNamespace: string;
   operatorNamespace: string;
   provisioner: TenantProvisioner;
+  workers: number;
 }
 
 /** Every controller of the operator, wired to shared informers. */
@@ -75,6 +76,7 @@ export function registerControllers(
       },
     }),
     primary: organizations,
+    concurrency: settings.workers,
     owns: [namespaces, serviceAccounts, roleBindings, resourceQuotas, limitRanges, networkPolicies, secrets],
     // A plan's change (or its creation, for an organization waiting on PlanNotFound) re-applies quotas.
     watches: [

@@ -76,13 +76,16 @@ export function organizationReconciler(deps: OrganizationDeps): Reconciler {
       observed.conflicts = await syncNamespaces(deps, org);
       failpoint('organization-after-namespaces', key);
       if (observed.conflicts.length === 0) {
+        // The database needs only the control namespace: provision it alongside the rest.
+        // (syncDatabase never rejects; failures come back as an outcome.)
+        const database = syncDatabase(deps.database, org);
         await syncAgentIdentity(deps, org);
         await syncPeopleRbac(deps, org);
         failpoint('organization-after-rbac', key);
         if (plan) await syncQuotas(deps, org, plan);
         await syncNetworkPolicies(deps, org);
         observed.retained = await pruneEnvironments(deps, org);
-        observed.database = await syncDatabase(deps.database, org);
+        observed.database = await database;
       }
       failpoint('organization-after-apply-before-status', key);
       await syncStatus(deps, org, observed);
@@ -107,7 +110,7 @@ async function syncNamespaces(deps: OrganizationDeps, org: Organization): Promis
   );
   const found = conflicts(org, existing);
   if (found.length > 0) return found;
-  for (const ns of desired) await deps.children.ensure(core.namespace, deps.informers.namespaces, ns);
+  await Promise.all(desired.map((ns) => deps.children.ensure(core.namespace, deps.informers.namespaces, ns)));
   return [];
 }
 
@@ -154,10 +157,15 @@ async function syncQuotas(deps: OrganizationDeps, org: Organization, plan: Quota
 
 async function syncNetworkPolicies(deps: OrganizationDeps, org: Organization): Promise<void> {
   const name = org.metadata?.name ?? '';
-  for (const env of environmentsOf(org)) {
-    const policy = desiredNetworkPolicy(org, workloadNamespace(name, env), deps.platformNamespace);
-    await deps.children.ensure(core.networkPolicy, deps.informers.networkPolicies, policy);
-  }
+  await Promise.all(
+    environmentsOf(org).map((env) =>
+      deps.children.ensure(
+        core.networkPolicy,
+        deps.informers.networkPolicies,
+        desiredNetworkPolicy(org, workloadNamespace(name, env), deps.platformNamespace),
+      ),
+    ),
+  );
 }
 
 /**

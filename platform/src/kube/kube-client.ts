@@ -1,5 +1,7 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent, request as httpsRequest } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { Agent, fetch } from 'undici';
+import type { ClusterAccess } from './kubeconfig.ts';
 import { type KubeObject, type Resource, resourcePath } from './resources.ts';
 
 /** An error answer of the apiserver, with its HTTP status and Status reason. */
@@ -33,29 +35,42 @@ export interface WatchEvent<T> {
 type Query = Record<string, string | number | boolean | undefined>;
 
 /**
- * A small REST client for the apiserver on undici: the requests a controller needs (get, list,
+ * A small REST client for the apiserver on node:https: the requests a controller needs (get, list,
  * watch, server-side apply with strict field validation, delete), with the kubeconfig's TLS and
  * credentials. Bearer tokens are re-read for each request, so projected tokens may rotate.
  */
 export class KubeClient {
   readonly server: string;
-  private readonly config: KubeConfig;
+  private readonly access: ClusterAccess;
   private readonly agent: Agent;
 
-  private constructor(config: KubeConfig, server: string, agent: Agent) {
-    this.config = config;
-    this.server = server;
-    this.agent = agent;
+  constructor(access: ClusterAccess) {
+    this.access = access;
+    this.server = access.server;
+    this.agent = new Agent({
+      ca: access.ca,
+      cert: access.cert,
+      key: access.key,
+      rejectUnauthorized: !access.skipTLSVerify,
+      keepAlive: true,
+    });
   }
 
+  /** A client for the current context of a client-node KubeConfig (for callers that have one). */
   static async fromConfig(config: KubeConfig): Promise<KubeClient> {
     const cluster = config.getCurrentCluster();
     if (!cluster) throw new Error('The kubeconfig has no current cluster');
-    const tls: { ca?: unknown; cert?: unknown; key?: unknown; headers?: Record<string, string> } = {};
+    const tls: { ca?: Buffer; cert?: Buffer; key?: Buffer; headers?: Record<string, string> } = {};
     await config.applyToHTTPSOptions(tls as never);
-    const connect = { ca: tls.ca, cert: tls.cert, key: tls.key } as Record<string, unknown>;
-    const agent = new Agent({ connect: connect as never, keepAliveTimeout: 30_000 });
-    return new KubeClient(config, cluster.server.replace(/\/$/, ''), agent);
+    const authorization = tls.headers?.Authorization;
+    return new KubeClient({
+      server: cluster.server.replace(/\/$/, ''),
+      ca: tls.ca,
+      cert: tls.cert,
+      key: tls.key,
+      skipTLSVerify: cluster.skipTLSVerify,
+      token: authorization?.startsWith('Bearer ') ? () => authorization.slice('Bearer '.length) : undefined,
+    });
   }
 
   async request<T>(
@@ -64,14 +79,15 @@ export class KubeClient {
     options: { query?: Query; body?: unknown; contentType?: string; signal?: AbortSignal } = {},
   ): Promise<T> {
     const response = await this.send(method, path, options);
-    const text = await response.text();
+    const text = await readAll(response);
     const body = text ? JSON.parse(text) : undefined;
-    if (!response.ok) {
+    const code = response.statusCode ?? 0;
+    if (code < 200 || code > 299) {
       const status = body as { reason?: string; message?: string; details?: unknown } | undefined;
       throw new ApiError(
-        response.status,
+        code,
         status?.reason ?? 'Unknown',
-        status?.message ?? `${method} ${path}: HTTP ${response.status}`,
+        status?.message ?? `${method} ${path}: HTTP ${code}`,
         status?.details,
       );
     }
@@ -165,17 +181,17 @@ export class KubeClient {
       query: { ...query, watch: true, allowWatchBookmarks: true },
       signal,
     });
-    if (!response.ok || !response.body) {
-      const text = await response.text();
+    if (response.statusCode !== 200) {
+      const text = await readAll(response);
       throw new ApiError(
-        response.status,
+        response.statusCode ?? 0,
         'WatchFailed',
-        `watch ${resource.plural}: HTTP ${response.status} ${text}`,
+        `watch ${resource.plural}: HTTP ${response.statusCode} ${text}`,
       );
     }
     const decoder = new TextDecoder();
     let buffered = '';
-    for await (const chunk of response.body) {
+    for await (const chunk of response) {
       buffered += decoder.decode(chunk as Uint8Array, { stream: true });
       let newline = buffered.indexOf('\n');
       while (newline >= 0) {
@@ -188,7 +204,8 @@ export class KubeClient {
   }
 
   close(): Promise<void> {
-    return this.agent.close();
+    this.agent.destroy();
+    return Promise.resolve();
   }
 
   private async send(
@@ -200,16 +217,37 @@ export class KubeClient {
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
-    const auth: { headers?: Record<string, string> } = {};
-    await this.config.applyToHTTPSOptions(auth as never);
-    const headers: Record<string, string> = { accept: 'application/json', ...auth.headers };
+    const token = this.access.token?.();
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    };
     if (options.body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
-    return fetch(url, {
-      method,
-      headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      dispatcher: this.agent,
-      signal: options.signal,
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
+    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      const req = request(
+        url,
+        {
+          method,
+          headers,
+          agent: url.protocol === 'https:' ? this.agent : undefined,
+          signal: options.signal,
+        },
+        resolve,
+      );
+      req.on('error', reject);
+      req.end(body);
     });
   }
+}
+
+function readAll(response: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    response.on('data', (chunk: Buffer) => chunks.push(chunk));
+    response.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    response.on('error', reject);
+  });
 }

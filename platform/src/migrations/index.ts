@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { appRoleGrants } from './0001_app_role_grants.ts';
+import { identity } from './0002_identity.ts';
 
 export interface Migration {
   name: string;
@@ -9,7 +10,7 @@ export interface Migration {
 
 /** Migrations are plain modules listed here in order, so they load the same with or without a build. */
 export function platformMigrations(appRole: string): Knex.MigrationSource<Migration> {
-  const migrations: Migration[] = [appRoleGrants(appRole)];
+  const migrations: Migration[] = [appRoleGrants(appRole), identity];
   return {
     getMigrations: async () => migrations,
     getMigrationName: (migration) => migration.name,

@@ -1,0 +1,187 @@
+// `make bench` (operator): applies 200 Organizations at about 20 per second against a stack of its
+// own (.stack/bench), and reports apply→Ready latency, databases included, as a ratio to the
+// apiserver's own create latency measured in the same run, plus queue wait, no-op resync writes,
+// full-resync time after a restart and the operator's memory. Results go to bench/results/.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as k8s from '@kubernetes/client-node';
+import { installManifests } from '../crds/src/install.ts';
+import { operatorIdentity } from '../scripts/operator-identity.ts';
+import { up } from '../scripts/stack/index.ts';
+import { freePort } from '../scripts/stack/process.ts';
+import { Stack } from '../scripts/stack/stack.ts';
+import { startOperator } from '../test/support/operator.ts';
+import { percentile, ratio, report } from './report.ts';
+
+const COUNT = Number(process.env.BENCH_ORGANIZATIONS ?? 200);
+const RATE = 20;
+const stack = new Stack(resolve(import.meta.dirname, '../.stack/bench'), true);
+const env = await up(stack);
+Object.assign(process.env, env);
+const admin = new k8s.KubeConfig();
+admin.loadFromFile(env.KUBECONFIG ?? '');
+await installManifests(admin);
+const core = admin.makeApiClient(k8s.CoreV1Api);
+const objects = k8s.KubernetesObjectApi.makeApiClient(admin);
+const run = `bench-${Date.now().toString(36)}`;
+const namespace = `${run}-op`;
+const kubeconfig = await operatorIdentity(admin, namespace, stack.path('kube', `${namespace}.kubeconfig`), 2);
+const account = `system:serviceaccount:${namespace}:guardian-operator`;
+
+console.log(`[bench] baseline: the apiserver's own create latency, ${COUNT} ConfigMaps at ${RATE}/s`);
+await core.createNamespace({ body: { metadata: { name: run } } });
+const creates: number[] = [];
+await paced(COUNT, async (i) => {
+  const started = performance.now();
+  await core.createNamespacedConfigMap({
+    namespace: run,
+    body: { metadata: { name: `c${i}` }, data: { i: String(i) } },
+  });
+  creates.push(performance.now() - started);
+});
+
+const port = await freePort();
+let operator = await startOperator({ kubeconfig, namespace, port, env: { OPERATOR_RESYNC_SECONDS: '3600' } });
+await until(
+  async () => (await operator.probe('/readyz').catch(() => ({ status: 0 }))).status === 200,
+  60_000,
+);
+
+console.log(`[bench] applying ${COUNT} Organizations at ${RATE}/s`);
+const applied = new Map<string, number>();
+const ready = new Map<string, number>();
+const names = Array.from({ length: COUNT }, (_, i) => `${run}-${i}`);
+const poll = setInterval(async () => {
+  const list = (await objects.list('guardian.aiops.dev/v1alpha1', 'Organization')) as unknown as {
+    items: Array<{
+      metadata: { name: string };
+      status?: { conditions?: Array<{ type: string; status: string }> };
+    }>;
+  };
+  const now = performance.now();
+  for (const org of list.items) {
+    if (!applied.has(org.metadata.name) || ready.has(org.metadata.name)) continue;
+    if (org.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+      ready.set(org.metadata.name, now);
+  }
+}, 50);
+await paced(COUNT, async (i) => {
+  const name = names[i] as string;
+  applied.set(name, performance.now());
+  await objects.patch(
+    {
+      apiVersion: 'guardian.aiops.dev/v1alpha1',
+      kind: 'Organization',
+      metadata: { name },
+      spec: { displayName: name, plan: 'starter' },
+    } as k8s.KubernetesObject,
+    undefined,
+    undefined,
+    'bench',
+    true,
+    k8s.PatchStrategy.ServerSideApply,
+  );
+});
+await until(async () => ready.size === COUNT, 600_000);
+clearInterval(poll);
+const latencies = names.map((n) => (ready.get(n) ?? 0) - (applied.get(n) ?? 0));
+const queueWaitP99 = histogramQuantile(
+  (await operator.probe('/metrics')).body,
+  'guardian_workqueue_wait_seconds',
+  'organization',
+  0.99,
+);
+
+console.log('[bench] no-op resync: restart with a 5 s resync and count writes for two periods');
+await operator.stop();
+const restartedAt = performance.now();
+operator = await startOperator({ kubeconfig, namespace, port, env: { OPERATOR_RESYNC_SECONDS: '5' } });
+await until(async () => (await reconciles(operator)) >= COUNT, 300_000);
+const fullResyncMs = performance.now() - restartedAt;
+await sleep(2000);
+const writesBefore = writes();
+await sleep(11_000);
+const noopWrites = writes() - writesBefore;
+const rssMb =
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${operator.process.pid}/status`, 'utf8'))?.[1] ?? 0) /
+  1024;
+await operator.stop();
+
+const createP50 = percentile(creates, 0.5);
+const figures = {
+  organizations: COUNT,
+  applyToReadyP50Ms: percentile(latencies, 0.5),
+  applyToReadyP99Ms: percentile(latencies, 0.99),
+  apiserverCreateP50Ms: createP50,
+  applyToReadyP50Ratio: ratio(percentile(latencies, 0.5), createP50),
+  applyToReadyP99Ratio: ratio(percentile(latencies, 0.99), createP50),
+  queueWaitP99Ms: queueWaitP99 * 1000,
+  noopResyncWrites: noopWrites,
+  fullResyncAfterRestartMs: fullResyncMs,
+  operatorRssMb: rssMb,
+};
+report('operator', figures, [
+  `apply→Ready p50 ${figures.applyToReadyP50Ms.toFixed(0)} ms = ${figures.applyToReadyP50Ratio}× the apiserver's create p50 (${createP50.toFixed(1)} ms)`,
+  `apply→Ready p99 ${figures.applyToReadyP99Ms.toFixed(0)} ms = ${figures.applyToReadyP99Ratio}× (target p99 < 5000 ms: ${figures.applyToReadyP99Ms < 5000 ? 'met' : 'NOT met'})`,
+  `work-queue wait p99 ≤ ${figures.queueWaitP99Ms.toFixed(0)} ms (histogram bucket)`,
+  `writes during no-op resyncs: ${noopWrites} (target 0)`,
+  `full resync after a restart: ${(fullResyncMs / 1000).toFixed(1)} s for ${COUNT} organizations`,
+  `operator RSS ${rssMb.toFixed(0)} MB (target < 200 MB)`,
+]);
+
+console.log('[bench] cleaning up (the bench stack stays for inspection: make stack-down STACK=.stack/bench)');
+process.exit(0);
+
+async function paced(count: number, work: (i: number) => Promise<void>): Promise<void> {
+  const started = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < count; i++) {
+    const due = started + (i * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    pending.push(work(i));
+  }
+  await Promise.all(pending);
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error('bench: timed out');
+    await sleep(100);
+  }
+}
+
+async function reconciles(op: { probe(path: string): Promise<{ body: string }> }): Promise<number> {
+  const lines =
+    (await op.probe('/metrics')).body.match(
+      /guardian_reconcile_total\{controller="organization",result="[a-z]+"\} \d+/g,
+    ) ?? [];
+  return lines.reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+}
+
+function writes(): number {
+  return readFileSync(stack.log('kube-audit'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { user: { username: string }; objectRef?: { resource?: string } })
+    .filter((e) => e.user.username === account && e.objectRef?.resource !== 'leases').length;
+}
+
+/** The upper bound of the histogram bucket holding quantile q. */
+function histogramQuantile(metrics: string, name: string, controller: string, q: number): number {
+  // prom-client orders labels as it likes: find the controller's bucket lines whatever the order.
+  const buckets = metrics
+    .split('\n')
+    .filter((line) => line.startsWith(`${name}_bucket{`) && line.includes(`controller="${controller}"`))
+    .map((line) => ({
+      le:
+        /le="([^"]+)"/.exec(line)?.[1] === '+Inf'
+          ? Number.POSITIVE_INFINITY
+          : Number(/le="([^"]+)"/.exec(line)?.[1]),
+      count: Number(line.split(' ').pop()),
+    }));
+  const total = buckets.at(-1)?.count ?? 0;
+  return buckets.find((b) => b.count >= q * total)?.le ?? Number.NaN;
+}

@@ -1,0 +1,113 @@
+import type { Middleware } from 'koa';
+import { orgId as orgIdSchema } from '../contract/token.ts';
+import { permissionsOf, type Role } from '../rbac.ts';
+import type { AccessService } from '../services/AccessService.ts';
+import type { OrganizationDirectory } from '../services/OrganizationDirectory.ts';
+import type { SessionService } from '../services/SessionService.ts';
+import type { TokenService } from '../services/TokenService.ts';
+import { getCookie } from './cookies.ts';
+import { Forbidden, Unauthorized } from './errors.ts';
+import type { AppContext, AppState, AuthContext } from './state.ts';
+
+export interface AuthenticateOptions {
+  tokens: TokenService;
+  sessions: SessionService;
+  access: AccessService;
+  directory: OrganizationDirectory;
+  sessionCookie: string;
+  /** The origin browsers use; cookie-authenticated writes from any other origin are refused. */
+  publicOrigin: string;
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Establishes `ctx.state.auth` from a bearer token or a session cookie, never from anything the
+ * caller merely says: `x-org-id` must name one of the caller's organizations (any, for a super
+ * admin) and `x-user-id`, if sent, must be the caller. A present but invalid credential is 401
+ * whatever the route; routes that need a caller say so (requireAuth, requirePermission).
+ */
+export function authenticate(options: AuthenticateOptions): Middleware<AppState> {
+  return async (ctx, next) => {
+    const authorization = ctx.get('authorization');
+    let base: Omit<AuthContext, 'permissions'> | undefined;
+    if (authorization) {
+      const token = BEARER.exec(authorization)?.[1];
+      if (!token) throw new Unauthorized('The Authorization header must be "Bearer <token>"');
+      const claims = await options.tokens.verify(token);
+      base = {
+        via: 'token',
+        userId: claims.sub,
+        superAdmin: claims.super_admin,
+        orgs: claims.orgs,
+        orgId: claims.org_id,
+        role: claims.role,
+        teamIds: claims.team_ids,
+      };
+    } else {
+      const sessionId = getCookie(ctx as AppContext, options.sessionCookie);
+      const active = sessionId ? await options.sessions.resolve(sessionId) : undefined;
+      if (sessionId && active) {
+        if (!SAFE_METHODS.has(ctx.method)) refuseCrossSite(ctx as AppContext, options.publicOrigin);
+        const access = await options.access.access(active.identity);
+        const orgId = active.session.loginOrgId;
+        base = {
+          via: 'session',
+          userId: active.identity.userId,
+          superAdmin: access.superAdmin,
+          orgs: access.orgs,
+          orgId,
+          role: roleIn(orgId, access.orgs, access.superAdmin),
+          teamIds: [],
+          sessionId,
+        };
+      }
+    }
+    if (base) {
+      const tenant = selectTenant(ctx as AppContext, base);
+      checkOrganization(options.directory, tenant.orgId);
+      ctx.state.auth = { ...tenant, permissions: tenant.role === null ? [] : permissionsOf(tenant.role) };
+    }
+    return next();
+  };
+}
+
+function roleIn(orgId: string | null, orgs: Record<string, Role>, superAdmin: boolean): Role | null {
+  if (superAdmin) return 'super_admin';
+  return orgId === null ? null : (orgs[orgId] ?? null);
+}
+
+/** Applies `x-user-id` and `x-org-id`, which may narrow or switch the tenant but never widen it. */
+function selectTenant(
+  ctx: AppContext,
+  base: Omit<AuthContext, 'permissions'>,
+): Omit<AuthContext, 'permissions'> {
+  const userId = ctx.get('x-user-id');
+  if (userId && userId !== base.userId)
+    throw new Forbidden('x-user-id does not match the authenticated user');
+  const requested = ctx.get('x-org-id');
+  if (!requested) return base;
+  const parsed = orgIdSchema.safeParse(requested);
+  if (!parsed.success || (base.orgs[parsed.data] === undefined && !base.superAdmin)) {
+    throw new Forbidden('x-org-id names an organization you do not belong to');
+  }
+  return { ...base, orgId: parsed.data, role: roleIn(parsed.data, base.orgs, base.superAdmin) };
+}
+
+/** Every request re-checks its organization: deleted or suspended ones are refused at once. */
+export function checkOrganization(directory: OrganizationDirectory, orgId: string | null): void {
+  if (orgId === null) return;
+  const org = directory.get(orgId);
+  if (!org) throw new Forbidden(`Organization ${orgId} does not exist`);
+  if (org.spec.suspended) throw new Forbidden(`Organization ${orgId} is suspended`);
+}
+
+/** A cookie-authenticated write must come from our own origin (SameSite=Lax is the first line). */
+function refuseCrossSite(ctx: AppContext, publicOrigin: string): void {
+  const origin = ctx.get('origin');
+  const site = ctx.get('sec-fetch-site');
+  if ((origin && origin !== publicOrigin) || site === 'cross-site') {
+    throw new Forbidden('Cross-site requests may not use the session cookie');
+  }
+}

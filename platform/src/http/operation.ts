@@ -1,0 +1,111 @@
+import Router from '@koa/router';
+import type { z } from 'zod';
+import type { Permission } from '../rbac.ts';
+import { ValidationProblem } from './errors.ts';
+import { requireAuth, requirePermission } from './require.ts';
+import type { AppContext, AppState } from './state.ts';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
+
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+  /** Default application/json; application/problem+json for 4xx/5xx. */
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * One API operation, declared once: the route, who may call it, the schemas that validate its
+ * input, and its responses. The router and /openapi.json are both built from these.
+ */
+export interface Operation<
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+> {
+  method: Method;
+  /** An OpenAPI path template, e.g. /tenants/organizations/{org_id}. */
+  path: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  /** Omitted for public operations. */
+  auth?: 'session' | 'any';
+  permission?: Permission;
+  body?: B;
+  query?: Q;
+  responses: Record<number, ResponseSpec>;
+}
+
+export interface Input<B, Q> {
+  body: Infer<B>;
+  query: Infer<Q>;
+  params: Record<string, string>;
+}
+
+export type Handler<B, Q> = (ctx: AppContext, input: Input<B, Q>) => Promise<void> | void;
+
+export type AnyOperation = Operation<z.ZodType | undefined, z.ZodType | undefined>;
+
+function parse<T extends z.ZodType | undefined>(schema: T, value: unknown, where: string): Infer<T> {
+  if (schema === undefined) {
+    if (
+      value !== undefined &&
+      !(typeof value === 'object' && value !== null && Object.keys(value).length === 0)
+    ) {
+      throw new ValidationProblem([{ field: where, message: 'must be empty' }]);
+    }
+    return undefined as Infer<T>;
+  }
+  const result = schema.safeParse(value ?? (where === 'query' ? {} : undefined));
+  if (result.success) return result.data as Infer<T>;
+  const errors = result.error.issues.flatMap((issue) => {
+    const path = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        field: path ? `${path}.${key}` : key,
+        message: 'is not a known field',
+      }));
+    }
+    return [{ field: path || where, message: issue.message }];
+  });
+  throw new ValidationProblem(errors, `The request ${where} is not valid`);
+}
+
+/** A router that remembers its operations, for the OpenAPI document. */
+export class Api {
+  readonly router = new Router<AppState>();
+  readonly operations: AnyOperation[] = [];
+
+  mount<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
+    operation: Operation<B, Q>,
+    handler: Handler<B, Q>,
+  ): void {
+    this.operations.push(operation as AnyOperation);
+    const path = operation.path.replace(/\{(\w+)\}/g, ':$1');
+    const guards = [
+      ...(operation.auth ? [requireAuth(operation.auth)] : []),
+      ...(operation.permission ? [requirePermission(operation.permission)] : []),
+    ];
+    this.router[operation.method](
+      path,
+      async (ctx, next) => {
+        ctx.state.route = operation.path;
+        await next();
+      },
+      ...guards,
+      async (ctx) => {
+        const input = {
+          // No body at all reads as {}: required fields are then reported by name.
+          body: parse(operation.body, ctx.request.body ?? (operation.body ? {} : undefined), 'body'),
+          // Without a query schema the query is not input (e.g. the IdP's parameters at the callback).
+          query:
+            operation.query === undefined ? undefined : parse(operation.query, { ...ctx.query }, 'query'),
+          params: ctx.params,
+        } as Input<B, Q>;
+        await handler(ctx as AppContext, input);
+      },
+    );
+  }
+}

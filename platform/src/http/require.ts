@@ -1,0 +1,33 @@
+import type { Middleware } from 'koa';
+import { can, type Permission } from '../rbac.ts';
+import { Forbidden, Unauthorized } from './errors.ts';
+import type { AppState } from './state.ts';
+
+/** The caller must be authenticated (by a session cookie only, for `session`). */
+export function requireAuth(kind: 'session' | 'any'): Middleware<AppState> {
+  return (ctx, next) => {
+    const auth = ctx.state.auth;
+    if (!auth) throw new Unauthorized();
+    if (kind === 'session' && auth.via !== 'session') {
+      throw new Unauthorized('This operation needs a browser session (log in at /auth/login)');
+    }
+    return next();
+  };
+}
+
+/** The caller's role in the current organization must grant `permission` (rbac.ts, MATRIX). */
+export function requirePermission(permission: Permission): Middleware<AppState> {
+  return (ctx, next) => {
+    const auth = ctx.state.auth;
+    if (!auth) throw new Unauthorized();
+    if (auth.orgId === null && !auth.superAdmin) {
+      throw new Forbidden(
+        `No organization is selected (send x-org-id, or get a token for one); ${permission} needs one`,
+      );
+    }
+    if (auth.role === null || !can(auth.role, permission)) {
+      throw new Forbidden(`Your role (${auth.role ?? 'none'}) does not grant ${permission}`);
+    }
+    return next();
+  };
+}

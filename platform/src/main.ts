@@ -1,0 +1,72 @@
+import { parseArgs } from 'node:util';
+import { KubeConfig } from '@kubernetes/client-node';
+import { pino } from 'pino';
+import { parseConfig, platformConfig } from './config.ts';
+import { connect } from './db.ts';
+import { systemClock } from './kube/clock.ts';
+import { Platform } from './platform.ts';
+import { SigningKeyService } from './services/SigningKeyService.ts';
+import { SigningKeyStore } from './stores/SigningKeyStore.ts';
+
+export const platformUsage = `Usage: guardian platform [--port N] [--host IP]
+       guardian platform rotate-keys
+
+Runs the HTTP API (login, tokens, tenancy). Settings come from the environment: PORT (8080), HOST
+(127.0.0.1), PUBLIC_URL, DATABASE_URL, REDIS_URL, OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET,
+OIDC_CA_FILE, OIDC_SCOPES, GUARDIAN_SUPER_ADMINS, GUARDIAN_ENCRYPTION_KEY (required: 32 bytes,
+base64), TOKEN_TTL_SECONDS (900), SESSION_TTL_SECONDS (28800), LOG_LEVEL. Kubernetes credentials
+come from KUBECONFIG or, in a Pod, its ServiceAccount.
+
+rotate-keys publishes a new token signing key now, which starts signing one token lifetime later,
+and deletes keys whose tokens have all expired. Run it on a schedule (e.g. a CronJob); nobody is
+logged out by it.`;
+
+/** `guardian platform [rotate-keys]`. */
+export async function runPlatform(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { port: { type: 'string' }, host: { type: 'string' } },
+    allowPositionals: true,
+  });
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  if (values.port !== undefined) env.PORT = values.port;
+  if (values.host !== undefined) env.HOST = values.host;
+  const config = parseConfig(platformConfig, env);
+  const log = pino({ level: config.LOG_LEVEL, base: { component: 'platform' } });
+
+  if (positionals[0] === 'rotate-keys') {
+    const db = connect(config.DATABASE_URL, { max: 1 });
+    try {
+      const keys = new SigningKeyService({
+        store: new SigningKeyStore(db),
+        encryptionKey: config.GUARDIAN_ENCRYPTION_KEY,
+        tokenTtlMs: config.TOKEN_TTL_SECONDS * 1000,
+        clock: systemClock,
+      });
+      const { kid, activateAt } = await keys.rotate();
+      const deleted = await keys.prune();
+      console.log(`Published signing key ${kid}; it signs from ${activateAt.toISOString()}`);
+      if (deleted.length > 0) console.log(`Deleted expired signing keys ${deleted.join(', ')}`);
+    } finally {
+      await db.destroy();
+    }
+    return;
+  }
+  if (positionals.length > 0)
+    throw new Error(`Unknown platform command: ${positionals.join(' ')}\n\n${platformUsage}`);
+
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromDefault();
+  const platform = await Platform.create({ config, kubeConfig, log });
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'Shutting down');
+    await platform.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  await platform.start();
+}

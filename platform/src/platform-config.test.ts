@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig, platformConfig } from './config.ts';
+
+const key = randomBytes(32).toString('base64');
+const valid = {
+  DATABASE_URL: 'postgres://guardian_app:app-secret@127.0.0.1:5432/guardian',
+  OIDC_ISSUER: 'https://idp.example/default',
+  OIDC_CLIENT_ID: 'guardian',
+  OIDC_CLIENT_SECRET: 'client-secret',
+  GUARDIAN_ENCRYPTION_KEY: key,
+};
+
+function captureError(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('platformConfig', () => {
+  it('fills in loopback defaults and derives PUBLIC_URL from the port', () => {
+    const config = parseConfig(platformConfig, { ...valid, PORT: '9090' });
+    expect(config).toMatchObject({
+      PORT: 9090,
+      HOST: '127.0.0.1',
+      PUBLIC_URL: 'http://127.0.0.1:9090',
+      TOKEN_TTL_SECONDS: 900,
+      GUARDIAN_SUPER_ADMINS: [],
+      OIDC_SCOPES: 'openid email profile groups',
+    });
+    expect(config.GUARDIAN_ENCRYPTION_KEY).toEqual(Buffer.from(key, 'base64'));
+    expect(
+      parseConfig(platformConfig, { ...valid, PUBLIC_URL: 'https://guardian.example/' }).PUBLIC_URL,
+    ).toBe('https://guardian.example');
+  });
+
+  it('parses super admins as a normalized list of emails', () => {
+    const config = parseConfig(platformConfig, {
+      ...valid,
+      GUARDIAN_SUPER_ADMINS: ' Root@Guardian.local, ops@example.com ',
+    });
+    expect(config.GUARDIAN_SUPER_ADMINS).toEqual(['root@guardian.local', 'ops@example.com']);
+    expect(
+      captureError(() => parseConfig(platformConfig, { ...valid, GUARDIAN_SUPER_ADMINS: 'root' })).fields,
+    ).toEqual(['GUARDIAN_SUPER_ADMINS']);
+  });
+
+  it('has no default encryption key and refuses one of the wrong size, without echoing it', () => {
+    const { GUARDIAN_ENCRYPTION_KEY: _, ...withoutKey } = valid;
+    expect(captureError(() => parseConfig(platformConfig, withoutKey)).message).toContain(
+      'GUARDIAN_ENCRYPTION_KEY: is required',
+    );
+    const short = randomBytes(16).toString('base64');
+    const error = captureError(() =>
+      parseConfig(platformConfig, { ...valid, GUARDIAN_ENCRYPTION_KEY: short }),
+    );
+    expect(error.fields).toEqual(['GUARDIAN_ENCRYPTION_KEY']);
+    expect(error.message).not.toContain(short);
+  });
+
+  it('refuses a non-https default issuer and a token lifetime out of range', () => {
+    const error = captureError(() =>
+      parseConfig(platformConfig, { ...valid, OIDC_ISSUER: 'ftp://idp.example', TOKEN_TTL_SECONDS: '5' }),
+    );
+    expect(error.fields.sort()).toEqual(['OIDC_ISSUER', 'TOKEN_TTL_SECONDS']);
+  });
+});

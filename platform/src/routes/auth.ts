@@ -1,0 +1,152 @@
+import { LoginQuery, Me } from '../contract/auth.ts';
+import { Problem } from '../contract/problem.ts';
+import { TokenRequest, TokenResponse } from '../contract/token.ts';
+import { checkOrganization } from '../http/authenticate.ts';
+import { clearCookie, getCookie, setCookie } from '../http/cookies.ts';
+import { Forbidden, NotFound } from '../http/errors.ts';
+import type { Api } from '../http/operation.ts';
+import type { AuthContext } from '../http/state.ts';
+import type { LoginService } from '../services/LoginService.ts';
+import type { OrganizationDirectory } from '../services/OrganizationDirectory.ts';
+import type { SessionService } from '../services/SessionService.ts';
+import type { TokenService } from '../services/TokenService.ts';
+import type { UserStore } from '../stores/UserStore.ts';
+import { tenantContext } from './tenant.ts';
+
+export interface AuthRouteDeps {
+  login: LoginService;
+  sessions: SessionService;
+  tokens: TokenService;
+  users: UserStore;
+  directory: OrganizationDirectory;
+  publicUrl: string;
+  cookies: { session: string; login: string; secure: boolean };
+}
+
+const problem = (description: string) => ({ description, schema: Problem });
+
+export function authRoutes(api: Api, deps: AuthRouteDeps): void {
+  const { cookies } = deps;
+
+  api.mount(
+    {
+      method: 'get',
+      path: '/auth/login',
+      tag: 'auth',
+      summary: 'Start a login at the default identity provider, or at the organization’s own',
+      query: LoginQuery,
+      responses: {
+        302: { description: 'To the identity provider' },
+        403: problem('The organization is suspended, or its plan lacks SSO for its own identity provider'),
+        404: problem('No such organization'),
+      },
+    },
+    async (ctx, { query }) => {
+      const { url, pendingId, maxAgeMs } = await deps.login.begin(query.org, query.return_to ?? '/auth/me');
+      setCookie(ctx, cookies.login, pendingId, { path: '/auth/callback', maxAgeMs, secure: cookies.secure });
+      ctx.redirect(url.href);
+    },
+  );
+
+  api.mount(
+    {
+      method: 'get',
+      path: '/auth/callback',
+      tag: 'auth',
+      summary: 'Where the identity provider returns the browser; starts the session',
+      responses: {
+        302: { description: 'Signed in: to the login’s return path' },
+        401: problem('The login failed validation (state, nonce, issuer, code) or expired'),
+        403: problem('The user may not enter the organization'),
+      },
+    },
+    async (ctx) => {
+      const pendingId = getCookie(ctx, cookies.login);
+      // The pending login is single-use, whatever the outcome.
+      clearCookie(ctx, cookies.login, { path: '/auth/callback', secure: cookies.secure });
+      const callbackUrl = new URL(ctx.originalUrl, deps.publicUrl);
+      const { sessionId, returnTo, maxAgeMs } = await deps.login.complete(pendingId, callbackUrl);
+      setCookie(ctx, cookies.session, sessionId, { path: '/', maxAgeMs, secure: cookies.secure });
+      ctx.redirect(returnTo);
+    },
+  );
+
+  api.mount(
+    {
+      method: 'post',
+      path: '/auth/logout',
+      tag: 'auth',
+      summary: 'End the browser session (server-side: the cookie stops working everywhere)',
+      auth: 'session',
+      responses: { 204: { description: 'Logged out' }, 401: problem('No session') },
+    },
+    async (ctx) => {
+      const sessionId = ctx.state.auth?.sessionId;
+      if (sessionId) await deps.sessions.revoke(sessionId);
+      clearCookie(ctx, cookies.session, { path: '/', secure: cookies.secure });
+      ctx.status = 204;
+    },
+  );
+
+  api.mount(
+    {
+      method: 'get',
+      path: '/auth/me',
+      tag: 'auth',
+      summary: 'The signed-in user and their tenant context (session cookie or bearer token)',
+      auth: 'any',
+      responses: { 200: { description: 'The user', schema: Me }, 401: problem('Not signed in') },
+    },
+    async (ctx) => {
+      const auth = ctx.state.auth as AuthContext;
+      const user = await deps.users.get(auth.userId);
+      if (!user) throw new NotFound('The user no longer exists');
+      ctx.body = Me.parse({
+        user: {
+          id: user.id,
+          issuer: user.issuer,
+          email: user.email,
+          email_verified: user.emailVerified,
+          name: user.name,
+        },
+        tenant_context: tenantContext(auth),
+      });
+    },
+  );
+
+  api.mount(
+    {
+      method: 'post',
+      path: '/auth/token',
+      tag: 'auth',
+      summary: 'Exchange the session cookie for a short-lived platform access token',
+      auth: 'session',
+      body: TokenRequest,
+      responses: {
+        200: { description: 'An ES256 JWT for the Authorization header', schema: TokenResponse },
+        401: problem('No session'),
+        403: problem('The user does not belong to org_id, or it is suspended'),
+      },
+    },
+    async (ctx, { body }) => {
+      const auth = ctx.state.auth as AuthContext;
+      const orgId = body?.org_id ?? defaultOrg(auth);
+      if (orgId !== null && auth.orgs[orgId] === undefined && !auth.superAdmin) {
+        throw new Forbidden(`You do not belong to organization ${orgId}`);
+      }
+      checkOrganization(deps.directory, orgId);
+      const { token, expiresIn } = await deps.tokens.issue(
+        auth.userId,
+        { superAdmin: auth.superAdmin, orgs: auth.orgs },
+        orgId,
+      );
+      ctx.set('cache-control', 'no-store');
+      ctx.body = TokenResponse.parse({ access_token: token, token_type: 'Bearer', expires_in: expiresIn });
+    },
+  );
+}
+
+/** The login's organization, else the user's only (or first, alphabetically) one. */
+function defaultOrg(auth: AuthContext): string | null {
+  return auth.orgId ?? Object.keys(auth.orgs).sort()[0] ?? null;
+}

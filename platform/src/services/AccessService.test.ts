@@ -1,0 +1,127 @@
+import type { Organization } from '@guardian/crds/generated';
+import { describe, expect, it } from 'vitest';
+import type { Membership } from '../stores/MembershipStore.ts';
+import { AccessService, type Identity, type OrganizationView } from './AccessService.ts';
+
+const DEFAULT = 'https://idp.example/default';
+const TECHCORP = 'https://idp.example/techcorp';
+
+const org = (name: string, spec: Partial<Organization['spec']>): Organization => ({
+  apiVersion: 'guardian.aiops.dev/v1alpha1',
+  kind: 'Organization',
+  metadata: { name },
+  spec: { displayName: name, plan: 'starter', ...spec },
+});
+
+/** The directory's rules, over a fixed list; `ssoPlans` are the plans with the sso feature. */
+function directory(orgs: Organization[], ssoPlans: string[] = ['enterprise']): OrganizationView {
+  const ssoEnabled = (o: Organization) => o.spec.sso !== undefined && ssoPlans.includes(o.spec.plan);
+  return {
+    list: () => orgs,
+    get: (id) => orgs.find((o) => o.metadata?.name === id),
+    ssoEnabled,
+    trustedIssuer: (o, fallback) => (o.spec.sso && ssoEnabled(o) ? o.spec.sso.issuer : fallback),
+    claimingDomain: (domain) => orgs.filter((o) => (o.spec.domains ?? []).includes(domain)),
+  };
+}
+
+function service(orgs: Organization[], memberships: Membership[] = [], superAdmins: string[] = []) {
+  const added: Membership[] = [];
+  const access = new AccessService({
+    directory: directory(orgs),
+    memberships: {
+      forUser: async (userId) => [...memberships, ...added].filter((m) => m.userId === userId),
+      addIfAbsent: async (orgId, userId, role, source) => {
+        added.push({ orgId, userId, role, source });
+        return true;
+      },
+    },
+    defaultIssuer: DEFAULT,
+    superAdmins,
+  });
+  return { access, added };
+}
+
+const person = (overrides: Partial<Identity>): Identity => ({
+  userId: 'u1',
+  issuer: DEFAULT,
+  email: 'carol@startupco.io',
+  emailVerified: true,
+  groups: [],
+  ...overrides,
+});
+
+const sso = { issuer: TECHCORP, clientId: 'guardian', clientSecretRef: { name: 's' } };
+
+describe('AccessService', () => {
+  it('makes a verified email an owner, never an unverified one', async () => {
+    const { access } = service([
+      org('startupco', { owners: [{ kind: 'User', name: 'Carol@StartupCo.io' }] }),
+    ]);
+    expect((await access.access(person({}))).orgs).toEqual({ startupco: 'org_owner' });
+    expect((await access.access(person({ emailVerified: false }))).orgs).toEqual({});
+  });
+
+  it('counts emails and groups only from the organization’s own issuer when it has SSO', async () => {
+    const techcorp = org('techcorp', {
+      plan: 'enterprise',
+      owners: [{ kind: 'User', name: 'alice@techcorp.com' }],
+      sso: { ...sso, groupRoles: [{ group: 'devs', role: 'team_lead' }] },
+    });
+    const { access } = service([techcorp]);
+    const alice = person({ email: 'alice@techcorp.com' });
+    expect((await access.access({ ...alice, issuer: TECHCORP })).orgs).toEqual({ techcorp: 'org_owner' });
+    expect((await access.access(alice)).orgs).toEqual({});
+    expect(
+      (await access.access(person({ issuer: TECHCORP, email: 'bob@techcorp.com', groups: ['devs'] }))).orgs,
+    ).toEqual({
+      techcorp: 'team_lead',
+    });
+  });
+
+  it('ignores group role mappings when the plan lacks SSO', async () => {
+    const { access } = service([
+      org('nosso', { plan: 'starter', sso: { ...sso, groupRoles: [{ group: 'devs', role: 'org_admin' }] } }),
+    ]);
+    expect((await access.access(person({ groups: ['devs'] }))).orgs).toEqual({});
+    expect((await access.access(person({ issuer: TECHCORP, groups: ['devs'] }))).orgs).toEqual({});
+  });
+
+  it('takes the highest of owner entry, group mapping and membership, and leaves out suspended orgs', async () => {
+    const orgs = [
+      org('a', { owners: [{ kind: 'Group', name: 'owners' }] }),
+      org('b', {}),
+      org('c', { suspended: true, owners: [{ kind: 'Group', name: 'owners' }] }),
+    ];
+    const memberships: Membership[] = [
+      { orgId: 'a', userId: 'u1', role: 'read_only', source: 'manual' },
+      { orgId: 'b', userId: 'u1', role: 'team_lead', source: 'invitation' },
+      { orgId: 'gone', userId: 'u1', role: 'org_admin', source: 'manual' },
+    ];
+    const { access } = service(orgs, memberships);
+    expect((await access.access(person({ groups: ['owners'] }))).orgs).toEqual({
+      a: 'org_owner',
+      b: 'team_lead',
+    });
+  });
+
+  it('signs up verified emails by domain as team members, and refuses unverified ones', async () => {
+    const { access, added } = service([org('startupco', { domains: ['startupco.io'] })]);
+    expect(await access.signUpByDomain(person({ email: 'eve@startupco.io', emailVerified: false }))).toEqual({
+      joined: [],
+      refusedUnverified: ['startupco'],
+    });
+    expect(added).toEqual([]);
+    expect(await access.signUpByDomain(person({}))).toEqual({ joined: ['startupco'], refusedUnverified: [] });
+    expect(added).toEqual([{ orgId: 'startupco', userId: 'u1', role: 'team_member', source: 'domain' }]);
+    expect((await access.access(person({}))).orgs).toEqual({ startupco: 'team_member' });
+  });
+
+  it('makes super admins only of verified emails at the default issuer', () => {
+    const { access } = service([], [], ['root@guardian.local']);
+    const root = person({ email: 'root@guardian.local' });
+    expect(access.isSuperAdmin(root)).toBe(true);
+    expect(access.isSuperAdmin({ ...root, issuer: TECHCORP })).toBe(false);
+    expect(access.isSuperAdmin({ ...root, emailVerified: false })).toBe(false);
+  });
+});

@@ -1,0 +1,133 @@
+import type { Organization } from '@guardian/crds/generated';
+import { highest, type OrgRole } from '../rbac.ts';
+import type { MembershipStore } from '../stores/MembershipStore.ts';
+import type { OrganizationDirectory } from './OrganizationDirectory.ts';
+
+/** Who the identity provider said the user is, as of their login. */
+export interface Identity {
+  userId: string;
+  issuer: string;
+  email: string | null;
+  emailVerified: boolean;
+  groups: string[];
+}
+
+export interface Access {
+  superAdmin: boolean;
+  /** The organizations the user may act in, with their role in each. */
+  orgs: Record<string, OrgRole>;
+}
+
+export interface DomainSignup {
+  joined: string[];
+  /** Organizations the user's email domain would have joined, had the email been verified. */
+  refusedUnverified: string[];
+}
+
+/** The role a domain signup grants (organizations may configure another one later). */
+export const DOMAIN_SIGNUP_ROLE: OrgRole = 'team_member';
+
+const domainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+
+/**
+ * A user's role in an organization is the highest of: `spec.owners` (a User by verified email, a
+ * Group by the groups claim), `spec.sso.groupRoles` (only when signed in through the org's own
+ * identity provider), and their membership row. Emails and groups count only when asserted by the
+ * org's trusted issuer; super admins are verified emails of the default issuer.
+ */
+/** What access needs of the directory and the membership store (tests pass plain objects). */
+export type OrganizationView = Pick<
+  OrganizationDirectory,
+  'list' | 'get' | 'ssoEnabled' | 'trustedIssuer' | 'claimingDomain'
+>;
+export type MembershipView = Pick<MembershipStore, 'forUser' | 'addIfAbsent'>;
+
+export class AccessService {
+  private readonly directory: OrganizationView;
+  private readonly memberships: MembershipView;
+  private readonly defaultIssuer: string;
+  private readonly superAdmins: ReadonlySet<string>;
+
+  constructor(options: {
+    directory: OrganizationView;
+    memberships: MembershipView;
+    defaultIssuer: string;
+    superAdmins: readonly string[];
+  }) {
+    this.directory = options.directory;
+    this.memberships = options.memberships;
+    this.defaultIssuer = options.defaultIssuer;
+    this.superAdmins = new Set(options.superAdmins.map((email) => email.toLowerCase()));
+  }
+
+  isSuperAdmin(identity: Identity): boolean {
+    return (
+      identity.issuer === this.defaultIssuer &&
+      identity.emailVerified &&
+      identity.email !== null &&
+      this.superAdmins.has(identity.email.toLowerCase())
+    );
+  }
+
+  /** The role `spec` alone gives this identity in `org`. */
+  specRole(org: Organization, identity: Identity): OrgRole | undefined {
+    if (identity.issuer !== this.directory.trustedIssuer(org, this.defaultIssuer)) return undefined;
+    const roles: OrgRole[] = [];
+    const email = identity.emailVerified ? identity.email?.toLowerCase() : undefined;
+    const groups = new Set(identity.groups);
+    for (const owner of org.spec.owners ?? []) {
+      const matches =
+        owner.kind === 'User'
+          ? email !== undefined && owner.name.toLowerCase() === email
+          : groups.has(owner.name);
+      if (matches) roles.push('org_owner');
+    }
+    if (this.directory.ssoEnabled(org)) {
+      for (const mapping of org.spec.sso?.groupRoles ?? []) {
+        if (groups.has(mapping.group)) roles.push(mapping.role);
+      }
+    }
+    return highest(roles) as OrgRole | undefined;
+  }
+
+  /** Every organization the user may act in now. Suspended and deleted organizations are left out. */
+  async access(identity: Identity): Promise<Access> {
+    const candidates = new Map<string, OrgRole[]>();
+    const add = (orgId: string, role: OrgRole) =>
+      candidates.set(orgId, [...(candidates.get(orgId) ?? []), role]);
+    for (const membership of await this.memberships.forUser(identity.userId))
+      add(membership.orgId, membership.role);
+    for (const org of this.directory.list()) {
+      const role = this.specRole(org, identity);
+      const orgId = org.metadata?.name;
+      if (role && orgId) add(orgId, role);
+    }
+    const orgs: Record<string, OrgRole> = {};
+    for (const [orgId, roles] of [...candidates].sort(([a], [b]) => a.localeCompare(b))) {
+      const org = this.directory.get(orgId);
+      const role = highest(roles) as OrgRole | undefined;
+      if (org && !org.spec.suspended && role) orgs[orgId] = role;
+    }
+    return { superAdmin: this.isSuperAdmin(identity), orgs };
+  }
+
+  /**
+   * Domain-based signup: a verified email whose domain an organization claims joins it (through
+   * that org's trusted issuer only). An unverified email never joins: anyone can type any address.
+   */
+  async signUpByDomain(identity: Identity): Promise<DomainSignup> {
+    const result: DomainSignup = { joined: [], refusedUnverified: [] };
+    if (identity.email === null) return result;
+    for (const org of this.directory.claimingDomain(domainOf(identity.email))) {
+      const orgId = org.metadata?.name;
+      if (!orgId || identity.issuer !== this.directory.trustedIssuer(org, this.defaultIssuer)) continue;
+      if (!identity.emailVerified) {
+        result.refusedUnverified.push(orgId);
+        continue;
+      }
+      await this.memberships.addIfAbsent(orgId, identity.userId, DOMAIN_SIGNUP_ROLE, 'domain');
+      result.joined.push(orgId);
+    }
+    return result;
+  }
+}

@@ -1,0 +1,58 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as k8s from '@kubernetes/client-node';
+import { PLATFORM_SERVICE_ACCOUNT, platformRbac } from '../platform/src/platform-rbac.ts';
+
+/**
+ * Installs the platform's RBAC from its one manifest into `namespace`, and writes a kubeconfig
+ * (`file`) that authenticates as its ServiceAccount with a bound token: `make dev` and the tests
+ * run the platform with exactly the permissions the chart gives it, never as an admin.
+ */
+export async function platformIdentity(admin: k8s.KubeConfig, namespace: string, file: string, hours = 24) {
+  const core = admin.makeApiClient(k8s.CoreV1Api);
+  const objects = k8s.KubernetesObjectApi.makeApiClient(admin);
+  await core
+    .createNamespace({ body: { metadata: { name: namespace } } })
+    .catch((error: { code?: number }) => {
+      if (error.code !== 409) throw error;
+    });
+  for (const object of platformRbac(namespace)) {
+    await objects.patch(
+      object as k8s.KubernetesObject,
+      undefined,
+      undefined,
+      'guardian-dev',
+      true,
+      k8s.PatchStrategy.ServerSideApply,
+    );
+  }
+  // The ServiceAccount's token controller may lag its creation by a moment.
+  let token: string | undefined;
+  for (let attempt = 0; !token; attempt++) {
+    try {
+      const request = await core.createNamespacedServiceAccountToken({
+        name: PLATFORM_SERVICE_ACCOUNT,
+        namespace,
+        body: { spec: { expirationSeconds: hours * 3600, audiences: [] } },
+      });
+      token = request.status?.token;
+    } catch (error) {
+      if (attempt > 50) throw error;
+      await new Promise((retry) => setTimeout(retry, 200));
+    }
+  }
+  const cluster = admin.getCurrentCluster();
+  if (!cluster) throw new Error('the kubeconfig has no current cluster');
+  const ca = cluster.caData ?? (cluster.caFile ? readFileSync(cluster.caFile).toString('base64') : '');
+  const kubeconfig = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'guardian', cluster: { server: cluster.server, 'certificate-authority-data': ca } }],
+    users: [{ name: PLATFORM_SERVICE_ACCOUNT, user: { token } }],
+    contexts: [
+      { name: 'guardian', context: { cluster: 'guardian', user: PLATFORM_SERVICE_ACCOUNT, namespace } },
+    ],
+    'current-context': 'guardian',
+  };
+  writeFileSync(file, JSON.stringify(kubeconfig, null, 2), { mode: 0o600 });
+  return file;
+}
