@@ -63,6 +63,15 @@ generate: node_modules ## Regenerate crds/generated/ (types) and operator/rbac/t
 	node scripts/generate-crd-types.ts
 	node scripts/generate-rbac.ts
 
+.PHONY: chart-sync image
+chart-sync: node_modules ## Copy CRDs, admission policies and RBAC into charts/guardian (make test fails when stale)
+	node scripts/sync-chart-crds.ts
+
+# The image's tag: Guardian's version (package.json), which is the chart's appVersion.
+IMAGE ?= guardian:$(shell node -p "require('./package.json').version")
+image: ## Build the container image $(IMAGE) with docker (one image for every role)
+	docker build -t $(IMAGE) .
+
 node_modules: package.json package-lock.json $(wildcard */package.json)
 	npm ci --no-audit --no-fund
 	@touch node_modules

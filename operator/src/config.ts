@@ -47,6 +47,12 @@ export const operatorConfig = z.object({
    * operator's migrations.
    */
   TENANT_DB_CONNECTION_LIMIT: z.coerce.number().int().min(2).max(1000).default(8),
+  /** The platform's ServiceAccount (in PLATFORM_NAMESPACE), allowed to read each org's SSO client secret. */
+  PLATFORM_SERVICE_ACCOUNT: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+    .max(253)
+    .default('guardian-platform'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });
 
@@ -61,5 +67,6 @@ export const operatorFlags = {
   workers: 'OPERATOR_WORKERS',
   'oidc-subject-prefix': 'OIDC_SUBJECT_PREFIX',
   'platform-namespace': 'PLATFORM_NAMESPACE',
+  'platform-service-account': 'PLATFORM_SERVICE_ACCOUNT',
   'log-level': 'LOG_LEVEL',
 } as const;

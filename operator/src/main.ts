@@ -12,7 +12,8 @@ import { Manager } from './runtime/manager.ts';
 import { OperatorMetrics } from './runtime/metrics.ts';
 
 export const operatorUsage = `Usage: guardian operator [--metrics-port N] [--probe-address IP] [--namespace NS] [--leader-elect true|false]
-                        [--resync-seconds N] [--workers N] [--oidc-subject-prefix P] [--platform-namespace NS] [--log-level L]
+                        [--resync-seconds N] [--workers N] [--oidc-subject-prefix P] [--platform-namespace NS]
+                        [--platform-service-account SA] [--log-level L]
 
 Runs Guardian's controllers. Kubernetes credentials come from KUBECONFIG or, in a Pod, its
 ServiceAccount. Every flag has an environment variable: ${Object.values(operatorFlags).join(', ')}.`;
@@ -48,6 +49,7 @@ export async function runOperator(args: string[]): Promise<void> {
   registerControllers(manager, client, systemClock, events, {
     subjectPrefix: config.OIDC_SUBJECT_PREFIX,
     platformNamespace: config.PLATFORM_NAMESPACE,
+    platformServiceAccount: config.PLATFORM_SERVICE_ACCOUNT,
     operatorNamespace: config.OPERATOR_NAMESPACE,
     provisioner,
     workers: config.OPERATOR_WORKERS,

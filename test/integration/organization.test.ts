@@ -257,6 +257,61 @@ describe('Organization controller', () => {
     }
   });
 
+  it(
+    'marks the newer of two organizations claiming one domain DomainConflict',
+    { timeout: 180_000 },
+    async () => {
+      const domain = `${uniqueName('d')}.example.com`;
+      const older = uniqueName('it-older');
+      const newer = uniqueName('it-newer');
+      try {
+        await apply(organization(older, { domains: [domain] }));
+        await organizationReady(older);
+        await apply(organization(newer, { domains: [domain] }));
+        const conflicted = await eventually('the newer one to be marked', async () => {
+          const found = condition(await readOrganization(newer), 'DomainConflict');
+          return found?.status === 'True' ? found : undefined;
+        });
+        expect(conflicted.message).toContain(`${domain} is claimed by older organization ${older}`);
+        expect(condition(await readOrganization(older), 'DomainConflict')?.status).toBe('False');
+        await deleteOrganizations(older);
+        await eventually(
+          'the domain to pass to the newer one',
+          async () => condition(await readOrganization(newer), 'DomainConflict')?.status === 'False',
+        );
+      } finally {
+        await deleteOrganizations(older, newer);
+      }
+    },
+  );
+
+  it(
+    'lets the platform read the SSO client secret of an organization with SSO, and no other Secret',
+    { timeout: 180_000 },
+    async () => {
+      const sso = uniqueName('it-sso');
+      const platform = 'system:serviceaccount:guardian-system:guardian-platform';
+      try {
+        await apply(
+          organization(sso, {
+            plan: 'enterprise',
+            sso: {
+              issuer: 'https://login.example.com',
+              clientId: 'guardian',
+              clientSecretRef: { name: 'sso-client' },
+            },
+          }),
+        );
+        await organizationReady(sso);
+        expect(await canI(platform, 'get', 'secrets/sso-client', `org-${sso}`)).toBe(true);
+        expect(await canI(platform, 'get', 'secrets/guardian-database', `org-${sso}`)).toBe(false);
+        expect(await canI(platform, 'get', 'secrets/sso-client', `org-${org}`)).toBe(false);
+      } finally {
+        await deleteOrganizations(sso);
+      }
+    },
+  );
+
   it('removes all of an organization’s namespaces when it is deleted', async () => {
     const doomed = uniqueName('it-doomed');
     await apply(organization(doomed));

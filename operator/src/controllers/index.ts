@@ -8,6 +8,7 @@ import { ChildWriter } from '../runtime/children.ts';
 import type { EventRecorder } from '../runtime/events.ts';
 import { type Manager, watch } from '../runtime/manager.ts';
 import { controlNamespace, LABEL_ORGANIZATION, LABEL_TEAM } from '../tenancy/names.ts';
+import { sharingDomains } from './organization.domains.ts';
 import type { Namespace } from './organization.namespaces.ts';
 import { organizationReconciler } from './organization.ts';
 import { quotaPolicyReconciler } from './quotapolicy.ts';
@@ -16,6 +17,7 @@ import { teamReconciler } from './team.ts';
 export interface ControllerSettings {
   subjectPrefix: string;
   platformNamespace: string;
+  platformServiceAccount: string;
   operatorNamespace: string;
   provisioner: TenantProvisioner;
   workers: number;
@@ -40,6 +42,7 @@ export function registerControllers(
   const limitRanges = manager.informer<KubeObject>(core.limitRange, managed);
   const networkPolicies = manager.informer<KubeObject>(core.networkPolicy, managed);
   const secrets = manager.informer<KubeObject>(core.secret, managed);
+  const roles = manager.informer<KubeObject>(core.role, managed);
   const children = new ChildWriter(client);
 
   manager.register({
@@ -57,6 +60,7 @@ export function registerControllers(
       events,
       subjectPrefix: settings.subjectPrefix,
       platformNamespace: settings.platformNamespace,
+      platformServiceAccount: settings.platformServiceAccount,
       database: {
         client,
         children,
@@ -73,13 +77,25 @@ export function registerControllers(
         resourceQuotas,
         limitRanges,
         networkPolicies,
+        roles,
       },
     }),
     primary: organizations,
     concurrency: settings.workers,
-    owns: [namespaces, serviceAccounts, roleBindings, resourceQuotas, limitRanges, networkPolicies, secrets],
+    owns: [
+      namespaces,
+      serviceAccounts,
+      roleBindings,
+      resourceQuotas,
+      limitRanges,
+      networkPolicies,
+      secrets,
+      roles,
+    ],
     // A plan's change (or its creation, for an organization waiting on PlanNotFound) re-applies quotas.
     watches: [
+      // A domain claimed or released decides which of its claimants holds it.
+      watch(organizations, (org) => sharingDomains(org, organizations.list()).map(keyOf)),
       watch(plans, (plan) =>
         organizations
           .list()

@@ -99,3 +99,37 @@ export function desiredAgentServiceAccount(org: Organization): KubeObject {
     automountServiceAccountToken: false,
   } as KubeObject;
 }
+
+export const PLATFORM_SSO_ACCESS = 'guardian-platform-sso';
+
+/**
+ * Lets Guardian's platform read the organization's SSO client secret, and only that Secret: a Role
+ * limited to it by name, bound to the platform's ServiceAccount. None without `spec.sso`.
+ */
+export function desiredPlatformSsoAccess(
+  org: Organization,
+  platform: { namespace: string; serviceAccount: string },
+): { role?: KubeObject; binding?: KubeObject } {
+  const secret = org.spec.sso?.clientSecretRef.name;
+  if (!secret) return {};
+  const orgName = org.metadata?.name ?? '';
+  const namespace = controlNamespace(orgName);
+  const role = {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'Role',
+    metadata: {
+      name: PLATFORM_SSO_ACCESS,
+      namespace,
+      labels: managedLabels(orgName),
+      ownerReferences: ownedBy(org),
+    },
+    rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: [secret], verbs: ['get'] }],
+  } as KubeObject;
+  const binding = {
+    ...roleBinding(org, PLATFORM_SSO_ACCESS, namespace, '', [
+      { kind: 'ServiceAccount', name: platform.serviceAccount, namespace: platform.namespace },
+    ]),
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: PLATFORM_SSO_ACCESS },
+  } as KubeObject;
+  return { role, binding };
+}

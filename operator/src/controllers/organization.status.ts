@@ -2,6 +2,7 @@ import type { Organization, OrganizationStatus } from '@guardian/crds/generated'
 import { type DesiredCondition, setConditions } from '../runtime/conditions.ts';
 import { controlNamespace, environmentsOf, workloadNamespace } from '../tenancy/names.ts';
 import type { DatabaseOutcome } from './organization.database.ts';
+import type { DomainClaim } from './organization.domains.ts';
 
 /** What one reconcile found; the status is computed from it alone. */
 export interface Observed {
@@ -11,6 +12,8 @@ export interface Observed {
   retained: Array<{ namespace: string; reason: string }>;
   /** The tenant database, once the namespaces are in place. */
   database?: DatabaseOutcome;
+  /** Domains an older organization claims too. */
+  domainConflicts: DomainClaim[];
 }
 
 const condition = (type: string, ok: boolean, reason: string, message: string): DesiredCondition => ({
@@ -71,12 +74,22 @@ export function desiredOrganizationStatus(
           observed.database.message,
         )
       : condition('DatabaseReady', false, 'NamespacesNotReady', 'Waiting for the namespaces'),
+    observed.domainConflicts.length === 0
+      ? condition('DomainConflict', false, 'DomainsUnique', 'No older organization claims these domains')
+      : condition(
+          'DomainConflict',
+          true,
+          'DomainClaimed',
+          observed.domainConflicts
+            .map((c) => `${c.domain} is claimed by older organization ${c.heldBy}`)
+            .join('; '),
+        ),
     org.spec.suspended
       ? condition('Suspended', true, 'Suspended', 'Logins, API calls and workflows are refused')
       : condition('Suspended', false, 'Active', 'The organization is active'),
   ];
   const failing = conditions.filter(
-    (c) => c.type !== 'Suspended' && c.type !== 'EnvironmentsPruned' && c.status !== 'True',
+    (c) => !['Suspended', 'EnvironmentsPruned', 'DomainConflict'].includes(c.type) && c.status !== 'True',
   );
   const first = failing[0];
   const ready = first

@@ -18,6 +18,7 @@ import {
 } from '../tenancy/names.ts';
 import { leftovers } from './namespace-contents.ts';
 import { type DatabaseDeps, finalizeDatabase, syncDatabase } from './organization.database.ts';
+import { domainConflicts } from './organization.domains.ts';
 import {
   conflicts,
   desiredControlNamespace,
@@ -29,6 +30,7 @@ import { desiredLimitRange, desiredResourceQuota } from './organization.quota.ts
 import {
   desiredAgentServiceAccount,
   desiredPeopleBindings,
+  desiredPlatformSsoAccess,
   desiredWorkloadBindings,
 } from './organization.rbac.ts';
 import { desiredOrganizationStatus, type Observed } from './organization.status.ts';
@@ -42,6 +44,8 @@ export interface OrganizationDeps {
   subjectPrefix: string;
   /** Guardian's own namespace, allowed through the tenants' NetworkPolicies. */
   platformNamespace: string;
+  /** The platform's ServiceAccount there, which reads SSO client secrets. */
+  platformServiceAccount: string;
   database: DatabaseDeps;
   informers: {
     organizations: Informer<Organization>;
@@ -52,6 +56,7 @@ export interface OrganizationDeps {
     resourceQuotas: Informer<KubeObject>;
     limitRanges: Informer<KubeObject>;
     networkPolicies: Informer<KubeObject>;
+    roles: Informer<KubeObject>;
   };
 }
 
@@ -71,7 +76,12 @@ export function organizationReconciler(deps: OrganizationDeps): Reconciler {
         return undefined;
       }
       const plan = deps.informers.plans.get(org.spec.plan);
-      const observed: Observed = { planFound: plan !== undefined, conflicts: [], retained: [] };
+      const observed: Observed = {
+        planFound: plan !== undefined,
+        conflicts: [],
+        retained: [],
+        domainConflicts: domainConflicts(org, deps.informers.organizations.list()),
+      };
 
       observed.conflicts = await syncNamespaces(deps, org);
       failpoint('organization-after-namespaces', key);
@@ -124,22 +134,30 @@ async function syncAgentIdentity(deps: OrganizationDeps, org: Organization): Pro
 
 async function syncPeopleRbac(deps: OrganizationDeps, org: Organization): Promise<void> {
   const name = org.metadata?.name ?? '';
+  const sso = desiredPlatformSsoAccess(org, {
+    namespace: deps.platformNamespace,
+    serviceAccount: deps.platformServiceAccount,
+  });
+  if (sso.role) await deps.children.ensure(core.role, deps.informers.roles, sso.role);
   const desired = [
     ...desiredPeopleBindings(org, deps.subjectPrefix),
     ...environmentsOf(org).flatMap((env) =>
       desiredWorkloadBindings(org, workloadNamespace(name, env), deps.subjectPrefix),
     ),
+    ...(sso.binding ? [sso.binding] : []),
   ];
-  for (const binding of desired)
-    await deps.children.ensure(core.roleBinding, deps.informers.roleBindings, binding);
+  await Promise.all(
+    desired.map((binding) => deps.children.ensure(core.roleBinding, deps.informers.roleBindings, binding)),
+  );
   // Team bindings belong to the Team controller; everything else of this organization is ours.
+  const ours = (o: KubeObject) => o.metadata?.labels?.[LABEL_ORGANIZATION] === name;
   await deps.children.prune(
     core.roleBinding,
     deps.informers.roleBindings,
-    (b) =>
-      b.metadata?.labels?.[LABEL_ORGANIZATION] === name && !b.metadata?.labels?.['guardian.aiops.dev/team'],
+    (b) => ours(b) && !b.metadata?.labels?.['guardian.aiops.dev/team'],
     desired.map(keyOf),
   );
+  await deps.children.prune(core.role, deps.informers.roles, ours, sso.role ? [keyOf(sso.role)] : []);
 }
 
 async function syncQuotas(deps: OrganizationDeps, org: Organization, plan: QuotaPolicy): Promise<void> {
@@ -147,9 +165,10 @@ async function syncQuotas(deps: OrganizationDeps, org: Organization, plan: Quota
   const namespaces = environmentsOf(org).map((env) => workloadNamespace(name, env));
   const quotas = namespaces.map((ns) => desiredResourceQuota(org, plan, ns)).filter((q) => q !== undefined);
   const limits = namespaces.map((ns) => desiredLimitRange(org, plan, ns)).filter((l) => l !== undefined);
-  for (const quota of quotas)
-    await deps.children.ensure(core.resourceQuota, deps.informers.resourceQuotas, quota);
-  for (const limit of limits) await deps.children.ensure(core.limitRange, deps.informers.limitRanges, limit);
+  await Promise.all([
+    ...quotas.map((quota) => deps.children.ensure(core.resourceQuota, deps.informers.resourceQuotas, quota)),
+    ...limits.map((limit) => deps.children.ensure(core.limitRange, deps.informers.limitRanges, limit)),
+  ]);
   const ours = (o: KubeObject) => o.metadata?.labels?.[LABEL_ORGANIZATION] === name;
   await deps.children.prune(core.resourceQuota, deps.informers.resourceQuotas, ours, quotas.map(keyOf));
   await deps.children.prune(core.limitRange, deps.informers.limitRanges, ours, limits.map(keyOf));

@@ -64,6 +64,7 @@ export const core = {
     plural: 'rolebindings',
     namespaced: true,
   },
+  role: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', plural: 'roles', namespaced: true },
   clusterRole: {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRole',

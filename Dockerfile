@@ -1,0 +1,31 @@
+# syntax=docker/dockerfile:1
+# Guardian's one image: every role runs from it as `guardian <command>` (operator, platform,
+# migrate, ...). TypeScript runs on Node's type stripping, so there is no build step: the image
+# holds the sources and the production dependencies only (no dev tools, no tests, no scripts,
+# and never the development identity provider).
+#   make image                     # docker build -t guardian:<version> .
+#   docker run --rm guardian:0.1.0 --help
+
+ARG NODE_IMAGE=node:24-slim
+
+# Production dependencies of the workspaces, from the lockfile.
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY crds/package.json crds/
+COPY operator/package.json operator/
+COPY platform/package.json platform/
+RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean --force
+
+FROM ${NODE_IMAGE}
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=deps /app ./
+COPY bin bin/
+COPY crds crds/
+COPY operator operator/
+COPY platform platform/
+# The node image's unprivileged user, by number so that runAsNonRoot can verify it.
+USER 1000:1000
+ENTRYPOINT ["node", "bin/guardian.ts"]
+CMD ["--help"]

@@ -1,0 +1,129 @@
+// `make chart-sync`: brings the Helm chart's copies of Guardian's one-source manifests up to date.
+//   crds/*.yaml                  -> charts/guardian/crds/ (copies: Helm installs them, never templates them)
+//   crds/policies/*.yaml         -> charts/guardian/templates/admission-policies.yaml
+//   operator/rbac, platform/rbac -> charts/guardian/templates/*-rbac.yaml, tenant-roles.yaml
+//   the QuotaPolicy CRD's spec   -> the `plan` definition of charts/guardian/values.schema.json
+// `--check` changes nothing and fails naming the stale files; the chart test runs the same check.
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse } from 'yaml';
+import { type ManifestSource, RBAC_SOURCES, renderManifest } from './render-operator-rbac.ts';
+
+const repo = resolve(import.meta.dirname, '..');
+const chart = 'charts/guardian';
+const read = (path: string) => readFileSync(resolve(repo, path), 'utf8');
+
+const POLICIES: ManifestSource[] = readdirSync(resolve(repo, 'crds/policies'))
+  .filter((file) => file.endsWith('.yaml'))
+  .sort()
+  .map((file, _index, all) => ({
+    source: `crds/policies/${file}`,
+    target: `${chart}/templates/${all.length === 1 ? 'admission-policies.yaml' : `admission-policy-${file}`}`,
+    keep: 'Kept on uninstall: it protects the plans, which are kept too.',
+  }));
+
+function crdSources(): string[] {
+  return readdirSync(resolve(repo, 'crds'))
+    .filter((file) => file.endsWith('.yaml'))
+    .sort();
+}
+
+function crdCopy(file: string): string {
+  return (
+    `# Copied from crds/${file} by scripts/sync-chart-crds.ts. DO NOT EDIT: edit the original, then run \`make chart-sync\`.\n` +
+    read(`crds/${file}`)
+  );
+}
+
+type Schema = { [key: string]: unknown };
+
+/**
+ * A JSON Schema for the values of one plan, from the QuotaPolicy CRD's `spec` schema: Kubernetes'
+ * extensions and defaults dropped, every object closed (additionalProperties false), plus
+ * `enabled`. So the chart refuses, at install, a plan the apiserver would refuse or prune.
+ */
+export function planValuesSchema(): Schema {
+  const crd = parse(read('crds/quotapolicies.yaml')) as {
+    spec: {
+      versions: Array<{ name: string; schema: { openAPIV3Schema: { properties: { spec: Schema } } } }>;
+    };
+  };
+  const version = crd.spec.versions[0];
+  if (!version) throw new Error('crds/quotapolicies.yaml has no version');
+  const convert = (schema: unknown): unknown => {
+    if (Array.isArray(schema)) return schema.map(convert);
+    if (typeof schema !== 'object' || schema === null) return schema;
+    const out: Schema = {};
+    for (const [key, value] of Object.entries(schema)) {
+      if (key.startsWith('x-kubernetes-') || key === 'format' || key === 'default') continue;
+      out[key] = key === 'properties' ? mapValues(value as Schema, convert) : convert(value);
+    }
+    if (out.properties !== undefined && out.additionalProperties === undefined)
+      out.additionalProperties = false;
+    return out;
+  };
+  const spec = convert(version.schema.openAPIV3Schema.properties.spec) as Schema;
+  return {
+    ...spec,
+    description: `${String(spec.description)} Generated from the QuotaPolicy CRD by scripts/sync-chart-crds.ts.`,
+    properties: {
+      enabled: { type: 'boolean', description: 'Install this plan (default true).' },
+      ...(spec.properties as Schema),
+    },
+  };
+}
+
+function mapValues(object: Schema, fn: (value: unknown) => unknown): Schema {
+  return Object.fromEntries(Object.entries(object).map(([key, value]) => [key, fn(value)]));
+}
+
+function valuesSchema(): string {
+  const schema = JSON.parse(read(`${chart}/values.schema.json`)) as { definitions?: Schema };
+  schema.definitions = { ...schema.definitions, plan: planValuesSchema() };
+  return `${JSON.stringify(schema, null, 2)}\n`;
+}
+
+/** Every file the chart derives from a source elsewhere in the repository, path -> content. */
+export function chartFiles(): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const file of crdSources()) files.set(`${chart}/crds/${file}`, crdCopy(file));
+  for (const source of [...POLICIES, ...RBAC_SOURCES]) files.set(source.target, renderManifest(source));
+  files.set(`${chart}/values.schema.json`, valuesSchema());
+  return files;
+}
+
+/** Files of the chart's crds/ that no longer have an original. */
+function strayCrds(): string[] {
+  const wanted = new Set(crdSources());
+  return readdirSync(resolve(repo, chart, 'crds'))
+    .filter((file) => !wanted.has(file))
+    .map((file) => `${chart}/crds/${file}`);
+}
+
+const current = (path: string) => (existsSync(resolve(repo, path)) ? read(path) : undefined);
+
+/**
+ * The chart files that differ from what the sources say, or should not exist. `readChart` reads a
+ * chart file as it is (undefined when missing); the test passes an edited one to see it noticed.
+ */
+export function staleChartFiles(readChart: (path: string) => string | undefined = current): string[] {
+  const stale = [...chartFiles()]
+    .filter(([path, content]) => readChart(path) !== content)
+    .map(([path]) => path);
+  return [...stale, ...strayCrds()];
+}
+
+if (import.meta.main) {
+  if (process.argv.includes('--check')) {
+    const stale = staleChartFiles();
+    if (stale.length > 0) {
+      console.error(`Stale chart files (run \`make chart-sync\`):\n  ${stale.join('\n  ')}`);
+      process.exit(1);
+    }
+    console.log('The chart is in sync with crds/, operator/rbac/ and platform/rbac/');
+  } else {
+    for (const [path, content] of chartFiles()) writeFileSync(resolve(repo, path), content);
+    for (const path of strayCrds()) rmSync(resolve(repo, path));
+    console.log(`Wrote ${chartFiles().size} chart files`);
+  }
+}

@@ -1,0 +1,226 @@
+// The container image without a Docker engine: the Dockerfile's COPY instructions are replayed
+// into a temporary directory (through .dockerignore's rules), its `npm ci --omit=dev` runs there
+// against the npm registry, and the result runs every role as the image's ENTRYPOINT would:
+// `--help` of each command, `migrate` against the test stack's database, and the platform up to
+// /readyz. What the image lacks (a dev-only package, a file under scripts/) fails here.
+import { spawn } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, matchesGlob, posix, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../scripts/stack/process.ts';
+import { repo, runCommand } from '../support/helm.ts';
+import { eventually, uniqueName } from '../support/kube.ts';
+import { deleteNamespace, platformEnv, platformKubeconfig } from '../support/platform.ts';
+import { stackEnv } from '../support/stack.ts';
+
+interface Dockerfile {
+  stages: Array<{ from: string; name?: string }>;
+  /** `COPY <sources> <dest>` from the build context, in order (COPY --from=... left out). */
+  copies: Array<{ sources: string[]; dest: string }>;
+  runs: string[];
+  user?: string;
+  entrypoint: string[];
+}
+
+function parseDockerfile(text: string): Dockerfile {
+  const args: Record<string, string> = {};
+  const result: Dockerfile = { stages: [], copies: [], runs: [], entrypoint: [] };
+  const lines = text.replace(/\\\n/g, ' ').split('\n');
+  for (const raw of lines) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const [instruction = '', ...rest] = line.split(/\s+/);
+    const operands = rest.map((word) => word.replace(/\$\{(\w+)\}/g, (_, name: string) => args[name] ?? ''));
+    switch (instruction.toUpperCase()) {
+      case 'ARG': {
+        const [name = '', value = ''] = (operands[0] ?? '').split('=');
+        args[name] = value;
+        break;
+      }
+      case 'FROM':
+        result.stages.push({ from: operands[0] ?? '', name: operands[2] });
+        break;
+      case 'COPY':
+        if (!operands.some((word) => word.startsWith('--from')))
+          result.copies.push({ sources: operands.slice(0, -1), dest: operands.at(-1) ?? '' });
+        break;
+      case 'RUN':
+        result.runs.push(rest.join(' '));
+        break;
+      case 'USER':
+        result.user = operands[0];
+        break;
+      case 'ENTRYPOINT':
+        result.entrypoint = JSON.parse(rest.join(' ')) as string[];
+        break;
+    }
+  }
+  return result;
+}
+
+/** .dockerignore as Docker applies it: the last matching pattern wins; a match on a parent counts. */
+function dockerignore(text: string): (path: string) => boolean {
+  const rules = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => {
+      const include = line.startsWith('!');
+      return { include, pattern: posix.normalize(include ? line.slice(1) : line).replace(/\/$/, '') };
+    });
+  return (path) => {
+    const prefixes = path.split('/').map((_, index, parts) => parts.slice(0, index + 1).join('/'));
+    let ignored = false;
+    for (const { include, pattern } of rules)
+      if (prefixes.some((prefix) => matchesGlob(prefix, pattern))) ignored = !include;
+    return ignored;
+  };
+}
+
+/** Copies `source` (a file or directory of the build context) to `target`, leaving ignored paths out. */
+function copyContext(source: string, target: string, ignored: (path: string) => boolean): void {
+  if (ignored(source)) return;
+  const from = resolve(repo, source);
+  if (statSync(from).isDirectory()) {
+    for (const entry of readdirSync(from))
+      copyContext(posix.join(source, entry), join(target, entry), ignored);
+  } else {
+    mkdirSync(dirname(target), { recursive: true });
+    cpSync(from, target);
+  }
+}
+
+describe('the container image (Dockerfile replayed without a Docker engine)', () => {
+  const dockerfile = parseDockerfile(readFileSync(resolve(repo, 'Dockerfile'), 'utf8'));
+  const ignored = dockerignore(readFileSync(resolve(repo, '.dockerignore'), 'utf8'));
+  const app = mkdtempSync(join(tmpdir(), 'guardian-image-'));
+  const guardian = (args: string[], env: NodeJS.ProcessEnv = {}) => {
+    const [node, ...entry] = dockerfile.entrypoint;
+    expect(node).toBe('node');
+    return runCommand(process.execPath, [...entry, ...args], {
+      cwd: app,
+      env: { PATH: process.env.PATH, NODE_ENV: 'production', ...env },
+      timeoutMs: 60_000,
+    });
+  };
+
+  beforeAll(async () => {
+    // Docker's rules: a directory's contents go into dest; a file goes into dest/ or becomes dest.
+    for (const { sources, dest } of dockerfile.copies) {
+      for (const source of sources) {
+        const directory = statSync(resolve(repo, source)).isDirectory();
+        const target =
+          directory || !dest.endsWith('/') ? join(app, dest) : join(app, dest, posix.basename(source));
+        copyContext(source, target, ignored);
+      }
+    }
+    const install = dockerfile.runs.find((run) => run.includes('npm ci'));
+    if (!install) throw new Error('the Dockerfile runs no npm ci');
+    // As in a fresh build: an empty npm cache of its own (the RUN also cleans it).
+    const result = await runCommand('bash', ['-c', install], {
+      cwd: app,
+      env: { ...process.env, npm_config_cache: join(app, '.npm-cache') },
+      timeoutMs: 600_000,
+    });
+    if (result.code !== 0) throw new Error(`npm ci failed:\n${result.stderr}`);
+    rmSync(join(app, '.npm-cache'), { recursive: true, force: true });
+  }, 660_000);
+  afterAll(() => rmSync(app, { recursive: true, force: true }));
+
+  it('is node:24-slim, multi-stage, runs as a numeric non-root user, one ENTRYPOINT for every role', () => {
+    expect(dockerfile.stages.map((s) => s.from)).toEqual(['node:24-slim', 'node:24-slim']);
+    expect(dockerfile.stages[0]?.name).toBe('deps');
+    expect(dockerfile.user).toBe('1000:1000');
+    expect(dockerfile.entrypoint).toEqual(['node', 'bin/guardian.ts']);
+    expect(dockerfile.runs.join('\n')).toContain('npm ci --omit=dev');
+  });
+
+  it('holds the sources and production dependencies only: no tests, scripts, identity provider or dev tools', () => {
+    expect(readdirSync(app).sort()).toEqual(
+      ['bin', 'crds', 'node_modules', 'operator', 'package-lock.json', 'package.json', 'platform'].sort(),
+    );
+    expect(existsSync(join(app, 'scripts'))).toBe(false);
+    expect(existsSync(join(app, 'test'))).toBe(false);
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true, recursive: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => join(entry.parentPath, entry.name));
+    const sources = ['bin', 'crds', 'operator', 'platform'].flatMap((dir) =>
+      files(join(app, dir)).filter((file) => !file.includes('/node_modules/')),
+    );
+    expect(sources.filter((file) => file.endsWith('.test.ts'))).toEqual([]);
+    expect(sources.some((file) => file.endsWith('operator/rbac/operator-rbac.yaml'))).toBe(true);
+    // Dev dependencies of the root package: the dev identity provider's library, the test tools.
+    for (const devOnly of ['oidc-provider', 'vitest', 'typescript', '@biomejs/biome'])
+      expect(existsSync(join(app, 'node_modules', devOnly)), devOnly).toBe(false);
+    // The positive control: production dependencies are there.
+    for (const runtime of ['@kubernetes/client-node', 'koa', 'knex', 'pg', 'zod', '@guardian/platform'])
+      expect(existsSync(join(app, 'node_modules', runtime)), runtime).toBe(true);
+  });
+
+  it('runs every command: guardian --help, operator --help, platform --help', async () => {
+    const top = await guardian(['--help']);
+    expect(top.code).toBe(0);
+    for (const command of ['operator', 'platform', 'migrate']) expect(top.stdout).toContain(`  ${command}`);
+    const operator = await guardian(['operator', '--help']);
+    expect(operator).toMatchObject({ code: 0 });
+    expect(operator.stdout).toContain('Usage: guardian operator');
+    const platform = await guardian(['platform', '--help']);
+    expect(platform).toMatchObject({ code: 0 });
+    expect(platform.stdout).toContain('Usage: guardian platform');
+    // An unknown command fails: --help above is not an exit-0-for-anything.
+    expect((await guardian(['no-such-command'])).code).toBe(2);
+  });
+
+  it('migrates the platform database, as the chart’s init container does', async () => {
+    const env = {
+      DATABASE_URL: stackEnv('DATABASE_URL'),
+      DATABASE_ADMIN_URL: stackEnv('DATABASE_ADMIN_URL'),
+    };
+    const result = await guardian(['migrate'], env);
+    expect(result.stderr).toBe('');
+    expect(result).toMatchObject({ code: 0 });
+    expect(result.stdout).toMatch(/Already up to date|Applied /);
+  });
+
+  it('serves the platform API up to /readyz from the production install', async () => {
+    const namespace = uniqueName('e2e-image');
+    const kubeconfig = await platformKubeconfig(namespace);
+    const port = await freePort();
+    const [, ...entry] = dockerfile.entrypoint;
+    const child = spawn(process.execPath, [...entry, 'platform'], {
+      cwd: app,
+      env: { PATH: process.env.PATH, NODE_ENV: 'production', ...platformEnv(port, kubeconfig) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const logs: string[] = [];
+    for (const stream of [child.stdout, child.stderr])
+      stream.on('data', (chunk: Buffer) => logs.push(String(chunk)));
+    try {
+      const ready = await eventually(
+        'the platform from the image to be ready',
+        async () => {
+          if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}: ${logs.join('')}`);
+          const response = await fetch(`http://127.0.0.1:${port}/readyz`);
+          return response.status === 200 ? response.json() : undefined;
+        },
+        30_000,
+      );
+      expect(ready).toMatchObject({ status: 'ok' });
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((exited) => child.once('exit', exited));
+      await deleteNamespace(namespace);
+    }
+  });
+});
