@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as k8s from '@kubernetes/client-node';
 import { installManifests } from '../crds/src/install.ts';
-import { operatorIdentity } from '../scripts/operator-identity.ts';
+import { operatorIdentity } from '../scripts/service-account-identity.ts';
 import { up } from '../scripts/stack/index.ts';
 import { freePort } from '../scripts/stack/process.ts';
 import { Stack } from '../scripts/stack/stack.ts';

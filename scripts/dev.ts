@@ -8,8 +8,7 @@ import * as k8s from '@kubernetes/client-node';
 import { installManifests } from '../crds/src/install.ts';
 import { migrate } from '../platform/src/db.ts';
 import { createDemoOrganizations } from './demo-orgs.ts';
-import { operatorIdentity } from './operator-identity.ts';
-import { platformIdentity } from './platform-identity.ts';
+import { operatorIdentity, platformIdentity } from './service-account-identity.ts';
 import { down, up } from './stack/index.ts';
 import { Stack } from './stack/stack.ts';
 

@@ -262,8 +262,9 @@ describe('Organization controller', () => {
     { timeout: 180_000 },
     async () => {
       const domain = `${uniqueName('d')}.example.com`;
-      const older = uniqueName('it-older');
-      const newer = uniqueName('it-newer');
+      // Creation times have one-second resolution; a tie goes to the name first in order.
+      const older = uniqueName('it-first');
+      const newer = uniqueName('it-second');
       try {
         await apply(organization(older, { domains: [domain] }));
         await organizationReady(older);

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { installManifests } from '../../crds/src/install.ts';
-import { operatorIdentity } from '../../scripts/operator-identity.ts';
+import { operatorIdentity } from '../../scripts/service-account-identity.ts';
 import { kubeConfig } from './kube.ts';
 
 const guardian = resolve(import.meta.dirname, '../../bin/guardian.ts');

@@ -13,7 +13,7 @@ import type { Clock } from '../../platform/src/kube/clock.ts';
 import { Platform } from '../../platform/src/platform.ts';
 import { platformOrgSecretAccess } from '../../platform/src/platform-rbac.ts';
 import { CookieJar, fetchTrusting, signIn } from '../../scripts/idp/login-client.ts';
-import { platformIdentity } from '../../scripts/platform-identity.ts';
+import { platformIdentity } from '../../scripts/service-account-identity.ts';
 import { freePort } from '../../scripts/stack/process.ts';
 import { eventually, k8s, kubeConfig } from './kube.ts';
 import { stackEnv, TEST_STACK_DIR } from './stack.ts';

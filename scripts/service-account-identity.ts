@@ -1,13 +1,21 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
 import { operatorRbac } from '../operator/src/rbac.ts';
+import { PLATFORM_SERVICE_ACCOUNT, platformRbac } from '../platform/src/platform-rbac.ts';
 
 /**
- * Installs the operator's RBAC from its one manifest into `namespace`, and writes a kubeconfig
- * (`file`) that authenticates as its ServiceAccount with a bound token: `make dev` and the tests
- * run the operator with exactly the permissions the chart gives it, never as an admin.
+ * Installs a component's RBAC from its one manifest into `namespace`, and writes a kubeconfig
+ * (`file`) that authenticates as its ServiceAccount with a bound token: `make dev`, the tests and
+ * the benchmarks run the operator and the platform with exactly the permissions the chart gives
+ * them, never as an admin.
  */
-export async function operatorIdentity(admin: k8s.KubeConfig, namespace: string, file: string, hours = 24) {
+async function serviceAccountIdentity(
+  admin: k8s.KubeConfig,
+  rbac: { objects: object[]; serviceAccount: string },
+  namespace: string,
+  file: string,
+  hours: number,
+): Promise<string> {
   const core = admin.makeApiClient(k8s.CoreV1Api);
   const objects = k8s.KubernetesObjectApi.makeApiClient(admin);
   await core
@@ -15,7 +23,7 @@ export async function operatorIdentity(admin: k8s.KubeConfig, namespace: string,
     .catch((error: { code?: number }) => {
       if (error.code !== 409) throw error;
     });
-  for (const object of operatorRbac(namespace)) {
+  for (const object of rbac.objects) {
     await objects.patch(
       object as k8s.KubernetesObject,
       undefined,
@@ -30,7 +38,7 @@ export async function operatorIdentity(admin: k8s.KubeConfig, namespace: string,
   for (let attempt = 0; !token; attempt++) {
     try {
       const request = await core.createNamespacedServiceAccountToken({
-        name: 'guardian-operator',
+        name: rbac.serviceAccount,
         namespace,
         body: { spec: { expirationSeconds: hours * 3600, audiences: [] } },
       });
@@ -47,10 +55,30 @@ export async function operatorIdentity(admin: k8s.KubeConfig, namespace: string,
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [{ name: 'guardian', cluster: { server: cluster.server, 'certificate-authority-data': ca } }],
-    users: [{ name: 'guardian-operator', user: { token } }],
-    contexts: [{ name: 'guardian', context: { cluster: 'guardian', user: 'guardian-operator', namespace } }],
+    users: [{ name: rbac.serviceAccount, user: { token } }],
+    contexts: [{ name: 'guardian', context: { cluster: 'guardian', user: rbac.serviceAccount, namespace } }],
     'current-context': 'guardian',
   };
   writeFileSync(file, JSON.stringify(kubeconfig, null, 2), { mode: 0o600 });
   return file;
+}
+
+export function operatorIdentity(admin: k8s.KubeConfig, namespace: string, file: string, hours = 24) {
+  return serviceAccountIdentity(
+    admin,
+    { objects: operatorRbac(namespace), serviceAccount: 'guardian-operator' },
+    namespace,
+    file,
+    hours,
+  );
+}
+
+export function platformIdentity(admin: k8s.KubeConfig, namespace: string, file: string, hours = 24) {
+  return serviceAccountIdentity(
+    admin,
+    { objects: platformRbac(namespace), serviceAccount: PLATFORM_SERVICE_ACCOUNT },
+    namespace,
+    file,
+    hours,
+  );
 }
