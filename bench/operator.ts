@@ -6,7 +6,13 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as k8s from '@kubernetes/client-node';
+import { pino } from 'pino';
+import type { Organization } from '../crds/generated/index.ts';
 import { installManifests } from '../crds/src/install.ts';
+import { guardian } from '../operator/src/kinds.ts';
+import { Informer } from '../platform/src/kube/informer.ts';
+import { KubeClient } from '../platform/src/kube/kube-client.ts';
+import { loadClusterAccess } from '../platform/src/kube/kubeconfig.ts';
 import { operatorIdentity } from '../scripts/service-account-identity.ts';
 import { up } from '../scripts/stack/index.ts';
 import { freePort } from '../scripts/stack/process.ts';
@@ -52,20 +58,19 @@ console.log(`[bench] applying ${COUNT} Organizations at ${RATE}/s`);
 const applied = new Map<string, number>();
 const ready = new Map<string, number>();
 const names = Array.from({ length: COUNT }, (_, i) => `${run}-${i}`);
-const poll = setInterval(async () => {
-  const list = (await objects.list('guardian.aiops.dev/v1alpha1', 'Organization')) as unknown as {
-    items: Array<{
-      metadata: { name: string };
-      status?: { conditions?: Array<{ type: string; status: string }> };
-    }>;
-  };
-  const now = performance.now();
-  for (const org of list.items) {
-    if (!applied.has(org.metadata.name) || ready.has(org.metadata.name)) continue;
-    if (org.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
-      ready.set(org.metadata.name, now);
-  }
-}, 50);
+// Readiness is observed through a watch, like a controller would, not by listing in a loop.
+const watcher = new Informer<Organization>(
+  new KubeClient(loadClusterAccess(env)),
+  guardian.organization,
+  pino({ level: 'silent' }),
+);
+watcher.onChange((org) => {
+  const name = org.metadata?.name ?? '';
+  if (!applied.has(name) || ready.has(name)) return;
+  if (org.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+    ready.set(name, performance.now());
+});
+watcher.start();
 await paced(COUNT, async (i) => {
   const name = names[i] as string;
   applied.set(name, performance.now());
@@ -84,7 +89,7 @@ await paced(COUNT, async (i) => {
   );
 });
 await until(async () => ready.size === COUNT, 600_000);
-clearInterval(poll);
+watcher.stop();
 const latencies = names.map((n) => (ready.get(n) ?? 0) - (applied.get(n) ?? 0));
 const queueWaitP99 = histogramQuantile(
   (await operator.probe('/metrics')).body,
