@@ -49,6 +49,8 @@ await paced(COUNT, async (i) => {
 
 const port = await freePort();
 let operator = await startOperator({ kubeconfig, namespace, port, env: { OPERATOR_RESYNC_SECONDS: '3600' } });
+// However the benchmark ends, its operator must not outlive it (a second operator would race it).
+process.on('exit', () => operator.process.kill('SIGKILL'));
 await until(
   async () => (await operator.probe('/readyz').catch(() => ({ status: 0 }))).status === 200,
   60_000,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseTenantServers, TenantProvisioner } from '../../platform/src/tenant-db/index.ts';
 import { freePort } from '../../scripts/stack/process.ts';
 import { eventually, kubectl, uniqueName } from '../support/kube.ts';
 import {
@@ -8,6 +9,7 @@ import {
   type RunningOperator,
   startOperator,
 } from '../support/operator.ts';
+import { stackEnv } from '../support/stack.ts';
 import {
   apply,
   condition,
@@ -17,7 +19,7 @@ import {
   organizationReady,
   readOrganization,
 } from '../support/tenancy.ts';
-import { connectAs, databaseSecret, leftoversOf, onServer } from '../support/tenant-db.ts';
+import { connectAs, databaseSecret, leftoversOf, onServer, onTenant } from '../support/tenant-db.ts';
 
 const tenantName = (org: string) => `tenant_${org.replaceAll('-', '_')}`;
 
@@ -147,6 +149,30 @@ describe('tenant databases', () => {
       (await leftoversOf(tenantName(kept))).find((f) => f.startsWith('database'))?.split(' on ')[1] ?? 'pg1';
     await onServer(server, `DROP DATABASE ${tenantName(kept)} WITH (FORCE)`);
     await onServer(server, `DROP ROLE ${tenantName(kept)}`);
+  });
+
+  it('serializes concurrent migrations of one database, and recovers a lock knex left behind', async () => {
+    const secret = await databaseSecret(b);
+    const provisioner = new TenantProvisioner(parseTenantServers(stackEnv('TENANT_DB_SERVERS')), {
+      connectionLimit: 8,
+    });
+    const credentials = {
+      server: 'pg2',
+      database: secret.database,
+      role: secret.user,
+      password: secret.password,
+    };
+    try {
+      await Promise.all([1, 2, 3].map(() => provisioner.migrate(credentials)));
+      // What two racing knex runners leave: two lock rows, one of them taken.
+      await onTenant(secret.url, 'insert into knex_migrations_lock (is_locked) values (1)');
+      await provisioner.migrate(credentials);
+      expect(await onTenant(secret.url, 'select is_locked from knex_migrations_lock')).toEqual([
+        { is_locked: 0 },
+      ]);
+    } finally {
+      await provisioner.close();
+    }
   });
 
   it('keeps passwords out of logs, Events and conditions', async () => {

@@ -50,6 +50,17 @@ export async function onServer<T extends pg.QueryResultRow>(
   }
 }
 
+/** Runs `sql` in a tenant database with its own credentials (`url` from its Secret). */
+export async function onTenant(url: string, sql: string): Promise<pg.QueryResultRow[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
 /** Connects with `url` and runs `select current_user`; rejects with Postgres's error (its code). */
 export async function connectAs(url: string): Promise<string> {
   const client = new pg.Client({ connectionString: url });

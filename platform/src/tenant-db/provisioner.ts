@@ -22,6 +22,8 @@ export interface TenantCredentials {
 }
 
 const NAME = /^tenant_[a-z0-9_]{1,55}$/;
+/** The advisory lock key that serializes tenant migrations (an arbitrary, fixed 32-bit number). */
+const MIGRATION_LOCK = 0x67647231;
 
 function checkName(name: string): string {
   if (!NAME.test(name)) throw new Error(`"${name}" is not a tenant database name`);
@@ -127,6 +129,18 @@ export class TenantProvisioner {
       pool: { min: 0, max: 1 },
     });
     try {
+      // knex's own lock table is created racily (two runners can insert two lock rows, which then
+      // lock it forever). A session-level advisory lock on the one pooled connection serializes
+      // runners (two operator installs, a retry overlapping a slow run) before knex looks.
+      await db.raw('select pg_advisory_lock(?)', [MIGRATION_LOCK]);
+      await db.raw(
+        `do $$ begin
+           if to_regclass('knex_migrations_lock') is not null then
+             delete from knex_migrations_lock where index <> (select min(index) from knex_migrations_lock);
+             update knex_migrations_lock set is_locked = 0;
+           end if;
+         end $$`,
+      );
       await db.migrate.latest({ migrationSource: tenantMigrationSource });
     } catch (error) {
       if ((error as { code?: string }).code === '28P01') throw new LoginFailed();
