@@ -157,6 +157,9 @@ export class Informer<T extends KubeObject> {
   }
 
   private upsert(key: string, object: T): void {
+    // managedFields are the largest part of most objects and no controller here reads them:
+    // dropping them roughly halves the cache (controller-runtime does the same).
+    if (object.metadata) delete (object.metadata as { managedFields?: unknown }).managedFields;
     const previous = this.store.get(key);
     this.store.set(key, object);
     if (previous?.metadata?.resourceVersion !== object.metadata?.resourceVersion) this.emit(object, 'upsert');
