@@ -56,6 +56,7 @@ e2e: node_modules ## End-to-end tests against the test stack
 .PHONY: bench
 bench: node_modules ## Benchmarks against a stack of their own (.stack/bench); figures as ratios, in bench/results/
 	node bench/operator.ts
+	node bench/platform.ts
 
 ##@ Build
 .PHONY: generate

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The one command: every role of Guardian runs from the same image as `guardian <command>`.
 import { operatorUsage, runOperator } from '@guardian/operator/main';
+import { auditUsage, runAudit } from '@guardian/platform/audit';
 import { migrationConfig, parseConfig } from '@guardian/platform/config';
 import { migrate } from '@guardian/platform/db';
 import { platformUsage, runPlatform } from '@guardian/platform/main';
@@ -23,6 +24,12 @@ const commands: Record<string, Command> = {
       'Run the HTTP API on PORT (default 8080); `guardian platform rotate-keys` rotates token signing keys',
     usage: platformUsage,
     run: runPlatform,
+  },
+  audit: {
+    summary:
+      'Verify the tamper-evident audit trail: `guardian audit verify [--org ORG]` (exit 1 on tampering)',
+    usage: auditUsage,
+    run: runAudit,
   },
   migrate: {
     summary: 'Bring the platform database schema up to date (runs as the owner role, DATABASE_ADMIN_URL)',

@@ -1,5 +1,6 @@
 import Koa from 'koa';
 import type { Logger } from 'pino';
+import type { Governance } from './governance.ts';
 import { type AuthenticateOptions, authenticate } from './http/authenticate.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { jsonBody } from './http/json-body.ts';
@@ -7,9 +8,19 @@ import type { PlatformMetrics } from './http/metrics.ts';
 import { Api } from './http/operation.ts';
 import { requestContext } from './http/request-context.ts';
 import type { AppState } from './http/state.ts';
+import { apiKeyRoutes } from './routes/api-keys.ts';
 import { type AuthRouteDeps, authRoutes } from './routes/auth.ts';
+import { invitationRoutes } from './routes/invitations.ts';
+import { memberRoutes } from './routes/members.ts';
+import { organizationRoutes } from './routes/organizations.ts';
 import { type SystemRouteDeps, systemRoutes } from './routes/system.ts';
+import { teamRoutes } from './routes/teams.ts';
 import { tenantRoutes } from './routes/tenant.ts';
+import type { ApiKeyService } from './services/ApiKeyService.ts';
+import type { InvitationService } from './services/InvitationService.ts';
+import type { MemberService } from './services/MemberService.ts';
+import type { OrganizationService } from './services/OrganizationService.ts';
+import type { TeamService } from './services/TeamService.ts';
 
 export interface AppDeps {
   log: Logger;
@@ -17,6 +28,13 @@ export interface AppDeps {
   auth: AuthenticateOptions;
   authRoutes: AuthRouteDeps;
   systemRoutes: Omit<SystemRouteDeps, 'metrics'>;
+  organizations: OrganizationService;
+  teams: TeamService;
+  members: MemberService;
+  apiKeys: ApiKeyService;
+  invitations: InvitationService;
+  /** Rate limits and the usage API; absent in apps built without them (tests of other layers). */
+  governance?: Pick<Governance, 'middleware' | 'routes'>;
   bodyLimitBytes?: number;
 }
 
@@ -31,11 +49,18 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.use(errorHandler());
   app.use(jsonBody(deps.bodyLimitBytes));
   app.use(authenticate(deps.auth));
+  for (const middleware of deps.governance?.middleware ?? []) app.use(middleware);
 
   const api = new Api();
   systemRoutes(api, { ...deps.systemRoutes, metrics: deps.metrics });
   authRoutes(api, deps.authRoutes);
   tenantRoutes(api);
+  deps.governance?.routes(api);
+  organizationRoutes(api, deps.organizations);
+  teamRoutes(api, deps.teams);
+  memberRoutes(api, deps.members);
+  apiKeyRoutes(api, deps.apiKeys);
+  invitationRoutes(api, deps.invitations);
   app.use(api.router.routes());
   app.use(api.router.allowedMethods());
   return app;

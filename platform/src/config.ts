@@ -107,6 +107,26 @@ export const platformConfig = z
       .max(30 * 86_400)
       .default(8 * 3600),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** When Redis fails, refuse rate-limited requests with 503 (closed) or let them through (open). */
+    RATE_LIMIT_ON_REDIS_ERROR: z.enum(['open', 'closed']).default('closed'),
+    /**
+     * Whether any signed-in user may create an organization they then own (no domains: only super
+     * admins claim domains). Off by default: an instance operator opts in to self-service signup.
+     */
+    /** Where invitation mail goes out (smtp:// uses STARTTLS when offered; smtps://). Unset: no invitations. */
+    SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
+    MAIL_FROM: z.string().min(3).default('Guardian <guardian@localhost>'),
+    /** How long an invitation link works. */
+    INVITATION_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(300)
+      .max(30 * 86_400)
+      .default(7 * 86_400),
+    GUARDIAN_SELF_SERVICE_SIGNUP: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((value) => value === 'true'),
   })
   .transform((config) => ({
     ...config,

@@ -6,17 +6,28 @@ import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import type { PlatformConfig } from './config.ts';
 import { connect, type Knex } from './db.ts';
+import { Governance } from './governance.ts';
 import { logError } from './http/log-error.ts';
 import { PlatformMetrics } from './http/metrics.ts';
 import { type Clock, systemClock } from './kube/clock.ts';
 import { KubeClient } from './kube/kube-client.ts';
+import { Mailer } from './mail/mailer.ts';
+import { currentPeriod, seatsUsed, usage } from './quota/index.ts';
 import { AccessService } from './services/AccessService.ts';
+import { ApiKeyService } from './services/ApiKeyService.ts';
+import { InvitationService } from './services/InvitationService.ts';
 import { LoginService } from './services/LoginService.ts';
+import { MemberService } from './services/MemberService.ts';
 import { OidcClients } from './services/OidcClients.ts';
 import { OrganizationDirectory } from './services/OrganizationDirectory.ts';
+import { OrganizationService } from './services/OrganizationService.ts';
 import { SessionService } from './services/SessionService.ts';
 import { SigningKeyService } from './services/SigningKeyService.ts';
+import { TeamDirectory } from './services/TeamDirectory.ts';
+import { TeamService } from './services/TeamService.ts';
 import { TokenService } from './services/TokenService.ts';
+import { ApiKeyStore } from './stores/ApiKeyStore.ts';
+import { InvitationStore } from './stores/InvitationStore.ts';
 import { MembershipStore } from './stores/MembershipStore.ts';
 import { PendingLoginStore } from './stores/PendingLoginStore.ts';
 import { SessionStore } from './stores/SessionStore.ts';
@@ -47,11 +58,14 @@ export class Platform {
   readonly keys: SigningKeyService;
   readonly tokens: TokenService;
   readonly directory: OrganizationDirectory;
+  readonly teams: TeamDirectory;
   readonly sessions: SessionService;
   readonly access: AccessService;
+  readonly governance: Governance;
   private readonly kube: KubeClient;
   private readonly redis: Redis | undefined;
   private server: Server | undefined;
+  private mailer: Mailer | undefined;
   private sweeper: NodeJS.Timeout | undefined;
 
   private constructor(options: PlatformOptions, kube: KubeClient) {
@@ -65,6 +79,7 @@ export class Platform {
       ? new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false })
       : undefined;
     this.directory = new OrganizationDirectory(kube, this.log);
+    this.teams = new TeamDirectory(kube, this.log);
     this.keys = new SigningKeyService({
       store: new SigningKeyStore(this.db),
       encryptionKey: config.GUARDIAN_ENCRYPTION_KEY,
@@ -77,6 +92,19 @@ export class Platform {
       store: new SessionStore(this.db),
       clock: this.clock,
       ttlMs: config.SESSION_TTL_SECONDS * 1000,
+    });
+    this.governance = new Governance({
+      db: this.db,
+      redis: this.redis,
+      kube,
+      directory: this.directory,
+      clock: this.clock,
+      log: this.log,
+      metrics: this.metrics,
+      onRedisError: config.RATE_LIMIT_ON_REDIS_ERROR,
+      encryptionKey: config.GUARDIAN_ENCRYPTION_KEY,
+      sessions: this.sessions,
+      sessionCookie: SESSION_COOKIE,
     });
     this.access = new AccessService({
       directory: this.directory,
@@ -108,6 +136,7 @@ export class Platform {
   /** Starts informers and keys, then listens; resolves with the port. */
   async start(): Promise<number> {
     this.directory.start();
+    this.teams.start();
     await this.keys.start();
     await this.redis
       ?.connect()
@@ -126,7 +155,19 @@ export class Platform {
     const { config } = this;
     const publicUrl = config.PUBLIC_URL;
     const secure = publicUrl.startsWith('https:');
+    this.mailer = config.SMTP_URL ? new Mailer(config.SMTP_URL, config.MAIL_FROM) : undefined;
+    const invitations = new InvitationService({
+      store: new InvitationStore(this.db),
+      directory: this.directory,
+      mailer: this.mailer,
+      secret: config.GUARDIAN_ENCRYPTION_KEY,
+      publicUrl,
+      seats: (orgId) => seatsUsed(this.db, orgId),
+      ttlMs: config.INVITATION_TTL_SECONDS * 1000,
+      clock: this.clock,
+    });
     const login = new LoginService({
+      invitations,
       directory: this.directory,
       access: this.access,
       oidcClients: new OidcClients({ caFile: config.OIDC_CA_FILE }),
@@ -143,19 +184,23 @@ export class Platform {
       clock: this.clock,
       log: this.log,
     });
+    const apiKeys = new ApiKeyService(new ApiKeyStore(this.db));
     const app = createApp({
       log: this.log,
       metrics: this.metrics,
+      governance: this.governance,
       auth: {
         tokens: this.tokens,
         sessions: this.sessions,
         access: this.access,
         directory: this.directory,
+        apiKeys,
         sessionCookie: SESSION_COOKIE,
         publicOrigin: new URL(publicUrl).origin,
       },
       authRoutes: {
         login,
+        invitations,
         sessions: this.sessions,
         tokens: this.tokens,
         users: new UserStore(this.db),
@@ -167,12 +212,37 @@ export class Platform {
         readiness: {
           database: async () => (await this.db.raw('select 1')) !== undefined,
           organizations: async () => this.directory.synced && !this.directory.stale,
+          teams: async () => this.teams.synced && !this.teams.stale,
           ...(this.redis ? { redis: async () => (await this.redis?.ping()) === 'PONG' } : {}),
         },
         keys: this.keys,
         publicUrl,
         version: VERSION,
       },
+      organizations: new OrganizationService({
+        kube: this.kube,
+        directory: this.directory,
+        teams: this.teams,
+        memberships: new MembershipStore(this.db),
+        users: new UserStore(this.db),
+        usage: {
+          seats: (orgId) => seatsUsed(this.db, orgId),
+          monthly: async (org) => {
+            const period = currentPeriod(org, new Date(this.clock.now())).key;
+            const used = await usage(this.db, org.metadata?.name ?? '', period);
+            return { agentExecutions: used.agent_executions, workflows: used.workflows, period };
+          },
+        },
+        selfServiceSignup: config.GUARDIAN_SELF_SERVICE_SIGNUP,
+      }),
+      teams: new TeamService(this.kube, this.teams),
+      members: new MemberService({
+        directory: this.directory,
+        memberships: new MembershipStore(this.db),
+        defaultIssuer: config.OIDC_ISSUER,
+      }),
+      apiKeys,
+      invitations,
     });
     this.server = createServer(app.callback());
     // Longer than a typical load balancer's idle timeout, so it closes idle connections first.
@@ -196,7 +266,10 @@ export class Platform {
     clearInterval(this.sweeper);
     this.keys.stop();
     this.directory.stop();
+    this.teams.stop();
+    this.mailer?.close();
     this.redis?.disconnect();
+    await this.governance.close();
     await this.db.destroy();
     await this.kube.close();
   }

@@ -8,10 +8,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pino } from 'pino';
 import { parseConfig, platformConfig } from '../../platform/src/config.ts';
-import { migrate } from '../../platform/src/db.ts';
+import { connect, migrate } from '../../platform/src/db.ts';
 import type { Clock } from '../../platform/src/kube/clock.ts';
 import { Platform } from '../../platform/src/platform.ts';
 import { platformOrgSecretAccess } from '../../platform/src/platform-rbac.ts';
+import { withTenant } from '../../platform/src/stores/with-tenant.ts';
 import { CookieJar, fetchTrusting, signIn } from '../../scripts/idp/login-client.ts';
 import { platformIdentity } from '../../scripts/service-account-identity.ts';
 import { freePort } from '../../scripts/stack/process.ts';
@@ -222,9 +223,15 @@ export class Browser {
     return this.get(callback.href);
   }
 
+  /** Logs in through a link the platform handed out (an invitation), as a browser would follow it. */
+  async loginVia(link: string, email: string): Promise<Answer> {
+    const callback = await this.authorize(email, undefined, new URL(link, this.base));
+    return this.get(callback.href);
+  }
+
   /** Logs in at the IdP, stopping at the redirect to our callback (not yet requested). */
-  async authorize(email: string, org?: string): Promise<URL> {
-    const start = new URL('/auth/login', this.base);
+  async authorize(email: string, org?: string, startUrl?: URL): Promise<URL> {
+    const start = startUrl ?? new URL('/auth/login', this.base);
     if (org) start.searchParams.set('org', org);
     const platform = new URL(this.base);
     const { url } = await signIn({
@@ -325,4 +332,78 @@ export async function withToken(
 /** Waits until a condition on what the platform's informers hold is true. */
 export function until(what: string, check: () => boolean): Promise<true> {
   return eventually(what, async () => check() || undefined, 30_000);
+}
+
+// --- Tenant data -----------------------------------------------------------------------------------
+
+/** A request with a bearer token and any method and JSON body. */
+export async function call(
+  base: string,
+  method: string,
+  path: string,
+  token: string | undefined,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
+  return answer(
+    await fetch(new URL(path, base), {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }),
+  );
+}
+
+/** Gives a user a membership row (or changes its role), as the app role does, inside row level security. */
+export async function setMembership(orgId: string, userId: string, role: string): Promise<void> {
+  const db = connect(stackEnv('DATABASE_URL'), { max: 1 });
+  try {
+    await withTenant(db, { orgId }, (trx) =>
+      trx('memberships')
+        .insert({ org_id: orgId, user_id: userId, role, source: 'manual' })
+        .onConflict(['org_id', 'user_id'])
+        .merge({ role }),
+    );
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** A browser signed in at the default identity provider, with its user id. */
+export async function signedIn(base: string, email: string): Promise<{ browser: Browser; userId: string }> {
+  const browser = new Browser(base);
+  const me = await browser.login(email);
+  if (me.status !== 200) throw new Error(`login of ${email}: ${me.status} ${me.text}`);
+  return { browser, userId: (me.body as { user: { id: string } }).user.id };
+}
+
+/** An organization's control namespace as the operator makes it, so tests can hold Teams without one. */
+export async function ensureControlNamespace(orgId: string): Promise<void> {
+  const labels = {
+    'app.kubernetes.io/managed-by': 'guardian-operator',
+    'guardian.aiops.dev/organization': orgId,
+  };
+  await kubeConfig()
+    .makeApiClient(k8s.CoreV1Api)
+    .createNamespace({ body: { metadata: { name: `org-${orgId}`, labels } } })
+    .catch((error: { code?: number }) => {
+      if (error.code !== 409) throw error;
+    });
+}
+
+/** A user who never logged in (a row only), e.g. a member to remove. */
+export async function createUser(): Promise<string> {
+  const db = connect(stackEnv('DATABASE_URL'), { max: 1 });
+  try {
+    const [row] = await db('users')
+      .insert({ issuer: 'https://it.invalid', subject: randomBytes(12).toString('hex'), email: null })
+      .returning('id');
+    return (row as { id: string }).id;
+  } finally {
+    await db.destroy();
+  }
 }

@@ -16,6 +16,11 @@ export const LoginQuery = contract(
       .optional()
       .describe('Log in to this organization (through its own identity provider if it has one)'),
     return_to: returnPath.optional().describe('Where to go after the login; default /auth/me'),
+    invitation: z
+      .string()
+      .max(256)
+      .optional()
+      .describe('An invitation link’s token: the login accepts it (its organization is implied)'),
   }),
 );
 
@@ -29,7 +34,7 @@ export const TenantContext = contract(
     team_ids: z.array(z.string()),
     orgs: z.record(z.string(), z.enum(ORG_ROLES)),
     super_admin: z.boolean(),
-    authenticated_by: z.enum(['token', 'session']),
+    authenticated_by: z.enum(['token', 'session', 'api_key']),
   }),
 );
 export type TenantContext = z.infer<typeof TenantContext>;

@@ -2,6 +2,7 @@ import type { Middleware } from 'koa';
 import { orgId as orgIdSchema } from '../contract/token.ts';
 import { permissionsOf, type Role } from '../rbac.ts';
 import type { AccessService } from '../services/AccessService.ts';
+import { type ApiKeyService, isApiKey } from '../services/ApiKeyService.ts';
 import type { OrganizationDirectory } from '../services/OrganizationDirectory.ts';
 import type { SessionService } from '../services/SessionService.ts';
 import type { TokenService } from '../services/TokenService.ts';
@@ -14,6 +15,7 @@ export interface AuthenticateOptions {
   sessions: SessionService;
   access: AccessService;
   directory: OrganizationDirectory;
+  apiKeys: Pick<ApiKeyService, 'verify'>;
   sessionCookie: string;
   /** The origin browsers use; cookie-authenticated writes from any other origin are refused. */
   publicOrigin: string;
@@ -35,16 +37,7 @@ export function authenticate(options: AuthenticateOptions): Middleware<AppState>
     if (authorization) {
       const token = BEARER.exec(authorization)?.[1];
       if (!token) throw new Unauthorized('The Authorization header must be "Bearer <token>"');
-      const claims = await options.tokens.verify(token);
-      base = {
-        via: 'token',
-        userId: claims.sub,
-        superAdmin: claims.super_admin,
-        orgs: claims.orgs,
-        orgId: claims.org_id,
-        role: claims.role,
-        teamIds: claims.team_ids,
-      };
+      base = await fromBearer(options, token);
     } else {
       const sessionId = getCookie(ctx as AppContext, options.sessionCookie);
       const active = sessionId ? await options.sessions.resolve(sessionId) : undefined;
@@ -70,6 +63,37 @@ export function authenticate(options: AuthenticateOptions): Middleware<AppState>
       ctx.state.auth = { ...tenant, permissions: tenant.role === null ? [] : permissionsOf(tenant.role) };
     }
     return next();
+  };
+}
+
+/** A platform access token (JWT), or an API key bound to one organization and role. */
+async function fromBearer(
+  options: AuthenticateOptions,
+  token: string,
+): Promise<Omit<AuthContext, 'permissions'>> {
+  if (isApiKey(token)) {
+    // `orgs` holds only the key's organization, so x-org-id cannot take it anywhere else.
+    const key = await options.apiKeys.verify(token);
+    return {
+      via: 'api_key',
+      userId: key.userId,
+      superAdmin: false,
+      orgs: { [key.orgId]: key.role },
+      orgId: key.orgId,
+      role: key.role,
+      teamIds: [],
+      apiKeyId: key.keyId,
+    };
+  }
+  const claims = await options.tokens.verify(token);
+  return {
+    via: 'token',
+    userId: claims.sub,
+    superAdmin: claims.super_admin,
+    orgs: claims.orgs,
+    orgId: claims.org_id,
+    role: claims.role,
+    teamIds: claims.team_ids,
   };
 }
 

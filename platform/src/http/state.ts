@@ -4,7 +4,7 @@ import type { OrgRole, Permission, Role } from '../rbac.ts';
 
 /** Who is calling and in which organization, established only from a verified credential. */
 export interface AuthContext {
-  via: 'token' | 'session';
+  via: 'token' | 'session' | 'api_key';
   userId: string;
   superAdmin: boolean;
   /** The organizations the user belongs to, with their role in each. */
@@ -14,6 +14,8 @@ export interface AuthContext {
   role: Role | null;
   permissions: Permission[];
   teamIds: string[];
+  /** The API key's id, when one authenticated the request (its user is the key's creator). */
+  apiKeyId?: string;
   /** The session cookie's value, for the routes that act on the session itself. */
   sessionId?: string;
 }

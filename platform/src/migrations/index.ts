@@ -1,6 +1,10 @@
 import type { Knex } from 'knex';
 import { appRoleGrants } from './0001_app_role_grants.ts';
 import { identity } from './0002_identity.ts';
+import { apiKeys } from './0003_api_keys.ts';
+import { invitations } from './0004_invitations.ts';
+import { usageLedger } from './0100_usage_ledger.ts';
+import { auditLog } from './0101_audit_log.ts';
 
 export interface Migration {
   name: string;
@@ -10,7 +14,14 @@ export interface Migration {
 
 /** Migrations are plain modules listed here in order, so they load the same with or without a build. */
 export function platformMigrations(appRole: string): Knex.MigrationSource<Migration> {
-  const migrations: Migration[] = [appRoleGrants(appRole), identity];
+  const migrations: Migration[] = [
+    appRoleGrants(appRole),
+    identity,
+    apiKeys,
+    invitations,
+    usageLedger,
+    auditLog(appRole),
+  ];
   return {
     getMigrations: async () => migrations,
     getMigrationName: (migration) => migration.name,

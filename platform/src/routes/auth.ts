@@ -6,6 +6,7 @@ import { clearCookie, getCookie, setCookie } from '../http/cookies.ts';
 import { Forbidden, NotFound } from '../http/errors.ts';
 import type { Api } from '../http/operation.ts';
 import type { AuthContext } from '../http/state.ts';
+import type { InvitationService } from '../services/InvitationService.ts';
 import type { LoginService } from '../services/LoginService.ts';
 import type { OrganizationDirectory } from '../services/OrganizationDirectory.ts';
 import type { SessionService } from '../services/SessionService.ts';
@@ -15,6 +16,7 @@ import { tenantContext } from './tenant.ts';
 
 export interface AuthRouteDeps {
   login: LoginService;
+  invitations: Pick<InvitationService, 'check'>;
   sessions: SessionService;
   tokens: TokenService;
   users: UserStore;
@@ -42,7 +44,16 @@ export function authRoutes(api: Api, deps: AuthRouteDeps): void {
       },
     },
     async (ctx, { query }) => {
-      const { url, pendingId, maxAgeMs } = await deps.login.begin(query.org, query.return_to ?? '/auth/me');
+      // A forged, altered or expired invitation is refused here, before the identity provider.
+      const invitedTo = query.invitation === undefined ? undefined : deps.invitations.check(query.invitation);
+      if (invitedTo !== undefined && query.org !== undefined && query.org !== invitedTo) {
+        throw new Forbidden('The invitation is for another organization');
+      }
+      const { url, pendingId, maxAgeMs } = await deps.login.begin(
+        invitedTo ?? query.org,
+        query.return_to ?? '/auth/me',
+        query.invitation,
+      );
       setCookie(ctx, cookies.login, pendingId, { path: '/auth/callback', maxAgeMs, secure: cookies.secure });
       ctx.redirect(url.href);
     },

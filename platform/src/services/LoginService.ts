@@ -8,6 +8,7 @@ import type { Clock } from '../kube/clock.ts';
 import type { PendingLoginStore } from '../stores/PendingLoginStore.ts';
 import type { UserStore } from '../stores/UserStore.ts';
 import type { AccessService, Identity } from './AccessService.ts';
+import type { InvitationService } from './InvitationService.ts';
 import type { OidcClientSettings, OidcClients } from './OidcClients.ts';
 import type { OrganizationDirectory } from './OrganizationDirectory.ts';
 import type { SessionService } from './SessionService.ts';
@@ -21,6 +22,7 @@ export interface LoginServiceOptions {
   pendingLogins: PendingLoginStore;
   users: UserStore;
   sessions: SessionService;
+  invitations: Pick<InvitationService, 'accept'>;
   defaultIdp: OidcClientSettings;
   redirectUri: string;
   scope: string;
@@ -50,6 +52,7 @@ export class LoginService {
   async begin(
     orgId: string | undefined,
     returnTo: string,
+    invitation?: string,
   ): Promise<{ url: URL; pendingId: string; maxAgeMs: number }> {
     const org = orgId === undefined ? undefined : this.loginOrganization(orgId);
     const settings = await this.idpFor(org);
@@ -66,6 +69,7 @@ export class LoginService {
       issuer: config.serverMetadata().issuer,
       returnTo,
       expiresAt: new Date(this.o.clock.now() + PENDING_LOGIN_MS),
+      invitation: invitation ?? null,
     });
     const url = oidc.buildAuthorizationUrl(config, {
       redirect_uri: this.o.redirectUri,
@@ -130,6 +134,8 @@ export class LoginService {
       emailVerified: user.emailVerified,
       groups: stringList(claims[groupsClaim]),
     };
+    // Accepted before access is computed, so the invitee enters the organization in this login.
+    if (pending.invitation) await this.o.invitations.accept(pending.invitation, identity);
     const signup = await this.o.access.signUpByDomain(identity);
     const access = await this.o.access.access(identity);
     const unverified = `The identity provider has not verified the email address ${email ?? ''}, and only a verified address may join an organization by its domain`;

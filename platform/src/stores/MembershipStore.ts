@@ -4,6 +4,16 @@ import { withTenant } from './with-tenant.ts';
 
 export type MembershipSource = 'domain' | 'invitation' | 'manual';
 
+/** A membership with the user it belongs to (users are instance-wide; the join reads no other org). */
+export interface MemberRecord extends Membership {
+  email: string | null;
+  emailVerified: boolean;
+  issuer: string;
+  name: string | null;
+}
+
+export type ChangeOutcome = 'changed' | 'missing' | 'last-owner';
+
 export interface Membership {
   orgId: string;
   userId: string;
@@ -57,6 +67,72 @@ export class MembershipStore {
         .ignore()
         .returning('user_id');
       return inserted.length > 0;
+    });
+  }
+
+  /** How many members (users with a membership row) an organization has, and how many own it. */
+  count(orgId: string): Promise<{ members: number; owners: number }> {
+    return withTenant(this.db, { orgId }, async (trx) => {
+      const row = await trx('memberships')
+        .where({ org_id: orgId })
+        .select(
+          trx.raw('count(*)::int as members'),
+          trx.raw("count(*) filter (where role = 'org_owner')::int as owners"),
+        )
+        .first();
+      const counts = row as { members: number; owners: number } | undefined;
+      return { members: counts?.members ?? 0, owners: counts?.owners ?? 0 };
+    });
+  }
+
+  list(orgId: string): Promise<MemberRecord[]> {
+    return withTenant(this.db, { orgId }, async (trx) => {
+      const rows = await trx('memberships')
+        .join('users', 'users.id', 'memberships.user_id')
+        .where('memberships.org_id', orgId)
+        .orderBy('users.email')
+        .select('memberships.*', 'users.email', 'users.email_verified', 'users.issuer', 'users.name');
+      return rows.map(
+        (
+          row: MembershipRow & {
+            email: string | null;
+            email_verified: boolean;
+            issuer: string;
+            name: string | null;
+          },
+        ) => ({
+          ...toMembership(row),
+          email: row.email,
+          emailVerified: row.email_verified,
+          issuer: row.issuer,
+          name: row.name,
+        }),
+      );
+    });
+  }
+
+  /**
+   * Changes a member's role, or removes the membership (`role` null), unless that would leave the
+   * organization without an owner: `otherOwners` counts owners outside this table (spec.owners).
+   * The org's owner rows are locked first, so two concurrent demotions cannot both pass the check.
+   */
+  change(orgId: string, userId: string, role: OrgRole | null, otherOwners: number): Promise<ChangeOutcome> {
+    return withTenant(this.db, { orgId }, async (trx) => {
+      const owners = await trx('memberships')
+        .where({ org_id: orgId, role: 'org_owner' })
+        .forUpdate()
+        .select('user_id');
+      const row = await trx<MembershipRow>('memberships')
+        .where({ org_id: orgId, user_id: userId })
+        .forUpdate()
+        .first();
+      if (!row) return 'missing';
+      if (row.role === 'org_owner' && role !== 'org_owner' && owners.length - 1 + otherOwners < 1) {
+        return 'last-owner';
+      }
+      const query = trx('memberships').where({ org_id: orgId, user_id: userId });
+      await (role === null ? query.delete() : query.update({ role }));
+      return 'changed';
     });
   }
 }

@@ -11,6 +11,8 @@ export interface PendingLogin {
   issuer: string;
   returnTo: string;
   expiresAt: Date;
+  /** The invitation link the login was started with, accepted at the callback. */
+  invitation?: string | null;
 }
 
 interface PendingLoginRow {
@@ -21,6 +23,7 @@ interface PendingLoginRow {
   issuer: string;
   return_to: string;
   expires_at: Date;
+  invitation: string | null;
 }
 
 export class PendingLoginStore {
@@ -40,6 +43,7 @@ export class PendingLoginStore {
       issuer: login.issuer,
       return_to: login.returnTo,
       expires_at: login.expiresAt,
+      invitation: login.invitation ?? null,
     });
   }
 
@@ -48,9 +52,16 @@ export class PendingLoginStore {
     const [row] = (await this.db('pending_logins')
       .where({ id_hash: idHash })
       .delete()
-      .returning(['state', 'nonce', 'code_verifier', 'org_id', 'issuer', 'return_to', 'expires_at'])) as
-      | PendingLoginRow[]
-      | [];
+      .returning([
+        'state',
+        'nonce',
+        'code_verifier',
+        'org_id',
+        'issuer',
+        'return_to',
+        'expires_at',
+        'invitation',
+      ])) as PendingLoginRow[] | [];
     if (!row || row.expires_at <= now) return undefined;
     return {
       state: row.state,
@@ -60,6 +71,7 @@ export class PendingLoginStore {
       issuer: row.issuer,
       returnTo: row.return_to,
       expiresAt: row.expires_at,
+      invitation: row.invitation,
     };
   }
 

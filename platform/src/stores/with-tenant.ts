@@ -3,6 +3,8 @@ import type { Knex } from 'knex';
 export interface TenantScope {
   orgId?: string;
   userId?: string;
+  /** Authentication by API key: only that key's row, before its organization is known. */
+  apiKeyId?: string;
 }
 
 /**
@@ -16,14 +18,14 @@ export function withTenant<T>(
   scope: TenantScope,
   fn: (trx: Knex.Transaction) => Promise<T>,
 ): Promise<T> {
-  if (scope.orgId === undefined && scope.userId === undefined) {
-    throw new Error('withTenant needs an orgId or a userId');
+  if (scope.orgId === undefined && scope.userId === undefined && scope.apiKeyId === undefined) {
+    throw new Error('withTenant needs an orgId, a userId or an apiKeyId');
   }
   return db.transaction(async (trx) => {
-    await trx.raw("select set_config('guardian.org_id', ?, true), set_config('guardian.user_id', ?, true)", [
-      scope.orgId ?? '',
-      scope.userId ?? '',
-    ]);
+    await trx.raw(
+      "select set_config('guardian.org_id', ?, true), set_config('guardian.user_id', ?, true), set_config('guardian.api_key_id', ?, true)",
+      [scope.orgId ?? '', scope.userId ?? '', scope.apiKeyId ?? ''],
+    );
     return fn(trx);
   });
 }

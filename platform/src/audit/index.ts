@@ -1,0 +1,12 @@
+// @guardian/platform/audit: the tamper-evident audit trail, written by the API and the operator.
+export {
+  type AuditEntry,
+  type AuditEvent,
+  AuditLog,
+  type AuditLogOptions,
+  type AuditQuery,
+  INSTANCE_CHAIN,
+} from './AuditLog.ts';
+export { auditUsage, runAudit } from './cli.ts';
+export { checkpointKey, ENTRY_HASH_SQL, GENESIS } from './hash.ts';
+export { type ProblemKind, type Verification, type VerifyProblem, verifyChain } from './verify.ts';

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { ORG_ROLES } from '../rbac.ts';
+import { contract } from './registry.ts';
+import { orgId } from './token.ts';
+
+const dnsName = z
+  .string()
+  .max(253)
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, {
+    error: 'must be a lowercase DNS name such as example.com',
+  });
+const planName = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: 'must be the name of a plan' });
+
+export const Owner = z.strictObject({
+  kind: z.enum(['User', 'Group']),
+  name: z.string().min(1).max(256),
+});
+
+// The nested shapes are the Organization CRD's own (camelCase), so an API caller and a kubectl
+// user write the same thing; the apiserver's validation is the authority on them.
+const Sso = z.strictObject({
+  issuer: z.url({ protocol: /^https$/ }),
+  clientId: z.string().min(1).max(256),
+  clientSecretRef: z.strictObject({ name: z.string().min(1).max(253), key: z.string().max(253).optional() }),
+  groupsClaim: z.string().max(128).optional(),
+  groupRoles: z
+    .array(z.strictObject({ group: z.string().min(1).max(256), role: z.enum(ORG_ROLES) }))
+    .optional(),
+});
+const Branding = z.strictObject({
+  productName: z.string().max(64).optional(),
+  logoUrl: z.url({ protocol: /^https$/ }).optional(),
+  primaryColor: z.string().optional(),
+});
+const environment = z
+  .string()
+  .max(20)
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'must be a DNS label' });
+
+export const CreateOrganization = contract(
+  'CreateOrganization',
+  z.strictObject({
+    name: z.string().min(1).max(128).describe('The display name, e.g. "TechCorp Enterprise"'),
+    domain: dnsName.optional().describe('An email domain whose verified users join (super admins only)'),
+    owner_email: z.email().describe('The first owner (spec.owners, kind User)'),
+    plan_type: planName.describe('The plan (QuotaPolicy), e.g. starter, professional, enterprise'),
+    org_id: orgId
+      .refine((id) => !id.includes('--'), { error: "must not contain '--'" })
+      .optional()
+      .describe('The organization id; default: derived from name'),
+  }),
+);
+export type CreateOrganization = z.infer<typeof CreateOrganization>;
+
+export const UpdateOrganization = contract(
+  'UpdateOrganization',
+  z.strictObject({
+    name: z.string().min(1).max(128).optional(),
+    owners: z.array(Owner).max(32).optional().describe('Replaces the owners (needs owners:manage)'),
+    sso: Sso.nullable().optional().describe('null removes it'),
+    branding: Branding.nullable().optional().describe('null removes it'),
+    environments: z.array(environment).max(10).optional(),
+    domains: z.array(dnsName).max(20).optional().describe('Super admins only'),
+    plan_type: planName.optional().describe('Super admins only'),
+  }),
+);
+export type UpdateOrganization = z.infer<typeof UpdateOrganization>;
+
+const Condition = z.object({
+  type: z.string(),
+  status: z.string(),
+  reason: z.string().optional(),
+  message: z.string().optional(),
+});
+
+export const OrganizationView = contract(
+  'Organization',
+  z.strictObject({
+    org_id: orgId,
+    name: z.string(),
+    domains: z.array(z.string()),
+    plan_type: z.string(),
+    owners: z.array(Owner),
+    environments: z.array(z.string()),
+    sso: Sso.nullable(),
+    branding: Branding.nullable(),
+    suspended: z.boolean(),
+    ready: z.boolean(),
+    conditions: z.array(Condition),
+    created_at: z.string().nullable(),
+  }),
+);
+export type OrganizationView = z.infer<typeof OrganizationView>;
+
+export const OrganizationList = contract(
+  'OrganizationList',
+  z.strictObject({ organizations: z.array(OrganizationView) }),
+);
+
+const Quota = z.strictObject({
+  limit: z.number().nullable().describe('null: unlimited'),
+  used: z.number().nullable().describe('null: not metered yet'),
+});
+
+export const OrganizationAnalytics = contract(
+  'OrganizationAnalytics',
+  z.strictObject({
+    org_id: orgId,
+    plan_type: z.string(),
+    members: z.number().int().describe('Users with a membership row'),
+    owners: z.number().int().describe('Entries in spec.owners (users and groups)'),
+    teams: z.number().int(),
+    limits: z.strictObject({
+      agent_executions_per_month: z.number().nullable(),
+      workflows_per_month: z.number().nullable(),
+      storage_gib: z.number().nullable(),
+      api_calls_per_hour: z.number().nullable(),
+      team_members: z.number().nullable(),
+      concurrent_workflows: z.number().nullable(),
+    }),
+    quota: z.strictObject({
+      team_members: Quota,
+      agent_executions_per_month: Quota,
+      workflows_per_month: Quota,
+      api_calls_per_hour: Quota,
+    }),
+    period: z.string().describe('The billing period the monthly figures are for (its first day)'),
+    note: z.string().optional(),
+  }),
+);
+export type OrganizationAnalytics = z.infer<typeof OrganizationAnalytics>;

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../kube/kube-client.ts';
+import { type HttpProblem, ValidationProblem } from './errors.ts';
+import { kubeProblem } from './kube-errors.ts';
+
+const capture = (fn: () => unknown): unknown => {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+};
+
+describe('kubeProblem', () => {
+  it('turns an invalid object into 400 with the failing fields, named for the API', () => {
+    const invalid = new ApiError(422, 'Invalid', 'Organization "x" is invalid', {
+      causes: [{ field: 'spec.domains[0]', message: 'each domain must be a lowercase DNS name' }],
+    });
+    const problem = capture(() =>
+      kubeProblem(invalid, (field) => field.replace(/^spec\.domains.*/, 'domain')),
+    );
+    expect(problem).toBeInstanceOf(ValidationProblem);
+    expect((problem as ValidationProblem).errors).toEqual([
+      { field: 'domain', message: 'each domain must be a lowercase DNS name' },
+    ]);
+  });
+
+  it('keeps conflicts 409 and rethrows everything else unchanged', () => {
+    const exists = capture(() => kubeProblem(new ApiError(409, 'AlreadyExists', 'exists')));
+    expect((exists as HttpProblem).status).toBe(409);
+    const forbidden = new ApiError(403, 'Forbidden', 'no');
+    expect(capture(() => kubeProblem(forbidden))).toBe(forbidden);
+  });
+});

@@ -1,0 +1,85 @@
+import type { Knex } from 'knex';
+import type { Usage, UsageLimit } from '../contract/usage.ts';
+import type { Clock } from '../kube/clock.ts';
+import type { KubeClient } from '../kube/kube-client.ts';
+import type { Decision } from '../ratelimit/limiter.ts';
+import type { OrganizationDirectory } from '../services/OrganizationDirectory.ts';
+import { withTenant } from '../stores/with-tenant.ts';
+import type { TenantPools } from '../tenant-db/pools.ts';
+import { usage } from './consume.ts';
+import { currentPeriod, planLimits } from './limits.ts';
+import { seatsUsed } from './seats.ts';
+import { type StorageReading, tenantStorage } from './storage.ts';
+
+export interface UsageServiceDeps {
+  db: Knex;
+  directory: OrganizationDirectory;
+  clock: Clock;
+  kube: KubeClient;
+  pools: TenantPools;
+}
+
+const STORAGE_CACHE_MS = 60_000;
+
+function limitOf(limit: number | null, used: number | null, note?: string): UsageLimit {
+  const remaining = limit === null || used === null ? null : Math.max(0, limit - used);
+  return { limit, used, remaining, ...(note ? { note } : {}) };
+}
+
+/** What an organization has used of its plan in the current billing period. */
+export class UsageService {
+  private readonly deps: UsageServiceDeps;
+  private readonly storageCache = new Map<string, { reading: StorageReading; until: number }>();
+
+  constructor(deps: UsageServiceDeps) {
+    this.deps = deps;
+  }
+
+  /** `api` is this request's rate limit decision (none when the plan has no hourly limit). */
+  async usage(orgId: string, api: Decision | undefined): Promise<Usage> {
+    const { directory, db, clock } = this.deps;
+    const org = directory.get(orgId);
+    if (!org) throw new Error(`Organization ${orgId} is not known`);
+    const limits = planLimits(directory.plan(org));
+    const period = currentPeriod(org, new Date(clock.now()));
+    // One transaction (one connection, one tenant setting) for both reads.
+    const [{ used, seats }, storage] = await Promise.all([
+      withTenant(db, { orgId }, async (trx) => ({
+        used: await usage(trx, orgId, period.key),
+        seats: await seatsUsed(trx, orgId),
+      })),
+      this.storage(orgId),
+    ]);
+    return {
+      org_id: orgId,
+      plan: org.spec.plan,
+      period: { start: period.start.toISOString(), end: period.end.toISOString() },
+      limits: {
+        agent_executions_per_month: limitOf(limits.agentExecutionsPerMonth, used.agent_executions),
+        workflows_per_month: limitOf(limits.workflowsPerMonth, used.workflows),
+        api_calls_per_hour: api
+          ? limitOf(api.limit, api.limit - api.remaining)
+          : limitOf(limits.apiCallsPerHour, null, 'not counted: the plan has no hourly limit'),
+        team_members: limitOf(limits.teamMembers, seats),
+        storage_gib: limitOf(limits.storageGiB, storage.gib, 'note' in storage ? storage.note : undefined),
+        concurrent_workflows: limitOf(
+          limits.concurrentWorkflows,
+          null,
+          'not measured yet: workflow runs arrive with the workflows API',
+        ),
+      },
+    };
+  }
+
+  /** Database sizes change slowly: one reading per org a minute spares the apiserver and the database. */
+  private async storage(orgId: string): Promise<StorageReading> {
+    const now = this.deps.clock.now();
+    const cached = this.storageCache.get(orgId);
+    if (cached && cached.until > now) return cached.reading;
+    const reading = await tenantStorage(this.deps.kube, this.deps.pools, orgId).catch(
+      (): StorageReading => ({ gib: null, note: 'not measured: the tenant database could not be reached' }),
+    );
+    this.storageCache.set(orgId, { reading, until: now + STORAGE_CACHE_MS });
+    return reading;
+  }
+}

@@ -1,0 +1,48 @@
+import type { KubeClient } from '../kube/kube-client.ts';
+import { ApiError } from '../kube/kube-client.ts';
+import { core, type KubeObject } from '../kube/resources.ts';
+import type { TenantPools } from '../tenant-db/pools.ts';
+
+const DATABASE_SECRET = 'guardian-database';
+const GIB = 1024 ** 3;
+
+export type StorageReading = { gib: number } | { gib: null; note: string };
+
+/**
+ * The size of an organization's tenant database, measured with its own credentials (the Secret
+ * `guardian-database` in `org-<org>`). The platform's default RBAC grants no Secrets: unless an
+ * installation binds it that Secret, storage reads as not measured, with the reason.
+ */
+export async function tenantStorage(
+  kube: KubeClient,
+  pools: TenantPools,
+  orgId: string,
+): Promise<StorageReading> {
+  let url: string | undefined;
+  try {
+    const secret = await kube.get<KubeObject & { data?: Record<string, string> }>(
+      core.secret,
+      DATABASE_SECRET,
+      `org-${orgId}`,
+    );
+    const encoded = secret.data?.url;
+    url = encoded === undefined ? undefined : Buffer.from(encoded, 'base64').toString('utf8');
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 403 || error.status === 404)) {
+      return {
+        gib: null,
+        note:
+          error.status === 403
+            ? 'not measured: the platform may not read the tenant database Secret'
+            : 'not measured: the tenant database is not provisioned yet',
+      };
+    }
+    throw new Error(`Could not read the database Secret of organization ${orgId}`, { cause: error });
+  }
+  if (!url) return { gib: null, note: 'not measured: the tenant database Secret holds no url' };
+  const result = await pools
+    .get(orgId, url)
+    .raw<{ rows: Array<{ bytes: string }> }>('SELECT pg_database_size(current_database())::text AS bytes');
+  const bytes = Number(result.rows[0]?.bytes ?? 0);
+  return { gib: Math.round((bytes / GIB) * 1000) / 1000 };
+}

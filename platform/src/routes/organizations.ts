@@ -1,0 +1,141 @@
+import {
+  CreateOrganization,
+  OrganizationAnalytics,
+  OrganizationList,
+  OrganizationView,
+  UpdateOrganization,
+} from '../contract/organizations.ts';
+import { Problem } from '../contract/problem.ts';
+import { orgId } from '../contract/token.ts';
+import { NotFound } from '../http/errors.ts';
+import type { Api } from '../http/operation.ts';
+import type { AuthContext } from '../http/state.ts';
+import type { OrganizationService } from '../services/OrganizationService.ts';
+import { organizationView } from '../services/organization-view.ts';
+
+const problem = (description: string) => ({ description, schema: Problem });
+const refusals = {
+  401: problem('No valid credential'),
+  403: problem('Not allowed'),
+  404: problem('No such organization, or not one of yours'),
+};
+
+/** A malformed id names no organization: 404, as for one that does not exist. */
+export function pathOrg(params: Record<string, string>): string {
+  const parsed = orgId.safeParse(params.org_id);
+  if (!parsed.success) throw new NotFound('No such organization');
+  return parsed.data;
+}
+
+export function organizationRoutes(api: Api, service: OrganizationService): void {
+  api.mount(
+    {
+      method: 'post',
+      path: '/tenants/organizations',
+      tag: 'organizations',
+      summary: 'Create an organization (super admins; anyone signed in when self-service signup is on)',
+      description:
+        'Creates the Organization custom resource. 201 when the operator reports it Ready within 10 s, else 202 with Location.',
+      auth: 'any',
+      body: CreateOrganization,
+      responses: {
+        201: { description: 'Created and Ready', schema: OrganizationView },
+        202: { description: 'Created; not Ready yet (poll Location)', schema: OrganizationView },
+        400: problem('Invalid input, or refused by Kubernetes validation; errors lists the fields'),
+        401: problem('No valid credential'),
+        403: problem('Not allowed to create organizations'),
+        409: problem('An organization with this org_id exists'),
+      },
+    },
+    async (ctx, { body }) => {
+      const { org, ready } = await service.create(ctx.state.auth as AuthContext, body);
+      const view = organizationView(org);
+      ctx.status = ready ? 201 : 202;
+      ctx.set('location', `/tenants/organizations/${view.org_id}`);
+      ctx.body = OrganizationView.parse(view);
+    },
+  );
+
+  api.mount(
+    {
+      method: 'get',
+      path: '/tenants/organizations',
+      tag: 'organizations',
+      summary: 'The organizations you belong to (every one, for a super admin)',
+      auth: 'any',
+      responses: { 200: { description: 'Organizations', schema: OrganizationList }, 401: refusals[401] },
+    },
+    (ctx) => {
+      const organizations = service.list(ctx.state.auth as AuthContext).map(organizationView);
+      ctx.body = OrganizationList.parse({ organizations });
+    },
+  );
+
+  api.mount(
+    {
+      method: 'get',
+      path: '/tenants/organizations/{org_id}',
+      tag: 'organizations',
+      summary: 'One organization (needs org:read in it)',
+      auth: 'any',
+      responses: { 200: { description: 'The organization', schema: OrganizationView }, ...refusals },
+    },
+    (ctx, { params }) => {
+      const org = service.get(ctx.state.auth as AuthContext, pathOrg(params));
+      ctx.body = OrganizationView.parse(organizationView(org));
+    },
+  );
+
+  api.mount(
+    {
+      method: 'patch',
+      path: '/tenants/organizations/{org_id}',
+      tag: 'organizations',
+      summary:
+        'Change an organization (org:update; owners need owners:manage; domains and plan_type super admins)',
+      auth: 'any',
+      body: UpdateOrganization,
+      responses: {
+        200: { description: 'The organization', schema: OrganizationView },
+        400: problem('Invalid input, or refused by Kubernetes validation'),
+        ...refusals,
+        409: problem('Changed concurrently, owned by another field manager, or it would leave no owner'),
+      },
+    },
+    async (ctx, { params, body }) => {
+      const org = await service.update(ctx.state.auth as AuthContext, pathOrg(params), body);
+      ctx.body = OrganizationView.parse(organizationView(org));
+    },
+  );
+
+  api.mount(
+    {
+      method: 'delete',
+      path: '/tenants/organizations/{org_id}',
+      tag: 'organizations',
+      summary: 'Delete an organization (org:delete); the operator removes what it provisioned',
+      auth: 'any',
+      responses: { 202: { description: 'Deletion started' }, ...refusals },
+    },
+    async (ctx, { params }) => {
+      await service.delete(ctx.state.auth as AuthContext, pathOrg(params));
+      ctx.status = 202;
+    },
+  );
+
+  api.mount(
+    {
+      method: 'get',
+      path: '/tenants/organizations/{org_id}/analytics',
+      tag: 'organizations',
+      summary: 'Members, teams, plan limits and quota utilization (analytics:read)',
+      auth: 'any',
+      responses: { 200: { description: 'Analytics', schema: OrganizationAnalytics }, ...refusals },
+    },
+    async (ctx, { params }) => {
+      ctx.body = OrganizationAnalytics.parse(
+        await service.analytics(ctx.state.auth as AuthContext, pathOrg(params)),
+      );
+    },
+  );
+}

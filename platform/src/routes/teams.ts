@@ -1,0 +1,190 @@
+import { Problem } from '../contract/problem.ts';
+import {
+  CreateTeam,
+  PutTeamMember,
+  TeamList,
+  TeamMemberList,
+  TeamView,
+  teamId,
+  UpdateTeam,
+} from '../contract/teams.ts';
+import { NotFound } from '../http/errors.ts';
+import type { Api } from '../http/operation.ts';
+import type { AuthContext } from '../http/state.ts';
+import { currentOrg } from '../services/authorize.ts';
+import { type TeamService, teamView } from '../services/TeamService.ts';
+
+const problem = (description: string) => ({ description, schema: Problem });
+const refusals = {
+  401: problem('No valid credential'),
+  403: problem('Your role in the current organization does not allow it'),
+  404: problem('No such team in the current organization'),
+};
+
+const org = (auth: AuthContext | undefined) => currentOrg(auth as AuthContext);
+
+function pathTeam(params: Record<string, string>): string {
+  const parsed = teamId.safeParse(params.team_id);
+  if (!parsed.success) throw new NotFound('No such team');
+  return parsed.data;
+}
+
+/** `users/<email>` or `groups/<name>` names one member: members are unique by kind and name. */
+function pathMember(params: Record<string, string>): { kind: 'User' | 'Group'; name: string } {
+  const kind = params.kind === 'users' ? 'User' : params.kind === 'groups' ? 'Group' : undefined;
+  const name = params.name ?? '';
+  if (!kind || name.length === 0 || name.length > 256) throw new NotFound('No such member');
+  return { kind, name };
+}
+
+export function teamRoutes(api: Api, service: TeamService): void {
+  const base = { tag: 'teams', auth: 'any' as const };
+
+  api.mount(
+    {
+      ...base,
+      method: 'post',
+      path: '/tenants/teams',
+      summary: 'Create a team in the current organization',
+      permission: 'teams:manage',
+      body: CreateTeam,
+      responses: {
+        201: { description: 'The team', schema: TeamView },
+        400: problem('Invalid input'),
+        ...refusals,
+        409: problem('The team exists, or the organization is not provisioned yet'),
+      },
+    },
+    async (ctx, { body }) => {
+      const orgId = org(ctx.state.auth);
+      const team = await service.create(orgId, body);
+      ctx.status = 201;
+      ctx.set('location', `/tenants/teams/${team.metadata?.name}`);
+      ctx.body = TeamView.parse(teamView(orgId, team));
+    },
+  );
+
+  api.mount(
+    {
+      ...base,
+      method: 'get',
+      path: '/tenants/teams',
+      summary: 'The teams of the current organization',
+      permission: 'teams:read',
+      responses: { 200: { description: 'Teams', schema: TeamList }, ...refusals },
+    },
+    (ctx) => {
+      const orgId = org(ctx.state.auth);
+      ctx.body = TeamList.parse({ teams: service.list(orgId).map((team) => teamView(orgId, team)) });
+    },
+  );
+
+  api.mount(
+    {
+      ...base,
+      method: 'get',
+      path: '/tenants/teams/{team_id}',
+      summary: 'One team',
+      permission: 'teams:read',
+      responses: { 200: { description: 'The team', schema: TeamView }, ...refusals },
+    },
+    (ctx, { params }) => {
+      const orgId = org(ctx.state.auth);
+      ctx.body = TeamView.parse(teamView(orgId, service.get(orgId, pathTeam(params))));
+    },
+  );
+
+  api.mount(
+    {
+      ...base,
+      method: 'patch',
+      path: '/tenants/teams/{team_id}',
+      summary: 'Change a team’s name, description or agent categories',
+      permission: 'teams:manage',
+      body: UpdateTeam,
+      responses: {
+        200: { description: 'The team', schema: TeamView },
+        400: problem('Invalid input'),
+        ...refusals,
+        409: problem('Changed concurrently; retry'),
+      },
+    },
+    async (ctx, { params, body }) => {
+      const orgId = org(ctx.state.auth);
+      ctx.body = TeamView.parse(teamView(orgId, await service.update(orgId, pathTeam(params), body)));
+    },
+  );
+
+  api.mount(
+    {
+      ...base,
+      method: 'delete',
+      path: '/tenants/teams/{team_id}',
+      summary: 'Delete a team',
+      permission: 'teams:manage',
+      responses: { 204: { description: 'Deleted' }, ...refusals },
+    },
+    async (ctx, { params }) => {
+      await service.delete(org(ctx.state.auth), pathTeam(params));
+      ctx.status = 204;
+    },
+  );
+
+  api.mount(
+    {
+      ...base,
+      method: 'get',
+      path: '/tenants/teams/{team_id}/members',
+      summary: 'The members of a team',
+      permission: 'teams:read',
+      responses: { 200: { description: 'Members', schema: TeamMemberList }, ...refusals },
+    },
+    (ctx, { params }) => {
+      const orgId = org(ctx.state.auth);
+      const { members } = teamView(orgId, service.get(orgId, pathTeam(params)));
+      ctx.body = TeamMemberList.parse({ members });
+    },
+  );
+
+  api.mount(
+    {
+      ...base,
+      method: 'put',
+      path: '/tenants/teams/{team_id}/members/{kind}/{name}',
+      summary: 'Add a member (kind users or groups) or change its team role',
+      permission: 'teams:manage',
+      body: PutTeamMember,
+      responses: {
+        200: { description: 'The team', schema: TeamView },
+        400: problem('Invalid input'),
+        ...refusals,
+        409: problem('Changed concurrently; retry'),
+      },
+    },
+    async (ctx, { params, body }) => {
+      const orgId = org(ctx.state.auth);
+      const member = { ...pathMember(params), role: body.role };
+      ctx.body = TeamView.parse(teamView(orgId, await service.putMember(orgId, pathTeam(params), member)));
+    },
+  );
+
+  api.mount(
+    {
+      ...base,
+      method: 'delete',
+      path: '/tenants/teams/{team_id}/members/{kind}/{name}',
+      summary: 'Remove a member from a team',
+      permission: 'teams:manage',
+      responses: {
+        204: { description: 'Removed' },
+        ...refusals,
+        409: problem('Owned by another field manager'),
+      },
+    },
+    async (ctx, { params }) => {
+      const { kind, name } = pathMember(params);
+      await service.removeMember(org(ctx.state.auth), pathTeam(params), kind, name);
+      ctx.status = 204;
+    },
+  );
+}

@@ -1,0 +1,92 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { ApiKeyView } from '../contract/api-keys.ts';
+import { sha256 } from '../crypto/random.ts';
+import { Forbidden, NotFound, Unauthorized } from '../http/errors.ts';
+import { type OrgRole, type Role, rank } from '../rbac.ts';
+import type { ApiKey, ApiKeyStore } from '../stores/ApiKeyStore.ts';
+
+const KEY = /^gdn_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
+
+/** What authentication learns from a valid API key. */
+export interface ApiKeyIdentity {
+  keyId: string;
+  orgId: string;
+  role: OrgRole;
+  userId: string;
+}
+
+export const isApiKey = (token: string) => token.startsWith('gdn_');
+
+export function apiKeyView(key: ApiKey): ApiKeyView {
+  return {
+    id: key.id,
+    name: key.name,
+    role: key.role,
+    created_by: key.createdBy,
+    created_at: key.createdAt.toISOString(),
+    last_used_at: key.lastUsedAt?.toISOString() ?? null,
+    revoked_at: key.revokedAt?.toISOString() ?? null,
+  };
+}
+
+/**
+ * API keys for scripts and CI: `gdn_<id>_<256-bit secret>`, shown once, stored as SHA-256, bound
+ * to one organization and a role no stronger than their creator's at the time.
+ */
+export class ApiKeyService {
+  private readonly store: ApiKeyStore;
+  /** When this replica last recorded each key's use: most requests then cost no write at all. */
+  private readonly touched = new Map<string, number>();
+
+  constructor(store: ApiKeyStore) {
+    this.store = store;
+  }
+
+  async create(
+    creator: { userId: string; role: Role },
+    orgId: string,
+    input: { name: string; role: OrgRole },
+  ): Promise<{ key: ApiKey; secret: string }> {
+    // A key (or its creator) can never mint a stronger one: no role above the creator's own.
+    if (rank(input.role) > rank(creator.role)) {
+      throw new Forbidden(`Your role (${creator.role}) may not create a key with role ${input.role}`);
+    }
+    const id = randomBytes(8).toString('hex');
+    const secret = `gdn_${id}_${randomBytes(32).toString('base64url')}`;
+    const key = await this.store.create(orgId, {
+      id,
+      name: input.name,
+      role: input.role,
+      secretHash: sha256(secret),
+      createdBy: creator.userId,
+    });
+    return { key, secret };
+  }
+
+  list(orgId: string): Promise<ApiKey[]> {
+    return this.store.list(orgId);
+  }
+
+  async revoke(orgId: string, id: string): Promise<void> {
+    if (!/^[0-9a-f]{16}$/.test(id) || !(await this.store.revoke(orgId, id))) {
+      throw new NotFound('No such active API key');
+    }
+  }
+
+  /** The key's organization and role; 401 for anything malformed, unknown, tampered or revoked. */
+  async verify(token: string): Promise<ApiKeyIdentity> {
+    const match = KEY.exec(token);
+    const id = match?.[1];
+    if (!id) throw new Unauthorized('The API key is malformed');
+    const key = await this.store.findForAuthentication(id);
+    if (!key || !timingSafeEqual(key.secretHash, sha256(token)) || key.revokedAt !== null) {
+      throw new Unauthorized('The API key is not valid');
+    }
+    const now = Date.now();
+    if (now - (this.touched.get(key.id) ?? 0) >= 60_000) {
+      this.touched.set(key.id, now);
+      await this.store.touch(key.orgId, key.id);
+    }
+    return { keyId: key.id, orgId: key.orgId, role: key.role, userId: key.createdBy };
+  }
+}

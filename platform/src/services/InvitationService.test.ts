@@ -1,0 +1,93 @@
+import type { Organization } from '@guardian/crds/generated';
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../kube/fake-clock.ts';
+import type { Mail } from '../mail/mailer.ts';
+import type { Invitation } from '../stores/InvitationStore.ts';
+import { InvitationService } from './InvitationService.ts';
+
+const org: Organization = {
+  apiVersion: 'guardian.aiops.dev/v1alpha1',
+  kind: 'Organization',
+  metadata: { name: 'acme' },
+  spec: { displayName: 'Acme', plan: 'starter' },
+};
+
+/** The service with in-memory collaborators: what is under test is the link, not storage. */
+function setup() {
+  const clock = new FakeClock(Date.parse('2026-01-01T00:00:00Z'));
+  const sent: Mail[] = [];
+  const service = new InvitationService({
+    store: {
+      create: async (orgId, input) =>
+        ({
+          ...input,
+          orgId,
+          createdAt: new Date(clock.now()),
+          acceptedAt: null,
+          revokedAt: null,
+        }) as Invitation,
+      list: async () => [],
+      revoke: async () => true,
+      accept: async () => 'accepted',
+    },
+    directory: { get: () => org, plan: () => undefined },
+    mailer: { send: async (mail) => void sent.push(mail) },
+    secret: Buffer.alloc(32, 7),
+    publicUrl: 'https://guardian.example',
+    seats: async () => 0,
+    ttlMs: 3_600_000,
+    clock,
+  });
+  const link = async () => {
+    await service.invite({ userId: '00000000-0000-4000-8000-000000000001', role: 'org_owner' }, 'acme', {
+      email: 'New@Example.com',
+      role: 'team_member',
+    });
+    const mail = sent.at(-1);
+    const url = /https:\S+/.exec(mail?.text ?? '')?.[0] ?? '';
+    return new URL(url).searchParams.get('invitation') ?? '';
+  };
+  return { service, link, sent, advance: (ms: number) => clock.advance(ms) };
+}
+
+describe('InvitationService links', () => {
+  it('accepts its own signed link and names the organization', async () => {
+    const { service, link, sent } = setup();
+    const token = await link();
+    expect(service.check(token)).toBe('acme');
+    expect(sent[0]?.to).toBe('new@example.com');
+  });
+
+  it('refuses altered links: signature, organization, id or expiry changed', async () => {
+    const { service, link } = setup();
+    const token = await link();
+    const [id = '', orgId = '', expiry = '', signature = ''] = token.split('.');
+    const flip = (text: string) => `${text.slice(0, -1)}${text.endsWith('A') ? 'B' : 'A'}`;
+    for (const altered of [
+      [id, orgId, expiry, flip(signature)],
+      [id, 'other', expiry, signature],
+      [`${id.slice(0, -1)}${id.endsWith('0') ? '1' : '0'}`, orgId, expiry, signature],
+      [id, orgId, String(Number(expiry) + 86_400), signature],
+    ]) {
+      expect(() => service.check(altered.join('.'))).toThrow('The invitation link is not valid');
+    }
+    expect(() => service.check('garbage')).toThrow('The invitation link is not valid');
+  });
+
+  it('refuses an expired link', async () => {
+    const { service, link, advance } = setup();
+    const token = await link();
+    advance(3_600_000);
+    expect(() => service.check(token)).toThrow('The invitation has expired');
+  });
+
+  it('never lets an inviter grant more than mayGrant allows', async () => {
+    const { service } = setup();
+    await expect(
+      service.invite({ userId: '00000000-0000-4000-8000-000000000001', role: 'org_admin' }, 'acme', {
+        email: 'x@example.com',
+        role: 'org_owner',
+      }),
+    ).rejects.toThrow('may not invite');
+  });
+});

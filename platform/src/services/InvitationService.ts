@@ -1,0 +1,142 @@
+import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Forbidden, HttpProblem, NotFound } from '../http/errors.ts';
+import type { Clock } from '../kube/clock.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import { mayGrant, type OrgRole, type Role } from '../rbac.ts';
+import type { Invitation, InvitationStore } from '../stores/InvitationStore.ts';
+import type { Identity } from './AccessService.ts';
+import type { OrganizationDirectory } from './OrganizationDirectory.ts';
+
+const LINK = /^([0-9a-f]{32})\.([a-z0-9-]{1,30})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/;
+
+export interface InvitationServiceOptions {
+  store: Pick<InvitationStore, 'create' | 'list' | 'revoke' | 'accept'>;
+  directory: Pick<OrganizationDirectory, 'get' | 'plan'>;
+  mailer: Pick<Mailer, 'send'> | undefined;
+  /** Derives the key that signs links (a key of its own, never the encryption key itself). */
+  secret: Buffer;
+  publicUrl: string;
+  /** Seats taken (members plus pending invitations): the quota module's one definition. */
+  seats: (orgId: string) => Promise<number>;
+  ttlMs: number;
+  clock: Clock;
+}
+
+/**
+ * Invitations by email. The link (`/auth/login?invitation=<id>.<org>.<expiry>.<signature>`) is
+ * signed, so a forged or altered one is refused before any login starts; the row makes it
+ * single-use; the invitee accepts by logging in, with a verified email equal to the invited one.
+ */
+export class InvitationService {
+  private readonly o: InvitationServiceOptions;
+  private readonly key: Buffer;
+
+  constructor(options: InvitationServiceOptions) {
+    this.o = options;
+    this.key = Buffer.from(
+      hkdfSync('sha256', options.secret, Buffer.alloc(0), 'guardian invitation links', 32),
+    );
+  }
+
+  async invite(
+    inviter: { userId: string; role: Role },
+    orgId: string,
+    input: { email: string; role: OrgRole },
+  ): Promise<Invitation> {
+    if (!mayGrant(inviter.role, input.role)) {
+      throw new Forbidden(`Your role (${inviter.role}) may not invite someone as ${input.role}`);
+    }
+    const mailer = this.o.mailer;
+    if (!mailer) throw new HttpProblem(503, 'Service Unavailable', 'No SMTP server is configured (SMTP_URL)');
+    const org = this.o.directory.get(orgId);
+    if (!org) throw new NotFound('No such organization');
+    // A pending invitation holds a seat, so the plan's teamMembers is enforced here, when it is
+    // taken; accepting it later takes no new one.
+    const seatLimit = this.o.directory.plan(org)?.spec.teamMembers;
+    if (seatLimit !== undefined && (await this.o.seats(orgId)) >= seatLimit) {
+      throw new HttpProblem(
+        409,
+        'Conflict',
+        `All ${seatLimit} seats of the plan are taken (members and pending invitations)`,
+      );
+    }
+    const expiresAt = new Date(this.o.clock.now() + this.o.ttlMs);
+    const invitation = await this.o.store.create(orgId, {
+      id: randomBytes(16).toString('hex'),
+      email: input.email.toLowerCase(),
+      role: input.role,
+      invitedBy: inviter.userId,
+      expiresAt,
+    });
+    const link = new URL('/auth/login', this.o.publicUrl);
+    link.searchParams.set('invitation', this.sign(invitation.id, orgId, expiresAt));
+    const product = org.spec.branding?.productName ?? 'Guardian';
+    await mailer.send({
+      to: invitation.email,
+      subject: `You are invited to ${org.spec.displayName} on ${product}`,
+      text: [
+        `You are invited to join ${org.spec.displayName} as ${input.role.replace('_', ' ')}.`,
+        '',
+        `Accept by signing in with this email address (${invitation.email}) here:`,
+        link.href,
+        '',
+        `The link works once and expires at ${expiresAt.toISOString()}.`,
+      ].join('\n'),
+    });
+    return invitation;
+  }
+
+  list(orgId: string): Promise<Invitation[]> {
+    return this.o.store.list(orgId);
+  }
+
+  async revoke(orgId: string, id: string): Promise<void> {
+    if (!/^[0-9a-f]{32}$/.test(id) || !(await this.o.store.revoke(orgId, id))) {
+      throw new NotFound('No such pending invitation');
+    }
+  }
+
+  /** The organization a link invites to, if its signature holds and it has not expired. */
+  check(link: string): string {
+    const match = LINK.exec(link);
+    const [, id, orgId, expiry, signature] = match ?? [];
+    if (!id || !orgId || !expiry || !signature) throw new Forbidden('The invitation link is not valid');
+    const expected = this.signature(id, orgId, expiry);
+    if (!timingSafeEqual(Buffer.from(signature), Buffer.from(expected))) {
+      throw new Forbidden('The invitation link is not valid');
+    }
+    if (Number(expiry) * 1000 <= this.o.clock.now()) throw new Forbidden('The invitation has expired');
+    return orgId;
+  }
+
+  /** Accepts at the login callback, once the identity provider has said who the invitee is. */
+  async accept(link: string, identity: Identity): Promise<void> {
+    const orgId = this.check(link);
+    const id = link.slice(0, 32);
+    if (!identity.emailVerified || identity.email === null) {
+      throw new Forbidden('Only a verified email address may accept an invitation');
+    }
+    const outcome = await this.o.store.accept(
+      orgId,
+      id,
+      { userId: identity.userId, email: identity.email },
+      new Date(this.o.clock.now()),
+    );
+    const refusals: Record<Exclude<typeof outcome, 'accepted'>, string> = {
+      unknown: 'The invitation was revoked or does not exist',
+      used: 'The invitation was already used',
+      expired: 'The invitation has expired',
+      'other-email': 'The invitation is for another email address',
+    };
+    if (outcome !== 'accepted') throw new Forbidden(refusals[outcome]);
+  }
+
+  private sign(id: string, orgId: string, expiresAt: Date): string {
+    const expiry = String(Math.floor(expiresAt.getTime() / 1000));
+    return `${id}.${orgId}.${expiry}.${this.signature(id, orgId, expiry)}`;
+  }
+
+  private signature(id: string, orgId: string, expiry: string): string {
+    return createHmac('sha256', this.key).update(`${id}.${orgId}.${expiry}`).digest('base64url');
+  }
+}

@@ -1,0 +1,261 @@
+import type { Organization, OrganizationSpec } from '@guardian/crds/generated';
+import type {
+  CreateOrganization,
+  OrganizationAnalytics,
+  UpdateOrganization,
+} from '../contract/organizations.ts';
+import { Forbidden, HttpProblem, NotFound, ValidationProblem } from '../http/errors.ts';
+import { kubeProblem } from '../http/kube-errors.ts';
+import type { AuthContext } from '../http/state.ts';
+import { isConflict, type KubeClient } from '../kube/kube-client.ts';
+import type { KubeObject } from '../kube/resources.ts';
+import { can } from '../rbac.ts';
+import type { MembershipStore } from '../stores/MembershipStore.ts';
+import type { UserStore } from '../stores/UserStore.ts';
+import { requireIn } from './authorize.ts';
+import { type OrganizationDirectory, organizations } from './OrganizationDirectory.ts';
+import { isReady } from './organization-view.ts';
+import type { TeamDirectory } from './TeamDirectory.ts';
+import { atLeast, labelFrom, retryOnConflict, waitFor } from './wait.ts';
+
+/** The field manager of everything the platform writes to Kubernetes. */
+export const FIELD_MANAGER = 'guardian-platform';
+
+type OrgObject = Organization & KubeObject;
+
+/** The spec fields the API edits, with the API's names for them (for error messages). */
+const API_FIELDS = {
+  displayName: 'name',
+  owners: 'owners',
+  sso: 'sso',
+  branding: 'branding',
+  environments: 'environments',
+  domains: 'domains',
+  plan: 'plan_type',
+} as const satisfies Partial<Record<keyof OrganizationSpec, string>>;
+type ApiField = keyof typeof API_FIELDS;
+
+/** What analytics knows of usage: seats (members + pending invitations) and this period's counters. */
+export interface UsageReader {
+  seats(orgId: string): Promise<number>;
+  monthly(org: Organization): Promise<{ agentExecutions: number; workflows: number; period: string }>;
+}
+
+export interface OrganizationServiceOptions {
+  kube: KubeClient;
+  directory: OrganizationDirectory;
+  teams: TeamDirectory;
+  memberships: MembershipStore;
+  users: UserStore;
+  usage: UsageReader;
+  selfServiceSignup: boolean;
+  /** How long POST waits for Ready before answering 202 instead of 201. */
+  readyTimeoutMs?: number;
+}
+
+/**
+ * Organizations: the CRs are the truth. Writes are server-side applies of the fields the API
+ * manages; reads come from the informer, after waiting for it to see our own write.
+ */
+export class OrganizationService {
+  private readonly options: OrganizationServiceOptions;
+
+  constructor(options: OrganizationServiceOptions) {
+    this.options = options;
+  }
+
+  async create(auth: AuthContext, input: CreateOrganization): Promise<{ org: Organization; ready: boolean }> {
+    await this.mayCreate(auth, input);
+    const orgId = input.org_id ?? labelFrom(input.name, 30).replace(/-+$/, '');
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(orgId)) {
+      throw new ValidationProblem([{ field: 'org_id', message: 'cannot be derived from name; send org_id' }]);
+    }
+    const { kube, directory } = this.options;
+    if (await kube.find(organizations, orgId)) {
+      throw new HttpProblem(409, 'Conflict', `Organization ${orgId} already exists`);
+    }
+    const spec: OrganizationSpec = {
+      displayName: input.name,
+      plan: input.plan_type,
+      owners: [{ kind: 'User', name: input.owner_email.toLowerCase() }],
+      ...(input.domain ? { domains: [input.domain] } : {}),
+    };
+    const written = await this.apply({ metadata: { name: orgId }, spec }, createFieldNames);
+    const timeoutMs = this.options.readyTimeoutMs ?? 10_000;
+    const ready = await waitFor(() => {
+      const org = directory.get(orgId);
+      return org && atLeast(org, written) && isReady(org) ? org : undefined;
+    }, timeoutMs);
+    return { org: ready ?? directory.get(orgId) ?? written, ready: ready !== undefined };
+  }
+
+  list(auth: AuthContext): Organization[] {
+    const all = this.options.directory.list();
+    const visible = auth.superAdmin
+      ? all
+      : all.filter((org) => auth.orgs[org.metadata?.name ?? ''] !== undefined);
+    return visible.sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
+  }
+
+  get(auth: AuthContext, orgId: string): Organization {
+    requireIn(auth, orgId, 'org:read');
+    return this.existing(orgId);
+  }
+
+  async update(auth: AuthContext, orgId: string, patch: UpdateOrganization): Promise<Organization> {
+    const role = requireIn(auth, orgId, 'org:update');
+    if ((patch.domains !== undefined || patch.plan_type !== undefined) && !auth.superAdmin) {
+      throw new Forbidden('Only super admins may change domains or plan_type');
+    }
+    if (patch.owners !== undefined && !can(role, 'owners:manage')) {
+      throw new Forbidden(`Your role (${role}) does not grant owners:manage`);
+    }
+    this.existing(orgId);
+    if (patch.owners?.length === 0 && (await this.options.memberships.count(orgId)).owners === 0) {
+      throw new HttpProblem(409, 'Conflict', 'The organization would be left without an owner');
+    }
+    const { kube, directory } = this.options;
+    const changes: Partial<Record<ApiField, unknown>> = {};
+    if (patch.name !== undefined) changes.displayName = patch.name;
+    if (patch.owners !== undefined) changes.owners = patch.owners;
+    if (patch.sso !== undefined) changes.sso = patch.sso;
+    if (patch.branding !== undefined) changes.branding = patch.branding;
+    if (patch.environments !== undefined) changes.environments = patch.environments;
+    if (patch.domains !== undefined) changes.domains = patch.domains;
+    if (patch.plan_type !== undefined) changes.plan = patch.plan_type;
+    const written = await retryOnConflict(async () => {
+      const current = await kube.find<OrgObject>(organizations, orgId);
+      if (!current) throw new NotFound('No such organization');
+      // The applied configuration holds every field the API manages, so a field the platform
+      // applied before is not dropped by omission; null removes one.
+      const spec: Record<string, unknown> = {};
+      for (const field of Object.keys(API_FIELDS) as ApiField[]) {
+        const value = field in changes ? changes[field] : current.spec[field];
+        if (value !== null && value !== undefined) spec[field] = value;
+      }
+      return this.apply(
+        { metadata: { name: orgId, resourceVersion: current.metadata?.resourceVersion }, spec },
+        updateFieldNames,
+      );
+    });
+    // Server-side apply leaves fields another manager (kubectl apply) owns: say so, not "done".
+    const kept = (Object.keys(changes) as ApiField[]).filter(
+      (field) => JSON.stringify(written.spec[field] ?? null) !== JSON.stringify(changes[field] ?? null),
+    );
+    if (kept.length > 0) {
+      throw new HttpProblem(
+        409,
+        'Conflict',
+        `Another field manager owns ${kept.map((field) => API_FIELDS[field]).join(', ')}; change it where it was set`,
+      );
+    }
+    return (
+      (await waitFor(() => {
+        const org = directory.get(orgId);
+        return org && atLeast(org, written) ? org : undefined;
+      }, 5_000)) ?? written
+    );
+  }
+
+  async delete(auth: AuthContext, orgId: string): Promise<void> {
+    requireIn(auth, orgId, 'org:delete');
+    this.existing(orgId);
+    await this.options.kube.delete(organizations, orgId);
+  }
+
+  async analytics(auth: AuthContext, orgId: string): Promise<OrganizationAnalytics> {
+    requireIn(auth, orgId, 'analytics:read');
+    const org = this.existing(orgId);
+    const plan = this.options.directory.plan(org)?.spec ?? {};
+    const [counts, seats, monthly] = await Promise.all([
+      this.options.memberships.count(orgId),
+      this.options.usage.seats(orgId),
+      this.options.usage.monthly(org),
+    ]);
+    const limit = (value: number | undefined) => value ?? null;
+    return {
+      org_id: orgId,
+      plan_type: org.spec.plan,
+      members: counts.members,
+      owners: org.spec.owners?.length ?? 0,
+      teams: this.options.teams.list(orgId).length,
+      limits: {
+        agent_executions_per_month: limit(plan.agentExecutionsPerMonth),
+        workflows_per_month: limit(plan.workflowsPerMonth),
+        storage_gib: limit(plan.storageGiB),
+        api_calls_per_hour: limit(plan.apiCallsPerHour),
+        team_members: limit(plan.teamMembers),
+        concurrent_workflows: limit(plan.concurrentWorkflows),
+      },
+      quota: {
+        team_members: { limit: limit(plan.teamMembers), used: seats },
+        agent_executions_per_month: {
+          limit: limit(plan.agentExecutionsPerMonth),
+          used: monthly.agentExecutions,
+        },
+        workflows_per_month: { limit: limit(plan.workflowsPerMonth), used: monthly.workflows },
+        api_calls_per_hour: { limit: limit(plan.apiCallsPerHour), used: null },
+      },
+      period: monthly.period,
+      note: 'team_members counts members and pending invitations; API calls per hour are not reported here (used: null)',
+    };
+  }
+
+  /** A super admin may create any organization; others only their own, when self-service is on. */
+  private async mayCreate(auth: AuthContext, input: CreateOrganization): Promise<void> {
+    if (auth.superAdmin) return;
+    // A key is bound to the organization it was made in; it signs nobody up for another one.
+    if (auth.via === 'api_key') throw new Forbidden('API keys may not create organizations');
+    if (!this.options.selfServiceSignup) {
+      throw new Forbidden('Only super admins may create organizations on this instance');
+    }
+    if (input.domain !== undefined) throw new Forbidden('Only super admins may set a domain');
+    const user = await this.options.users.get(auth.userId);
+    if (!user?.emailVerified || user.email?.toLowerCase() !== input.owner_email.toLowerCase()) {
+      throw new Forbidden('owner_email must be your own verified email address');
+    }
+  }
+
+  private existing(orgId: string): Organization {
+    const org = this.options.directory.get(orgId);
+    if (!org) throw new NotFound('No such organization');
+    return org;
+  }
+
+  private async apply(
+    object: { metadata: { name: string; resourceVersion?: string }; spec: object },
+    fieldNames: (field: string) => string,
+  ): Promise<OrgObject> {
+    try {
+      const applied: KubeObject & { spec: object } = {
+        apiVersion: 'guardian.aiops.dev/v1alpha1',
+        kind: 'Organization',
+        ...object,
+      };
+      // The apiserver answers with the whole object, which the CRD's schema guarantees is one.
+      return (await this.options.kube.apply(organizations, applied, {
+        fieldManager: FIELD_MANAGER,
+      })) as OrgObject;
+    } catch (error) {
+      if (isConflict(error)) throw error;
+      return kubeProblem(error, fieldNames);
+    }
+  }
+}
+
+/** `spec.domains[0]` → `domain`: failing fields named as the caller sent them. */
+function createFieldNames(field: string): string {
+  if (field.startsWith('metadata.name')) return 'org_id';
+  if (field.startsWith('spec.displayName')) return 'name';
+  if (field.startsWith('spec.domains')) return 'domain';
+  if (field.startsWith('spec.plan')) return 'plan_type';
+  if (field.startsWith('spec.owners')) return 'owner_email';
+  return field;
+}
+
+function updateFieldNames(field: string): string {
+  const match = /^spec\.(\w+)(.*)$/.exec(field);
+  const name = match?.[1];
+  if (!match || name === undefined || !(name in API_FIELDS)) return field;
+  return `${API_FIELDS[name as ApiField]}${match[2] ?? ''}`;
+}

@@ -1,0 +1,166 @@
+import type { Team, TeamMember as TeamMemberSpec } from '@guardian/crds/generated';
+import type { CreateTeam, TeamMember, TeamView, UpdateTeam } from '../contract/teams.ts';
+import { HttpProblem, NotFound, ValidationProblem } from '../http/errors.ts';
+import { kubeProblem } from '../http/kube-errors.ts';
+import { ApiError, isConflict, type KubeClient } from '../kube/kube-client.ts';
+import type { KubeObject } from '../kube/resources.ts';
+import { controlNamespace } from './OrganizationDirectory.ts';
+import { FIELD_MANAGER } from './OrganizationService.ts';
+import { type TeamDirectory, type TeamObject, teams } from './TeamDirectory.ts';
+import { atLeast, labelFrom, retryOnConflict, waitFor } from './wait.ts';
+
+type MemberKind = TeamMember['kind'];
+
+export function teamView(orgId: string, team: Team): TeamView {
+  return {
+    team_id: team.metadata?.name ?? '',
+    org_id: orgId,
+    name: team.spec.displayName,
+    description: team.spec.description ?? null,
+    members: (team.spec.members ?? []).map(({ kind, name, role }) => ({
+      kind,
+      name,
+      role: role ?? 'team_member',
+    })),
+    agent_categories: team.spec.agentCategories ?? null,
+    created_at: team.metadata?.creationTimestamp ?? null,
+  };
+}
+
+/**
+ * Teams of the current organization: Team CRs in `org-<org>`, from which the operator binds
+ * Kubernetes RBAC. The caller's permission was checked by the route (teams:read, teams:manage).
+ */
+export class TeamService {
+  private readonly kube: KubeClient;
+  private readonly directory: TeamDirectory;
+
+  constructor(kube: KubeClient, directory: TeamDirectory) {
+    this.kube = kube;
+    this.directory = directory;
+  }
+
+  list(orgId: string): TeamObject[] {
+    return this.directory.list(orgId);
+  }
+
+  get(orgId: string, teamId: string): TeamObject {
+    const team = this.directory.get(orgId, teamId);
+    if (!team) throw new NotFound('No such team');
+    return team;
+  }
+
+  async create(orgId: string, input: CreateTeam): Promise<TeamObject> {
+    const teamId = input.team_id ?? labelFrom(input.name, 63);
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(teamId)) {
+      throw new ValidationProblem([
+        { field: 'team_id', message: 'cannot be derived from name; send team_id' },
+      ]);
+    }
+    if (await this.kube.find(teams, teamId, controlNamespace(orgId))) {
+      throw new HttpProblem(409, 'Conflict', `Team ${teamId} already exists`);
+    }
+    return this.apply(orgId, teamId, undefined, {
+      displayName: input.name,
+      ...(input.description !== undefined ? { description: input.description } : {}),
+      ...(input.agent_categories !== undefined ? { agentCategories: input.agent_categories } : {}),
+    });
+  }
+
+  update(orgId: string, teamId: string, patch: UpdateTeam): Promise<TeamObject> {
+    return retryOnConflict(async () => {
+      const current = await this.fresh(orgId, teamId);
+      const spec = { ...current.spec } as Record<string, unknown>;
+      if (patch.name !== undefined) spec.displayName = patch.name;
+      if (patch.description !== undefined) spec.description = patch.description ?? undefined;
+      if (patch.agent_categories !== undefined) spec.agentCategories = patch.agent_categories ?? undefined;
+      return this.apply(orgId, teamId, current.metadata?.resourceVersion, spec);
+    });
+  }
+
+  async delete(orgId: string, teamId: string): Promise<void> {
+    this.get(orgId, teamId);
+    await this.kube.delete(teams, teamId, controlNamespace(orgId));
+    await waitFor(() => (this.directory.cached(orgId, teamId) ? undefined : true), 5_000);
+  }
+
+  putMember(orgId: string, teamId: string, member: TeamMember): Promise<TeamObject> {
+    return retryOnConflict(async () => {
+      const current = await this.fresh(orgId, teamId);
+      const others = (current.spec.members ?? []).filter(
+        (existing) => !(existing.kind === member.kind && existing.name === member.name),
+      );
+      const members: TeamMemberSpec[] = [...others, member];
+      return this.apply(orgId, teamId, current.metadata?.resourceVersion, { ...current.spec, members });
+    });
+  }
+
+  async removeMember(orgId: string, teamId: string, kind: MemberKind, name: string): Promise<void> {
+    const written = await retryOnConflict(async () => {
+      const current = await this.fresh(orgId, teamId);
+      const members = current.spec.members ?? [];
+      const kept = members.filter((member) => !(member.kind === kind && member.name === name));
+      if (kept.length === members.length) throw new NotFound('No such member of the team');
+      return this.apply(orgId, teamId, current.metadata?.resourceVersion, { ...current.spec, members: kept });
+    });
+    // Server-side apply keeps entries another field manager (kubectl apply) owns.
+    if ((written.spec.members ?? []).some((member) => member.kind === kind && member.name === name)) {
+      throw new HttpProblem(
+        409,
+        'Conflict',
+        `Another field manager owns this member; remove it where it was set`,
+      );
+    }
+  }
+
+  /** The object as the apiserver has it now (for its resourceVersion); 404 when not ours to see. */
+  private async fresh(orgId: string, teamId: string): Promise<TeamObject> {
+    this.get(orgId, teamId);
+    const team = await this.kube.find<TeamObject>(teams, teamId, controlNamespace(orgId));
+    if (!team) throw new NotFound('No such team');
+    return team;
+  }
+
+  private async apply(
+    orgId: string,
+    teamId: string,
+    resourceVersion: string | undefined,
+    spec: Record<string, unknown>,
+  ): Promise<TeamObject> {
+    const namespace = controlNamespace(orgId);
+    let written: TeamObject;
+    try {
+      const applied: KubeObject & { spec: object } = {
+        apiVersion: 'guardian.aiops.dev/v1alpha1',
+        kind: 'Team',
+        metadata: { name: teamId, namespace, ...(resourceVersion ? { resourceVersion } : {}) },
+        spec,
+      };
+      // The apiserver answers with the whole object, which the CRD's schema guarantees is one.
+      written = (await this.kube.apply(teams, applied, { fieldManager: FIELD_MANAGER })) as TeamObject;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) {
+        throw new HttpProblem(
+          409,
+          'Conflict',
+          'The organization is not provisioned yet; retry when it is Ready',
+        );
+      }
+      if (isConflict(error)) throw error;
+      return kubeProblem(error, teamFieldNames);
+    }
+    return (
+      (await waitFor(() => {
+        const cached = this.directory.cached(orgId, teamId);
+        return cached && atLeast(cached, written) ? cached : undefined;
+      }, 5_000)) ?? written
+    );
+  }
+}
+
+function teamFieldNames(field: string): string {
+  if (field.startsWith('metadata.name')) return 'team_id';
+  if (field.startsWith('spec.displayName')) return 'name';
+  if (field.startsWith('spec.agentCategories')) return 'agent_categories';
+  return field.replace(/^spec\./, '');
+}

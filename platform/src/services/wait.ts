@@ -1,0 +1,57 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { kubeProblem } from '../http/kube-errors.ts';
+import { isConflict } from '../kube/kube-client.ts';
+import type { KubeObject } from '../kube/resources.ts';
+
+/** Polls `check` until it returns a value or `timeoutMs` passes (then undefined). */
+export async function waitFor<T>(
+  check: () => T | undefined,
+  timeoutMs: number,
+  intervalMs = 50,
+): Promise<T | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined || Date.now() >= deadline) return value;
+    await sleep(intervalMs);
+  }
+}
+
+/**
+ * Whether a cached object is at least as new as one we wrote. resourceVersions are opaque by
+ * contract but etcd revisions in practice; when they are not numbers only equality counts.
+ */
+export function atLeast(cached: KubeObject | undefined, written: KubeObject): boolean {
+  const have = cached?.metadata?.resourceVersion;
+  const want = written.metadata?.resourceVersion;
+  if (have === undefined || want === undefined) return false;
+  if (/^\d+$/.test(have) && /^\d+$/.test(want)) return BigInt(have) >= BigInt(want);
+  return have === want;
+}
+
+/** A DNS label made from a display name: "DevOps Team" → devops-team, never with `--`. */
+export function labelFrom(name: string, maxLength: number): string {
+  return name
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, maxLength)
+    .replace(/^-+|-+$/g, '');
+}
+
+/**
+ * Runs a read-modify-apply again when the object changed in between (409): the operator writes
+ * status often, and each write moves the resourceVersion our apply was conditional on.
+ */
+export async function retryOnConflict<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+      if (attempt >= attempts) return kubeProblem(error);
+      await sleep(20 * attempt);
+    }
+  }
+}

@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uniqueName } from '../support/kube.ts';
+import {
+  applyAll,
+  type Browser,
+  call,
+  deleteAll,
+  deleteNamespace,
+  organization,
+  plan,
+  platformKubeconfig,
+  setMembership,
+  signedIn,
+  startPlatform,
+  type TestPlatform,
+  until,
+} from '../support/platform.ts';
+
+interface Created {
+  id: string;
+  key: string;
+  role: string;
+}
+interface Listed {
+  id: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+describe('platform API keys', () => {
+  const namespace = uniqueName('it-platform');
+  const basicPlan = plan(uniqueName('it-plan'), false);
+  const carolsOrg = organization(uniqueName('it-keys'), {
+    plan: basicPlan.metadata.name,
+    owners: [{ kind: 'User', name: 'carol@startupco.io' }],
+  });
+  const otherOrg = organization(uniqueName('it-keys-other'), {
+    plan: basicPlan.metadata.name,
+    owners: [{ kind: 'User', name: 'carol@startupco.io' }],
+  });
+  const org = carolsOrg.metadata.name;
+  let api: TestPlatform;
+  let carol: Browser;
+  let eve: Browser;
+  let eveId: string;
+  let owner: string;
+
+  beforeAll(async () => {
+    await applyAll(basicPlan, carolsOrg, otherOrg);
+    api = await startPlatform({ kubeconfig: await platformKubeconfig(namespace) });
+    await until('the platform to see the organizations', () =>
+      [carolsOrg, otherOrg].every((o) => api.platform.directory.get(o.metadata.name) !== undefined),
+    );
+    carol = (await signedIn(api.url, 'carol@startupco.io')).browser;
+    owner = await carol.token(org);
+    ({ browser: eve, userId: eveId } = await signedIn(api.url, 'eve@startupco.io'));
+  });
+  afterAll(async () => {
+    await api?.stop();
+    await deleteAll(carolsOrg, otherOrg, basicPlan);
+    await deleteNamespace(namespace);
+  });
+
+  const mint = async (token: string, body: Record<string, unknown>) =>
+    call(api.url, 'POST', '/tenants/api-keys', token, body);
+
+  it('shows a new key once, stores no secret, and accepts it as a bearer token in its org only', async () => {
+    const created = await mint(owner, { name: 'ci', role: 'org_admin' });
+    expect(created.status, created.text).toBe(201);
+    const { id, key } = created.body as Created;
+    expect(key).toMatch(/^gdn_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
+    expect(key.startsWith(`gdn_${id}_`)).toBe(true);
+    const list = await call(api.url, 'GET', '/tenants/api-keys', owner);
+    expect(list.status).toBe(200);
+    expect(list.text).toContain(id);
+    expect(list.text).not.toContain(key.slice(`gdn_${id}_`.length));
+    const whoami = await call(api.url, 'GET', '/whoami', key);
+    expect(whoami.status, whoami.text).toBe(200);
+    expect(whoami.body).toMatchObject({
+      org_id: org,
+      role: 'org_admin',
+      authenticated_by: 'api_key',
+      orgs: { [org]: 'org_admin' },
+    });
+    // Bound to its organization: carol owns the other one too, her key does not.
+    const elsewhere = await call(api.url, 'GET', '/whoami', key, undefined, {
+      'x-org-id': otherOrg.metadata.name,
+    });
+    expect(elsewhere.status).toBe(403);
+    expect((await call(api.url, 'GET', '/whoami', key, undefined, { 'x-org-id': org })).status).toBe(200);
+    expect((await call(api.url, 'GET', `/tenants/organizations/${otherOrg.metadata.name}`, key)).status).toBe(
+      404,
+    );
+  });
+
+  it('refuses tampered, unknown and revoked keys, and accepts the valid one beside them', async () => {
+    const { id, key } = (await mint(owner, { name: 'revoke-me', role: 'read_only' })).body as Created;
+    expect((await call(api.url, 'GET', '/whoami', key)).status).toBe(200);
+    const last = key.at(-1) === 'A' ? 'B' : 'A';
+    expect((await call(api.url, 'GET', '/whoami', `${key.slice(0, -1)}${last}`)).status).toBe(401);
+    expect((await call(api.url, 'GET', '/whoami', `gdn_0000000000000000_${key.slice(-43)}`)).status).toBe(
+      401,
+    );
+    expect((await call(api.url, 'GET', '/whoami', 'gdn_nonsense')).status).toBe(401);
+    expect((await call(api.url, 'DELETE', `/tenants/api-keys/${id}`, owner)).status).toBe(204);
+    expect((await call(api.url, 'GET', '/whoami', key)).status).toBe(401);
+    expect((await call(api.url, 'DELETE', `/tenants/api-keys/${id}`, owner)).status).toBe(404);
+  });
+
+  it('never mints a key stronger than its creator, by token or by key', async () => {
+    await setMembership(org, eveId, 'org_admin');
+    const admin = await eve.token(org);
+    expect((await mint(admin, { name: 'too strong', role: 'org_owner' })).status).toBe(403);
+    const adminKey = (await mint(admin, { name: 'as strong', role: 'org_admin' })).body as Created;
+    expect(adminKey.role).toBe('org_admin');
+    // A key minting keys: the same rule, with the key's own role as the ceiling.
+    expect((await mint(adminKey.key, { name: 'escalate', role: 'org_owner' })).status).toBe(403);
+    const weaker = await mint(adminKey.key, { name: 'weaker', role: 'team_member' });
+    expect(weaker.status).toBe(201);
+    // A team_member key has no apikeys:manage at all.
+    expect((await mint((weaker.body as Created).key, { name: 'x', role: 'read_only' })).status).toBe(403);
+    // team_lead: no apikeys:manage either.
+    await setMembership(org, eveId, 'team_lead');
+    expect((await mint(await eve.token(org), { name: 'lead', role: 'read_only' })).status).toBe(403);
+  });
+
+  it('is refused while its organization is suspended', async () => {
+    const suspendable = organization(uniqueName('it-keys-susp'), {
+      plan: basicPlan.metadata.name,
+      owners: [{ kind: 'User', name: 'carol@startupco.io' }],
+    });
+    const id = suspendable.metadata.name;
+    await applyAll(suspendable);
+    try {
+      await until('the platform to see it', () => Boolean(api.platform.directory.get(id)));
+      const { key } = (await mint(await carol.token(id), { name: 'ci', role: 'read_only' })).body as Created;
+      expect((await call(api.url, 'GET', '/whoami', key)).status).toBe(200);
+      await applyAll({ ...suspendable, spec: { ...suspendable.spec, suspended: true } });
+      await until(
+        'the platform to see the suspension',
+        () => api.platform.directory.get(id)?.spec.suspended === true,
+      );
+      const refused = await call(api.url, 'GET', '/whoami', key);
+      expect(refused.status).toBe(403);
+      expect((refused.body as { detail: string }).detail).toBe(`Organization ${id} is suspended`);
+    } finally {
+      await deleteAll(suspendable);
+    }
+  });
+
+  it('records last use at most once a minute', async () => {
+    const { id, key } = (await mint(owner, { name: 'usage', role: 'read_only' })).body as Created;
+    const lastUsed = async () =>
+      ((await call(api.url, 'GET', '/tenants/api-keys', owner)).body as { api_keys: Listed[] }).api_keys.find(
+        (listed) => listed.id === id,
+      )?.last_used_at;
+    expect(await lastUsed()).toBeNull();
+    await call(api.url, 'GET', '/whoami', key);
+    const first = await lastUsed();
+    expect(first).not.toBeNull();
+    await new Promise((done) => setTimeout(done, 20));
+    await call(api.url, 'GET', '/whoami', key);
+    expect(await lastUsed()).toBe(first);
+  });
+});

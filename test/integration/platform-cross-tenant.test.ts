@@ -1,0 +1,426 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { can, type Permission, type Role } from '../../platform/src/rbac.ts';
+import { uniqueName } from '../support/kube.ts';
+import {
+  type Answer,
+  applyAll,
+  call,
+  createUser,
+  deleteAll,
+  deleteNamespace,
+  ensureControlNamespace,
+  organization,
+  plan,
+  platformKubeconfig,
+  setMembership,
+  signedIn,
+  startPlatform,
+  type TestPlatform,
+  until,
+} from '../support/platform.ts';
+import { startSmtp, type TestSmtp } from '../support/smtp.ts';
+import { team } from '../support/tenancy.ts';
+
+/** The ids a request names: of the caller's own organization, or of another one. */
+interface Ids {
+  org: string;
+  team: string;
+  user: string;
+  key: string;
+  invitation: string;
+  member: string;
+}
+
+interface Case {
+  permission: Permission | 'platform:admin';
+  path: (ids: Ids) => string;
+  body?: () => unknown;
+  /** Where one request changes or removes what it names: fresh own ids for each request. */
+  fresh?: (own: Ids) => Promise<Partial<Ids>>;
+  /** For a principal allowed to destroy what it names: a disposable target and a token that holds it. */
+  disposable?: (principal: Principal) => Promise<{ ids?: Partial<Ids>; token?: string }>;
+}
+
+type Principal = Role | 'api_key' | 'anonymous';
+const PRINCIPALS: Principal[] = [
+  'super_admin',
+  'org_owner',
+  'org_admin',
+  'team_lead',
+  'team_member',
+  'read_only',
+  'api_key',
+  'anonymous',
+];
+/** The API key's role; the matrix holds it to what that role may do. */
+const KEY_ROLE: Role = 'org_admin';
+
+const unique = () => randomBytes(4).toString('hex');
+
+/**
+ * The cross-tenant matrix: every tenant route of the router's own table (its OpenAPI document) ×
+ * every principal, once with another organization's ids (401, 403 or 404, answered exactly as for
+ * ids that do not exist) and once with the caller's own (success where the permission matrix
+ * allows it, else 401/403). A route without a case here fails the test.
+ */
+describe('platform cross-tenant matrix', () => {
+  const namespace = uniqueName('it-platform');
+  const basicPlan = plan(uniqueName('it-plan'), false);
+  const orgA = organization(uniqueName('it-mx-a'), {
+    plan: basicPlan.metadata.name,
+    owners: [{ kind: 'User', name: 'carol@startupco.io' }],
+  });
+  const orgB = organization(uniqueName('it-mx-b'), {
+    displayName: 'Bravo Secret Corp',
+    plan: basicPlan.metadata.name,
+    owners: [{ kind: 'User', name: 'b-owner@bravo.example' }],
+  });
+  const a = orgA.metadata.name;
+  const b = orgB.metadata.name;
+  const teamB = team(b, 'b-team', {
+    displayName: 'Bravo Hidden Team',
+    members: [{ kind: 'User', name: 'b-member@bravo.example' }],
+  });
+  const created: string[] = [];
+  let api: TestPlatform;
+  let smtp: TestSmtp;
+  let carol: string;
+  let root: string;
+  const tokens = new Map<Principal, string | undefined>();
+  let own: Ids;
+  let eve: Awaited<ReturnType<typeof signedIn>>;
+  let foreign: Ids;
+  let missing: Ids;
+
+  const send = (
+    principal: Principal,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    token = tokens.get(principal),
+  ) =>
+    call(api.url, method, path, token, body, {
+      ...(principal === 'super_admin' ? { 'x-org-id': a } : {}),
+      ...headers,
+    });
+
+  const CASES: Record<string, Case> = {
+    'get /whoami': { permission: 'org:read', path: () => '/whoami' },
+    'get /usage': { permission: 'usage:read', path: () => '/usage' },
+    'get /audit': { permission: 'audit:read', path: () => '/audit' },
+    'get /audit/verify': { permission: 'audit:read', path: () => '/audit/verify' },
+    'post /tenants/organizations': {
+      permission: 'platform:admin',
+      path: () => '/tenants/organizations',
+      body: () => {
+        const id = uniqueName('it-mx-new');
+        created.push(id);
+        return {
+          name: 'Matrix',
+          owner_email: 'carol@startupco.io',
+          plan_type: basicPlan.metadata.name,
+          org_id: id,
+        };
+      },
+    },
+    'get /tenants/organizations': { permission: 'org:read', path: () => '/tenants/organizations' },
+    'get /tenants/organizations/{org_id}': {
+      permission: 'org:read',
+      path: (ids) => `/tenants/organizations/${ids.org}`,
+    },
+    'patch /tenants/organizations/{org_id}': {
+      permission: 'org:update',
+      path: (ids) => `/tenants/organizations/${ids.org}`,
+      body: () => ({ name: 'Alpha' }),
+    },
+    'delete /tenants/organizations/{org_id}': {
+      permission: 'org:delete',
+      path: (ids) => `/tenants/organizations/${ids.org}`,
+      // Deleting organization A would end the matrix: whoever may delete gets one of their own.
+      disposable: async (principal) => {
+        if (!allowed(principal, 'org:delete')) return {};
+        const id = uniqueName('it-mx-del');
+        created.push(id);
+        await applyAll(
+          organization(id, { plan: basicPlan.metadata.name, owners: [{ kind: 'Group', name: 'none' }] }),
+        );
+        await until('the platform to see the disposable organization', () =>
+          Boolean(api.platform.directory.get(id)),
+        );
+        if (principal !== 'org_owner') return { ids: { org: id } };
+        await setMembership(id, eve.userId, 'org_owner');
+        return { ids: { org: id }, token: await eve.browser.token(a) };
+      },
+    },
+    'get /tenants/organizations/{org_id}/analytics': {
+      permission: 'analytics:read',
+      path: (ids) => `/tenants/organizations/${ids.org}/analytics`,
+    },
+    'post /tenants/teams': {
+      permission: 'teams:manage',
+      path: () => '/tenants/teams',
+      body: () => ({ name: `Team ${unique()}` }),
+    },
+    'get /tenants/teams': { permission: 'teams:read', path: () => '/tenants/teams' },
+    'get /tenants/teams/{team_id}': { permission: 'teams:read', path: (ids) => `/tenants/teams/${ids.team}` },
+    'patch /tenants/teams/{team_id}': {
+      permission: 'teams:manage',
+      path: (ids) => `/tenants/teams/${ids.team}`,
+      body: () => ({ description: 'matrix' }),
+    },
+    'delete /tenants/teams/{team_id}': {
+      permission: 'teams:manage',
+      path: (ids) => `/tenants/teams/${ids.team}`,
+      fresh: async () => ({ team: await createTeam() }),
+    },
+    'get /tenants/teams/{team_id}/members': {
+      permission: 'teams:read',
+      path: (ids) => `/tenants/teams/${ids.team}/members`,
+    },
+    'put /tenants/teams/{team_id}/members/{kind}/{name}': {
+      permission: 'teams:manage',
+      path: (ids) => `/tenants/teams/${ids.team}/members/${ids.member}`,
+      body: () => ({ role: 'read_only' }),
+    },
+    'delete /tenants/teams/{team_id}/members/{kind}/{name}': {
+      permission: 'teams:manage',
+      path: (ids) => `/tenants/teams/${ids.team}/members/${ids.member}`,
+      fresh: async (ids) => {
+        const member = `users/m-${unique()}@alpha.example`;
+        await call(api.url, 'PUT', `/tenants/teams/${ids.team}/members/${member}`, carol, {});
+        return { member };
+      },
+    },
+    'get /tenants/members': { permission: 'members:read', path: () => '/tenants/members' },
+    'patch /tenants/members/{user_id}': {
+      permission: 'members:manage',
+      path: (ids) => `/tenants/members/${ids.user}`,
+      body: () => ({ role: 'read_only' }),
+    },
+    'delete /tenants/members/{user_id}': {
+      permission: 'members:manage',
+      path: (ids) => `/tenants/members/${ids.user}`,
+      fresh: async () => {
+        const user = await createUser();
+        await setMembership(a, user, 'team_member');
+        return { user };
+      },
+    },
+    'post /tenants/api-keys': {
+      permission: 'apikeys:manage',
+      path: () => '/tenants/api-keys',
+      body: () => ({ name: 'matrix', role: 'read_only' }),
+    },
+    'get /tenants/api-keys': { permission: 'apikeys:manage', path: () => '/tenants/api-keys' },
+    'delete /tenants/api-keys/{key_id}': {
+      permission: 'apikeys:manage',
+      path: (ids) => `/tenants/api-keys/${ids.key}`,
+      fresh: async () => ({ key: await mintKey(carol) }),
+    },
+    'post /tenants/invitations': {
+      permission: 'members:manage',
+      path: () => '/tenants/invitations',
+      body: () => ({ email: `i-${unique()}@alpha.example`, role: 'read_only' }),
+    },
+    'get /tenants/invitations': { permission: 'members:read', path: () => '/tenants/invitations' },
+    'delete /tenants/invitations/{invitation_id}': {
+      permission: 'members:manage',
+      path: (ids) => `/tenants/invitations/${ids.invitation}`,
+      fresh: async () => ({ invitation: await inviteIn(carol) }),
+    },
+  };
+
+  async function createTeam(token = carol, headers: Record<string, string> = {}): Promise<string> {
+    const response = await call(
+      api.url,
+      'POST',
+      '/tenants/teams',
+      token,
+      { name: `Team ${unique()}` },
+      headers,
+    );
+    if (response.status !== 201) throw new Error(`team: ${response.status} ${response.text}`);
+    return (response.body as { team_id: string }).team_id;
+  }
+  async function mintKey(
+    token: string,
+    headers: Record<string, string> = {},
+    role = 'read_only',
+  ): Promise<string> {
+    const response = await call(
+      api.url,
+      'POST',
+      '/tenants/api-keys',
+      token,
+      { name: 'matrix', role },
+      headers,
+    );
+    if (response.status !== 201) throw new Error(`key: ${response.status} ${response.text}`);
+    return (response.body as { id: string; key: string }).id;
+  }
+  async function inviteIn(token: string, headers: Record<string, string> = {}): Promise<string> {
+    const body = { email: `i-${unique()}@example.com`, role: 'read_only' };
+    const response = await call(api.url, 'POST', '/tenants/invitations', token, body, headers);
+    if (response.status !== 201) throw new Error(`invitation: ${response.status} ${response.text}`);
+    return (response.body as { id: string }).id;
+  }
+
+  beforeAll(async () => {
+    await applyAll(basicPlan, orgA, orgB);
+    await ensureControlNamespace(a);
+    await ensureControlNamespace(b);
+    await applyAll(teamB);
+    smtp = await startSmtp();
+    api = await startPlatform({
+      kubeconfig: await platformKubeconfig(namespace),
+      env: { SMTP_URL: smtp.url },
+    });
+    await until('the platform to see both organizations and the team', () =>
+      Boolean(
+        api.platform.directory.get(a) && api.platform.directory.get(b) && api.platform.teams.get(b, 'b-team'),
+      ),
+    );
+    const carolLogin = await signedIn(api.url, 'carol@startupco.io');
+    carol = await carolLogin.browser.token(a);
+    root = await (await signedIn(api.url, 'root@guardian.local')).browser.token();
+    eve = await signedIn(api.url, 'eve@startupco.io');
+    for (const role of ['org_owner', 'org_admin', 'team_lead', 'team_member', 'read_only'] as const) {
+      await setMembership(a, eve.userId, role);
+      tokens.set(role, await eve.browser.token(a));
+    }
+    tokens.set('super_admin', root);
+    const keyResponse = await call(api.url, 'POST', '/tenants/api-keys', carol, {
+      name: 'mx',
+      role: KEY_ROLE,
+    });
+    tokens.set('api_key', (keyResponse.body as { key: string }).key);
+    tokens.set('anonymous', undefined);
+    // Organization B, populated by its super admin: a team, a member, an API key, an invitation.
+    const inB = { 'x-org-id': b };
+    const memberB = await createUser();
+    await setMembership(b, memberB, 'team_member');
+    foreign = {
+      org: b,
+      team: 'b-team',
+      user: memberB,
+      key: await mintKey(root, inB),
+      invitation: await inviteIn(root, inB),
+      member: 'users/b-member@bravo.example',
+    };
+    const memberA = await createUser();
+    await setMembership(a, memberA, 'team_member');
+    own = {
+      org: a,
+      team: await createTeam(),
+      user: memberA,
+      key: await mintKey(carol),
+      invitation: await inviteIn(carol),
+      member: 'users/a-member@alpha.example',
+    };
+    await call(api.url, 'PUT', `/tenants/teams/${own.team}/members/${own.member}`, carol, {});
+    missing = {
+      org: 'it-mx-nonexistent',
+      team: 'no-such-team',
+      user: '00000000-0000-4000-8000-000000000000',
+      key: '0000000000000000',
+      invitation: '0'.repeat(32),
+      member: 'users/nobody@nowhere.example',
+    };
+  });
+  afterAll(async () => {
+    await api?.stop();
+    await smtp?.stop();
+    await deleteAll(teamB, orgA, orgB, ...created.map((name) => organization(name, {})), basicPlan);
+    for (const name of [a, b]) await deleteNamespace(`org-${name}`);
+    await deleteNamespace(namespace);
+  });
+
+  const roleOf = (principal: Principal): Role | undefined =>
+    principal === 'anonymous' ? undefined : principal === 'api_key' ? KEY_ROLE : principal;
+  const allowed = (principal: Principal, permission: Case['permission']) => {
+    const role = roleOf(principal);
+    return role !== undefined && can(role, permission as Permission);
+  };
+  const revealsNothing = (answer: Answer) => {
+    for (const secret of [
+      'Bravo Secret Corp',
+      'Bravo Hidden Team',
+      'b-owner@bravo.example',
+      'b-member@bravo.example',
+      foreign.user,
+      foreign.key,
+      foreign.invitation,
+    ]) {
+      expect(answer.text).not.toContain(secret);
+    }
+  };
+
+  it('has a case for every tenant route of the router', async () => {
+    const document = (await call(api.url, 'GET', '/openapi.json', undefined)).body as {
+      paths: Record<string, Record<string, { 'x-guardian-permission'?: string }>>;
+    };
+    // Tenant routes: under /tenants/, or needing a permission in an organization.
+    const routes = Object.entries(document.paths)
+      .flatMap(([path, methods]) =>
+        Object.entries(methods)
+          .filter(([, operation]) => path.startsWith('/tenants/') || operation['x-guardian-permission'])
+          .map(([method]) => `${method} ${path}`),
+      )
+      .sort();
+    expect(routes.length).toBeGreaterThan(20);
+    expect(Object.keys(CASES).sort()).toEqual(routes);
+  });
+
+  for (const [route, spec] of Object.entries(CASES)) {
+    const [verb = 'get', template = ''] = route.split(' ');
+    // fetch upper-cases GET, POST, PUT and DELETE itself, but not PATCH.
+    const method = verb.toUpperCase();
+    const hasIds = template.includes('{');
+
+    it(`${route}: another organization's ids or x-org-id get 401/403/404, as for ids that do not exist`, async () => {
+      for (const principal of PRINCIPALS) {
+        // A super admin may act in every organization: crossing tenants is its job, not a leak.
+        if (principal === 'super_admin') continue;
+        const body = spec.body?.();
+        const context = `${principal} ${route}`;
+        if (hasIds) {
+          const answer = await send(principal, method, spec.path(foreign), body);
+          const control = await send(principal, method, spec.path(missing), body);
+          expect(answer.status, `${context}: ${answer.text}`).toBe(control.status);
+          expect([401, 403, 404], context).toContain(answer.status);
+          expect((answer.body as { detail?: string }).detail, context).toBe(
+            (control.body as { detail?: string }).detail,
+          );
+          revealsNothing(answer);
+        }
+        // Switching the tenant to the other organization: refused before any route runs.
+        const switched = await send(principal, method, spec.path(own), spec.body?.(), { 'x-org-id': b });
+        expect(switched.status, `${context} x-org-id: ${switched.text}`).toBe(
+          principal === 'anonymous' ? 401 : 403,
+        );
+        revealsNothing(switched);
+      }
+    });
+
+    it(`${route}: the caller's own ids succeed exactly where the permission matrix allows`, async () => {
+      for (const principal of PRINCIPALS) {
+        const disposable = (await spec.disposable?.(principal)) ?? {};
+        const ids = { ...own, ...((await spec.fresh?.(own)) ?? {}), ...disposable.ids };
+        const answer = await send(
+          principal,
+          method,
+          spec.path(ids),
+          spec.body?.(),
+          {},
+          disposable.token ?? tokens.get(principal),
+        );
+        const context = `${principal} ${route}: ${answer.text}`;
+        if (principal === 'anonymous') expect(answer.status, context).toBe(401);
+        else if (!allowed(principal, spec.permission)) expect(answer.status, context).toBe(403);
+        else expect(answer.status, context).toBeLessThan(300);
+      }
+    });
+  }
+});

@@ -1,0 +1,366 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '../../platform/src/db.ts';
+import { consume } from '../../platform/src/quota/index.ts';
+import { withTenant } from '../../platform/src/stores/with-tenant.ts';
+import { freePort } from '../../scripts/stack/process.ts';
+import { eventually, uniqueName } from '../support/kube.ts';
+import { operatorKubeconfig, type RunningOperator, startOperator } from '../support/operator.ts';
+import {
+  applyAll,
+  type Browser,
+  call,
+  deleteAll,
+  deleteNamespace,
+  organization,
+  platformKubeconfig,
+  setMembership,
+  signedIn,
+  startPlatform,
+  type TestPlatform,
+  until,
+} from '../support/platform.ts';
+import { stackEnv } from '../support/stack.ts';
+import { coreApi, readOrganization } from '../support/tenancy.ts';
+
+interface Org {
+  org_id: string;
+  name: string;
+  domains: string[];
+  plan_type: string;
+  owners: { kind: string; name: string }[];
+  ready: boolean;
+}
+
+describe('platform organizations API', () => {
+  const namespace = uniqueName('it-platform');
+  const operatorNamespace = uniqueName('it-orgapi-op');
+  const planName = uniqueName('it-plan');
+  const limitedPlan = {
+    apiVersion: 'guardian.aiops.dev/v1alpha1',
+    kind: 'QuotaPolicy',
+    metadata: { name: planName },
+    spec: { displayName: 'Limited', teamMembers: 5, workflowsPerMonth: 50, features: { sso: false } },
+  };
+  // An organization carol does not belong to: its id must reveal nothing to her.
+  const foreign = organization(uniqueName('it-foreign'), {
+    plan: planName,
+    owners: [{ kind: 'Group', name: 'nobody-here' }],
+  });
+  const created: string[] = [];
+  let api: TestPlatform;
+  let operator: RunningOperator;
+  let root: string;
+  let carol: Browser;
+  let carolToken: string;
+  let eveId: string;
+  let eve: Browser;
+
+  beforeAll(async () => {
+    await applyAll(limitedPlan, foreign);
+    operator = await startOperator({
+      kubeconfig: await operatorKubeconfig(operatorNamespace),
+      namespace: operatorNamespace,
+      port: await freePort(),
+    });
+    api = await startPlatform({ kubeconfig: await platformKubeconfig(namespace) });
+    await until('the platform to see the organization', () =>
+      Boolean(api.platform.directory.get(foreign.metadata.name)),
+    );
+    await eventually(
+      'the operator to be ready',
+      async () => (await operator.probe('/readyz')).status === 200,
+    );
+    root = await (await signedIn(api.url, 'root@guardian.local')).browser.token();
+    carol = (await signedIn(api.url, 'carol@startupco.io')).browser;
+    carolToken = await carol.token();
+    ({ browser: eve, userId: eveId } = await signedIn(api.url, 'eve@startupco.io'));
+  });
+  afterAll(async () => {
+    await api?.stop();
+    await operator?.stop();
+    await deleteAll(foreign, ...created.map((name) => organization(name, {})), limitedPlan);
+    await deleteNamespace(namespace);
+    await coreApi.deleteNamespace({ name: operatorNamespace }).catch(() => undefined);
+  });
+
+  const create = async (token: string, body: Record<string, unknown>) => {
+    const response = await call(api.url, 'POST', '/tenants/organizations', token, body);
+    const id = (response.body as Org | undefined)?.org_id;
+    if (id) created.push(id);
+    return response;
+  };
+
+  it('creates an organization as the seed shows, 201 once the operator reports it Ready', async () => {
+    const id = uniqueName('it-seed');
+    const response = await create(root, {
+      name: 'TechCorp Enterprise',
+      domain: `${id}.example.com`,
+      owner_email: 'carol@startupco.io',
+      plan_type: planName,
+      org_id: id,
+    });
+    expect(response.status, response.text).toBe(201);
+    expect(response.headers.get('location')).toBe(`/tenants/organizations/${id}`);
+    expect(response.body).toMatchObject({
+      org_id: id,
+      name: 'TechCorp Enterprise',
+      domains: [`${id}.example.com`],
+      plan_type: planName,
+      owners: [{ kind: 'User', name: 'carol@startupco.io' }],
+      ready: true,
+    });
+    const cr = await readOrganization(id);
+    expect(cr.spec).toMatchObject({ displayName: 'TechCorp Enterprise', plan: planName });
+    const meta = cr.metadata as { managedFields?: { manager: string; operation: string }[] } | undefined;
+    const managers = (meta?.managedFields ?? []).map((entry) => [entry.manager, entry.operation]);
+    expect(managers).toContainEqual(['guardian-platform', 'Apply']);
+    // The owner named in owner_email is the owner: her next token holds the new organization.
+    const token = await carol.token(id);
+    const mine = await call(api.url, 'GET', `/tenants/organizations/${id}`, token);
+    expect(mine.status).toBe(200);
+  });
+
+  it('derives org_id from the name, and answers 202 with Location when not Ready in time', async () => {
+    const name = `It Pending ${Date.now().toString(36)} -- Ltd`;
+    // A plan that does not exist is reported, never defaulted: the organization cannot get Ready.
+    const response = await create(root, {
+      name,
+      owner_email: 'carol@startupco.io',
+      plan_type: 'it-no-such-plan',
+    });
+    expect(response.status, response.text).toBe(202);
+    const id = (response.body as Org).org_id;
+    expect(id).toMatch(/^it-pending-[a-z0-9]+-ltd$/);
+    expect(id).not.toContain('--');
+    expect(response.headers.get('location')).toBe(`/tenants/organizations/${id}`);
+    const polled = await call(api.url, 'GET', `/tenants/organizations/${id}`, root);
+    expect(polled.status).toBe(200);
+    expect(polled.body).toMatchObject({ org_id: id, ready: false });
+  }, 30_000);
+
+  it('refuses bad input with the failing fields, and a taken org_id with 409', async () => {
+    const invalid = await create(root, {
+      name: 'X',
+      domain: 'Not A Domain',
+      owner_email: 'nope',
+      plan_type: 'starter',
+    });
+    expect(invalid.status).toBe(400);
+    expect(
+      (invalid.body as { errors: { field: string }[] }).errors.map((error) => error.field).sort(),
+    ).toEqual(['domain', 'owner_email']);
+    const unknown = await create(root, {
+      name: 'X',
+      owner_email: 'a@b.io',
+      plan_type: 'starter',
+      admin: true,
+    });
+    expect(unknown.status).toBe(400);
+    const taken = await create(root, {
+      name: 'Again',
+      owner_email: 'carol@startupco.io',
+      plan_type: planName,
+      org_id: foreign.metadata.name,
+    });
+    expect(taken.status).toBe(409);
+    expect(taken.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+
+  it('lets only super admins create organizations unless self-service signup is on', async () => {
+    const body = { name: 'Carol Two', owner_email: 'carol@startupco.io', plan_type: planName };
+    const refused = await create(carolToken, { ...body, org_id: uniqueName('it-self') });
+    expect(refused.status).toBe(403);
+    const selfService = await startPlatform({
+      kubeconfig: await platformKubeconfig(namespace),
+      env: { GUARDIAN_SELF_SERVICE_SIGNUP: 'true' },
+    });
+    try {
+      const browser = (await signedIn(selfService.url, 'carol@startupco.io')).browser;
+      const token = await browser.token();
+      const post = (extra: Record<string, unknown>) =>
+        call(selfService.url, 'POST', '/tenants/organizations', token, { ...body, ...extra });
+      // Only super admins claim domains, and nobody signs up someone else.
+      expect((await post({ org_id: uniqueName('it-self'), domain: 'startupco.io' })).status).toBe(403);
+      expect((await post({ org_id: uniqueName('it-self'), owner_email: 'root@guardian.local' })).status).toBe(
+        403,
+      );
+      const id = uniqueName('it-self');
+      created.push(id);
+      const own = await post({ org_id: id });
+      expect([201, 202], own.text).toContain(own.status);
+      expect(own.body).toMatchObject({ org_id: id, owners: [{ kind: 'User', name: 'carol@startupco.io' }] });
+      // An API key, even its owner's, is bound to its organization and signs up nobody.
+      const keyed = await call(selfService.url, 'POST', '/tenants/api-keys', await browser.token(id), {
+        name: 'ci',
+        role: 'org_owner',
+      });
+      const key = (keyed.body as { key: string }).key;
+      const byKey = await call(selfService.url, 'POST', '/tenants/organizations', key, {
+        ...body,
+        org_id: uniqueName('it-self'),
+      });
+      expect(byKey.status).toBe(403);
+    } finally {
+      await selfService.stop();
+    }
+  });
+
+  it('lists every organization to a super admin and only their own to others', async () => {
+    const id = uniqueName('it-list');
+    await create(root, {
+      name: 'Listed',
+      owner_email: 'carol@startupco.io',
+      plan_type: planName,
+      org_id: id,
+    });
+    const all = await call(api.url, 'GET', '/tenants/organizations', root);
+    const allIds = (all.body as { organizations: Org[] }).organizations.map((org) => org.org_id);
+    expect(allIds).toContain(foreign.metadata.name);
+    expect(allIds).toContain(id);
+    const token = await carol.token();
+    const hers = await call(api.url, 'GET', '/tenants/organizations', token);
+    const herIds = (hers.body as { organizations: Org[] }).organizations.map((org) => org.org_id);
+    expect(herIds).toContain(id);
+    expect(herIds).not.toContain(foreign.metadata.name);
+    // Another tenant's organization is the same 404 as one that does not exist.
+    const other = await call(api.url, 'GET', `/tenants/organizations/${foreign.metadata.name}`, token);
+    const missing = await call(api.url, 'GET', '/tenants/organizations/it-no-such-org', token);
+    expect(other.status).toBe(404);
+    expect(missing.status).toBe(404);
+    expect(other.text).not.toContain('nobody-here');
+    expect((await call(api.url, 'GET', `/tenants/organizations/${id}`, token)).status).toBe(200);
+  });
+
+  it('patches display name and owners as an owner; domains and plan only as a super admin', async () => {
+    const id = uniqueName('it-patch');
+    await create(root, {
+      name: 'Before',
+      owner_email: 'carol@startupco.io',
+      plan_type: planName,
+      org_id: id,
+    });
+    const token = await carol.token(id);
+    const path = `/tenants/organizations/${id}`;
+    const renamed = await call(api.url, 'PATCH', path, token, {
+      name: 'After',
+      branding: { productName: 'Carol Ops' },
+      owners: [
+        { kind: 'User', name: 'carol@startupco.io' },
+        { kind: 'Group', name: 'carol-admins' },
+      ],
+    });
+    expect(renamed.status, renamed.text).toBe(200);
+    expect(renamed.body).toMatchObject({
+      name: 'After',
+      owners: [{ name: 'carol@startupco.io' }, { name: 'carol-admins' }],
+    });
+    expect((await readOrganization(id)).spec.branding).toEqual({ productName: 'Carol Ops' });
+    expect((await call(api.url, 'PATCH', path, token, { plan_type: 'starter' })).status).toBe(403);
+    expect((await call(api.url, 'PATCH', path, token, { domains: ['carol.example.com'] })).status).toBe(403);
+    const byRoot = await call(api.url, 'PATCH', path, root, { domains: [`${id}.example.com`] });
+    expect(byRoot.status, byRoot.text).toBe(200);
+    expect((byRoot.body as Org).domains).toEqual([`${id}.example.com`]);
+    // Kubernetes validation (the CRD's CEL rule on colours) comes back as 400 naming the field.
+    const badColour = await call(api.url, 'PATCH', path, token, { branding: { primaryColor: 'red' } });
+    expect(badColour.status).toBe(400);
+    expect((badColour.body as { errors: { field: string }[] }).errors[0]?.field).toBe(
+      'branding.primaryColor',
+    );
+    // Nobody leaves an organization without owners.
+    expect((await call(api.url, 'PATCH', path, token, { owners: [] })).status).toBe(409);
+  });
+
+  it('lets an org_admin update settings but not owners (escalation), and a read_only nothing', async () => {
+    const id = uniqueName('it-admin');
+    await create(root, {
+      name: 'Admins',
+      owner_email: 'carol@startupco.io',
+      plan_type: planName,
+      org_id: id,
+    });
+    const path = `/tenants/organizations/${id}`;
+    await setMembership(id, eveId, 'org_admin');
+    const admin = await eve.token(id);
+    expect((await call(api.url, 'PATCH', path, admin, { name: 'Renamed by admin' })).status).toBe(200);
+    const escalate = await call(api.url, 'PATCH', path, admin, {
+      owners: [{ kind: 'User', name: 'eve@startupco.io' }],
+    });
+    expect(escalate.status).toBe(403);
+    expect((await call(api.url, 'DELETE', path, admin)).status).toBe(403);
+    await setMembership(id, eveId, 'read_only');
+    const reader = await eve.token(id);
+    expect((await call(api.url, 'GET', path, reader)).status).toBe(200);
+    expect((await call(api.url, 'PATCH', path, reader, { name: 'No' })).status).toBe(403);
+  });
+
+  it('reports analytics: members, teams, plan limits (null for unlimited) and known usage', async () => {
+    const id = uniqueName('it-stats');
+    await create(root, { name: 'Stats', owner_email: 'carol@startupco.io', plan_type: planName, org_id: id });
+    await setMembership(id, eveId, 'team_member');
+    const token = await carol.token(id);
+    const stats = await call(api.url, 'GET', `/tenants/organizations/${id}/analytics`, token);
+    expect(stats.status, stats.text).toBe(200);
+    expect(stats.body).toMatchObject({
+      org_id: id,
+      plan_type: planName,
+      members: 1,
+      owners: 1,
+      teams: 0,
+      limits: { team_members: 5, workflows_per_month: 50, agent_executions_per_month: null },
+      quota: { team_members: { limit: 5, used: 1 }, workflows_per_month: { limit: 50, used: 0 } },
+    });
+    expect(typeof (stats.body as { note: string }).note).toBe('string');
+    // Usage counted through the quota module and a pending invitation (a seat) show up.
+    const { period } = stats.body as { period: string };
+    const db = connect(stackEnv('DATABASE_URL'), { max: 1 });
+    try {
+      await consume(db, id, 'workflows', `it-run-${id}`, 50, period);
+      await withTenant(db, { orgId: id }, (trx) =>
+        trx('invitations').insert({
+          id: randomBytes(16).toString('hex'),
+          org_id: id,
+          email: 'pending@example.com',
+          role: 'read_only',
+          invited_by: eveId,
+          expires_at: new Date(Date.now() + 3_600_000),
+        }),
+      );
+    } finally {
+      await db.destroy();
+    }
+    const after = await call(api.url, 'GET', `/tenants/organizations/${id}/analytics`, token);
+    expect(after.body).toMatchObject({
+      members: 1,
+      quota: { team_members: { limit: 5, used: 2 }, workflows_per_month: { limit: 50, used: 1 } },
+    });
+    // team_member lacks analytics:read; another tenant's analytics are not found.
+    expect(
+      (await call(api.url, 'GET', `/tenants/organizations/${id}/analytics`, await eve.token(id))).status,
+    ).toBe(403);
+    const foreignStats = await call(
+      api.url,
+      'GET',
+      `/tenants/organizations/${foreign.metadata.name}/analytics`,
+      token,
+    );
+    expect(foreignStats.status).toBe(404);
+  });
+
+  it('deletes an organization for an owner (org:delete) only', async () => {
+    const id = uniqueName('it-delete');
+    await create(root, {
+      name: 'Doomed',
+      owner_email: 'carol@startupco.io',
+      plan_type: planName,
+      org_id: id,
+    });
+    const token = await carol.token(id);
+    expect(
+      (await call(api.url, 'DELETE', `/tenants/organizations/${foreign.metadata.name}`, token)).status,
+    ).toBe(404);
+    const deleted = await call(api.url, 'DELETE', `/tenants/organizations/${id}`, token);
+    expect(deleted.status).toBe(202);
+    await until('the organization to be gone from the platform', () => !api.platform.directory.get(id));
+  });
+});

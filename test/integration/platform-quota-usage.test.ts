@@ -1,0 +1,172 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '../../platform/src/db.ts';
+import { consume, currentPeriod, seatsUsed } from '../../platform/src/quota/index.ts';
+import { withTenant } from '../../platform/src/stores/with-tenant.ts';
+import { uniqueName } from '../support/kube.ts';
+import {
+  applyAll,
+  Browser,
+  deleteAll,
+  deleteNamespace,
+  organization,
+  platformKubeconfig,
+  setMembership,
+  startPlatform,
+  type TestPlatform,
+  until,
+  withToken,
+} from '../support/platform.ts';
+import { stackEnv } from '../support/stack.ts';
+
+interface Limit {
+  limit: number | null;
+  used: number | null;
+  remaining: number | null;
+  note?: string;
+}
+interface UsageBody {
+  org_id: string;
+  plan: string;
+  period: { start: string; end: string };
+  limits: Record<string, Limit>;
+}
+
+describe('platform usage: GET /usage', () => {
+  const namespace = uniqueName('it-platform');
+  const apiVersion = 'guardian.aiops.dev/v1alpha1';
+  const limitedPlan = {
+    apiVersion,
+    kind: 'QuotaPolicy',
+    metadata: { name: uniqueName('it-plan-usage') },
+    spec: {
+      displayName: 'limited',
+      agentExecutionsPerMonth: 100,
+      workflowsPerMonth: 10,
+      apiCallsPerHour: 1000,
+      teamMembers: 5,
+      concurrentWorkflows: 2,
+    },
+  };
+  const unlimitedPlan = {
+    apiVersion,
+    kind: 'QuotaPolicy',
+    metadata: { name: uniqueName('it-plan-usage') },
+    spec: {},
+  };
+  const limitedOrg = organization(uniqueName('it-usage'), {
+    plan: limitedPlan.metadata.name,
+    owners: [{ kind: 'User', name: 'carol@startupco.io' }],
+  });
+  const unlimitedOrg = organization(uniqueName('it-usage'), {
+    plan: unlimitedPlan.metadata.name,
+    owners: [{ kind: 'User', name: 'carol@startupco.io' }],
+  });
+  const orgId = limitedOrg.metadata.name;
+  const db = connect(stackEnv('DATABASE_URL'), { max: 2 });
+  let api: TestPlatform;
+  let carol: Browser;
+  let carolId: string;
+
+  beforeAll(async () => {
+    await applyAll(limitedPlan, unlimitedPlan, limitedOrg, unlimitedOrg);
+    api = await startPlatform({ kubeconfig: await platformKubeconfig(namespace) });
+    await until('the platform to see the organizations', () =>
+      [limitedOrg, unlimitedOrg].every((org) => api.platform.directory.get(org.metadata.name) !== undefined),
+    );
+    carol = new Browser(api.url);
+    const me = await carol.login('carol@startupco.io');
+    expect(me.status).toBe(200);
+    carolId = (me.body as { user: { id: string } }).user.id;
+  });
+  afterAll(async () => {
+    await api?.stop();
+    await db.destroy();
+    await deleteAll(limitedOrg, unlimitedOrg, limitedPlan, unlimitedPlan);
+    await deleteNamespace(namespace);
+  });
+
+  it('reports each limit with what is used and what remains in the current billing period', async () => {
+    const token = await carol.token(orgId);
+    const org = api.platform.directory.get(orgId);
+    if (!org) throw new Error('the organization is not known');
+    const period = currentPeriod(org, new Date());
+    for (let i = 0; i < 2; i++) await consume(db, orgId, 'workflows', randomUUID(), 10, period.key);
+    await consume(db, orgId, 'agent_executions', randomUUID(), 100, period.key);
+    // A different period does not count now.
+    await consume(db, orgId, 'workflows', randomUUID(), 10, '1999-01-01');
+
+    const first = await withToken(api.url, '/usage', token);
+    expect(first.status).toBe(200);
+    const body = first.body as UsageBody;
+    expect(body).toMatchObject({
+      org_id: orgId,
+      plan: limitedPlan.metadata.name,
+      period: { start: period.start.toISOString(), end: period.end.toISOString() },
+    });
+    expect(body.limits.workflows_per_month).toEqual({ limit: 10, used: 2, remaining: 8 });
+    expect(body.limits.agent_executions_per_month).toEqual({ limit: 100, used: 1, remaining: 99 });
+    expect(body.limits.api_calls_per_hour).toEqual({ limit: 1000, used: 1, remaining: 999 });
+    expect(body.limits.concurrent_workflows).toMatchObject({ limit: 2 });
+    // The platform's RBAC grants no Secrets, so the tenant database's size is not measured here.
+    expect(body.limits.storage_gib).toMatchObject({ limit: null, used: null, remaining: null });
+    expect(body.limits.storage_gib?.note).toMatch(/^not measured/);
+    const second = await withToken(api.url, '/usage', token);
+    expect((second.body as UsageBody).limits.api_calls_per_hour).toEqual({
+      limit: 1000,
+      used: 2,
+      remaining: 998,
+    });
+    expect(second.headers.get('ratelimit-remaining')).toBe('998');
+  });
+
+  it('counts seats as distinct members plus pending invitations', async () => {
+    const token = await carol.token(orgId);
+    const seats = async () =>
+      ((await withToken(api.url, '/usage', token)).body as UsageBody).limits.team_members;
+    expect(await seats()).toEqual({ limit: 5, used: 0, remaining: 5 });
+    await setMembership(orgId, carolId, 'org_owner');
+    expect(await seats()).toEqual({ limit: 5, used: 1, remaining: 4 });
+    const invite = (email: string, expiresInMs: number, extra: Record<string, unknown> = {}) =>
+      withTenant(db, { orgId }, (trx) =>
+        trx('invitations').insert({
+          id: randomBytes(16).toString('hex'),
+          org_id: orgId,
+          email,
+          role: 'team_member',
+          invited_by: carolId,
+          expires_at: new Date(Date.now() + expiresInMs),
+          ...extra,
+        }),
+      );
+    await invite('dave@startupco.io', 3_600_000);
+    await invite('dave@startupco.io', 3_600_000); // invited twice: one seat
+    await invite('erin@startupco.io', -1000); // expired
+    await invite('frank@startupco.io', 3_600_000, { revoked_at: new Date() });
+    expect(await seats()).toEqual({ limit: 5, used: 2, remaining: 3 });
+    expect(await seatsUsed(db, orgId)).toBe(2);
+  });
+
+  it('reports unlimited limits as null, and needs a credential', async () => {
+    const token = await carol.token(unlimitedOrg.metadata.name);
+    const answer = await withToken(api.url, '/usage', token);
+    expect(answer.status).toBe(200);
+    const limits = (answer.body as UsageBody).limits;
+    for (const name of ['workflows_per_month', 'agent_executions_per_month', 'team_members', 'storage_gib']) {
+      expect(limits[name]).toMatchObject({ limit: null, remaining: null });
+    }
+    expect(limits.workflows_per_month?.used).toBe(0);
+    expect(answer.headers.get('ratelimit-limit')).toBeNull();
+    const anonymous = await fetch(`${api.url}/usage`);
+    expect(anonymous.status).toBe(401);
+    const document = (await (await fetch(`${api.url}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { parameters?: Array<{ name: string }> }>>;
+    };
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/usage', '/audit', '/audit/verify']),
+    );
+    expect(document.paths['/audit']?.get?.parameters?.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['action', 'actor', 'since', 'until', 'before', 'limit']),
+    );
+  });
+});
