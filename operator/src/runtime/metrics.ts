@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The operator's Prometheus metrics, one registry per process (served at /metrics). */
 export class OperatorMetrics {
@@ -40,4 +40,9 @@ export class OperatorMetrics {
     help: '1 while this replica holds the leader Lease',
     registers: [this.registry],
   });
+
+  constructor() {
+    // Process and Node.js runtime figures: memory, event-loop lag, GC.
+    collectDefaultMetrics({ register: this.registry });
+  }
 }
