@@ -21,7 +21,7 @@ export const operatorConfig = z.object({
   /** How often every cached object is reconciled again, so drift is repaired without an event. */
   OPERATOR_RESYNC_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   /** Organizations reconciled at once (each waits mostly on the apiserver and Postgres). */
-  OPERATOR_WORKERS: z.coerce.number().int().min(1).max(64).default(4),
+  OPERATOR_WORKERS: z.coerce.number().int().min(1).max(64).default(8),
   /** Prefix of people in RBAC subjects: the apiserver's OIDC username and groups prefix. */
   OIDC_SUBJECT_PREFIX: z.string().max(32).default('oidc:'),
   /** Guardian's namespace, from which the tenants' NetworkPolicies admit traffic. */

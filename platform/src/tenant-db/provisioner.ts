@@ -202,7 +202,8 @@ export class TenantProvisioner {
   private pool(server: string): pg.Pool {
     let pool = this.pools.get(server);
     if (!pool) {
-      pool = new pg.Pool({ connectionString: this.serverUrl(server), max: 2, idleTimeoutMillis: 30_000 });
+      // CREATE DATABASE holds a connection for a while: enough of them that one slow tenant does not queue the others.
+      pool = new pg.Pool({ connectionString: this.serverUrl(server), max: 6, idleTimeoutMillis: 30_000 });
       pool.on('error', () => undefined);
       this.pools.set(server, pool);
     }
