@@ -77,7 +77,7 @@ describe('guardian platform', () => {
     const ready = (await (await fetch(`${platform.url}/readyz`)).json()) as {
       checks: Record<string, boolean>;
     };
-    expect(ready.checks).toEqual({ database: true, organizations: true, redis: true });
+    expect(ready.checks).toEqual({ database: true, organizations: true, teams: true, redis: true });
     const root = await fetch(`${platform.url}/`, { redirect: 'manual' });
     expect(root.status).toBe(302);
     expect(root.headers.get('location')).toBe('/openapi.json');
