@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import * as k8s from '@kubernetes/client-node';
 import { installManifests } from '../crds/src/install.ts';
 import { migrate } from '../platform/src/db.ts';
+import { startSmtp } from '../test/support/smtp.ts';
 import { createDemoOrganizations } from './demo-orgs.ts';
 import { operatorIdentity, platformIdentity } from './service-account-identity.ts';
 import { down, up } from './stack/index.ts';
@@ -49,6 +50,17 @@ const platformPort = process.env.PORT ?? '8080';
 const encryptionKey = createHash('sha256').update(stack.secret('platform-encryption')).digest('base64');
 
 // Guardian's processes, one line each; they get the stack's environment plus their own.
+// Invitation mail goes over real SMTP to a local sink that prints each message's links here.
+const mail = await startSmtp();
+let printed = 0;
+setInterval(() => {
+  for (const message of mail.messages.slice(printed)) {
+    const links = message.text.match(/https?:\/\/[^\s"<>]+/g) ?? [];
+    console.log(`[mail] to ${message.to.join(', ')}: ${links.join(' ') || '(no link)'}`);
+  }
+  printed = mail.messages.length;
+}, 500).unref();
+
 const services: Service[] = [
   {
     name: 'operator',
@@ -63,6 +75,7 @@ const services: Service[] = [
       OIDC_CA_FILE: env.STACK_CA_FILE ?? '',
       GUARDIAN_ENCRYPTION_KEY: encryptionKey,
       GUARDIAN_SUPER_ADMINS: process.env.GUARDIAN_SUPER_ADMINS ?? 'root@guardian.local',
+      SMTP_URL: mail.url,
     },
   },
 ];
@@ -79,6 +92,7 @@ Guardian development stack is up. Credentials: ${stack.path('env')} (\`source .s
   Platform database  ${withoutPassword(env.DATABASE_URL ?? '')}
   Tenant servers     ${(env.TENANT_DB_SERVERS ?? '').split(',').map(withoutPassword).join(pad)}
   Redis              ${withoutPassword(env.REDIS_URL ?? '')}
+  Mail (dev sink)    ${mail.url}   (invitation mail is printed here as [mail] lines)
 Demo logins (password: demo)
   root@guardian.local    super admin          default issuer
   alice@techcorp.com     owner of techcorp    techcorp issuer
