@@ -70,7 +70,7 @@ const key32 = z
 
 /**
  * `guardian platform`: the HTTP API. Kubernetes credentials are not here: they come from
- * KUBECONFIG or, in a Pod, its ServiceAccount (client-node's loadFromDefault).
+ * KUBECONFIG or, in a Pod, its ServiceAccount (platform/src/kube/kubeconfig.ts).
  */
 export const platformConfig = z
   .object({

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { parseConfig, platformConfig } from './config.ts';
 import { connect } from './db.ts';
 import { systemClock } from './kube/clock.ts';
+import { loadClusterAccess } from './kube/kubeconfig.ts';
 import { Platform } from './platform.ts';
 import { SigningKeyService } from './services/SigningKeyService.ts';
 import { SigningKeyStore } from './stores/SigningKeyStore.ts';
@@ -55,9 +55,7 @@ export async function runPlatform(args: string[]): Promise<void> {
   if (positionals.length > 0)
     throw new Error(`Unknown platform command: ${positionals.join(' ')}\n\n${platformUsage}`);
 
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromDefault();
-  const platform = await Platform.create({ config, kubeConfig, log });
+  const platform = await Platform.create({ config, kube: loadClusterAccess(), log });
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

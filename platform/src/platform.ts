@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createApp } from './app.ts';
@@ -11,6 +10,7 @@ import { logError } from './http/log-error.ts';
 import { PlatformMetrics } from './http/metrics.ts';
 import { type Clock, systemClock } from './kube/clock.ts';
 import { KubeClient } from './kube/kube-client.ts';
+import type { ClusterAccess } from './kube/kubeconfig.ts';
 import { Mailer } from './mail/mailer.ts';
 import { currentPeriod, seatsUsed, usage } from './quota/index.ts';
 import { AccessService } from './services/AccessService.ts';
@@ -40,7 +40,8 @@ const VERSION = '0.1.0';
 
 export interface PlatformOptions {
   config: PlatformConfig;
-  kubeConfig: KubeConfig;
+  /** How to reach the apiserver (kubeconfig or the Pod's ServiceAccount). */
+  kube: ClusterAccess;
   log: Logger;
   /** Injected so token lifetimes and key rotation are testable without waiting. */
   clock?: Clock;
@@ -130,7 +131,7 @@ export class Platform {
   }
 
   static async create(options: PlatformOptions): Promise<Platform> {
-    return new Platform(options, await KubeClient.fromConfig(options.kubeConfig));
+    return new Platform(options, new KubeClient(options.kube));
   }
 
   /** Starts informers and keys, then listens; resolves with the port. */

@@ -3,11 +3,12 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, platformConfig } from '../../platform/src/config.ts';
 import { migrate } from '../../platform/src/db.ts';
+import { loadClusterAccess } from '../../platform/src/kube/kubeconfig.ts';
 import { Platform } from '../../platform/src/platform.ts';
 import { consume } from '../../platform/src/quota/index.ts';
 import { currentPeriod } from '../../platform/src/quota/limits.ts';
 import { freePort } from '../../scripts/stack/process.ts';
-import { k8s, uniqueName } from '../support/kube.ts';
+import { uniqueName } from '../support/kube.ts';
 import {
   applyAll,
   Browser,
@@ -30,11 +31,10 @@ async function platformWithoutRedis(kubeconfig: string, policy: 'open' | 'closed
     REDIS_URL: deadRedis,
     RATE_LIMIT_ON_REDIS_ERROR: policy,
   });
-  const kube = new k8s.KubeConfig();
-  kube.loadFromFile(kubeconfig);
+  const kube = loadClusterAccess({ KUBECONFIG: kubeconfig });
   const platform = await Platform.create({
     config,
-    kubeConfig: kube,
+    kube,
     log: pino({ level: process.env.PLATFORM_TEST_LOG ?? 'silent' }),
   });
   await platform.start();

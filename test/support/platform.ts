@@ -10,6 +10,7 @@ import { pino } from 'pino';
 import { parseConfig, platformConfig } from '../../platform/src/config.ts';
 import { connect, migrate } from '../../platform/src/db.ts';
 import type { Clock } from '../../platform/src/kube/clock.ts';
+import { loadClusterAccess } from '../../platform/src/kube/kubeconfig.ts';
 import { Platform } from '../../platform/src/platform.ts';
 import { platformOrgSecretAccess } from '../../platform/src/platform-rbac.ts';
 import { withTenant } from '../../platform/src/stores/with-tenant.ts';
@@ -68,11 +69,10 @@ export async function startPlatform(options: {
   await migrate(stackEnv('DATABASE_ADMIN_URL'), stackEnv('DATABASE_URL'));
   const port = await freePort();
   const config = parseConfig(platformConfig, { ...platformEnv(port, options.kubeconfig), ...options.env });
-  const kube = new k8s.KubeConfig();
-  kube.loadFromFile(options.kubeconfig);
+  const kube = loadClusterAccess({ KUBECONFIG: options.kubeconfig });
   const platform = await Platform.create({
     config,
-    kubeConfig: kube,
+    kube,
     log: pino({ level: process.env.PLATFORM_TEST_LOG ?? 'silent' }),
     clock: options.clock,
     unknownKidReloadMs: options.unknownKidReloadMs,

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import { KubeConfig } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { parseConfig, postgresUrl } from '../config.ts';
 import { connect } from '../db.ts';
 import { KubeClient } from '../kube/kube-client.ts';
+import { loadClusterAccess } from '../kube/kubeconfig.ts';
 import { organizations } from '../services/OrganizationDirectory.ts';
 import { INSTANCE_CHAIN } from './AuditLog.ts';
 import { checkpointKey } from './hash.ts';
@@ -26,9 +26,7 @@ const auditConfig = z.object({
 });
 
 async function allOrganizations(): Promise<string[]> {
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromDefault();
-  const kube = await KubeClient.fromConfig(kubeConfig);
+  const kube = new KubeClient(loadClusterAccess());
   try {
     const list = await kube.list<{ metadata?: { name?: string } }>(organizations, {});
     return list.items.flatMap((org) => (org.metadata?.name ? [org.metadata.name] : []));
