@@ -1,6 +1,7 @@
 // The local stack: every server listens on loopback; data, logs and PIDs live in the stack folder.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { apiserverJwtAuthenticator, startIdp } from './idp.ts';
 import { startKube } from './kube.ts';
 import { ensureCa } from './pki.ts';
@@ -12,7 +13,7 @@ import {
   startPostgres,
   url,
 } from './postgres.ts';
-import { StepError } from './process.ts';
+import { isAlive, StepError } from './process.ts';
 import { startRedis } from './redis.ts';
 import type { Stack } from './stack.ts';
 
@@ -85,6 +86,7 @@ export async function down(stack: Stack, names = stack.recorded()): Promise<void
 
 /** Brings the stack up; on failure stops what this call started and rethrows. */
 export async function up(stack: Stack): Promise<Record<string, string>> {
+  const release = await lock(stack);
   try {
     return await bringUp(stack);
   } catch (error) {
@@ -97,5 +99,27 @@ export async function up(stack: Stack): Promise<Record<string, string>> {
       await down(stack, stack.started);
     }
     throw error;
+  } finally {
+    release();
+  }
+}
+
+/**
+ * One `up` at a time per stack folder: two at once (say, the global setups of two test runs)
+ * would both start a component and record only one of them, orphaning the other.
+ */
+async function lock(stack: Stack): Promise<() => void> {
+  const file = stack.path('up.lock');
+  for (;;) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return () => rmSync(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(readFileSync(file, 'utf8'));
+      // A lock whose holder died (killed mid-way) is stale; an empty one is being written.
+      if (holder > 0 && !isAlive(holder)) rmSync(file, { force: true });
+      else await sleep(200);
+    }
   }
 }
