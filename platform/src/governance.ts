@@ -115,15 +115,15 @@ export class Governance {
     if (!org) throw new Error(`Organization ${orgId} is not known`);
     const limits = planLimits(this.deps.directory.plan(org));
     const limit = kind === 'workflows' ? limits.workflowsPerMonth : limits.agentExecutionsPerMonth;
-    const period = currentPeriod(org, new Date(this.deps.clock.now())).key;
-    const result = await consume(this.deps.db, orgId, kind, key, limit, period);
+    const now = new Date(this.deps.clock.now());
+    const result = await consume(this.deps.db, orgId, kind, key, limit, currentPeriod(org, now).key, now);
     if (!result.allowed) {
       await this.audit.append({
         orgId,
         actor,
         action: 'quota.exceeded',
         target: key,
-        detail: { kind, limit, period },
+        detail: { kind, limit, period: result.period },
       });
     }
     return result;

@@ -12,7 +12,7 @@ import { type Clock, systemClock } from './kube/clock.ts';
 import { KubeClient } from './kube/kube-client.ts';
 import type { ClusterAccess } from './kube/kubeconfig.ts';
 import { Mailer } from './mail/mailer.ts';
-import { currentPeriod, seatsUsed, usage } from './quota/index.ts';
+import { currentPeriod, seatsUsed, usage, usageHistory } from './quota/index.ts';
 import { AccessService } from './services/AccessService.ts';
 import { ApiKeyService } from './services/ApiKeyService.ts';
 import { InvitationService } from './services/InvitationService.ts';
@@ -163,7 +163,6 @@ export class Platform {
       mailer: this.mailer,
       secret: config.GUARDIAN_ENCRYPTION_KEY,
       publicUrl,
-      seats: (orgId) => seatsUsed(this.db, orgId),
       ttlMs: config.INVITATION_TTL_SECONDS * 1000,
       clock: this.clock,
     });
@@ -233,6 +232,7 @@ export class Platform {
             const used = await usage(this.db, org.metadata?.name ?? '', period);
             return { agentExecutions: used.agent_executions, workflows: used.workflows, period };
           },
+          history: (org, periods) => usageHistory(this.db, org, new Date(this.clock.now()), periods),
         },
         selfServiceSignup: config.GUARDIAN_SELF_SERVICE_SIGNUP,
       }),

@@ -1,7 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { Organization } from '@guardian/crds/generated';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../platform/src/db.ts';
-import { consume, currentPeriod, seatsUsed } from '../../platform/src/quota/index.ts';
+import {
+  consume,
+  currentPeriod,
+  recentPeriods,
+  seatsUsed,
+  usageHistory,
+} from '../../platform/src/quota/index.ts';
 import { withTenant } from '../../platform/src/stores/with-tenant.ts';
 import { uniqueName } from '../support/kube.ts';
 import {
@@ -168,5 +175,82 @@ describe('platform usage: GET /usage', () => {
     expect(document.paths['/audit']?.get?.parameters?.map((p) => p.name)).toEqual(
       expect.arrayContaining(['action', 'actor', 'since', 'until', 'before', 'limit']),
     );
+  });
+
+  it('reports usage history per billing period and per day in the analytics, counted from the ledger', async () => {
+    const id = unlimitedOrg.metadata.name;
+    const org = api.platform.directory.get(id);
+    if (!org) throw new Error('the organization is not known');
+    const now = new Date();
+    const periods = recentPeriods(org, now, 8);
+    const count = async (kind: 'workflows' | 'agent_executions', index: number, n: number) => {
+      const period = periods[index];
+      if (!period) throw new Error(`no period ${index}`);
+      for (let i = 0; i < n; i++) await consume(db, id, kind, randomUUID(), null, period.key, period.start);
+    };
+    await count('workflows', 0, 5); // seven periods back: not among the last six
+    await count('agent_executions', 2, 1);
+    await count('workflows', 4, 3);
+    await count('workflows', 7, 2);
+    await count('agent_executions', 7, 1);
+    const token = await carol.token(id);
+    const answer = await withToken(api.url, `/tenants/organizations/${id}/analytics?periods=6`, token);
+    expect(answer.status, answer.text).toBe(200);
+    const { history, quota } = answer.body as {
+      history: {
+        periods: Array<{ period: string; start: string; agent_executions: number; workflows: number }>;
+        days: Array<{ date: string; agent_executions: number; workflows: number }>;
+      };
+      quota: { workflows_per_month: { used: number } };
+    };
+    expect(history.periods.map((p) => [p.period, p.agent_executions, p.workflows])).toEqual(
+      periods.slice(2).map((p, i) => [p.key, i === 0 ? 1 : i === 5 ? 1 : 0, i === 2 ? 3 : i === 5 ? 2 : 0]),
+    );
+    // The current period's total is the figure the monthly limit counts.
+    expect(quota.workflows_per_month.used).toBe(2);
+    const current = periods[7];
+    expect(history.days[0]?.date).toBe(current?.key);
+    expect(history.days.at(-1)?.date).toBe(now.toISOString().slice(0, 10));
+    expect(history.days[0]).toMatchObject({ workflows: 2, agent_executions: 1 });
+    expect(history.days.slice(1).every((day) => day.workflows === 0)).toBe(true);
+    const bad = await withToken(api.url, `/tenants/organizations/${id}/analytics?periods=0`, token);
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect((bad.body as { errors: Array<{ field: string }> }).errors[0]?.field).toBe('periods');
+    const document = (await (await fetch(`${api.url}/openapi.json`)).json()) as {
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    };
+    expect(Object.keys(document.components.schemas.OrganizationAnalytics?.properties ?? {})).toContain(
+      'history',
+    );
+  });
+
+  it('counts usage per day of the current period by when each key was counted', async () => {
+    const id = uniqueName('it-history');
+    const org: Organization = {
+      apiVersion: 'guardian.aiops.dev/v1alpha1',
+      kind: 'Organization',
+      metadata: { name: id, creationTimestamp: '2025-01-10T08:00:00Z' },
+      spec: { displayName: id, plan: 'none' },
+    };
+    const counted = async (kind: 'workflows' | 'agent_executions', period: string, at: string) =>
+      consume(db, id, kind, randomUUID(), null, period, new Date(at));
+    await counted('workflows', '2025-02-10', '2025-02-15T12:00:00Z');
+    await counted('workflows', '2025-03-10', '2025-03-10T00:00:00Z');
+    await counted('workflows', '2025-03-10', '2025-03-12T09:00:00Z');
+    await counted('workflows', '2025-03-10', '2025-03-12T23:59:59Z');
+    await counted('agent_executions', '2025-03-10', '2025-03-13T01:00:00Z');
+    const history = await usageHistory(db, org, new Date('2025-03-13T12:00:00Z'), 3);
+    expect(history.periods.map((p) => [p.period, p.used.workflows, p.used.agent_executions])).toEqual([
+      ['2025-01-10', 0, 0],
+      ['2025-02-10', 1, 0],
+      ['2025-03-10', 3, 1],
+    ]);
+    expect(history.days.map((d) => [d.date, d.used.workflows, d.used.agent_executions])).toEqual([
+      ['2025-03-10', 1, 0],
+      ['2025-03-11', 0, 0],
+      ['2025-03-12', 2, 0],
+      ['2025-03-13', 0, 1],
+    ]);
   });
 });

@@ -66,6 +66,10 @@ export const UpdateOrganization = contract(
     environments: z.array(environment).max(10).optional(),
     domains: z.array(dnsName).max(20).optional().describe('Super admins only'),
     plan_type: planName.optional().describe('Super admins only'),
+    suspended: z
+      .boolean()
+      .optional()
+      .describe('Super admins only: true refuses every login and request in the organization'),
   }),
 );
 export type UpdateOrganization = z.infer<typeof UpdateOrganization>;
@@ -106,6 +110,41 @@ const Quota = z.strictObject({
   used: z.number().nullable().describe('null: not metered yet'),
 });
 
+const Used = {
+  agent_executions: z.number().int().nonnegative().describe('Agent executions counted'),
+  workflows: z.number().int().nonnegative().describe('Workflows counted'),
+};
+
+export const AnalyticsQuery = contract(
+  'AnalyticsQuery',
+  z.strictObject({
+    periods: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24)
+      .default(6)
+      .describe('How many billing periods of history, the current one included'),
+  }),
+);
+export type AnalyticsQuery = z.infer<typeof AnalyticsQuery>;
+
+const UsageHistory = z.strictObject({
+  periods: z
+    .array(
+      z.strictObject({
+        period: z.string().describe('The period’s first day (YYYY-MM-DD, UTC): its key'),
+        start: z.iso.datetime(),
+        end: z.iso.datetime().describe('Exclusive'),
+        ...Used,
+      }),
+    )
+    .describe('The last billing periods, oldest first, the current one last'),
+  days: z
+    .array(z.strictObject({ date: z.string().describe('YYYY-MM-DD, UTC'), ...Used }))
+    .describe('Each day of the current billing period up to today, oldest first'),
+});
+
 export const OrganizationAnalytics = contract(
   'OrganizationAnalytics',
   z.strictObject({
@@ -129,6 +168,7 @@ export const OrganizationAnalytics = contract(
       api_calls_per_hour: Quota,
     }),
     period: z.string().describe('The billing period the monthly figures are for (its first day)'),
+    history: UsageHistory.describe('Usage over time, counted from the usage ledger'),
     note: z.string().optional(),
   }),
 );

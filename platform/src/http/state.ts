@@ -1,6 +1,7 @@
 import type { ParameterizedContext } from 'koa';
 import type { Logger } from 'pino';
 import type { OrgRole, Permission, Role } from '../rbac.ts';
+import type { Join } from '../services/AccessService.ts';
 
 /** Who is calling and in which organization, established only from a verified credential. */
 export interface AuthContext {
@@ -26,6 +27,18 @@ export interface AppState {
   /** The route template that matched, for metrics and logs (never the raw URL, which may hold codes). */
   route?: string;
   auth?: AuthContext;
+  /** What the route did that its response does not show, for the audit trail. */
+  outcome?: Outcome;
+}
+
+/** Facts a route hands to the audit trail's recorders (audit/recorders/); never a secret. */
+export interface Outcome {
+  /** The values a change replaced, by the API's field names (null: there was none). */
+  before?: Record<string, unknown>;
+  /** The email of the invitation the request acted on. */
+  email?: string;
+  /** Memberships a login created, or was refused for want of a seat. */
+  joins?: Join[];
 }
 
 export type AppContext = ParameterizedContext<AppState>;

@@ -5,6 +5,7 @@ import { apiKeys } from './0003_api_keys.ts';
 import { invitations } from './0004_invitations.ts';
 import { usageLedger } from './0100_usage_ledger.ts';
 import { auditLog } from './0101_audit_log.ts';
+import { usageLedgerByPeriod } from './0102_usage_ledger_by_period.ts';
 
 export interface Migration {
   name: string;
@@ -21,6 +22,7 @@ export function platformMigrations(appRole: string): Knex.MigrationSource<Migrat
     invitations,
     usageLedger,
     auditLog(appRole),
+    usageLedgerByPeriod,
   ];
   return {
     getMigrations: async () => migrations,

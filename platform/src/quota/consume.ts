@@ -24,7 +24,8 @@ const remainingOf = (limit: number | null, used: number) =>
  * for `period`. The ledger's primary key makes a retried or duplicated call a no-op; the counter
  * is bumped by one conditional UPDATE, whose row lock serializes concurrent consumers and whose
  * WHERE is re-checked after the wait, so N parallel callers against a limit of L take exactly
- * min(N, L). A refused key leaves no ledger row, so it may be tried again next period.
+ * min(N, L). A refused key leaves no ledger row, so it may be tried again next period. `at` is
+ * when it was counted (the caller's clock; default the database's), for usage per day.
  */
 export function consume(
   db: Knex,
@@ -33,6 +34,7 @@ export function consume(
   key: string,
   limit: number | null,
   period: string,
+  at?: Date,
 ): Promise<Consumption> {
   return withTenant(db, { orgId }, async (trx) => {
     await trx.raw(
@@ -41,9 +43,10 @@ export function consume(
       [orgId, kind, period],
     );
     const inserted = await trx.raw<{ rows: unknown[] }>(
-      `INSERT INTO usage_ledger (org_id, kind, key, period) VALUES (?, ?, ?, ?)
+      `INSERT INTO usage_ledger (org_id, kind, key, period, created_at)
+       VALUES (?, ?, ?, ?, coalesce(?::timestamptz, now()))
        ON CONFLICT (org_id, kind, key) DO NOTHING RETURNING key`,
-      [orgId, kind, key, period],
+      [orgId, kind, key, period, at ?? null],
     );
     if (inserted.rows.length === 0) {
       const used = await usedIn(trx, orgId, kind, period);

@@ -29,3 +29,12 @@ export function currentPeriod(org: Organization, now: Date): BillingPeriod {
   const created = org.metadata?.creationTimestamp;
   return billingPeriod(created ? new Date(created) : now, now);
 }
+
+/** The `count` billing periods up to the current one, oldest first. */
+export function recentPeriods(org: Organization, now: Date, count: number): BillingPeriod[] {
+  const periods = [currentPeriod(org, now)];
+  for (let earliest = periods[0]; earliest && periods.length < count; earliest = periods[0]) {
+    periods.unshift(currentPeriod(org, new Date(earliest.start.getTime() - 1)));
+  }
+  return periods;
+}

@@ -21,3 +21,51 @@ export async function seatsUsed(db: Knex, orgId: string): Promise<number> {
   // Inside a caller's transaction (enforcing a seat limit as someone joins) or in one of its own.
   return db.isTransaction ? count(db as Knex.Transaction) : withTenant(db, { orgId }, count);
 }
+
+/** Thrown (rolling the transaction back) when taking a seat would exceed the plan's teamMembers. */
+export class NoFreeSeat extends Error {
+  readonly orgId: string;
+  readonly limit: number;
+
+  constructor(orgId: string, limit: number) {
+    super(`All ${limit} seats of organization ${orgId} are taken`);
+    this.name = 'NoFreeSeat';
+    this.orgId = orgId;
+    this.limit = limit;
+  }
+}
+
+/** The first key of the advisory locks that serialize seat-taking (the second is the org's hash). */
+const SEAT_LOCK = 0x5ea7;
+
+/**
+ * Runs `take` (which adds a membership or a pending invitation) in `trx`, refusing with NoFreeSeat
+ * when it raised the seats above `limit` (null: unlimited). A transaction-scoped advisory lock per
+ * organization serializes every seat-taker of the org (any replica) from the count before to the
+ * commit, so concurrent joins cannot both take the last seat. A change that takes no new seat
+ * (accepting an invitation, which already held one) passes even over a since-lowered limit.
+ */
+export async function takeSeat<T>(
+  trx: Knex.Transaction,
+  orgId: string,
+  limit: number | null,
+  take: () => Promise<T>,
+): Promise<T> {
+  if (limit === null) return take();
+  await trx.raw('SELECT pg_advisory_xact_lock(?, hashtext(?))', [SEAT_LOCK, orgId]);
+  const before = await seatsUsed(trx, orgId);
+  const result = await take();
+  const after = await seatsUsed(trx, orgId);
+  if (after > before && after > limit) throw new NoFreeSeat(orgId, limit);
+  return result;
+}
+
+/** `work`'s result, or 'no-seat' when it rolled back for want of a seat. */
+export async function orNoSeat<T>(work: Promise<T>): Promise<T | 'no-seat'> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof NoFreeSeat) return 'no-seat';
+    throw error;
+  }
+}

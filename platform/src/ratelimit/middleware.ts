@@ -38,7 +38,12 @@ export class RateLimitCounters {
  * The hourly API limit of the caller's organization (its plan's apiCallsPerHour, read from the
  * informer on every request, so a plan change applies at once). Runs after authentication:
  * requests without an organization and organizations on unlimited plans are not limited and carry
- * no RateLimit headers. When Redis fails the request is refused with 503 (the default: a limit
+ * no RateLimit headers, on purpose: the RateLimit header fields (IETF httpapi draft) describe a
+ * quota policy that applies, their values are finite integers with no way to say "unlimited", and
+ * the draft has servers omit them when no policy applies; a made-up number would invite clients
+ * to throttle themselves. It also keeps unlimited requests free of any Redis round trip. Clients
+ * read an absent RateLimit-Limit as "no limit" (GET /usage says so: api_calls_per_hour.limit
+ * null). When Redis fails the request is refused with 503 (the default: a limit
  * that silently lapses is no limit) or, with RATE_LIMIT_ON_REDIS_ERROR=open, let through.
  */
 export function rateLimit(

@@ -6,6 +6,7 @@ import { clearCookie, getCookie, setCookie } from '../http/cookies.ts';
 import { Forbidden, NotFound } from '../http/errors.ts';
 import type { Api } from '../http/operation.ts';
 import type { AuthContext } from '../http/state.ts';
+import type { Join } from '../services/AccessService.ts';
 import type { InvitationService } from '../services/InvitationService.ts';
 import type { LoginService } from '../services/LoginService.ts';
 import type { OrganizationDirectory } from '../services/OrganizationDirectory.ts';
@@ -76,7 +77,10 @@ export function authRoutes(api: Api, deps: AuthRouteDeps): void {
       // The pending login is single-use, whatever the outcome.
       clearCookie(ctx, cookies.login, { path: '/auth/callback', secure: cookies.secure });
       const callbackUrl = new URL(ctx.originalUrl, deps.publicUrl);
-      const { sessionId, returnTo, maxAgeMs } = await deps.login.complete(pendingId, callbackUrl);
+      // Filled as the login goes, so the audit trail sees the joins of a login that then fails.
+      const joins: Join[] = [];
+      ctx.state.outcome = { joins };
+      const { sessionId, returnTo, maxAgeMs } = await deps.login.complete(pendingId, callbackUrl, joins);
       setCookie(ctx, cookies.session, sessionId, { path: '/', maxAgeMs, secure: cookies.secure });
       ctx.redirect(returnTo);
     },

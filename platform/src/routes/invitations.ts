@@ -90,7 +90,11 @@ export function invitationRoutes(api: Api, service: InvitationService): void {
       responses: { 204: { description: 'Revoked' }, ...refusals },
     },
     async (ctx, { params }) => {
-      await service.revoke(currentOrg(ctx.state.auth as AuthContext), params.invitation_id ?? '');
+      const email = await service.revoke(
+        currentOrg(ctx.state.auth as AuthContext),
+        params.invitation_id ?? '',
+      );
+      ctx.state.outcome = { email };
       ctx.status = 204;
     },
   );

@@ -57,7 +57,8 @@ export function memberRoutes(api: Api, service: MemberService): void {
     },
     async (ctx, { params, body }) => {
       const auth = ctx.state.auth as AuthContext;
-      await service.change(auth.role as Role, currentOrg(auth), pathUser(params), body.role);
+      const previous = await service.change(auth.role as Role, currentOrg(auth), pathUser(params), body.role);
+      ctx.state.outcome = { before: { role: previous } };
       ctx.status = 204;
     },
   );
@@ -77,7 +78,8 @@ export function memberRoutes(api: Api, service: MemberService): void {
     },
     async (ctx, { params }) => {
       const auth = ctx.state.auth as AuthContext;
-      await service.change(auth.role as Role, currentOrg(auth), pathUser(params), null);
+      const previous = await service.change(auth.role as Role, currentOrg(auth), pathUser(params), null);
+      ctx.state.outcome = { before: { role: previous } };
       ctx.status = 204;
     },
   );

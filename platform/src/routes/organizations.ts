@@ -1,4 +1,5 @@
 import {
+  AnalyticsQuery,
   CreateOrganization,
   OrganizationAnalytics,
   OrganizationList,
@@ -103,7 +104,8 @@ export function organizationRoutes(api: Api, service: OrganizationService): void
       },
     },
     async (ctx, { params, body }) => {
-      const org = await service.update(ctx.state.auth as AuthContext, pathOrg(params), body);
+      const { org, before } = await service.update(ctx.state.auth as AuthContext, pathOrg(params), body);
+      ctx.state.outcome = { before };
       ctx.body = OrganizationView.parse(organizationView(org));
     },
   );
@@ -128,13 +130,21 @@ export function organizationRoutes(api: Api, service: OrganizationService): void
       method: 'get',
       path: '/tenants/organizations/{org_id}/analytics',
       tag: 'organizations',
-      summary: 'Members, teams, plan limits and quota utilization (analytics:read)',
+      summary: 'Members, teams, plan limits, quota utilization and usage history (analytics:read)',
+      description:
+        'history.periods: agent executions and workflows counted in each of the last `periods` billing ' +
+        'periods (the organization’s anchor day, UTC); history.days: per day of the current period.',
       auth: 'any',
-      responses: { 200: { description: 'Analytics', schema: OrganizationAnalytics }, ...refusals },
+      query: AnalyticsQuery,
+      responses: {
+        200: { description: 'Analytics', schema: OrganizationAnalytics },
+        400: problem('Invalid query'),
+        ...refusals,
+      },
     },
-    async (ctx, { params }) => {
+    async (ctx, { params, query }) => {
       ctx.body = OrganizationAnalytics.parse(
-        await service.analytics(ctx.state.auth as AuthContext, pathOrg(params)),
+        await service.analytics(ctx.state.auth as AuthContext, pathOrg(params), query.periods),
       );
     },
   );

@@ -111,7 +111,9 @@ export function teamRoutes(api: Api, service: TeamService): void {
     },
     async (ctx, { params, body }) => {
       const orgId = org(ctx.state.auth);
-      ctx.body = TeamView.parse(teamView(orgId, await service.update(orgId, pathTeam(params), body)));
+      const { team, before } = await service.update(orgId, pathTeam(params), body);
+      ctx.state.outcome = { before };
+      ctx.body = TeamView.parse(teamView(orgId, team));
     },
   );
 
@@ -164,7 +166,9 @@ export function teamRoutes(api: Api, service: TeamService): void {
     async (ctx, { params, body }) => {
       const orgId = org(ctx.state.auth);
       const member = { ...pathMember(params), role: body.role };
-      ctx.body = TeamView.parse(teamView(orgId, await service.putMember(orgId, pathTeam(params), member)));
+      const { team, before } = await service.putMember(orgId, pathTeam(params), member);
+      ctx.state.outcome = { before };
+      ctx.body = TeamView.parse(teamView(orgId, team));
     },
   );
 

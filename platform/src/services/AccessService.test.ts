@@ -19,6 +19,10 @@ function directory(orgs: Organization[], ssoPlans: string[] = ['enterprise']): O
   return {
     list: () => orgs,
     get: (id) => orgs.find((o) => o.metadata?.name === id),
+    plan: (o) =>
+      o.spec.plan === 'two-seats'
+        ? { apiVersion: 'guardian.aiops.dev/v1alpha1', kind: 'QuotaPolicy', spec: { teamMembers: 2 } }
+        : undefined,
     ssoEnabled,
     trustedIssuer: (o, fallback) => (o.spec.sso && ssoEnabled(o) ? o.spec.sso.issuer : fallback),
     claimingDomain: (domain) => orgs.filter((o) => (o.spec.domains ?? []).includes(domain)),
@@ -31,9 +35,12 @@ function service(orgs: Organization[], memberships: Membership[] = [], superAdmi
     directory: directory(orgs),
     memberships: {
       forUser: async (userId) => [...memberships, ...added].filter((m) => m.userId === userId),
-      addIfAbsent: async (orgId, userId, role, source) => {
+      addIfAbsent: async (orgId, userId, role, source, seatLimit) => {
+        const taken = [...memberships, ...added].filter((m) => m.orgId === orgId);
+        if (taken.some((m) => m.userId === userId)) return 'member';
+        if (seatLimit !== null && taken.length >= seatLimit) return 'no-seat';
         added.push({ orgId, userId, role, source });
-        return true;
+        return 'added';
       },
     },
     defaultIssuer: DEFAULT,
@@ -108,13 +115,43 @@ describe('AccessService', () => {
   it('signs up verified emails by domain as team members, and refuses unverified ones', async () => {
     const { access, added } = service([org('startupco', { domains: ['startupco.io'] })]);
     expect(await access.signUpByDomain(person({ email: 'eve@startupco.io', emailVerified: false }))).toEqual({
-      joined: [],
+      joins: [],
       refusedUnverified: ['startupco'],
     });
     expect(added).toEqual([]);
-    expect(await access.signUpByDomain(person({}))).toEqual({ joined: ['startupco'], refusedUnverified: [] });
+    const carol = person({});
+    expect((await access.signUpByDomain(carol)).joins).toEqual([
+      {
+        orgId: 'startupco',
+        userId: 'u1',
+        email: 'carol@startupco.io',
+        role: 'team_member',
+        via: 'domain',
+        admitted: true,
+        seatLimit: null,
+      },
+    ]);
     expect(added).toEqual([{ orgId: 'startupco', userId: 'u1', role: 'team_member', source: 'domain' }]);
-    expect((await access.access(person({}))).orgs).toEqual({ startupco: 'team_member' });
+    expect((await access.access(carol)).orgs).toEqual({ startupco: 'team_member' });
+    // A second login joins nothing new.
+    expect((await access.signUpByDomain(carol)).joins).toEqual([]);
+  });
+
+  it('refuses a domain signup when the plan’s seats are taken, and admits one with a free seat', async () => {
+    const full = org('full', { plan: 'two-seats', domains: ['startupco.io'] });
+    const taken = ['a', 'b'].map((userId) => ({
+      orgId: 'full',
+      userId,
+      role: 'team_member' as const,
+      source: 'manual' as const,
+    }));
+    const { access, added } = service([full], taken);
+    const [refused] = (await access.signUpByDomain(person({}))).joins;
+    expect(refused).toMatchObject({ orgId: 'full', admitted: false, seatLimit: 2 });
+    expect(added).toEqual([]);
+    const { access: roomy } = service([full], taken.slice(0, 1));
+    const [admitted] = (await roomy.signUpByDomain(person({}))).joins;
+    expect(admitted).toMatchObject({ orgId: 'full', admitted: true, seatLimit: 2 });
   });
 
   it('makes super admins only of verified emails at the default issuer', () => {

@@ -18,8 +18,24 @@ export interface Access {
   orgs: Record<string, OrgRole>;
 }
 
+/** A membership a login created, or was refused because the plan's seats were all taken. */
+export interface Join {
+  orgId: string;
+  userId: string;
+  email: string | null;
+  /** The role joined with (null: an invitation refused before its role was read). */
+  role: OrgRole | null;
+  via: 'domain' | 'invitation';
+  /** The invitation accepted (its id only: the signed link is the secret). */
+  invitationId?: string;
+  admitted: boolean;
+  /** The plan's teamMembers when it was applied (null: unlimited). */
+  seatLimit: number | null;
+}
+
 export interface DomainSignup {
-  joined: string[];
+  /** Memberships created, and ones refused for want of a seat. */
+  joins: Join[];
   /** Organizations the user's email domain would have joined, had the email been verified. */
   refusedUnverified: string[];
 }
@@ -38,7 +54,7 @@ const domainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLo
 /** What access needs of the directory and the membership store (tests pass plain objects). */
 export type OrganizationView = Pick<
   OrganizationDirectory,
-  'list' | 'get' | 'ssoEnabled' | 'trustedIssuer' | 'claimingDomain'
+  'list' | 'get' | 'plan' | 'ssoEnabled' | 'trustedIssuer' | 'claimingDomain'
 >;
 export type MembershipView = Pick<MembershipStore, 'forUser' | 'addIfAbsent'>;
 
@@ -114,9 +130,10 @@ export class AccessService {
   /**
    * Domain-based signup: a verified email whose domain an organization claims joins it (through
    * that org's trusted issuer only). An unverified email never joins: anyone can type any address.
+   * Joining takes a seat: when the plan's teamMembers are all taken, the user is refused.
    */
   async signUpByDomain(identity: Identity): Promise<DomainSignup> {
-    const result: DomainSignup = { joined: [], refusedUnverified: [] };
+    const result: DomainSignup = { joins: [], refusedUnverified: [] };
     if (identity.email === null) return result;
     for (const org of this.directory.claimingDomain(domainOf(identity.email))) {
       const orgId = org.metadata?.name;
@@ -125,8 +142,24 @@ export class AccessService {
         result.refusedUnverified.push(orgId);
         continue;
       }
-      await this.memberships.addIfAbsent(orgId, identity.userId, DOMAIN_SIGNUP_ROLE, 'domain');
-      result.joined.push(orgId);
+      const seatLimit = this.directory.plan(org)?.spec.teamMembers ?? null;
+      const outcome = await this.memberships.addIfAbsent(
+        orgId,
+        identity.userId,
+        DOMAIN_SIGNUP_ROLE,
+        'domain',
+        seatLimit,
+      );
+      if (outcome === 'member') continue;
+      result.joins.push({
+        orgId,
+        userId: identity.userId,
+        email: identity.email,
+        role: DOMAIN_SIGNUP_ROLE,
+        via: 'domain',
+        admitted: outcome === 'added',
+        seatLimit,
+      });
     }
     return result;
   }

@@ -4,7 +4,7 @@ import type { Clock } from '../kube/clock.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { mayGrant, type OrgRole, type Role } from '../rbac.ts';
 import type { Invitation, InvitationStore } from '../stores/InvitationStore.ts';
-import type { Identity } from './AccessService.ts';
+import type { Identity, Join } from './AccessService.ts';
 import type { OrganizationDirectory } from './OrganizationDirectory.ts';
 
 const LINK = /^([0-9a-f]{32})\.([a-z0-9-]{1,30})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/;
@@ -16,8 +16,6 @@ export interface InvitationServiceOptions {
   /** Derives the key that signs links (a key of its own, never the encryption key itself). */
   secret: Buffer;
   publicUrl: string;
-  /** Seats taken (members plus pending invitations): the quota module's one definition. */
-  seats: (orgId: string) => Promise<number>;
   ttlMs: number;
   clock: Clock;
 }
@@ -52,22 +50,26 @@ export class InvitationService {
     if (!org) throw new NotFound('No such organization');
     // A pending invitation holds a seat, so the plan's teamMembers is enforced here, when it is
     // taken; accepting it later takes no new one.
-    const seatLimit = this.o.directory.plan(org)?.spec.teamMembers;
-    if (seatLimit !== undefined && (await this.o.seats(orgId)) >= seatLimit) {
+    const seatLimit = this.seatLimit(orgId);
+    const expiresAt = new Date(this.o.clock.now() + this.o.ttlMs);
+    const invitation = await this.o.store.create(
+      orgId,
+      {
+        id: randomBytes(16).toString('hex'),
+        email: input.email.toLowerCase(),
+        role: input.role,
+        invitedBy: inviter.userId,
+        expiresAt,
+      },
+      seatLimit,
+    );
+    if (invitation === 'no-seat') {
       throw new HttpProblem(
         409,
         'Conflict',
         `All ${seatLimit} seats of the plan are taken (members and pending invitations)`,
       );
     }
-    const expiresAt = new Date(this.o.clock.now() + this.o.ttlMs);
-    const invitation = await this.o.store.create(orgId, {
-      id: randomBytes(16).toString('hex'),
-      email: input.email.toLowerCase(),
-      role: input.role,
-      invitedBy: inviter.userId,
-      expiresAt,
-    });
     const link = new URL('/auth/login', this.o.publicUrl);
     link.searchParams.set('invitation', this.sign(invitation.id, orgId, expiresAt));
     const product = org.spec.branding?.productName ?? 'Guardian';
@@ -90,10 +92,11 @@ export class InvitationService {
     return this.o.store.list(orgId);
   }
 
-  async revoke(orgId: string, id: string): Promise<void> {
-    if (!/^[0-9a-f]{32}$/.test(id) || !(await this.o.store.revoke(orgId, id))) {
-      throw new NotFound('No such pending invitation');
-    }
+  /** Revokes a pending invitation; returns the email it was for. */
+  async revoke(orgId: string, id: string): Promise<string> {
+    const email = /^[0-9a-f]{32}$/.test(id) ? await this.o.store.revoke(orgId, id) : undefined;
+    if (email === undefined) throw new NotFound('No such pending invitation');
+    return email;
   }
 
   /** The organization a link invites to, if its signature holds and it has not expired. */
@@ -109,26 +112,50 @@ export class InvitationService {
     return orgId;
   }
 
-  /** Accepts at the login callback, once the identity provider has said who the invitee is. */
-  async accept(link: string, identity: Identity): Promise<void> {
+  /**
+   * Accepts at the login callback, once the identity provider has said who the invitee is. A join
+   * refused for want of a seat is returned (not admitted), for the caller to report; other
+   * refusals throw.
+   */
+  async accept(link: string, identity: Identity): Promise<Join> {
     const orgId = this.check(link);
     const id = link.slice(0, 32);
     if (!identity.emailVerified || identity.email === null) {
       throw new Forbidden('Only a verified email address may accept an invitation');
     }
+    const seatLimit = this.seatLimit(orgId);
     const outcome = await this.o.store.accept(
       orgId,
       id,
       { userId: identity.userId, email: identity.email },
       new Date(this.o.clock.now()),
+      seatLimit,
     );
-    const refusals: Record<Exclude<typeof outcome, 'accepted'>, string> = {
+    if (typeof outcome === 'object' || outcome === 'no-seat') {
+      return {
+        orgId,
+        userId: identity.userId,
+        email: identity.email,
+        role: typeof outcome === 'object' ? outcome.accepted : null,
+        via: 'invitation',
+        invitationId: id,
+        admitted: outcome !== 'no-seat',
+        seatLimit,
+      };
+    }
+    const refusals: Record<typeof outcome, string> = {
       unknown: 'The invitation was revoked or does not exist',
       used: 'The invitation was already used',
       expired: 'The invitation has expired',
       'other-email': 'The invitation is for another email address',
     };
-    if (outcome !== 'accepted') throw new Forbidden(refusals[outcome]);
+    throw new Forbidden(refusals[outcome]);
+  }
+
+  /** The plan's teamMembers (null: unlimited, or a plan that does not exist). */
+  private seatLimit(orgId: string): number | null {
+    const org = this.o.directory.get(orgId);
+    return (org && this.o.directory.plan(org)?.spec.teamMembers) ?? null;
   }
 
   private sign(id: string, orgId: string, expiresAt: Date): string {

@@ -7,7 +7,7 @@ import { logError } from '../http/log-error.ts';
 import type { Clock } from '../kube/clock.ts';
 import type { PendingLoginStore } from '../stores/PendingLoginStore.ts';
 import type { UserStore } from '../stores/UserStore.ts';
-import type { AccessService, Identity } from './AccessService.ts';
+import type { AccessService, Identity, Join } from './AccessService.ts';
 import type { InvitationService } from './InvitationService.ts';
 import type { OidcClientSettings, OidcClients } from './OidcClients.ts';
 import type { OrganizationDirectory } from './OrganizationDirectory.ts';
@@ -82,10 +82,15 @@ export class LoginService {
     return { url, pendingId, maxAgeMs: PENDING_LOGIN_MS };
   }
 
-  /** Finishes a login at the callback; returns the new session's id and where to go next. */
+  /**
+   * Finishes a login at the callback; returns the new session's id and where to go next. The
+   * memberships it creates or is refused (no free seat) are added to `joins` as they happen, so
+   * the caller can report them even when the login then fails.
+   */
   async complete(
     pendingId: string | undefined,
     callbackUrl: URL,
+    joins: Join[] = [],
   ): Promise<{ sessionId: string; returnTo: string; maxAgeMs: number }> {
     const pending = pendingId
       ? await this.o.pendingLogins.take(sha256(pendingId), new Date(this.o.clock.now()))
@@ -135,23 +140,40 @@ export class LoginService {
       groups: stringList(claims[groupsClaim]),
     };
     // Accepted before access is computed, so the invitee enters the organization in this login.
-    if (pending.invitation) await this.o.invitations.accept(pending.invitation, identity);
+    if (pending.invitation) {
+      const accepted = await this.o.invitations.accept(pending.invitation, identity);
+      joins.push(accepted);
+      if (!accepted.admitted) throw noFreeSeat(accepted);
+    }
     const signup = await this.o.access.signUpByDomain(identity);
+    joins.push(...signup.joins);
+    const refusedForSeats = signup.joins.filter((join) => !join.admitted);
     const access = await this.o.access.access(identity);
     const unverified = `The identity provider has not verified the email address ${email ?? ''}, and only a verified address may join an organization by its domain`;
     if (pending.orgId !== null && !access.superAdmin && access.orgs[pending.orgId] === undefined) {
+      const noSeat = refusedForSeats.find((join) => join.orgId === pending.orgId);
+      if (noSeat) throw noFreeSeat(noSeat);
       throw new Forbidden(
         signup.refusedUnverified.includes(pending.orgId)
           ? `${unverified} (${pending.orgId})`
           : `You are not a member of organization ${pending.orgId}`,
       );
     }
-    if (!access.superAdmin && Object.keys(access.orgs).length === 0 && signup.refusedUnverified.length > 0) {
-      throw new Forbidden(`${unverified} (${signup.refusedUnverified.join(', ')})`);
+    if (!access.superAdmin && Object.keys(access.orgs).length === 0) {
+      const [noSeat] = refusedForSeats;
+      if (noSeat) throw noFreeSeat(noSeat);
+      if (signup.refusedUnverified.length > 0) {
+        throw new Forbidden(`${unverified} (${signup.refusedUnverified.join(', ')})`);
+      }
     }
     const session = await this.o.sessions.create(identity, pending.orgId);
     this.o.log.info(
-      { userId: user.id, issuer: user.issuer, org: pending.orgId, joined: signup.joined },
+      {
+        userId: user.id,
+        issuer: user.issuer,
+        org: pending.orgId,
+        joined: joins.filter((join) => join.admitted).map((join) => join.orgId),
+      },
       'Signed in',
     );
     return { sessionId: session.id, returnTo: pending.returnTo, maxAgeMs: session.maxAgeMs };
@@ -183,6 +205,12 @@ export class LoginService {
     }
     return { issuer: sso.issuer, clientId: sso.clientId, clientSecret };
   }
+}
+
+function noFreeSeat(join: Join): Forbidden {
+  return new Forbidden(
+    `All ${join.seatLimit} seats of organization ${join.orgId} are taken (members and pending invitations); ask its administrators to free one or to change its plan`,
+  );
 }
 
 function stringList(value: unknown): string[] {

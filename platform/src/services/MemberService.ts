@@ -56,8 +56,11 @@ export class MemberService {
     return members;
   }
 
-  /** Changes a member's role (`role`) or removes them (null), as `actor` in `orgId`. */
-  async change(actor: Role, orgId: string, userId: string, role: OrgRole | null): Promise<void> {
+  /**
+   * Changes a member's role (`role`) or removes them (null), as `actor` in `orgId`; returns the
+   * role they held.
+   */
+  async change(actor: Role, orgId: string, userId: string, role: OrgRole | null): Promise<OrgRole> {
     if (role !== null && !mayGrant(actor, role)) {
       throw new Forbidden(`Your role (${actor}) may not grant ${role}`);
     }
@@ -86,6 +89,7 @@ export class MemberService {
     if (outcome === 'last-owner') {
       throw new HttpProblem(409, 'Conflict', 'The organization would be left without an owner');
     }
+    return outcome.previous;
   }
 
   private org(orgId: string) {

@@ -9,6 +9,7 @@ import { kubeProblem } from '../http/kube-errors.ts';
 import type { AuthContext } from '../http/state.ts';
 import { isConflict, type KubeClient } from '../kube/kube-client.ts';
 import type { KubeObject } from '../kube/resources.ts';
+import type { UsageHistory } from '../quota/history.ts';
 import { can } from '../rbac.ts';
 import type { MembershipStore } from '../stores/MembershipStore.ts';
 import type { UserStore } from '../stores/UserStore.ts';
@@ -32,13 +33,15 @@ const API_FIELDS = {
   environments: 'environments',
   domains: 'domains',
   plan: 'plan_type',
+  suspended: 'suspended',
 } as const satisfies Partial<Record<keyof OrganizationSpec, string>>;
 type ApiField = keyof typeof API_FIELDS;
 
-/** What analytics knows of usage: seats (members + pending invitations) and this period's counters. */
+/** What analytics knows of usage: seats (members + pending invitations), this period's counters, history. */
 export interface UsageReader {
   seats(orgId: string): Promise<number>;
   monthly(org: Organization): Promise<{ agentExecutions: number; workflows: number; period: string }>;
+  history(org: Organization, periods: number): Promise<UsageHistory>;
 }
 
 export interface OrganizationServiceOptions {
@@ -102,10 +105,16 @@ export class OrganizationService {
     return this.existing(orgId);
   }
 
-  async update(auth: AuthContext, orgId: string, patch: UpdateOrganization): Promise<Organization> {
+  /** Changes an organization; returns it and the values the change replaced (API field names). */
+  async update(
+    auth: AuthContext,
+    orgId: string,
+    patch: UpdateOrganization,
+  ): Promise<{ org: Organization; before: Record<string, unknown> }> {
     const role = requireIn(auth, orgId, 'org:update');
-    if ((patch.domains !== undefined || patch.plan_type !== undefined) && !auth.superAdmin) {
-      throw new Forbidden('Only super admins may change domains or plan_type');
+    const superAdminOnly = [patch.domains, patch.plan_type, patch.suspended].some((v) => v !== undefined);
+    if (superAdminOnly && !auth.superAdmin) {
+      throw new Forbidden('Only super admins may change domains, plan_type or suspended');
     }
     if (patch.owners !== undefined && !can(role, 'owners:manage')) {
       throw new Forbidden(`Your role (${role}) does not grant owners:manage`);
@@ -123,9 +132,14 @@ export class OrganizationService {
     if (patch.environments !== undefined) changes.environments = patch.environments;
     if (patch.domains !== undefined) changes.domains = patch.domains;
     if (patch.plan_type !== undefined) changes.plan = patch.plan_type;
+    if (patch.suspended !== undefined) changes.suspended = patch.suspended;
+    const before: Record<string, unknown> = {};
     const written = await retryOnConflict(async () => {
       const current = await kube.find<OrgObject>(organizations, orgId);
       if (!current) throw new NotFound('No such organization');
+      for (const field of Object.keys(changes) as ApiField[]) {
+        before[API_FIELDS[field]] = current.spec[field] ?? null;
+      }
       // The applied configuration holds every field the API manages, so a field the platform
       // applied before is not dropped by omission; null removes one.
       const spec: Record<string, unknown> = {};
@@ -149,12 +163,12 @@ export class OrganizationService {
         `Another field manager owns ${kept.map((field) => API_FIELDS[field]).join(', ')}; change it where it was set`,
       );
     }
-    return (
+    const org =
       (await waitFor(() => {
-        const org = directory.get(orgId);
-        return org && atLeast(org, written) ? org : undefined;
-      }, 5_000)) ?? written
-    );
+        const seen = directory.get(orgId);
+        return seen && atLeast(seen, written) ? seen : undefined;
+      }, 5_000)) ?? written;
+    return { org, before };
   }
 
   async delete(auth: AuthContext, orgId: string): Promise<void> {
@@ -163,14 +177,16 @@ export class OrganizationService {
     await this.options.kube.delete(organizations, orgId);
   }
 
-  async analytics(auth: AuthContext, orgId: string): Promise<OrganizationAnalytics> {
+  /** This period's figures, and `periods` billing periods of usage history. */
+  async analytics(auth: AuthContext, orgId: string, periods: number): Promise<OrganizationAnalytics> {
     requireIn(auth, orgId, 'analytics:read');
     const org = this.existing(orgId);
     const plan = this.options.directory.plan(org)?.spec ?? {};
-    const [counts, seats, monthly] = await Promise.all([
+    const [counts, seats, monthly, history] = await Promise.all([
       this.options.memberships.count(orgId),
       this.options.usage.seats(orgId),
       this.options.usage.monthly(org),
+      this.options.usage.history(org, periods),
     ]);
     const limit = (value: number | undefined) => value ?? null;
     return {
@@ -197,6 +213,15 @@ export class OrganizationService {
         api_calls_per_hour: { limit: limit(plan.apiCallsPerHour), used: null },
       },
       period: monthly.period,
+      history: {
+        periods: history.periods.map(({ period, start, end, used }) => ({
+          period,
+          start: start.toISOString(),
+          end: end.toISOString(),
+          ...used,
+        })),
+        days: history.days.map(({ date, used }) => ({ date, ...used })),
+      },
       note: 'team_members counts members and pending invitations; API calls per hour are not reported here (used: null)',
     };
   }

@@ -11,6 +11,12 @@ import { atLeast, labelFrom, retryOnConflict, waitFor } from './wait.ts';
 
 type MemberKind = TeamMember['kind'];
 
+/** A changed team, and the values the change replaced (by the API's field names). */
+export interface Changed {
+  team: TeamObject;
+  before: Record<string, unknown>;
+}
+
 export function teamView(orgId: string, team: Team): TeamView {
   return {
     team_id: team.metadata?.name ?? '',
@@ -67,14 +73,26 @@ export class TeamService {
     });
   }
 
-  update(orgId: string, teamId: string, patch: UpdateTeam): Promise<TeamObject> {
+  /** Changes a team; returns it and the values the change replaced (API field names). */
+  update(orgId: string, teamId: string, patch: UpdateTeam): Promise<Changed> {
     return retryOnConflict(async () => {
       const current = await this.fresh(orgId, teamId);
+      const was = teamView(orgId, current);
       const spec = { ...current.spec } as Record<string, unknown>;
-      if (patch.name !== undefined) spec.displayName = patch.name;
-      if (patch.description !== undefined) spec.description = patch.description ?? undefined;
-      if (patch.agent_categories !== undefined) spec.agentCategories = patch.agent_categories ?? undefined;
-      return this.apply(orgId, teamId, current.metadata?.resourceVersion, spec);
+      const before: Record<string, unknown> = {};
+      if (patch.name !== undefined) {
+        spec.displayName = patch.name;
+        before.name = was.name;
+      }
+      if (patch.description !== undefined) {
+        spec.description = patch.description ?? undefined;
+        before.description = was.description;
+      }
+      if (patch.agent_categories !== undefined) {
+        spec.agentCategories = patch.agent_categories ?? undefined;
+        before.agent_categories = was.agent_categories;
+      }
+      return { team: await this.apply(orgId, teamId, current.metadata?.resourceVersion, spec), before };
     });
   }
 
@@ -84,14 +102,19 @@ export class TeamService {
     await waitFor(() => (this.directory.cached(orgId, teamId) ? undefined : true), 5_000);
   }
 
-  putMember(orgId: string, teamId: string, member: TeamMember): Promise<TeamObject> {
+  /** Adds a member or changes its role; `before.role` is the role it had (null: it was not one). */
+  putMember(orgId: string, teamId: string, member: TeamMember): Promise<Changed> {
     return retryOnConflict(async () => {
       const current = await this.fresh(orgId, teamId);
-      const others = (current.spec.members ?? []).filter(
-        (existing) => !(existing.kind === member.kind && existing.name === member.name),
-      );
-      const members: TeamMemberSpec[] = [...others, member];
-      return this.apply(orgId, teamId, current.metadata?.resourceVersion, { ...current.spec, members });
+      const same = (existing: TeamMemberSpec) =>
+        existing.kind === member.kind && existing.name === member.name;
+      const previous = (current.spec.members ?? []).find(same);
+      const members: TeamMemberSpec[] = [...(current.spec.members ?? []).filter((m) => !same(m)), member];
+      const team = await this.apply(orgId, teamId, current.metadata?.resourceVersion, {
+        ...current.spec,
+        members,
+      });
+      return { team, before: { role: previous ? (previous.role ?? 'team_member') : null } };
     });
   }
 

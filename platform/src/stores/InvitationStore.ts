@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { orNoSeat, takeSeat } from '../quota/seats.ts';
 import { type OrgRole, rank } from '../rbac.ts';
 import { withTenant } from './with-tenant.ts';
 
@@ -38,7 +39,14 @@ const toInvitation = (row: InvitationRow): Invitation => ({
   revokedAt: row.revoked_at,
 });
 
-export type AcceptOutcome = 'accepted' | 'unknown' | 'used' | 'expired' | 'other-email';
+/** The role the invitee now holds through the invitation, or why it was not accepted. */
+export type AcceptOutcome =
+  | { accepted: OrgRole }
+  | 'no-seat'
+  | 'unknown'
+  | 'used'
+  | 'expired'
+  | 'other-email';
 
 /** Invitations; every query runs inside withTenant, so row level security applies. */
 export class InvitationStore {
@@ -48,24 +56,30 @@ export class InvitationStore {
     this.db = db;
   }
 
+  /** Stores a pending invitation, which takes a seat within `seatLimit` (null: unlimited). */
   create(
     orgId: string,
     invitation: { id: string; email: string; role: OrgRole; invitedBy: string; expiresAt: Date },
-  ): Promise<Invitation> {
-    return withTenant(this.db, { orgId }, async (trx) => {
-      const [row] = await trx<InvitationRow>('invitations')
-        .insert({
-          id: invitation.id,
-          org_id: orgId,
-          email: invitation.email,
-          role: invitation.role,
-          invited_by: invitation.invitedBy,
-          expires_at: invitation.expiresAt,
-        })
-        .returning('*');
-      if (!row) throw new Error('Could not store the invitation');
-      return toInvitation(row as InvitationRow);
-    });
+    seatLimit: number | null,
+  ): Promise<Invitation | 'no-seat'> {
+    return orNoSeat(
+      withTenant(this.db, { orgId }, (trx) =>
+        takeSeat(trx, orgId, seatLimit, async () => {
+          const [row] = await trx<InvitationRow>('invitations')
+            .insert({
+              id: invitation.id,
+              org_id: orgId,
+              email: invitation.email,
+              role: invitation.role,
+              invited_by: invitation.invitedBy,
+              expires_at: invitation.expiresAt,
+            })
+            .returning('*');
+          if (!row) throw new Error('Could not store the invitation');
+          return toInvitation(row as InvitationRow);
+        }),
+      ),
+    );
   }
 
   list(orgId: string): Promise<Invitation[]> {
@@ -75,53 +89,63 @@ export class InvitationStore {
     });
   }
 
-  revoke(orgId: string, id: string): Promise<boolean> {
+  /** Revokes a pending invitation; its email, or undefined when there was none. */
+  revoke(orgId: string, id: string): Promise<string | undefined> {
     return withTenant(this.db, { orgId }, async (trx) => {
-      const count = await trx('invitations')
+      const [row] = await trx('invitations')
         .where({ org_id: orgId, id })
         .whereNull('accepted_at')
         .whereNull('revoked_at')
-        .update({ revoked_at: trx.fn.now() });
-      return count > 0;
+        .update({ revoked_at: trx.fn.now() })
+        .returning('email');
+      return (row as { email: string } | undefined)?.email;
     });
   }
 
   /**
    * Accepts a pending invitation for `user` (whose verified email must be the invited one) and
    * gives them its role, keeping a stronger role they already hold; all in one transaction with
-   * the invitation locked, so a link works exactly once.
+   * the invitation locked, so a link works exactly once. Joining takes a seat within `seatLimit`
+   * (the invitation held one, so normally no new one is needed).
    */
   accept(
     orgId: string,
     id: string,
     user: { userId: string; email: string },
     now: Date,
+    seatLimit: number | null,
   ): Promise<AcceptOutcome> {
-    return withTenant(this.db, { orgId }, async (trx) => {
-      const row = await trx<InvitationRow>('invitations').where({ org_id: orgId, id }).forUpdate().first();
-      if (!row || row.revoked_at !== null) return 'unknown';
-      if (row.accepted_at !== null) return 'used';
-      if (row.expires_at <= now) return 'expired';
-      if (row.email !== user.email.toLowerCase()) return 'other-email';
-      const existing = await trx('memberships')
-        .where({ org_id: orgId, user_id: user.userId })
-        .forUpdate()
-        .first();
-      const held = (existing as { role: OrgRole } | undefined)?.role;
-      if (held === undefined) {
-        await trx('memberships').insert({
-          org_id: orgId,
-          user_id: user.userId,
-          role: row.role,
-          source: 'invitation',
+    return orNoSeat(
+      withTenant(this.db, { orgId }, async (trx) => {
+        const row = await trx<InvitationRow>('invitations').where({ org_id: orgId, id }).forUpdate().first();
+        if (!row || row.revoked_at !== null) return 'unknown';
+        if (row.accepted_at !== null) return 'used';
+        if (row.expires_at <= now) return 'expired';
+        if (row.email !== user.email.toLowerCase()) return 'other-email';
+        return takeSeat(trx, orgId, seatLimit, async () => {
+          const existing = await trx('memberships')
+            .where({ org_id: orgId, user_id: user.userId })
+            .forUpdate()
+            .first();
+          const held = (existing as { role: OrgRole } | undefined)?.role;
+          if (held === undefined) {
+            await trx('memberships').insert({
+              org_id: orgId,
+              user_id: user.userId,
+              role: row.role,
+              source: 'invitation',
+            });
+          } else if (rank(row.role) > rank(held)) {
+            await trx('memberships')
+              .where({ org_id: orgId, user_id: user.userId })
+              .update({ role: row.role });
+          }
+          await trx('invitations')
+            .where({ org_id: orgId, id })
+            .update({ accepted_at: now, accepted_by: user.userId });
+          return { accepted: row.role };
         });
-      } else if (rank(row.role) > rank(held)) {
-        await trx('memberships').where({ org_id: orgId, user_id: user.userId }).update({ role: row.role });
-      }
-      await trx('invitations')
-        .where({ org_id: orgId, id })
-        .update({ accepted_at: now, accepted_by: user.userId });
-      return 'accepted';
-    });
+      }),
+    );
   }
 }

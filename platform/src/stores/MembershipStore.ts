@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { orNoSeat, takeSeat } from '../quota/seats.ts';
 import type { OrgRole } from '../rbac.ts';
 import { withTenant } from './with-tenant.ts';
 
@@ -12,7 +13,8 @@ export interface MemberRecord extends Membership {
   name: string | null;
 }
 
-export type ChangeOutcome = 'changed' | 'missing' | 'last-owner';
+/** The role a change replaced, or why there was none. */
+export type ChangeOutcome = { previous: OrgRole } | 'missing' | 'last-owner';
 
 export interface Membership {
   orgId: string;
@@ -58,16 +60,30 @@ export class MembershipStore {
     });
   }
 
-  /** Adds a membership unless one exists (an existing role is never lowered by a later signup). */
-  addIfAbsent(orgId: string, userId: string, role: OrgRole, source: MembershipSource): Promise<boolean> {
-    return withTenant(this.db, { orgId }, async (trx) => {
-      const inserted = await trx('memberships')
-        .insert({ org_id: orgId, user_id: userId, role, source })
-        .onConflict(['org_id', 'user_id'])
-        .ignore()
-        .returning('user_id');
-      return inserted.length > 0;
-    });
+  /**
+   * Adds a membership unless one exists (an existing role is never lowered by a later signup),
+   * taking a seat within `seatLimit` (the plan's teamMembers, null: unlimited) in the same
+   * transaction: 'no-seat' when none is free, and nothing was written.
+   */
+  addIfAbsent(
+    orgId: string,
+    userId: string,
+    role: OrgRole,
+    source: MembershipSource,
+    seatLimit: number | null,
+  ): Promise<'added' | 'member' | 'no-seat'> {
+    return orNoSeat(
+      withTenant(this.db, { orgId }, (trx) =>
+        takeSeat(trx, orgId, seatLimit, async () => {
+          const inserted = await trx('memberships')
+            .insert({ org_id: orgId, user_id: userId, role, source })
+            .onConflict(['org_id', 'user_id'])
+            .ignore()
+            .returning('user_id');
+          return inserted.length > 0 ? ('added' as const) : ('member' as const);
+        }),
+      ),
+    );
   }
 
   /** How many members (users with a membership row) an organization has, and how many own it. */
@@ -132,7 +148,7 @@ export class MembershipStore {
       }
       const query = trx('memberships').where({ org_id: orgId, user_id: userId });
       await (role === null ? query.delete() : query.update({ role }));
-      return 'changed';
+      return { previous: row.role };
     });
   }
 }
