@@ -2,7 +2,7 @@
 // own (.stack/bench), and reports apply→Ready latency, databases included, as a ratio to the
 // apiserver's own create latency measured in the same run, plus queue wait, no-op resync writes,
 // full-resync time after a restart and the operator's memory. Results go to bench/results/.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as k8s from '@kubernetes/client-node';
@@ -14,15 +14,21 @@ import { Informer } from '../platform/src/kube/informer.ts';
 import { KubeClient } from '../platform/src/kube/kube-client.ts';
 import { loadClusterAccess } from '../platform/src/kube/kubeconfig.ts';
 import { operatorIdentity } from '../scripts/service-account-identity.ts';
-import { up } from '../scripts/stack/index.ts';
+import { down, up } from '../scripts/stack/index.ts';
 import { freePort } from '../scripts/stack/process.ts';
 import { Stack } from '../scripts/stack/stack.ts';
 import { startOperator } from '../test/support/operator.ts';
+import { cpuByCommand, cpuSpent } from './cpu.ts';
 import { percentile, ratio, report } from './report.ts';
 
 const COUNT = Number(process.env.BENCH_ORGANIZATIONS ?? 200);
 const RATE = 20;
-const stack = new Stack(resolve(import.meta.dirname, '../.stack/bench'), true);
+// A fresh stack each run: organizations left by an earlier run would be reconciled alongside.
+const stackDir = resolve(import.meta.dirname, '../.stack/bench');
+console.log('[bench] starting a fresh bench stack');
+await down(new Stack(stackDir, true));
+rmSync(stackDir, { recursive: true, force: true });
+const stack = new Stack(stackDir, true);
 const env = await up(stack);
 Object.assign(process.env, env);
 const admin = new k8s.KubeConfig();
@@ -57,6 +63,7 @@ await until(
 );
 
 console.log(`[bench] applying ${COUNT} Organizations at ${RATE}/s`);
+const cpuBefore = cpuByCommand();
 const applied = new Map<string, number>();
 const ready = new Map<string, number>();
 const names = Array.from({ length: COUNT }, (_, i) => `${run}-${i}`);
@@ -91,13 +98,31 @@ await paced(COUNT, async (i) => {
   );
 });
 await until(async () => ready.size === COUNT, 600_000);
+// Where the machine's CPU went from the first apply to the last Ready (a process dead meanwhile is missed).
+const cpu = cpuSpent(cpuBefore, cpuByCommand());
 watcher.stop();
 const latencies = names.map((n) => (ready.get(n) ?? 0) - (applied.get(n) ?? 0));
-const queueWaitP99 = histogramQuantile(
-  (await operator.probe('/metrics')).body,
-  'guardian_workqueue_wait_seconds',
-  'organization',
-  0.99,
+const applyMetrics = (await operator.probe('/metrics')).body;
+(await import('node:fs')).writeFileSync('/tmp/exp/oplog.txt', operator.logs.join(''));
+const queueWaitP99 = histogramQuantile(applyMetrics, 'guardian_workqueue_wait_seconds', 'organization', 0.99);
+const reconcilesPerOrganization = (await reconciles(operator)) / COUNT;
+const writesPerOrganization = writes() / COUNT;
+// Where a reconcile's time goes: each step's p50 and p99 (histogram bucket upper bounds).
+const steps = Object.fromEntries(
+  [
+    ...new Set(
+      [...applyMetrics.matchAll(/guardian_reconcile_step_duration_seconds_count\{[^}]*step="([^"]+)"/g)].map(
+        (m) => m[1] as string,
+      ),
+    ),
+  ].map((step) => [
+    step,
+    [0.5, 0.99].map(
+      (q) =>
+        histogramQuantile(applyMetrics, 'guardian_reconcile_step_duration_seconds', 'organization', q, step) *
+        1000,
+    ),
+  ]),
 );
 
 console.log('[bench] no-op resync: restart with a 5 s resync and count writes for two periods');
@@ -128,6 +153,9 @@ const figures = {
   applyToReadyP50Ratio: ratio(percentile(latencies, 0.5), createP50),
   applyToReadyP99Ratio: ratio(percentile(latencies, 0.99), createP50),
   queueWaitP99Ms: queueWaitP99 * 1000,
+  reconcilesPerOrganization,
+  writesPerOrganization,
+  stepP50P99Ms: steps,
   noopResyncWrites: noopWrites,
   fullResyncAfterRestartMs: fullResyncMs,
   operatorRssMb: rssMb,
@@ -137,6 +165,11 @@ report('operator', figures, [
   `apply→Ready p50 ${figures.applyToReadyP50Ms.toFixed(0)} ms = ${figures.applyToReadyP50Ratio}× the apiserver's create p50 (${createP50.toFixed(1)} ms)`,
   `apply→Ready p99 ${figures.applyToReadyP99Ms.toFixed(0)} ms = ${figures.applyToReadyP99Ratio}× (target p99 < 5000 ms: ${figures.applyToReadyP99Ms < 5000 ? 'met' : 'NOT met'})`,
   `work-queue wait p99 ≤ ${figures.queueWaitP99Ms.toFixed(0)} ms (histogram bucket)`,
+  `CPU from first apply to last Ready: ${cpu.join(', ')}`,
+  `per organization: ${reconcilesPerOrganization.toFixed(1)} reconciles, ${writesPerOrganization.toFixed(1)} operator writes`,
+  `reconcile steps p50/p99 ≤ (ms, buckets): ${Object.entries(steps)
+    .map(([step, [p50, p99]]) => `${step} ${p50}/${p99}`)
+    .join(', ')}`,
   `writes during no-op resyncs: ${noopWrites} (target 0)`,
   `full resync after a restart: ${(fullResyncMs / 1000).toFixed(1)} s for ${COUNT} organizations`,
   `operator RSS ${rssMb.toFixed(0)} MB (target < 200 MB), of which V8 heap in use ${heapMb.toFixed(0)} MB`,
@@ -197,11 +230,18 @@ function writes(): number {
 }
 
 /** The upper bound of the histogram bucket holding quantile q. */
-function histogramQuantile(metrics: string, name: string, controller: string, q: number): number {
+function histogramQuantile(
+  metrics: string,
+  name: string,
+  controller: string,
+  q: number,
+  step?: string,
+): number {
   // prom-client orders labels as it likes: find the controller's bucket lines whatever the order.
   const buckets = metrics
     .split('\n')
     .filter((line) => line.startsWith(`${name}_bucket{`) && line.includes(`controller="${controller}"`))
+    .filter((line) => step === undefined || line.includes(`step="${step}"`))
     .map((line) => ({
       le:
         /le="([^"]+)"/.exec(line)?.[1] === '+Inf'

@@ -11,7 +11,7 @@ export function ratio(value: number, baseline: number): number {
 }
 
 /** Prints a benchmark's figures and writes them to bench/results/<name>.json. */
-export function report(name: string, figures: Record<string, number>, lines: string[]): void {
+export function report(name: string, figures: Record<string, unknown>, lines: string[]): void {
   console.log(`\n[bench] ${name}`);
   for (const line of lines) console.log(`  ${line}`);
   const dir = resolve(import.meta.dirname, 'results');

@@ -53,6 +53,8 @@ export async function runOperator(args: string[]): Promise<void> {
     operatorNamespace: config.OPERATOR_NAMESPACE,
     provisioner,
     workers: config.OPERATOR_WORKERS,
+    // Half the resync period, so that every resync checks each tenant database again.
+    databaseCheckMs: (config.OPERATOR_RESYNC_SECONDS * 1000) / 2,
   });
 
   let stopping = false;

@@ -19,7 +19,14 @@ import {
   organizationReady,
   readOrganization,
 } from '../support/tenancy.ts';
-import { connectAs, databaseSecret, leftoversOf, onServer, onTenant } from '../support/tenant-db.ts';
+import {
+  connectAs,
+  databaseSecret,
+  leftoversOf,
+  onServer,
+  onTenant,
+  serverUrl,
+} from '../support/tenant-db.ts';
 
 const tenantName = (org: string) => `tenant_${org.replaceAll('-', '_')}`;
 
@@ -87,6 +94,50 @@ describe('tenant databases', () => {
     } finally {
       await onServer('pg2', `DROP ROLE ${stranger}`);
     }
+  });
+
+  it('starts each database from its server’s template: migrated, and every table the tenant’s own', async () => {
+    const secret = await databaseSecret(a);
+    const tables = await onTenant(
+      secret.url,
+      `select tablename, tableowner from pg_tables where schemaname = 'public' order by tablename`,
+    );
+    expect(tables.map((t) => t.tablename)).toEqual(
+      expect.arrayContaining([
+        'agent_runs',
+        'chat_messages',
+        'findings',
+        'knex_migrations',
+        'workflow_history',
+      ]),
+    );
+    expect(new Set(tables.map((t) => t.tableowner))).toEqual(new Set([tenantName(a)]));
+    // The template's role keeps nothing in the clone: no object, no CREATE on its schema.
+    expect(
+      await onTenant(
+        secret.url,
+        `select has_schema_privilege('guardian_tenant_schema', 'public', 'CREATE') as c`,
+      ),
+    ).toEqual([{ c: false }]);
+    // Owned, so the tenant's own later migrations can alter them; and writable.
+    await onTenant(secret.url, `comment on table agent_runs is 'owned by the tenant'`);
+    await onTenant(
+      secret.url,
+      `insert into agent_runs (id, agent, status, requested_by) values (gen_random_uuid(), 'cost', 'done', 'it')`,
+    );
+    // Cloned rather than migrated: the migration was recorded once, in the template, and copied.
+    const [tenantRun] = await onTenant(secret.url, 'select name, migration_time from knex_migrations');
+    const closedTemplate = await onServer(
+      'pg2',
+      `select 1 from pg_database where datname = 'guardian_tenant_template' and not has_database_privilege('public', oid, 'CONNECT')`,
+    );
+    expect(closedTemplate).toHaveLength(1);
+    const template = new URL(serverUrl('pg2', 'guardian_tenant_template'));
+    const [original] = await onTenant(
+      template.toString(),
+      'select name, migration_time from knex_migrations',
+    );
+    expect(tenantRun).toEqual(original);
   });
 
   it('restores a deleted Secret, and the password in it works', async () => {
@@ -171,6 +222,51 @@ describe('tenant databases', () => {
         { is_locked: 0 },
       ]);
     } finally {
+      await provisioner.close();
+    }
+  });
+
+  it('hands over the schema of a clone a crash left unadopted, at the next migration', async () => {
+    const provisioner = new TenantProvisioner(parseTenantServers(stackEnv('TENANT_DB_SERVERS')), {
+      connectionLimit: 8,
+    });
+    const name = `tenant_it_unadopted_${randomBytes(3).toString('hex')}`;
+    const credentials = {
+      server: 'pg1',
+      database: name,
+      role: name,
+      password: randomBytes(12).toString('hex'),
+    };
+    try {
+      await provisioner.ensureRole('pg1', name, credentials.password);
+      await provisioner.createDatabase(
+        'pg1',
+        `tenant_it_warmup_${randomBytes(3).toString('hex')}`,
+        name,
+        'u',
+      );
+      // What a crash between CREATE DATABASE and the hand-over leaves: the template role's tables.
+      await onServer('pg1', `CREATE DATABASE ${name} TEMPLATE guardian_tenant_template OWNER ${name}`);
+      const url = provisioner.connectionString(credentials);
+      await expect(
+        onTenant(url, `insert into knex_migrations_lock (is_locked) values (0)`),
+      ).rejects.toMatchObject({
+        code: '42501',
+      });
+      await provisioner.migrate(credentials);
+      const owners = await onTenant(
+        url,
+        `select distinct tableowner from pg_tables where schemaname = 'public'`,
+      );
+      expect(owners).toEqual([{ tableowner: name }]);
+    } finally {
+      for (const database of await onServer<{ datname: string }>(
+        'pg1',
+        `select datname from pg_database where pg_get_userbyid(datdba) = $1`,
+        [name],
+      ))
+        await provisioner.drop('pg1', database.datname, name).catch(() => undefined);
+      await provisioner.drop('pg1', name, name);
       await provisioner.close();
     }
   });

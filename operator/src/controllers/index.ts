@@ -13,6 +13,7 @@ import type { Namespace } from './organization.namespaces.ts';
 import { organizationReconciler } from './organization.ts';
 import { quotaPolicyReconciler } from './quotapolicy.ts';
 import { teamReconciler } from './team.ts';
+import { VerifiedDatabases } from './verified-databases.ts';
 
 export interface ControllerSettings {
   subjectPrefix: string;
@@ -21,6 +22,8 @@ export interface ControllerSettings {
   operatorNamespace: string;
   provisioner: TenantProvisioner;
   workers: number;
+  /** How long a tenant database found in order is trusted before it is checked again. */
+  databaseCheckMs: number;
 }
 
 /** Every controller of the operator, wired to shared informers. */
@@ -67,7 +70,9 @@ export function registerControllers(
         provisioner: settings.provisioner,
         secrets,
         operatorNamespace: settings.operatorNamespace,
+        verified: new VerifiedDatabases(settings.databaseCheckMs, clock),
       },
+      step: (name, work) => manager.metrics.timeStep('organization', name, work),
       informers: {
         organizations,
         plans,

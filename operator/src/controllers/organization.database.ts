@@ -16,6 +16,7 @@ import type { ChildWriter } from '../runtime/children.ts';
 import { FIELD_MANAGER } from '../runtime/children.ts';
 import { failpoint } from '../runtime/failpoint.ts';
 import { controlNamespace, managedLabels, ownedBy } from '../tenancy/names.ts';
+import type { VerifiedDatabases } from './verified-databases.ts';
 
 export const DATABASE_FINALIZER = 'guardian.aiops.dev/tenant-database';
 export const SERVER_ANNOTATION = 'guardian.aiops.dev/database-server';
@@ -38,6 +39,7 @@ export interface DatabaseDeps {
   secrets: Informer<KubeObject>;
   /** Where the Secret of a retained database is kept once its organization is gone. */
   operatorNamespace: string;
+  verified: VerifiedDatabases;
 }
 
 interface Secret extends KubeObject {
@@ -142,9 +144,10 @@ export async function syncDatabase(deps: DatabaseDeps, org: Organization): Promi
       await applyOrganizationMetadata(deps.client, org, server, true);
     }
 
-    const existing = deps.secrets.get(`${controlNamespace(orgName)}/${DATABASE_SECRET}`) as
-      | Secret
-      | undefined;
+    // The informer may not have seen the Secret an earlier pass wrote: ask before making a new password.
+    const existing =
+      (deps.secrets.get(`${controlNamespace(orgName)}/${DATABASE_SECRET}`) as Secret | undefined) ??
+      (await deps.client.find<Secret>(core.secret, DATABASE_SECRET, controlNamespace(orgName)));
     const credentials: TenantCredentials = {
       server,
       database: name,
@@ -158,13 +161,22 @@ export async function syncDatabase(deps: DatabaseDeps, org: Organization): Promi
       deps.provisioner.connectionString(credentials),
     );
     await deps.children.ensure(core.secret, deps.secrets, secret);
+    const provisioned = {
+      ready: true,
+      reason: 'Provisioned',
+      name,
+      server,
+      message: `Database ${name} on ${server}`,
+    };
+    if (deps.verified.has(uid, server, credentials.password)) return provisioned;
     failpoint('database-after-secret', keyOf(org));
 
     await deps.provisioner.ensureRole(server, name, credentials.password);
     failpoint('database-after-role', keyOf(org));
 
     const here = (await deps.provisioner.locate(name)).find((f) => f.server === server);
-    if (!here) await deps.provisioner.createDatabase(server, name, name, uid);
+    let migrated = false;
+    if (!here) ({ migrated } = await deps.provisioner.createDatabase(server, name, name, uid));
     else if (here.owner !== name || (here.organizationUid !== undefined && here.organizationUid !== uid)) {
       return {
         ready: false,
@@ -176,15 +188,19 @@ export async function syncDatabase(deps: DatabaseDeps, org: Organization): Promi
     }
     failpoint('database-after-create', keyOf(org));
 
-    try {
-      await deps.provisioner.migrate(credentials);
-    } catch (error) {
-      if (!(error instanceof LoginFailed)) throw error;
-      // The Secret is the source of truth: a role whose password drifted is brought back to it.
-      await deps.provisioner.resetPassword(server, name, credentials.password);
-      await deps.provisioner.migrate(credentials);
+    // A clone of the server's template starts migrated; any other database is migrated (or checked).
+    if (!migrated) {
+      try {
+        await deps.provisioner.migrate(credentials);
+      } catch (error) {
+        if (!(error instanceof LoginFailed)) throw error;
+        // The Secret is the source of truth: a role whose password drifted is brought back to it.
+        await deps.provisioner.resetPassword(server, name, credentials.password);
+        await deps.provisioner.migrate(credentials);
+      }
     }
-    return { ready: true, reason: 'Provisioned', name, server, message: `Database ${name} on ${server}` };
+    deps.verified.add(uid, server, credentials.password);
+    return provisioned;
   } catch (error) {
     if (error instanceof ServerNotFound) {
       return {
@@ -214,6 +230,7 @@ export async function syncDatabase(deps: DatabaseDeps, org: Organization): Promi
  * A database that is not this organization's is never dropped.
  */
 export async function finalizeDatabase(deps: DatabaseDeps, org: Organization): Promise<void> {
+  deps.verified.delete(org.metadata?.uid ?? '');
   if (!org.metadata?.finalizers?.includes(DATABASE_FINALIZER)) return;
   const orgName = org.metadata?.name ?? '';
   const name = tenantDatabaseName(orgName);

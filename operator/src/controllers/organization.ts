@@ -47,6 +47,8 @@ export interface OrganizationDeps {
   /** The platform's ServiceAccount there, which reads SSO client secrets. */
   platformServiceAccount: string;
   database: DatabaseDeps;
+  /** Runs and times one named step of a reconcile (a histogram per step in /metrics). */
+  step: <T>(name: string, work: () => Promise<T>) => Promise<T>;
   informers: {
     organizations: Informer<Organization>;
     plans: Informer<QuotaPolicy>;
@@ -83,22 +85,23 @@ export function organizationReconciler(deps: OrganizationDeps): Reconciler {
         domainConflicts: domainConflicts(org, deps.informers.organizations.list()),
       };
 
-      observed.conflicts = await syncNamespaces(deps, org);
+      const { step } = deps;
+      observed.conflicts = await step('namespaces', () => syncNamespaces(deps, org));
       failpoint('organization-after-namespaces', key);
       if (observed.conflicts.length === 0) {
         // The database needs only the control namespace: provision it alongside the rest.
         // (syncDatabase never rejects; failures come back as an outcome.)
-        const database = syncDatabase(deps.database, org);
-        await syncAgentIdentity(deps, org);
-        await syncPeopleRbac(deps, org);
+        const database = step('database', () => syncDatabase(deps.database, org));
+        await step('agent-identity', () => syncAgentIdentity(deps, org));
+        await step('rbac', () => syncPeopleRbac(deps, org));
         failpoint('organization-after-rbac', key);
-        if (plan) await syncQuotas(deps, org, plan);
-        await syncNetworkPolicies(deps, org);
-        observed.retained = await pruneEnvironments(deps, org);
+        if (plan) await step('quotas', () => syncQuotas(deps, org, plan));
+        await step('network-policies', () => syncNetworkPolicies(deps, org));
+        observed.retained = await step('environments', () => pruneEnvironments(deps, org));
         observed.database = await database;
       }
       failpoint('organization-after-apply-before-status', key);
-      await syncStatus(deps, org, observed);
+      await step('status', () => syncStatus(deps, org, observed));
       if (observed.database?.retry) throw observed.database.retry;
       // A conflicting namespace is not ours to watch: look again later.
       return observed.conflicts.length > 0 || observed.retained.length > 0

@@ -65,6 +65,10 @@ export class Manager {
       options.leaderElection && new LeaderElector(options.client, options.log, options.leaderElection);
   }
 
+  get metrics(): OperatorMetrics {
+    return this.options.metrics;
+  }
+
   /** One shared informer per resource and label selector. */
   informer<T extends KubeObject>(resource: Resource, options: InformerOptions = {}): Informer<T> {
     const id = `${resource.apiVersion}/${resource.plural}?${options.labelSelector ?? ''}`;

@@ -62,3 +62,25 @@ export const tenantMigrationSource: Knex.MigrationSource<Migration> = {
 };
 
 export const TENANT_MIGRATIONS = MIGRATIONS.map((m) => m.name);
+
+/** The advisory lock key that serializes tenant migrations (an arbitrary, fixed 32-bit number). */
+const MIGRATION_LOCK = 0x67647231;
+
+/**
+ * Brings a tenant schema up to date on `db`, a knex instance with one pooled connection. knex's
+ * own lock table is created racily (two runners can insert two lock rows, which then lock it
+ * forever): a session-level advisory lock on that connection serializes runners (two operator
+ * installs, a retry overlapping a slow run) before knex looks, and repairs what a crash left.
+ */
+export async function migrateSchema(db: Knex): Promise<void> {
+  await db.raw('select pg_advisory_lock(?)', [MIGRATION_LOCK]);
+  await db.raw(
+    `do $$ begin
+       if to_regclass('knex_migrations_lock') is not null then
+         delete from knex_migrations_lock where index <> (select min(index) from knex_migrations_lock);
+         update knex_migrations_lock set is_locked = 0;
+       end if;
+     end $$`,
+  );
+  await db.migrate.latest({ migrationSource: tenantMigrationSource });
+}

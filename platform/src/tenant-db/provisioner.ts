@@ -1,8 +1,9 @@
 import knex from 'knex';
 import pg from 'pg';
-import { tenantMigrationSource } from './migrations.ts';
+import { migrateSchema } from './migrations.ts';
 import { scramVerifier } from './scram.ts';
 import type { TenantServers } from './servers.ts';
+import { adoptionSql, prepareTemplate, TEMPLATE_DATABASE } from './template.ts';
 
 /** Marks a database as one organization's (by uid), so a retained one is never handed to a namesake. */
 const MARKER = 'guardian.aiops.dev/organization-uid=';
@@ -22,8 +23,6 @@ export interface TenantCredentials {
 }
 
 const NAME = /^tenant_[a-z0-9_]{1,55}$/;
-/** The advisory lock key that serializes tenant migrations (an arbitrary, fixed 32-bit number). */
-const MIGRATION_LOCK = 0x67647231;
 
 function checkName(name: string): string {
   if (!NAME.test(name)) throw new Error(`"${name}" is not a tenant database name`);
@@ -39,6 +38,8 @@ export class TenantProvisioner {
   readonly servers: TenantServers;
   private readonly connectionLimit: number;
   private readonly pools = new Map<string, pg.Pool>();
+  /** Per server: how to clone its template, once it holds the current schema (prepared once per process). */
+  private readonly templates = new Map<string, Promise<string | undefined>>();
 
   constructor(servers: TenantServers, options: { connectionLimit: number }) {
     this.servers = servers;
@@ -87,7 +88,7 @@ export class TenantProvisioner {
     await step('create the tenant role', async () => {
       if (rows.length === 0) {
         await db.query(
-          `CREATE ROLE ${name} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS CONNECTION LIMIT ${this.connectionLimit} PASSWORD ${pg.escapeLiteral(scramVerifier(password))}`,
+          `CREATE ROLE ${name} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS CONNECTION LIMIT ${this.connectionLimit} PASSWORD ${pg.escapeLiteral(await scramVerifier(password))}`,
         );
       } else if (rows[0]?.rolconnlimit !== this.connectionLimit) {
         await db.query(`ALTER ROLE ${name} CONNECTION LIMIT ${this.connectionLimit}`);
@@ -100,54 +101,107 @@ export class TenantProvisioner {
 
   /** Sets the role's password from the Secret, as a SCRAM verifier. */
   async resetPassword(server: string, role: string, password: string): Promise<void> {
+    const verifier = await scramVerifier(password);
     await step('set the tenant role password', () =>
       this.pool(server).query(
-        `ALTER ROLE ${pg.escapeIdentifier(checkName(role))} PASSWORD ${pg.escapeLiteral(scramVerifier(password))}`,
+        `ALTER ROLE ${pg.escapeIdentifier(checkName(role))} PASSWORD ${pg.escapeLiteral(verifier)}`,
       ),
     );
   }
 
-  /** Creates the database owned by `role`, closed to PUBLIC, marked with the organization's uid. */
-  async createDatabase(server: string, name: string, role: string, organizationUid: string): Promise<void> {
+  /**
+   * Creates the database owned by `role`, closed to PUBLIC, marked with the organization's uid:
+   * cloned from the server's template when it can be (then it is already migrated, which the
+   * result says), or empty, to be migrated, when the template is unavailable or busy.
+   */
+  async createDatabase(
+    server: string,
+    name: string,
+    role: string,
+    organizationUid: string,
+  ): Promise<{ migrated: boolean }> {
     const db = this.pool(server);
     const database = pg.escapeIdentifier(checkName(name));
+    const owner = pg.escapeIdentifier(checkName(role));
+    const template = await this.template(server);
+    let cloned = template !== undefined;
     await step('create the tenant database', async () => {
       // CREATE DATABASE cannot run in a transaction and has no IF NOT EXISTS: callers check first.
-      await db.query(`CREATE DATABASE ${database} OWNER ${pg.escapeIdentifier(checkName(role))}`);
+      try {
+        if (cloned) await db.query(`CREATE DATABASE ${database} OWNER ${owner} ${template}`);
+      } catch (error) {
+        // 55006: someone is connected to the template (another operator updating it): start empty.
+        if ((error as { code?: string }).code !== '55006') throw error;
+        cloned = false;
+      }
+      if (!cloned) await db.query(`CREATE DATABASE ${database} OWNER ${owner}`);
     });
     await step('mark the tenant database', async () => {
       await db.query(`COMMENT ON DATABASE ${database} IS ${pg.escapeLiteral(`${MARKER}${organizationUid}`)}`);
       await db.query(`REVOKE CONNECT, TEMPORARY ON DATABASE ${database} FROM PUBLIC`);
     });
+    if (cloned) await this.adopt(server, name, role);
+    return { migrated: cloned };
   }
 
-  /** Brings the tenant schema up to date, as the tenant's own role. Throws LoginFailed on 28P01. */
+  /**
+   * Brings the tenant schema up to date, as the tenant's own role. Throws LoginFailed on 28P01.
+   * A clone whose schema was never handed over (a crash right after CREATE) is adopted first.
+   */
   async migrate(credentials: TenantCredentials): Promise<void> {
+    try {
+      await this.migrateAsTenant(credentials);
+    } catch (error) {
+      if ((error as { cause?: { code?: string } }).cause?.code !== '42501') throw error;
+      await this.adopt(credentials.server, credentials.database, credentials.role);
+      await this.migrateAsTenant(credentials);
+    }
+  }
+
+  private async migrateAsTenant(credentials: TenantCredentials): Promise<void> {
     const db = knex({
       client: 'pg',
       connection: this.connectionString(credentials),
       pool: { min: 0, max: 1 },
     });
     try {
-      // knex's own lock table is created racily (two runners can insert two lock rows, which then
-      // lock it forever). A session-level advisory lock on the one pooled connection serializes
-      // runners (two operator installs, a retry overlapping a slow run) before knex looks.
-      await db.raw('select pg_advisory_lock(?)', [MIGRATION_LOCK]);
-      await db.raw(
-        `do $$ begin
-           if to_regclass('knex_migrations_lock') is not null then
-             delete from knex_migrations_lock where index <> (select min(index) from knex_migrations_lock);
-             update knex_migrations_lock set is_locked = 0;
-           end if;
-         end $$`,
-      );
-      await db.migrate.latest({ migrationSource: tenantMigrationSource });
+      await migrateSchema(db);
     } catch (error) {
       if ((error as { code?: string }).code === '28P01') throw new LoginFailed();
       throw new Error('Could not migrate the tenant database', { cause: error });
     } finally {
       await db.destroy();
     }
+  }
+
+  /** Hands a clone's tables (the template role's) to the tenant role, inside that database. */
+  private async adopt(server: string, name: string, role: string): Promise<void> {
+    const url = new URL(this.serverUrl(server));
+    url.pathname = `/${checkName(name)}`;
+    const client = new pg.Client({ connectionString: url.toString() });
+    await step('hand the tenant schema to the tenant role', async () => {
+      await client.connect();
+      try {
+        await client.query(adoptionSql(checkName(role)));
+      } finally {
+        await client.end();
+      }
+    });
+  }
+
+  /** How to clone the server's template, undefined if it cannot be; prepared once, tried again after a failure. */
+  private template(server: string): Promise<string | undefined> {
+    let ready = this.templates.get(server);
+    if (!ready) {
+      const url = new URL(this.serverUrl(server));
+      url.pathname = `/${TEMPLATE_DATABASE}`;
+      ready = prepareTemplate(this.pool(server), url.toString()).catch(() => {
+        this.templates.delete(server);
+        return undefined;
+      });
+      this.templates.set(server, ready);
+    }
+    return ready;
   }
 
   /** Drops the database (closing its sessions) and then its role. */
