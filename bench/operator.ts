@@ -103,7 +103,6 @@ const cpu = cpuSpent(cpuBefore, cpuByCommand());
 watcher.stop();
 const latencies = names.map((n) => (ready.get(n) ?? 0) - (applied.get(n) ?? 0));
 const applyMetrics = (await operator.probe('/metrics')).body;
-(await import('node:fs')).writeFileSync('/tmp/exp/oplog.txt', operator.logs.join(''));
 const queueWaitP99 = histogramQuantile(applyMetrics, 'guardian_workqueue_wait_seconds', 'organization', 0.99);
 const reconcilesPerOrganization = (await reconciles(operator)) / COUNT;
 const writesPerOrganization = writes() / COUNT;
