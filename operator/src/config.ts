@@ -47,7 +47,7 @@ export const operatorConfig = z.object({
    * operator's migrations.
    */
   TENANT_DB_CONNECTION_LIMIT: z.coerce.number().int().min(2).max(1000).default(8),
-  /** The platform's ServiceAccount (in PLATFORM_NAMESPACE), allowed to read each org's SSO client secret. */
+  /** The platform's ServiceAccount (in PLATFORM_NAMESPACE), allowed to read each org's tenant database Secret and SSO client secret. */
   PLATFORM_SERVICE_ACCOUNT: z
     .string()
     .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)

@@ -287,7 +287,7 @@ describe('Organization controller', () => {
   );
 
   it(
-    'lets the platform read the SSO client secret of an organization with SSO, and no other Secret',
+    'lets the platform read an organization’s database Secret and SSO client secret, and no other Secret',
     { timeout: 180_000 },
     async () => {
       const sso = uniqueName('it-sso');
@@ -305,8 +305,18 @@ describe('Organization controller', () => {
         );
         await organizationReady(sso);
         expect(await canI(platform, 'get', 'secrets/sso-client', `org-${sso}`)).toBe(true);
-        expect(await canI(platform, 'get', 'secrets/guardian-database', `org-${sso}`)).toBe(false);
+        expect(await canI(platform, 'get', 'secrets/guardian-database', `org-${sso}`)).toBe(true);
+        expect(await canI(platform, 'get', 'secrets/other', `org-${sso}`)).toBe(false);
+        expect(await canI(platform, 'list', 'secrets', `org-${sso}`)).toBe(false);
+        // Another organization's: its database Secret only, never this one's SSO secret.
+        expect(await canI(platform, 'get', 'secrets/guardian-database', `org-${org}`)).toBe(true);
         expect(await canI(platform, 'get', 'secrets/sso-client', `org-${org}`)).toBe(false);
+        // Removing SSO takes the SSO secret back.
+        await apply(organization(sso, { plan: 'enterprise' }));
+        await eventually('the SSO secret to be out of reach', async () =>
+          (await canI(platform, 'get', 'secrets/sso-client', `org-${sso}`)) ? undefined : true,
+        );
+        expect(await canI(platform, 'get', 'secrets/guardian-database', `org-${sso}`)).toBe(true);
       } finally {
         await deleteOrganizations(sso);
       }

@@ -9,6 +9,7 @@ import {
   type RunningOperator,
   startOperator,
 } from '../support/operator.ts';
+import { Browser, platformKubeconfig, startPlatform, until, withToken } from '../support/platform.ts';
 import { stackEnv } from '../support/stack.ts';
 import {
   apply,
@@ -44,7 +45,12 @@ describe('tenant databases', () => {
       namespace: operatorNamespace,
       port: await freePort(),
     });
-    await apply(organization(a, { database: { server: 'pg2' } }));
+    await apply(
+      organization(a, {
+        database: { server: 'pg2' },
+        owners: [{ kind: 'User', name: 'carol@startupco.io' }],
+      }),
+    );
     await apply(organization(b, { database: { server: 'pg2' } }));
     await Promise.all([organizationReady(a), organizationReady(b)]);
   });
@@ -138,6 +144,28 @@ describe('tenant databases', () => {
       'select name, migration_time from knex_migrations',
     );
     expect(tenantRun).toEqual(original);
+  });
+
+  it('lets the platform measure the tenant database for GET /usage, through the Role the operator grants it', async () => {
+    // The platform's identity the operator grants (PLATFORM_NAMESPACE and PLATFORM_SERVICE_ACCOUNT defaults).
+    const api = await startPlatform({ kubeconfig: await platformKubeconfig('guardian-system') });
+    try {
+      await until('the platform to see the organization', () => api.platform.directory.get(a) !== undefined);
+      const carol = new Browser(api.url);
+      expect((await carol.login('carol@startupco.io')).status).toBe(200);
+      const usage = await withToken(api.url, '/usage', await carol.token(a));
+      expect(usage.status).toBe(200);
+      const storage = (usage.body as { limits: Record<string, { used: number | null; note?: string }> })
+        .limits.storage_gib;
+      const [size] = await onServer<{ bytes: string }>('pg2', 'select pg_database_size($1)::text as bytes', [
+        tenantName(a),
+      ]);
+      expect(storage?.note).toBeUndefined();
+      expect(storage?.used).toBeCloseTo(Number(size?.bytes) / 1024 ** 3, 2);
+      expect(storage?.used).toBeGreaterThan(0);
+    } finally {
+      await api.stop();
+    }
   });
 
   it('restores a deleted Secret, and the password in it works', async () => {

@@ -15,12 +15,11 @@ import { guardian } from '../kinds.ts';
 import type { ChildWriter } from '../runtime/children.ts';
 import { FIELD_MANAGER } from '../runtime/children.ts';
 import { failpoint } from '../runtime/failpoint.ts';
-import { controlNamespace, managedLabels, ownedBy } from '../tenancy/names.ts';
+import { controlNamespace, DATABASE_SECRET, managedLabels, ownedBy } from '../tenancy/names.ts';
 import type { VerifiedDatabases } from './verified-databases.ts';
 
 export const DATABASE_FINALIZER = 'guardian.aiops.dev/tenant-database';
 export const SERVER_ANNOTATION = 'guardian.aiops.dev/database-server';
-export const DATABASE_SECRET = 'guardian-database';
 
 export interface DatabaseOutcome {
   ready: boolean;

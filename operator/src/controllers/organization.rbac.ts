@@ -3,7 +3,13 @@ import type { OwnerReference } from '@guardian/crds/meta';
 import type { KubeObject } from '@guardian/platform/kube/resources';
 import type { OrgRole } from '@guardian/platform/rbac';
 import { ORG_ROLES } from '@guardian/platform/rbac';
-import { AGENT_SERVICE_ACCOUNT, controlNamespace, managedLabels, ownedBy } from '../tenancy/names.ts';
+import {
+  AGENT_SERVICE_ACCOUNT,
+  controlNamespace,
+  DATABASE_SECRET,
+  managedLabels,
+  ownedBy,
+} from '../tenancy/names.ts';
 import { AGENT_ROLE, clusterRoleName, WORKLOAD_READER } from '../tenancy/roles.ts';
 
 export interface Subject {
@@ -100,36 +106,37 @@ export function desiredAgentServiceAccount(org: Organization): KubeObject {
   } as KubeObject;
 }
 
-export const PLATFORM_SSO_ACCESS = 'guardian-platform-sso';
+export const PLATFORM_SECRET_ACCESS = 'guardian-platform-secrets';
 
 /**
- * Lets Guardian's platform read the organization's SSO client secret, and only that Secret: a Role
- * limited to it by name, bound to the platform's ServiceAccount. None without `spec.sso`.
+ * Lets Guardian's platform read the organization's tenant database Secret and, with `spec.sso`, its
+ * SSO client secret, and only those: a Role limited to them by name, bound to the platform's
+ * ServiceAccount.
  */
-export function desiredPlatformSsoAccess(
+export function desiredPlatformSecretAccess(
   org: Organization,
   platform: { namespace: string; serviceAccount: string },
-): { role?: KubeObject; binding?: KubeObject } {
-  const secret = org.spec.sso?.clientSecretRef.name;
-  if (!secret) return {};
+): { role: KubeObject; binding: KubeObject } {
+  const sso = org.spec.sso?.clientSecretRef.name;
+  const secrets = [DATABASE_SECRET, ...(sso && sso !== DATABASE_SECRET ? [sso] : [])];
   const orgName = org.metadata?.name ?? '';
   const namespace = controlNamespace(orgName);
   const role = {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'Role',
     metadata: {
-      name: PLATFORM_SSO_ACCESS,
+      name: PLATFORM_SECRET_ACCESS,
       namespace,
       labels: managedLabels(orgName),
       ownerReferences: ownedBy(org),
     },
-    rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: [secret], verbs: ['get'] }],
+    rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: secrets, verbs: ['get'] }],
   } as KubeObject;
   const binding = {
-    ...roleBinding(org, PLATFORM_SSO_ACCESS, namespace, '', [
+    ...roleBinding(org, PLATFORM_SECRET_ACCESS, namespace, '', [
       { kind: 'ServiceAccount', name: platform.serviceAccount, namespace: platform.namespace },
     ]),
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: PLATFORM_SSO_ACCESS },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: PLATFORM_SECRET_ACCESS },
   } as KubeObject;
   return { role, binding };
 }

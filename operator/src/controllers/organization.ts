@@ -30,7 +30,7 @@ import { desiredLimitRange, desiredResourceQuota } from './organization.quota.ts
 import {
   desiredAgentServiceAccount,
   desiredPeopleBindings,
-  desiredPlatformSsoAccess,
+  desiredPlatformSecretAccess,
   desiredWorkloadBindings,
 } from './organization.rbac.ts';
 import { desiredOrganizationStatus, type Observed } from './organization.status.ts';
@@ -44,7 +44,7 @@ export interface OrganizationDeps {
   subjectPrefix: string;
   /** Guardian's own namespace, allowed through the tenants' NetworkPolicies. */
   platformNamespace: string;
-  /** The platform's ServiceAccount there, which reads SSO client secrets. */
+  /** The platform's ServiceAccount there, which reads tenant database and SSO client secrets. */
   platformServiceAccount: string;
   database: DatabaseDeps;
   /** Runs and times one named step of a reconcile (a histogram per step in /metrics). */
@@ -137,17 +137,17 @@ async function syncAgentIdentity(deps: OrganizationDeps, org: Organization): Pro
 
 async function syncPeopleRbac(deps: OrganizationDeps, org: Organization): Promise<void> {
   const name = org.metadata?.name ?? '';
-  const sso = desiredPlatformSsoAccess(org, {
+  const platform = desiredPlatformSecretAccess(org, {
     namespace: deps.platformNamespace,
     serviceAccount: deps.platformServiceAccount,
   });
-  if (sso.role) await deps.children.ensure(core.role, deps.informers.roles, sso.role);
+  await deps.children.ensure(core.role, deps.informers.roles, platform.role);
   const desired = [
     ...desiredPeopleBindings(org, deps.subjectPrefix),
     ...environmentsOf(org).flatMap((env) =>
       desiredWorkloadBindings(org, workloadNamespace(name, env), deps.subjectPrefix),
     ),
-    ...(sso.binding ? [sso.binding] : []),
+    platform.binding,
   ];
   await Promise.all(
     desired.map((binding) => deps.children.ensure(core.roleBinding, deps.informers.roleBindings, binding)),
@@ -160,7 +160,7 @@ async function syncPeopleRbac(deps: OrganizationDeps, org: Organization): Promis
     (b) => ours(b) && !b.metadata?.labels?.['guardian.aiops.dev/team'],
     desired.map(keyOf),
   );
-  await deps.children.prune(core.role, deps.informers.roles, ours, sso.role ? [keyOf(sso.role)] : []);
+  await deps.children.prune(core.role, deps.informers.roles, ours, [keyOf(platform.role)]);
 }
 
 async function syncQuotas(deps: OrganizationDeps, org: Organization, plan: QuotaPolicy): Promise<void> {

@@ -10,8 +10,9 @@ export type StorageReading = { gib: number } | { gib: null; note: string };
 
 /**
  * The size of an organization's tenant database, measured with its own credentials (the Secret
- * `guardian-database` in `org-<org>`). The platform's default RBAC grants no Secrets: unless an
- * installation binds it that Secret, storage reads as not measured, with the reason.
+ * `guardian-database` in `org-<org>`), which the operator's per-organization Role lets the
+ * platform's ServiceAccount read. Where it cannot (another identity, the Secret not there yet),
+ * storage reads as not measured, with the reason.
  */
 export async function tenantStorage(
   kube: KubeClient,
