@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as k8s from '@kubernetes/client-node';
 import { pino } from 'pino';
+import { parse } from 'yaml';
 import type { Organization } from '../crds/generated/index.ts';
 import { installManifests } from '../crds/src/install.ts';
 import { guardian } from '../operator/src/kinds.ts';
@@ -53,8 +54,20 @@ await paced(COUNT, async (i) => {
   creates.push(performance.now() - started);
 });
 
+// The operator runs with the Node.js flags the chart gives it by default, as it would be installed.
+const chartValues = parse(
+  readFileSync(resolve(import.meta.dirname, '../charts/guardian/values.yaml'), 'utf8'),
+) as {
+  operator: { nodeOptions: string };
+};
+const operatorEnv = { NODE_OPTIONS: chartValues.operator.nodeOptions };
 const port = await freePort();
-let operator = await startOperator({ kubeconfig, namespace, port, env: { OPERATOR_RESYNC_SECONDS: '3600' } });
+let operator = await startOperator({
+  kubeconfig,
+  namespace,
+  port,
+  env: { ...operatorEnv, OPERATOR_RESYNC_SECONDS: '3600' },
+});
 // However the benchmark ends, its operator must not outlive it (a second operator would race it).
 process.on('exit', () => operator.process.kill('SIGKILL'));
 await until(
@@ -127,7 +140,12 @@ const steps = Object.fromEntries(
 console.log('[bench] no-op resync: restart with a 5 s resync and count writes for two periods');
 await operator.stop();
 const restartedAt = performance.now();
-operator = await startOperator({ kubeconfig, namespace, port, env: { OPERATOR_RESYNC_SECONDS: '5' } });
+operator = await startOperator({
+  kubeconfig,
+  namespace,
+  port,
+  env: { ...operatorEnv, OPERATOR_RESYNC_SECONDS: '5' },
+});
 await until(async () => (await reconciles(operator)) >= COUNT, 300_000);
 const fullResyncMs = performance.now() - restartedAt;
 await sleep(2000);

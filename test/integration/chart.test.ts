@@ -2,6 +2,7 @@
 // and validate.yaml (each refusal beside an accepted neighbor), a server-side dry run of what it
 // renders, and that its copies of the one-source manifests (CRDs, policies, RBAC, plans) are
 // current. Installing it for real is test/e2e/chart-install.test.ts.
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -158,7 +159,18 @@ describe('the Helm chart, rendered', () => {
     const operatorEnv = resolveEnv(operator as Container, { 'metadata.name': 'guardian-operator-abc' });
     const knownToOperator = new Set(Object.keys(operatorConfig.shape));
     for (const name of Object.keys(operatorEnv))
-      expect(knownToOperator.has(name) || /^TENANT_DB_SERVER_\d+$/.test(name), name).toBe(true);
+      expect(
+        knownToOperator.has(name) || /^TENANT_DB_SERVER_\d+$/.test(name) || name === 'NODE_OPTIONS',
+        name,
+      ).toBe(true);
+    // Node itself refuses a NODE_OPTIONS it does not know: the chart's must start the runtime we ship.
+    const node = spawnSync(process.execPath, ['-e', '0'], {
+      env: { ...process.env, NODE_OPTIONS: operatorEnv.NODE_OPTIONS },
+      encoding: 'utf8',
+    });
+    expect(operatorEnv.NODE_OPTIONS).toMatch(/--max-old-space-size=\d+/);
+    expect(node.stderr).toBe('');
+    expect(node.status).toBe(0);
     const parsedOperator = parseConfig(operatorConfig, operatorEnv);
     expect([...parsedOperator.TENANT_DB_SERVERS.keys()]).toEqual(['pg1', 'pg2']);
     expect(parsedOperator.POD_NAME).toBe('guardian-operator-abc');
