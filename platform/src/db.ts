@@ -4,7 +4,14 @@ import { platformMigrations } from './migrations/index.ts';
 export type { Knex };
 
 export function connect(url: string, pool: { min?: number; max?: number } = {}): Knex {
-  return knex({ client: 'pg', connection: url, pool: { min: 0, max: 10, ...pool } });
+  // compileSqlOnError off: an error's message carries the statement with placeholders, never the
+  // bound values (PKCE verifiers, invitation links) that would otherwise reach the logs.
+  return knex({
+    client: 'pg',
+    connection: url,
+    pool: { min: 0, max: 10, ...pool },
+    compileSqlOnError: false,
+  });
 }
 
 /** The role a connection URL logs in as. */

@@ -398,6 +398,20 @@ describe('Organization', () => {
     }
   });
 
+  it('refuses the tenant database Secret as an SSO client secret, which would send it to the IdP', async () => {
+    const sso = (secret: string) => ({
+      issuer: 'https://login.example.com',
+      clientId: 'g',
+      clientSecretRef: { name: secret },
+    });
+    await create(organization(name(), { sso: sso('guardian-database-sso') }));
+    await expectInvalid(
+      organization(name(), { sso: sso('guardian-database') }),
+      /spec\.sso\.clientSecretRef\.name/,
+      /tenant database/,
+    );
+  });
+
   it('refuses a primary colour that is not #rrggbb', async () => {
     await create(organization(name(), { branding: { primaryColor: '#A1b2C3' } }));
     for (const primaryColor of ['blue', '#12345', '#1234567', '1f6feb']) {

@@ -1,20 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { uniqueName } from '../support/kube.ts';
 import {
-  applyAll,
   type Browser,
   call,
   deleteAll,
-  deleteNamespace,
   organization,
   plan,
-  platformKubeconfig,
   setMembership,
   signedIn,
-  startPlatform,
-  type TestPlatform,
-  until,
 } from '../support/platform.ts';
+import { platformSuite } from '../support/platform-suite.ts';
 
 interface Created {
   id: string;
@@ -28,37 +23,24 @@ interface Listed {
 }
 
 describe('platform API keys', () => {
-  const namespace = uniqueName('it-platform');
   const basicPlan = plan(uniqueName('it-plan'), false);
-  const carolsOrg = organization(uniqueName('it-keys'), {
+  const ownedByCarol = {
     plan: basicPlan.metadata.name,
     owners: [{ kind: 'User', name: 'carol@startupco.io' }],
-  });
-  const otherOrg = organization(uniqueName('it-keys-other'), {
-    plan: basicPlan.metadata.name,
-    owners: [{ kind: 'User', name: 'carol@startupco.io' }],
-  });
+  };
+  const carolsOrg = organization(uniqueName('it-keys'), ownedByCarol);
+  const otherOrg = organization(uniqueName('it-keys-other'), ownedByCarol);
   const org = carolsOrg.metadata.name;
-  let api: TestPlatform;
+  const api = platformSuite({ plans: [basicPlan], organizations: [carolsOrg, otherOrg] });
   let carol: Browser;
   let eve: Browser;
   let eveId: string;
   let owner: string;
 
   beforeAll(async () => {
-    await applyAll(basicPlan, carolsOrg, otherOrg);
-    api = await startPlatform({ kubeconfig: await platformKubeconfig(namespace) });
-    await until('the platform to see the organizations', () =>
-      [carolsOrg, otherOrg].every((o) => api.platform.directory.get(o.metadata.name) !== undefined),
-    );
     carol = (await signedIn(api.url, 'carol@startupco.io')).browser;
     owner = await carol.token(org);
     ({ browser: eve, userId: eveId } = await signedIn(api.url, 'eve@startupco.io'));
-  });
-  afterAll(async () => {
-    await api?.stop();
-    await deleteAll(carolsOrg, otherOrg, basicPlan);
-    await deleteNamespace(namespace);
   });
 
   const mint = async (token: string, body: Record<string, unknown>) =>
@@ -124,22 +106,34 @@ describe('platform API keys', () => {
     expect((await mint(await eve.token(org), { name: 'lead', role: 'read_only' })).status).toBe(403);
   });
 
+  it('loses what its creator loses: a demotion revokes stronger keys, a removal all of them', async () => {
+    await setMembership(org, eveId, 'org_admin');
+    const admin = await eve.token(org);
+    const strong = (await mint(admin, { name: 'strong', role: 'org_admin' })).body as Created;
+    const weak = (await mint(admin, { name: 'weak', role: 'team_member' })).body as Created;
+    const carols = (await mint(owner, { name: 'carols', role: 'org_admin' })).body as Created;
+    for (const key of [strong, weak, carols])
+      expect((await call(api.url, 'GET', '/whoami', key.key)).status).toBe(200);
+
+    const demoted = await call(api.url, 'PATCH', `/tenants/members/${eveId}`, owner, { role: 'team_member' });
+    expect(demoted.status, demoted.text).toBe(204);
+    expect((await call(api.url, 'GET', '/whoami', strong.key)).status).toBe(401);
+    expect((await call(api.url, 'GET', '/whoami', weak.key)).status).toBe(200);
+
+    expect((await call(api.url, 'DELETE', `/tenants/members/${eveId}`, owner)).status).toBe(204);
+    expect((await call(api.url, 'GET', '/whoami', weak.key)).status).toBe(401);
+    // Someone else's keys are untouched.
+    expect((await call(api.url, 'GET', '/whoami', carols.key)).status).toBe(200);
+  });
+
   it('is refused while its organization is suspended', async () => {
-    const suspendable = organization(uniqueName('it-keys-susp'), {
-      plan: basicPlan.metadata.name,
-      owners: [{ kind: 'User', name: 'carol@startupco.io' }],
-    });
+    const suspendable = organization(uniqueName('it-keys-susp'), ownedByCarol);
     const id = suspendable.metadata.name;
-    await applyAll(suspendable);
     try {
-      await until('the platform to see it', () => Boolean(api.platform.directory.get(id)));
+      await api.apply(suspendable);
       const { key } = (await mint(await carol.token(id), { name: 'ci', role: 'read_only' })).body as Created;
       expect((await call(api.url, 'GET', '/whoami', key)).status).toBe(200);
-      await applyAll({ ...suspendable, spec: { ...suspendable.spec, suspended: true } });
-      await until(
-        'the platform to see the suspension',
-        () => api.platform.directory.get(id)?.spec.suspended === true,
-      );
+      await api.changeOrganization(suspendable, { suspended: true });
       const refused = await call(api.url, 'GET', '/whoami', key);
       expect(refused.status).toBe(403);
       expect((refused.body as { detail: string }).detail).toBe(`Organization ${id} is suspended`);

@@ -1,25 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { can, type Permission, type Role } from '../../platform/src/rbac.ts';
+import { can, type Permission, ROLES, type Role } from '../../platform/src/rbac.ts';
 import { uniqueName } from '../support/kube.ts';
 import {
   type Answer,
-  applyAll,
   call,
   createUser,
   deleteAll,
-  deleteNamespace,
-  ensureControlNamespace,
   organization,
   plan,
-  platformKubeconfig,
   setMembership,
   signedIn,
-  startPlatform,
-  type TestPlatform,
-  until,
 } from '../support/platform.ts';
-import { startSmtp, type TestSmtp } from '../support/smtp.ts';
+import { platformSuite } from '../support/platform-suite.ts';
 import { team } from '../support/tenancy.ts';
 
 /** The ids a request names: of the caller's own organization, or of another one. */
@@ -43,16 +36,7 @@ interface Case {
 }
 
 type Principal = Role | 'api_key' | 'anonymous';
-const PRINCIPALS: Principal[] = [
-  'super_admin',
-  'org_owner',
-  'org_admin',
-  'team_lead',
-  'team_member',
-  'read_only',
-  'api_key',
-  'anonymous',
-];
+const PRINCIPALS: Principal[] = [...ROLES, 'api_key', 'anonymous'];
 /** The API key's role; the matrix holds it to what that role may do. */
 const KEY_ROLE: Role = 'org_admin';
 
@@ -65,7 +49,6 @@ const unique = () => randomBytes(4).toString('hex');
  * allows it, else 401/403). A route without a case here fails the test.
  */
 describe('platform cross-tenant matrix', () => {
-  const namespace = uniqueName('it-platform');
   const basicPlan = plan(uniqueName('it-plan'), false);
   const orgA = organization(uniqueName('it-mx-a'), {
     plan: basicPlan.metadata.name,
@@ -83,8 +66,13 @@ describe('platform cross-tenant matrix', () => {
     members: [{ kind: 'User', name: 'b-member@bravo.example' }],
   });
   const created: string[] = [];
-  let api: TestPlatform;
-  let smtp: TestSmtp;
+  const api = platformSuite({
+    plans: [basicPlan],
+    organizations: [orgA, orgB],
+    teams: [teamB],
+    controlNamespaces: [a, b],
+    smtp: true,
+  });
   let carol: string;
   let root: string;
   const tokens = new Map<Principal, string | undefined>();
@@ -143,11 +131,8 @@ describe('platform cross-tenant matrix', () => {
         if (!allowed(principal, 'org:delete')) return {};
         const id = uniqueName('it-mx-del');
         created.push(id);
-        await applyAll(
+        await api.apply(
           organization(id, { plan: basicPlan.metadata.name, owners: [{ kind: 'Group', name: 'none' }] }),
-        );
-        await until('the platform to see the disposable organization', () =>
-          Boolean(api.platform.directory.get(id)),
         );
         if (principal !== 'org_owner') return { ids: { org: id } };
         await setMembership(id, eve.userId, 'org_owner');
@@ -268,20 +253,6 @@ describe('platform cross-tenant matrix', () => {
   }
 
   beforeAll(async () => {
-    await applyAll(basicPlan, orgA, orgB);
-    await ensureControlNamespace(a);
-    await ensureControlNamespace(b);
-    await applyAll(teamB);
-    smtp = await startSmtp();
-    api = await startPlatform({
-      kubeconfig: await platformKubeconfig(namespace),
-      env: { SMTP_URL: smtp.url },
-    });
-    await until('the platform to see both organizations and the team', () =>
-      Boolean(
-        api.platform.directory.get(a) && api.platform.directory.get(b) && api.platform.teams.get(b, 'b-team'),
-      ),
-    );
     const carolLogin = await signedIn(api.url, 'carol@startupco.io');
     carol = await carolLogin.browser.token(a);
     root = await (await signedIn(api.url, 'root@guardian.local')).browser.token();
@@ -329,13 +300,7 @@ describe('platform cross-tenant matrix', () => {
       member: 'users/nobody@nowhere.example',
     };
   });
-  afterAll(async () => {
-    await api?.stop();
-    await smtp?.stop();
-    await deleteAll(teamB, orgA, orgB, ...created.map((name) => organization(name, {})), basicPlan);
-    for (const name of [a, b]) await deleteNamespace(`org-${name}`);
-    await deleteNamespace(namespace);
-  });
+  afterAll(() => deleteAll(...created.map((name) => organization(name, {}))));
 
   const roleOf = (principal: Principal): Role | undefined =>
     principal === 'anonymous' ? undefined : principal === 'api_key' ? KEY_ROLE : principal;

@@ -1,23 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../platform/src/db.ts';
 import { withTenant } from '../../platform/src/stores/with-tenant.ts';
 import { uniqueName } from '../support/kube.ts';
 import {
-  applyAll,
   Browser,
   call,
   deleteAll,
-  deleteNamespace,
   organization,
   plan,
-  platformKubeconfig,
+  quotaPolicy,
   setMembership,
   signedIn,
-  startPlatform,
-  type TestPlatform,
-  until,
 } from '../support/platform.ts';
-import { invitationLink, startSmtp, type TestSmtp } from '../support/smtp.ts';
+import { platformSuite } from '../support/platform-suite.ts';
+import { invitationLink } from '../support/smtp.ts';
 import { stackEnv } from '../support/stack.ts';
 
 interface Member {
@@ -27,42 +23,32 @@ interface Member {
 }
 
 describe('platform invitations by email', () => {
-  const namespace = uniqueName('it-platform');
   const basicPlan = plan(uniqueName('it-plan'), false);
   const carolsOrg = organization(uniqueName('it-invite'), {
     plan: basicPlan.metadata.name,
     owners: [{ kind: 'User', name: 'carol@startupco.io' }],
   });
   const org = carolsOrg.metadata.name;
-  let api: TestPlatform;
-  let smtp: TestSmtp;
+  const api = platformSuite({
+    plans: [basicPlan],
+    organizations: [carolsOrg],
+    smtp: true,
+    env: { MAIL_FROM: 'Guardian <invites@guardian.test>' },
+  });
   let carol: Browser;
   let owner: string;
 
   beforeAll(async () => {
-    await applyAll(basicPlan, carolsOrg);
-    smtp = await startSmtp();
-    api = await startPlatform({
-      kubeconfig: await platformKubeconfig(namespace),
-      env: { SMTP_URL: smtp.url, MAIL_FROM: 'Guardian <invites@guardian.test>' },
-    });
-    await until('the platform to see the organization', () => Boolean(api.platform.directory.get(org)));
     carol = (await signedIn(api.url, 'carol@startupco.io')).browser;
     owner = await carol.token(org);
-  });
-  afterAll(async () => {
-    await api?.stop();
-    await smtp?.stop();
-    await deleteAll(carolsOrg, basicPlan);
-    await deleteNamespace(namespace);
   });
 
   /** Invites `email` and returns the link from the delivered mail. */
   const invite = async (email: string, role: string, token = owner) => {
-    const since = smtp.messages.length;
+    const since = api.smtp.messages.length;
     const response = await call(api.url, 'POST', '/tenants/invitations', token, { email, role });
     expect(response.status, response.text).toBe(201);
-    const mail = await smtp.waitFor(email, since);
+    const mail = await api.smtp.waitFor(email, since);
     expect(mail.raw).toContain('invites@guardian.test');
     return { id: (response.body as { id: string }).id, link: invitationLink(mail) };
   };
@@ -126,22 +112,13 @@ describe('platform invitations by email', () => {
   });
 
   it('holds a seat per pending invitation, up to the plan’s teamMembers', async () => {
-    const seatPlan = {
-      apiVersion: 'guardian.aiops.dev/v1alpha1',
-      kind: 'QuotaPolicy',
-      metadata: { name: uniqueName('it-seats') },
-      spec: { displayName: 'Two seats', teamMembers: 2 },
-    };
+    const seatPlan = quotaPolicy(uniqueName('it-seats'), { displayName: 'Two seats', teamMembers: 2 });
     const small = organization(uniqueName('it-small'), {
       plan: seatPlan.metadata.name,
       owners: [{ kind: 'User', name: 'carol@startupco.io' }],
     });
-    await applyAll(seatPlan, small);
     try {
-      await until('the platform to see the plan', () => {
-        const org = api.platform.directory.get(small.metadata.name);
-        return Boolean(org && api.platform.directory.plan(org));
-      });
+      await api.apply(seatPlan, small);
       const token = await carol.token(small.metadata.name);
       const post = (email: string) =>
         call(api.url, 'POST', '/tenants/invitations', token, { email, role: 'read_only' });

@@ -4,10 +4,7 @@ import { FakeClock } from '../../platform/src/kube/fake-clock.ts';
 import { SigningKeyStore } from '../../platform/src/stores/SigningKeyStore.ts';
 import { uniqueName } from '../support/kube.ts';
 import {
-  applyAll,
   Browser,
-  deleteAll,
-  deleteNamespace,
   organization,
   plan,
   platformKubeconfig,
@@ -16,6 +13,7 @@ import {
   until,
   withToken,
 } from '../support/platform.ts';
+import { platformSuite } from '../support/platform-suite.ts';
 import { stackEnv } from '../support/stack.ts';
 
 const TTL_MS = 900_000;
@@ -23,7 +21,6 @@ const kidOf = (token: string) =>
   (JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as { kid: string }).kid;
 
 describe('platform signing key rotation', () => {
-  const namespace = uniqueName('it-platform');
   const basicPlan = plan(uniqueName('it-plan'), false);
   const org = organization(uniqueName('it-keys'), {
     plan: basicPlan.metadata.name,
@@ -36,7 +33,7 @@ describe('platform signing key rotation', () => {
   const clockB = new FakeClock(start);
   const created: string[] = [];
   const db = connect(stackEnv('DATABASE_URL'), { max: 1 });
-  let a: TestPlatform;
+  const a = platformSuite({ plans: [basicPlan], organizations: [org], clock: clockA });
   let b: TestPlatform;
   let browser: Browser;
 
@@ -44,29 +41,29 @@ describe('platform signing key rotation', () => {
     clockA.advance(ms);
     clockB.advance(ms);
   };
-  const jwksKids = async (api: TestPlatform) =>
+  const jwksKids = async (api: { url: string }) =>
     (
       (await (await fetch(`${api.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] }
     ).keys.map((key) => key.kid);
 
   beforeAll(async () => {
-    await applyAll(basicPlan, org);
-    const kubeconfig = await platformKubeconfig(namespace);
-    a = await startPlatform({ kubeconfig, clock: clockA });
     // Replicas behind one Service share PUBLIC_URL, the tokens' issuer.
-    b = await startPlatform({ kubeconfig, clock: clockB, env: { PUBLIC_URL: a.url } });
-    await until('both replicas to see the organization', () =>
-      [a, b].every((api) => api.platform.directory.get(org.metadata.name) !== undefined),
+    b = await startPlatform({
+      kubeconfig: await platformKubeconfig(a.namespace),
+      clock: clockB,
+      env: { PUBLIC_URL: a.url },
+    });
+    await until(
+      'replica B to see the organization',
+      () => b.platform.directory.get(org.metadata.name) !== undefined,
     );
     browser = new Browser(a.url);
     expect((await browser.login('carol@startupco.io', org.metadata.name)).status).toBe(200);
   });
   afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
+    await b?.stop();
     await new SigningKeyStore(db).delete(created);
     await db.destroy();
-    await deleteAll(org, basicPlan);
-    await deleteNamespace(namespace);
   });
 
   it('publishes a new key a token lifetime before it signs, and logs nobody out', async () => {

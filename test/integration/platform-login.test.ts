@@ -1,20 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../platform/src/crypto/random.ts';
 import { connect } from '../../platform/src/db.ts';
 import { uniqueName } from '../support/kube.ts';
-import {
-  applyAll,
-  Browser,
-  createSsoSecret,
-  deleteAll,
-  deleteNamespace,
-  organization,
-  plan,
-  platformKubeconfig,
-  startPlatform,
-  type TestPlatform,
-  until,
-} from '../support/platform.ts';
+import { Browser, organization, plan } from '../support/platform.ts';
+import { platformSuite } from '../support/platform-suite.ts';
 import { stackEnv } from '../support/stack.ts';
 
 const issuers = { default: stackEnv('OIDC_ISSUER'), techcorp: stackEnv('OIDC_ISSUER_TECHCORP') };
@@ -35,8 +24,14 @@ interface ProblemBody {
   detail: string;
 }
 
+/** The authorization response `callback` with one parameter changed, as an attacker would send it. */
+function tampered(callback: URL, name: string, value: string): string {
+  const url = new URL(callback);
+  url.searchParams.set(name, value);
+  return url.href;
+}
+
 describe('platform login (OIDC code + PKCE against the dev identity providers)', () => {
-  const namespace = uniqueName('it-platform');
   const ssoPlan = plan(uniqueName('it-plan-sso'), true);
   const basicPlan = plan(uniqueName('it-plan-basic'), false);
   const techOrg = organization(uniqueName('it-tech'), {
@@ -58,26 +53,13 @@ describe('platform login (OIDC code + PKCE against the dev identity providers)',
     owners: [{ kind: 'User', name: 'carol@startupco.io' }],
     suspended: true,
   });
-  const orgs = [techOrg, domainOrg, noSsoOrg, suspendedOrg];
+  const api = platformSuite({
+    plans: [ssoPlan, basicPlan],
+    organizations: [techOrg, domainOrg, noSsoOrg, suspendedOrg],
+    ssoSecrets: [techOrg.metadata.name, noSsoOrg.metadata.name],
+  });
   const db = connect(stackEnv('DATABASE_URL'), { max: 1 });
-  let api: TestPlatform;
-
-  beforeAll(async () => {
-    const kubeconfig = await platformKubeconfig(namespace);
-    await applyAll(ssoPlan, basicPlan, ...orgs);
-    for (const org of [techOrg, noSsoOrg]) await createSsoSecret(org.metadata.name, 'sso-client', namespace);
-    api = await startPlatform({ kubeconfig });
-    await until('the platform to see the test organizations', () =>
-      orgs.every((org) => api.platform.directory.get(org.metadata.name) !== undefined),
-    );
-  });
-  afterAll(async () => {
-    await api?.stop();
-    await db.destroy();
-    await deleteAll(...orgs, ssoPlan, basicPlan);
-    for (const org of [techOrg, noSsoOrg]) await deleteNamespace(`org-${org.metadata.name}`);
-    await deleteNamespace(namespace);
-  });
+  afterAll(() => db.destroy());
 
   it('signs alice in through her organization’s own IdP as its owner, with a safe session cookie', async () => {
     const browser = new Browser(api.url);
@@ -131,9 +113,7 @@ describe('platform login (OIDC code + PKCE against the dev identity providers)',
   it('refuses a callback with the wrong state, and accepts the right one', async () => {
     const browser = new Browser(api.url);
     const callback = await browser.authorize('carol@startupco.io');
-    const forged = new URL(callback);
-    forged.searchParams.set('state', 'forged-state');
-    const refused = await browser.get(forged.href);
+    const refused = await browser.get(tampered(callback, 'state', 'forged-state'));
     expect(refused.status).toBe(401);
     expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect((refused.body as ProblemBody).detail).toMatch(/state/);
@@ -153,9 +133,7 @@ describe('platform login (OIDC code + PKCE against the dev identity providers)',
     // The old code under a fresh pending login, with that login's own state: the IdP refuses it.
     const start = await browser.request('/auth/login');
     const fresh = new URL(start.headers.get('location') ?? '');
-    const replayed = new URL(callback);
-    replayed.searchParams.set('state', fresh.searchParams.get('state') ?? '');
-    const refused = await browser.get(replayed.href);
+    const refused = await browser.get(tampered(callback, 'state', fresh.searchParams.get('state') ?? ''));
     expect(refused.status).toBe(401);
     expect((refused.body as ProblemBody).detail).toMatch(/invalid_grant/);
   });
@@ -181,9 +159,7 @@ describe('platform login (OIDC code + PKCE against the dev identity providers)',
     const browser = new Browser(api.url);
     const callback = await browser.authorize('carol@startupco.io');
     expect(callback.searchParams.get('iss')).toBe(issuers.default);
-    const forged = new URL(callback);
-    forged.searchParams.set('iss', issuers.techcorp);
-    const refused = await browser.get(forged.href);
+    const refused = await browser.get(tampered(callback, 'iss', issuers.techcorp));
     expect(refused.status).toBe(401);
     expect((refused.body as ProblemBody).detail).toMatch(/iss/);
 
@@ -217,11 +193,7 @@ describe('platform login (OIDC code + PKCE against the dev identity providers)',
       `Organization ${suspendedOrg.metadata.name} is suspended`,
     );
 
-    await applyAll({ ...suspendedOrg, spec: { ...suspendedOrg.spec, suspended: false } });
-    await until(
-      'the platform to see the org unsuspended',
-      () => api.platform.directory.get(suspendedOrg.metadata.name)?.spec.suspended === false,
-    );
+    await api.changeOrganization(suspendedOrg, { suspended: false });
     const me = await browser.login('carol@startupco.io', suspendedOrg.metadata.name);
     expect(me.status).toBe(200);
     expect((me.body as MeBody).tenant_context).toMatchObject({
@@ -239,11 +211,7 @@ describe('platform login (OIDC code + PKCE against the dev identity providers)',
       /its plan \(it-plan-basic-\w+\) lacks the SSO feature/,
     );
 
-    await applyAll({ ...noSsoOrg, spec: { ...noSsoOrg.spec, plan: ssoPlan.metadata.name } });
-    await until(
-      'the platform to see the new plan',
-      () => api.platform.directory.get(noSsoOrg.metadata.name)?.spec.plan === ssoPlan.metadata.name,
-    );
+    await api.changeOrganization(noSsoOrg, { plan: ssoPlan.metadata.name });
     const me = await browser.login('alice@techcorp.com', noSsoOrg.metadata.name);
     expect(me.status).toBe(200);
     expect((me.body as MeBody).user.issuer).toBe(issuers.techcorp);

@@ -1,20 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { uniqueName } from '../support/kube.ts';
-import {
-  applyAll,
-  type Browser,
-  call,
-  deleteAll,
-  deleteNamespace,
-  organization,
-  plan,
-  platformKubeconfig,
-  setMembership,
-  signedIn,
-  startPlatform,
-  type TestPlatform,
-  until,
-} from '../support/platform.ts';
+import { type Browser, call, organization, plan, setMembership, signedIn } from '../support/platform.ts';
+import { platformSuite } from '../support/platform-suite.ts';
 
 interface Member {
   kind: string;
@@ -25,7 +12,6 @@ interface Member {
 }
 
 describe('platform members API: roles within mayGrant, never without an owner', () => {
-  const namespace = uniqueName('it-platform');
   const basicPlan = plan(uniqueName('it-plan'), false);
   const carolsOrg = organization(uniqueName('it-members'), {
     plan: basicPlan.metadata.name,
@@ -34,26 +20,16 @@ describe('platform members API: roles within mayGrant, never without an owner', 
   // Owned only through membership rows, so the last-owner rule is about rows alone.
   const rowOwned = organization(uniqueName('it-rowowned'), { plan: basicPlan.metadata.name });
   const org = carolsOrg.metadata.name;
-  let api: TestPlatform;
+  const api = platformSuite({ plans: [basicPlan], organizations: [carolsOrg, rowOwned] });
   let carol: Browser;
   let eve: Browser;
   let eveId: string;
   let rootId: string;
 
   beforeAll(async () => {
-    await applyAll(basicPlan, carolsOrg, rowOwned);
-    api = await startPlatform({ kubeconfig: await platformKubeconfig(namespace) });
-    await until('the platform to see the organizations', () =>
-      [carolsOrg, rowOwned].every((o) => api.platform.directory.get(o.metadata.name) !== undefined),
-    );
     carol = (await signedIn(api.url, 'carol@startupco.io')).browser;
     ({ browser: eve, userId: eveId } = await signedIn(api.url, 'eve@startupco.io'));
     ({ userId: rootId } = await signedIn(api.url, 'root@guardian.local'));
-  });
-  afterAll(async () => {
-    await api?.stop();
-    await deleteAll(carolsOrg, rowOwned, basicPlan);
-    await deleteNamespace(namespace);
   });
 
   const members = async (token: string) =>

@@ -7,21 +7,19 @@ import { freePort } from '../../scripts/stack/process.ts';
 import { eventually, uniqueName } from '../support/kube.ts';
 import { operatorKubeconfig, type RunningOperator, startOperator } from '../support/operator.ts';
 import {
-  applyAll,
   type Browser,
   call,
-  deleteAll,
-  deleteNamespace,
   organization,
   platformKubeconfig,
+  quotaPolicy,
   setMembership,
   signedIn,
   startPlatform,
-  type TestPlatform,
   until,
 } from '../support/platform.ts';
+import { platformSuite } from '../support/platform-suite.ts';
 import { stackEnv } from '../support/stack.ts';
-import { coreApi, readOrganization } from '../support/tenancy.ts';
+import { coreApi, deleteOrganizations, readOrganization } from '../support/tenancy.ts';
 
 interface Org {
   org_id: string;
@@ -33,22 +31,21 @@ interface Org {
 }
 
 describe('platform organizations API', () => {
-  const namespace = uniqueName('it-platform');
   const operatorNamespace = uniqueName('it-orgapi-op');
   const planName = uniqueName('it-plan');
-  const limitedPlan = {
-    apiVersion: 'guardian.aiops.dev/v1alpha1',
-    kind: 'QuotaPolicy',
-    metadata: { name: planName },
-    spec: { displayName: 'Limited', teamMembers: 5, workflowsPerMonth: 50, features: { sso: false } },
-  };
+  const limitedPlan = quotaPolicy(planName, {
+    displayName: 'Limited',
+    teamMembers: 5,
+    workflowsPerMonth: 50,
+    features: { sso: false },
+  });
   // An organization carol does not belong to: its id must reveal nothing to her.
   const foreign = organization(uniqueName('it-foreign'), {
     plan: planName,
     owners: [{ kind: 'Group', name: 'nobody-here' }],
   });
   const created: string[] = [];
-  let api: TestPlatform;
+  const api = platformSuite({ plans: [limitedPlan], organizations: [foreign] });
   let operator: RunningOperator;
   let root: string;
   let carol: Browser;
@@ -57,16 +54,11 @@ describe('platform organizations API', () => {
   let eve: Browser;
 
   beforeAll(async () => {
-    await applyAll(limitedPlan, foreign);
     operator = await startOperator({
       kubeconfig: await operatorKubeconfig(operatorNamespace),
       namespace: operatorNamespace,
       port: await freePort(),
     });
-    api = await startPlatform({ kubeconfig: await platformKubeconfig(namespace) });
-    await until('the platform to see the organization', () =>
-      Boolean(api.platform.directory.get(foreign.metadata.name)),
-    );
     await eventually(
       'the operator to be ready',
       async () => (await operator.probe('/readyz')).status === 200,
@@ -77,10 +69,9 @@ describe('platform organizations API', () => {
     ({ browser: eve, userId: eveId } = await signedIn(api.url, 'eve@startupco.io'));
   });
   afterAll(async () => {
-    await api?.stop();
+    // Deleted while the operator still runs, which holds them by a finalizer until it drops their databases.
+    await deleteOrganizations(...created, foreign.metadata.name);
     await operator?.stop();
-    await deleteAll(foreign, ...created.map((name) => organization(name, {})), limitedPlan);
-    await deleteNamespace(namespace);
     await coreApi.deleteNamespace({ name: operatorNamespace }).catch(() => undefined);
   });
 
@@ -89,6 +80,12 @@ describe('platform organizations API', () => {
     const id = (response.body as Org | undefined)?.org_id;
     if (id) created.push(id);
     return response;
+  };
+  /** A new organization owned by carol, created by a super admin; its id. */
+  const carolsNewOrganization = async (prefix: string, name: string) => {
+    const id = uniqueName(prefix);
+    await create(root, { name, owner_email: 'carol@startupco.io', plan_type: planName, org_id: id });
+    return id;
   };
 
   it('creates an organization as the seed shows, 201 once the operator reports it Ready', async () => {
@@ -172,7 +169,7 @@ describe('platform organizations API', () => {
     const refused = await create(carolToken, { ...body, org_id: uniqueName('it-self') });
     expect(refused.status).toBe(403);
     const selfService = await startPlatform({
-      kubeconfig: await platformKubeconfig(namespace),
+      kubeconfig: await platformKubeconfig(api.namespace),
       env: { GUARDIAN_SELF_SERVICE_SIGNUP: 'true' },
     });
     try {
@@ -207,13 +204,7 @@ describe('platform organizations API', () => {
   });
 
   it('lists every organization to a super admin and only their own to others', async () => {
-    const id = uniqueName('it-list');
-    await create(root, {
-      name: 'Listed',
-      owner_email: 'carol@startupco.io',
-      plan_type: planName,
-      org_id: id,
-    });
+    const id = await carolsNewOrganization('it-list', 'Listed');
     const all = await call(api.url, 'GET', '/tenants/organizations', root);
     const allIds = (all.body as { organizations: Org[] }).organizations.map((org) => org.org_id);
     expect(allIds).toContain(foreign.metadata.name);
@@ -233,13 +224,7 @@ describe('platform organizations API', () => {
   });
 
   it('patches display name and owners as an owner; domains and plan only as a super admin', async () => {
-    const id = uniqueName('it-patch');
-    await create(root, {
-      name: 'Before',
-      owner_email: 'carol@startupco.io',
-      plan_type: planName,
-      org_id: id,
-    });
+    const id = await carolsNewOrganization('it-patch', 'Before');
     const token = await carol.token(id);
     const path = `/tenants/organizations/${id}`;
     const renamed = await call(api.url, 'PATCH', path, token, {
@@ -267,18 +252,22 @@ describe('platform organizations API', () => {
     expect((badColour.body as { errors: { field: string }[] }).errors[0]?.field).toBe(
       'branding.primaryColor',
     );
+    // The tenant database's credentials are never an IdP's client secret (the IdP would be sent them).
+    const leak = await call(api.url, 'PATCH', path, token, {
+      sso: {
+        issuer: 'https://idp.example.com',
+        clientId: 'g',
+        clientSecretRef: { name: 'guardian-database' },
+      },
+    });
+    expect(leak.status, leak.text).toBe(400);
+    expect((leak.body as { errors: { field: string }[] }).errors[0]?.field).toBe('sso.clientSecretRef.name');
     // Nobody leaves an organization without owners.
     expect((await call(api.url, 'PATCH', path, token, { owners: [] })).status).toBe(409);
   });
 
   it('lets an org_admin update settings but not owners (escalation), and a read_only nothing', async () => {
-    const id = uniqueName('it-admin');
-    await create(root, {
-      name: 'Admins',
-      owner_email: 'carol@startupco.io',
-      plan_type: planName,
-      org_id: id,
-    });
+    const id = await carolsNewOrganization('it-admin', 'Admins');
     const path = `/tenants/organizations/${id}`;
     await setMembership(id, eveId, 'org_admin');
     const admin = await eve.token(id);
@@ -287,6 +276,17 @@ describe('platform organizations API', () => {
       owners: [{ kind: 'User', name: 'eve@startupco.io' }],
     });
     expect(escalate.status).toBe(403);
+    // SSO decides who owns the organization (a group mapped to org_owner): it is owners' business too.
+    const ssoEscalation = await call(api.url, 'PATCH', path, admin, {
+      sso: {
+        issuer: 'https://idp.example.com',
+        clientId: 'guardian',
+        clientSecretRef: { name: 'eve-idp' },
+        groupRoles: [{ group: 'eve-friends', role: 'org_owner' }],
+      },
+    });
+    expect(ssoEscalation.status, ssoEscalation.text).toBe(403);
+    expect((await readOrganization(id)).spec.sso).toBeUndefined();
     expect((await call(api.url, 'DELETE', path, admin)).status).toBe(403);
     await setMembership(id, eveId, 'read_only');
     const reader = await eve.token(id);
@@ -294,9 +294,45 @@ describe('platform organizations API', () => {
     expect((await call(api.url, 'PATCH', path, reader, { name: 'No' })).status).toBe(403);
   });
 
+  it('closes a suspended organization to tokens issued before, whatever their current organization', async () => {
+    const suspended = await carolsNewOrganization('it-susp', 'Suspended');
+    const current = await carolsNewOrganization('it-curr', 'Current');
+    // Issued while both were active: its orgs claim names both, its current organization is the other.
+    const token = await carol.token(current);
+    const path = `/tenants/organizations/${suspended}`;
+    expect((await call(api.url, 'GET', path, token)).status).toBe(200);
+    expect((await call(api.url, 'PATCH', path, root, { suspended: true })).status).toBe(200);
+    await until(
+      'the platform to see the suspension',
+      () => api.platform.directory.get(suspended)?.spec.suspended === true,
+    );
+    for (const [method, route] of [
+      ['GET', path],
+      ['GET', `${path}/analytics`],
+      ['PATCH', path],
+      ['DELETE', path],
+    ] as const) {
+      const refused = await call(
+        api.url,
+        method,
+        route,
+        token,
+        method === 'PATCH' ? { name: 'x' } : undefined,
+      );
+      expect(refused.status, `${method} ${route}`).toBe(403);
+    }
+    // A super admin still reaches it, to lift the suspension; then carol does again.
+    expect((await call(api.url, 'GET', path, root)).status).toBe(200);
+    expect((await call(api.url, 'PATCH', path, root, { suspended: false })).status).toBe(200);
+    await until(
+      'the platform to see it lifted',
+      () => !api.platform.directory.get(suspended)?.spec.suspended,
+    );
+    expect((await call(api.url, 'GET', path, token)).status).toBe(200);
+  });
+
   it('reports analytics: members, teams, plan limits (null for unlimited) and known usage', async () => {
-    const id = uniqueName('it-stats');
-    await create(root, { name: 'Stats', owner_email: 'carol@startupco.io', plan_type: planName, org_id: id });
+    const id = await carolsNewOrganization('it-stats', 'Stats');
     await setMembership(id, eveId, 'team_member');
     const token = await carol.token(id);
     const stats = await call(api.url, 'GET', `/tenants/organizations/${id}/analytics`, token);
@@ -348,13 +384,7 @@ describe('platform organizations API', () => {
   });
 
   it('deletes an organization for an owner (org:delete) only', async () => {
-    const id = uniqueName('it-delete');
-    await create(root, {
-      name: 'Doomed',
-      owner_email: 'carol@startupco.io',
-      plan_type: planName,
-      org_id: id,
-    });
+    const id = await carolsNewOrganization('it-delete', 'Doomed');
     const token = await carol.token(id);
     expect(
       (await call(api.url, 'DELETE', `/tenants/organizations/${foreign.metadata.name}`, token)).status,

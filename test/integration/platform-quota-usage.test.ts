@@ -11,19 +11,8 @@ import {
 } from '../../platform/src/quota/index.ts';
 import { withTenant } from '../../platform/src/stores/with-tenant.ts';
 import { uniqueName } from '../support/kube.ts';
-import {
-  applyAll,
-  Browser,
-  deleteAll,
-  deleteNamespace,
-  organization,
-  platformKubeconfig,
-  setMembership,
-  startPlatform,
-  type TestPlatform,
-  until,
-  withToken,
-} from '../support/platform.ts';
+import { Browser, organization, quotaPolicy, setMembership, withToken } from '../support/platform.ts';
+import { platformSuite } from '../support/platform-suite.ts';
 import { stackEnv } from '../support/stack.ts';
 
 interface Limit {
@@ -40,27 +29,15 @@ interface UsageBody {
 }
 
 describe('platform usage: GET /usage', () => {
-  const namespace = uniqueName('it-platform');
-  const apiVersion = 'guardian.aiops.dev/v1alpha1';
-  const limitedPlan = {
-    apiVersion,
-    kind: 'QuotaPolicy',
-    metadata: { name: uniqueName('it-plan-usage') },
-    spec: {
-      displayName: 'limited',
-      agentExecutionsPerMonth: 100,
-      workflowsPerMonth: 10,
-      apiCallsPerHour: 1000,
-      teamMembers: 5,
-      concurrentWorkflows: 2,
-    },
-  };
-  const unlimitedPlan = {
-    apiVersion,
-    kind: 'QuotaPolicy',
-    metadata: { name: uniqueName('it-plan-usage') },
-    spec: {},
-  };
+  const limitedPlan = quotaPolicy(uniqueName('it-plan-usage'), {
+    displayName: 'limited',
+    agentExecutionsPerMonth: 100,
+    workflowsPerMonth: 10,
+    apiCallsPerHour: 1000,
+    teamMembers: 5,
+    concurrentWorkflows: 2,
+  });
+  const unlimitedPlan = quotaPolicy(uniqueName('it-plan-usage'), {});
   const limitedOrg = organization(uniqueName('it-usage'), {
     plan: limitedPlan.metadata.name,
     owners: [{ kind: 'User', name: 'carol@startupco.io' }],
@@ -71,27 +48,20 @@ describe('platform usage: GET /usage', () => {
   });
   const orgId = limitedOrg.metadata.name;
   const db = connect(stackEnv('DATABASE_URL'), { max: 2 });
-  let api: TestPlatform;
+  const api = platformSuite({
+    plans: [limitedPlan, unlimitedPlan],
+    organizations: [limitedOrg, unlimitedOrg],
+  });
   let carol: Browser;
   let carolId: string;
 
   beforeAll(async () => {
-    await applyAll(limitedPlan, unlimitedPlan, limitedOrg, unlimitedOrg);
-    api = await startPlatform({ kubeconfig: await platformKubeconfig(namespace) });
-    await until('the platform to see the organizations', () =>
-      [limitedOrg, unlimitedOrg].every((org) => api.platform.directory.get(org.metadata.name) !== undefined),
-    );
     carol = new Browser(api.url);
     const me = await carol.login('carol@startupco.io');
     expect(me.status).toBe(200);
     carolId = (me.body as { user: { id: string } }).user.id;
   });
-  afterAll(async () => {
-    await api?.stop();
-    await db.destroy();
-    await deleteAll(limitedOrg, unlimitedOrg, limitedPlan, unlimitedPlan);
-    await deleteNamespace(namespace);
-  });
+  afterAll(() => db.destroy());
 
   it('reports each limit with what is used and what remains in the current billing period', async () => {
     const token = await carol.token(orgId);

@@ -17,6 +17,7 @@ import {
   organization,
   platformEnv,
   platformKubeconfig,
+  quotaPolicy,
   until,
   withToken,
 } from '../support/platform.ts';
@@ -46,22 +47,17 @@ async function platformWithoutRedis(kubeconfig: string, policy: 'open' | 'closed
 
 describe('platform rate limit: Redis unavailable', () => {
   const namespace = uniqueName('it-platform');
-  const limitedPlan = {
-    apiVersion: 'guardian.aiops.dev/v1alpha1',
-    kind: 'QuotaPolicy',
-    metadata: { name: uniqueName('it-plan-rl') },
-    spec: { displayName: 'rate limited', apiCallsPerHour: 100, workflowsPerMonth: 10 },
-  };
+  const limitedPlan = quotaPolicy(uniqueName('it-plan-rl'), {
+    displayName: 'rate limited',
+    apiCallsPerHour: 100,
+    workflowsPerMonth: 10,
+  });
   const org = organization(uniqueName('it-rl-down'), {
     plan: limitedPlan.metadata.name,
     owners: [{ kind: 'User', name: 'carol@startupco.io' }],
   });
   const orgId = org.metadata.name;
-  const unlimitedPlan = {
-    ...limitedPlan,
-    metadata: { name: uniqueName('it-plan-unlimited') },
-    spec: { displayName: 'unlimited' },
-  };
+  const unlimitedPlan = quotaPolicy(uniqueName('it-plan-unlimited'), { displayName: 'unlimited' });
   const unlimitedOrg = organization(uniqueName('it-rl-unlimited'), {
     plan: unlimitedPlan.metadata.name,
     owners: [{ kind: 'User', name: 'carol@startupco.io' }],

@@ -7,14 +7,12 @@ import {
   applyAll,
   Browser,
   deleteAll,
-  deleteNamespace,
   organization,
-  platformKubeconfig,
-  startPlatform,
-  type TestPlatform,
+  quotaPolicy,
   until,
   withToken,
 } from '../support/platform.ts';
+import { platformSuite } from '../support/platform-suite.ts';
 import { stackEnv } from '../support/stack.ts';
 
 describe('platform rate limit: the sliding log script (explicit clock)', () => {
@@ -82,13 +80,10 @@ describe('platform rate limit: the sliding log script (explicit clock)', () => {
 });
 
 describe('platform rate limit: the API', () => {
-  const namespace = uniqueName('it-platform');
-  const limitedPlan = {
-    apiVersion: 'guardian.aiops.dev/v1alpha1',
-    kind: 'QuotaPolicy',
-    metadata: { name: uniqueName('it-plan-rl') },
-    spec: { displayName: 'rate limited', apiCallsPerHour: 150 },
-  };
+  const limitedPlan = quotaPolicy(uniqueName('it-plan-rl'), {
+    displayName: 'rate limited',
+    apiCallsPerHour: 150,
+  });
   const burstOrg = organization(uniqueName('it-rl-burst'), {
     plan: limitedPlan.metadata.name,
     owners: [{ kind: 'User', name: 'carol@startupco.io' }],
@@ -97,25 +92,15 @@ describe('platform rate limit: the API', () => {
     plan: limitedPlan.metadata.name,
     owners: [{ kind: 'User', name: 'carol@startupco.io' }],
   });
-  let api: TestPlatform;
+  const api = platformSuite({ plans: [limitedPlan], organizations: [burstOrg, liveOrg] });
   let carol: Browser;
   const agent = new Agent({ connections: 128, pipelining: 1 });
 
   beforeAll(async () => {
-    await applyAll(limitedPlan, burstOrg, liveOrg);
-    api = await startPlatform({ kubeconfig: await platformKubeconfig(namespace) });
-    await until('the platform to see the organizations', () =>
-      [burstOrg, liveOrg].every((org) => api.platform.directory.get(org.metadata.name) !== undefined),
-    );
     carol = new Browser(api.url);
     expect((await carol.login('carol@startupco.io')).status).toBe(200);
   });
-  afterAll(async () => {
-    await agent.close();
-    await api?.stop();
-    await deleteAll(burstOrg, liveOrg, limitedPlan);
-    await deleteNamespace(namespace);
-  });
+  afterAll(() => agent.close());
 
   it('admits exactly the hourly limit of 2,000 concurrent requests, and refuses the rest with 429', async () => {
     const token = await carol.token(burstOrg.metadata.name);
@@ -153,11 +138,7 @@ describe('platform rate limit: the API', () => {
     expect(first.status).toBe(200);
     expect(first.headers.get('ratelimit-limit')).toBe('150');
     const other = uniqueName('it-plan-rl');
-    const smaller = {
-      ...limitedPlan,
-      metadata: { name: other },
-      spec: { displayName: 'tiny', apiCallsPerHour: 3 },
-    };
+    const smaller = quotaPolicy(other, { displayName: 'tiny', apiCallsPerHour: 3 });
     await applyAll(smaller, { ...liveOrg, spec: { ...liveOrg.spec, plan: other } });
     try {
       await until('the platform to see the plan change', () => {

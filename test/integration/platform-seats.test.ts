@@ -7,33 +7,25 @@ import { MembershipStore } from '../../platform/src/stores/MembershipStore.ts';
 import { withTenant } from '../../platform/src/stores/with-tenant.ts';
 import { uniqueName } from '../support/kube.ts';
 import {
-  applyAll,
   Browser,
   call,
-  createSsoSecret,
   createUser,
-  deleteAll,
-  deleteNamespace,
   organization,
-  platformKubeconfig,
+  quotaPolicy,
   setMembership,
   signedIn,
-  startPlatform,
-  type TestPlatform,
-  until,
 } from '../support/platform.ts';
+import { platformSuite } from '../support/platform-suite.ts';
 import { stackEnv } from '../support/stack.ts';
 
 const techcorpIssuer = stackEnv('OIDC_ISSUER_TECHCORP');
 
 describe('platform seats: the plan’s teamMembers, enforced when someone joins', () => {
-  const namespace = uniqueName('it-platform');
-  const seatsPlan = {
-    apiVersion: 'guardian.aiops.dev/v1alpha1',
-    kind: 'QuotaPolicy',
-    metadata: { name: uniqueName('it-plan-seats') },
-    spec: { displayName: 'two seats', teamMembers: 2, features: { sso: true } },
-  };
+  const seatsPlan = quotaPolicy(uniqueName('it-plan-seats'), {
+    displayName: 'two seats',
+    teamMembers: 2,
+    features: { sso: true },
+  });
   // Domain signup through techcorp's own identity provider (bob@techcorp.com is verified there).
   const full = organization(uniqueName('it-seats'), {
     plan: seatsPlan.metadata.name,
@@ -47,30 +39,21 @@ describe('platform seats: the plan’s teamMembers, enforced when someone joins'
   const orgId = full.metadata.name;
   const db = connect(stackEnv('DATABASE_URL'), { max: 20 });
   const ghosts: string[] = [];
-  let api: TestPlatform;
 
   const membership = async (userId: string) =>
     withTenant(db, { orgId }, (trx) => trx('memberships').where({ org_id: orgId, user_id: userId }).first());
 
+  // Registered before the platform's setup, so it runs first: the seats are taken before the
+  // organization exists, where no other test's login can take one.
   beforeAll(async () => {
-    // The seats are taken before the organization exists, so no other test's login can take one.
     for (let i = 0; i < 2; i++) {
       const ghost = await createUser();
       await setMembership(orgId, ghost, 'team_member');
       ghosts.push(ghost);
     }
-    await applyAll(seatsPlan, full);
-    await createSsoSecret(orgId, 'sso-client', namespace);
-    api = await startPlatform({ kubeconfig: await platformKubeconfig(namespace) });
-    await until('the platform to see the organization', () => Boolean(api.platform.directory.get(orgId)));
   });
-  afterAll(async () => {
-    await api?.stop();
-    await db.destroy();
-    await deleteAll(full, seatsPlan);
-    await deleteNamespace(`org-${orgId}`);
-    await deleteNamespace(namespace);
-  });
+  afterAll(() => db.destroy());
+  const api = platformSuite({ plans: [seatsPlan], organizations: [full], ssoSecrets: [orgId] });
 
   it('refuses a domain signup when every seat is taken, audits it, and admits the user once one is free', async () => {
     const bob = new Browser(api.url);

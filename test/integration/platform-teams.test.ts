@@ -1,20 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { k8s, kubeConfig, uniqueName } from '../support/kube.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type k8s, uniqueName } from '../support/kube.ts';
 import {
-  applyAll,
   type Browser,
   call,
   deleteAll,
-  deleteNamespace,
   organization,
   plan,
-  platformKubeconfig,
   setMembership,
   signedIn,
-  startPlatform,
-  type TestPlatform,
-  until,
 } from '../support/platform.ts';
+import { platformSuite } from '../support/platform-suite.ts';
 import { objects, team } from '../support/tenancy.ts';
 
 interface TeamView {
@@ -25,22 +20,7 @@ interface TeamView {
   members: { kind: string; name: string; role: string }[];
 }
 
-/** The control namespace as the operator makes it, so no operator is needed to hold Teams. */
-async function controlNamespace(orgId: string): Promise<void> {
-  const labels = {
-    'app.kubernetes.io/managed-by': 'guardian-operator',
-    'guardian.aiops.dev/organization': orgId,
-  };
-  await kubeConfig()
-    .makeApiClient(k8s.CoreV1Api)
-    .createNamespace({ body: { metadata: { name: `org-${orgId}`, labels } } })
-    .catch((error: { code?: number }) => {
-      if (error.code !== 409) throw error;
-    });
-}
-
 describe('platform teams API', () => {
-  const namespace = uniqueName('it-platform');
   const basicPlan = plan(uniqueName('it-plan'), false);
   const carolsOrg = organization(uniqueName('it-teams'), {
     plan: basicPlan.metadata.name,
@@ -57,33 +37,22 @@ describe('platform teams API', () => {
   });
   const foreignTeam = team(foreignOrg.metadata.name, 'secret-team', { displayName: 'Secret Team' });
   const org = carolsOrg.metadata.name;
-  let api: TestPlatform;
+  // The control namespaces as the operator makes them, so no operator is needed to hold Teams.
+  const api = platformSuite({
+    plans: [basicPlan],
+    organizations: [carolsOrg, foreignOrg, newOrg],
+    teams: [foreignTeam],
+    controlNamespaces: [org, foreignOrg.metadata.name],
+  });
   let carol: Browser;
   let eve: Browser;
   let eveId: string;
   let owner: string;
 
   beforeAll(async () => {
-    await applyAll(basicPlan, carolsOrg, foreignOrg, newOrg);
-    await controlNamespace(org);
-    await controlNamespace(foreignOrg.metadata.name);
-    await applyAll(foreignTeam);
-    api = await startPlatform({ kubeconfig: await platformKubeconfig(namespace) });
-    await until('the platform to see the organizations', () =>
-      [carolsOrg, foreignOrg, newOrg].every((o) => api.platform.directory.get(o.metadata.name) !== undefined),
-    );
-    await until('the platform to see the foreign team', () =>
-      Boolean(api.platform.teams.get(foreignOrg.metadata.name, 'secret-team')),
-    );
     carol = (await signedIn(api.url, 'carol@startupco.io')).browser;
     owner = await carol.token(org);
     ({ browser: eve, userId: eveId } = await signedIn(api.url, 'eve@startupco.io'));
-  });
-  afterAll(async () => {
-    await api?.stop();
-    await deleteAll(foreignTeam, carolsOrg, foreignOrg, newOrg, basicPlan);
-    for (const name of [org, foreignOrg.metadata.name]) await deleteNamespace(`org-${name}`);
-    await deleteNamespace(namespace);
   });
 
   it('creates a team from the seed’s body as a Team CR in org-<org>, and refuses a second', async () => {
@@ -197,9 +166,8 @@ describe('platform teams API', () => {
       displayName: 'Kubectl Team',
       members: [{ kind: 'User', name: 'kept@startupco.io', role: 'team_member' }],
     });
-    await applyAll(applied);
     try {
-      await until('the platform to see the team', () => Boolean(api.platform.teams.get(org, 'kubectl-team')));
+      await api.apply(applied);
       const path = '/tenants/teams/kubectl-team/members/users/kept@startupco.io';
       const refused = await call(api.url, 'DELETE', path, owner);
       expect(refused.status, refused.text).toBe(409);

@@ -7,21 +7,8 @@ import { FakeClock } from '../../platform/src/kube/fake-clock.ts';
 import { SigningKeyStore } from '../../platform/src/stores/SigningKeyStore.ts';
 import { login } from '../../scripts/idp/login-client.ts';
 import { uniqueName } from '../support/kube.ts';
-import {
-  applyAll,
-  Browser,
-  ca,
-  deleteAll,
-  deleteNamespace,
-  encryptionKey,
-  organization,
-  plan,
-  platformKubeconfig,
-  startPlatform,
-  type TestPlatform,
-  until,
-  withToken,
-} from '../support/platform.ts';
+import { Browser, ca, encryptionKey, organization, plan, withToken } from '../support/platform.ts';
+import { platformSuite } from '../support/platform-suite.ts';
 import { stackEnv } from '../support/stack.ts';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -30,7 +17,6 @@ const decode = (part: string) =>
   JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
 
 describe('platform access tokens: the forged-token suite', () => {
-  const namespace = uniqueName('it-platform');
   const basicPlan = plan(uniqueName('it-plan'), false);
   const org = organization(uniqueName('it-tokens'), {
     plan: basicPlan.metadata.name,
@@ -39,7 +25,7 @@ describe('platform access tokens: the forged-token suite', () => {
   const clock = new FakeClock(Date.now());
   const db = connect(stackEnv('DATABASE_URL'), { max: 1 });
   const extraKids: string[] = [];
-  let api: TestPlatform;
+  const api = platformSuite({ plans: [basicPlan], organizations: [org], clock, unknownKidReloadMs: 10_000 });
   let valid: string;
   let claims: Record<string, unknown>;
   let header: Record<string, unknown>;
@@ -70,27 +56,14 @@ describe('platform access tokens: the forged-token suite', () => {
     withToken(api.url, '/whoami', token, headers);
 
   beforeAll(async () => {
-    await applyAll(basicPlan, org);
-    api = await startPlatform({
-      kubeconfig: await platformKubeconfig(namespace),
-      clock,
-      unknownKidReloadMs: 10_000,
-    });
-    await until(
-      'the platform to see the organization',
-      () => api.platform.directory.get(org.metadata.name) !== undefined,
-    );
     const browser = new Browser(api.url);
     expect((await browser.login('carol@startupco.io', org.metadata.name)).status).toBe(200);
     valid = await browser.token();
     [header, claims] = [decode(parts(valid)[0]), decode(parts(valid)[1])];
   });
   afterAll(async () => {
-    await api?.stop();
     await new SigningKeyStore(db).delete(extraKids);
     await db.destroy();
-    await deleteAll(org, basicPlan);
-    await deleteNamespace(namespace);
   });
 
   it('issues an ES256 token with the documented claims, and accepts it', async () => {

@@ -124,12 +124,15 @@ const apply = (object: k8s.KubernetesObject) =>
   admin().patch(object, undefined, undefined, 'guardian-test', true, k8s.PatchStrategy.ServerSideApply);
 const apiVersion = 'guardian.aiops.dev/v1alpha1';
 
-export const plan = (name: string, sso: boolean) => ({
+export const quotaPolicy = (name: string, spec: Record<string, unknown>) => ({
   apiVersion,
   kind: 'QuotaPolicy',
   metadata: { name },
-  spec: { displayName: name, features: { sso } },
+  spec,
 });
+
+export const plan = (name: string, sso: boolean) =>
+  quotaPolicy(name, { displayName: name, features: { sso } });
 
 export const organization = (name: string, spec: Record<string, unknown>) => ({
   apiVersion,

@@ -39,7 +39,7 @@ export class OperatorMetrics {
     name: 'guardian_workqueue_wait_seconds',
     help: 'Time a key waited in the work queue before a worker took it, by controller',
     labelNames: ['controller'],
-    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 60],
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 20, 30, 60],
     registers: [this.registry],
   });
   readonly leader = new Gauge({

@@ -25,7 +25,18 @@ export const Owner = z.strictObject({
 const Sso = z.strictObject({
   issuer: z.url({ protocol: /^https$/ }),
   clientId: z.string().min(1).max(256),
-  clientSecretRef: z.strictObject({ name: z.string().min(1).max(253), key: z.string().max(253).optional() }),
+  clientSecretRef: z.strictObject({
+    name: z
+      .string()
+      .min(1)
+      .max(253)
+      // The platform may read that Secret too: an IdP must never be sent the tenant database's credentials.
+      .refine(
+        (name) => name !== 'guardian-database',
+        'may not be guardian-database, the tenant database credentials',
+      ),
+    key: z.string().max(253).optional(),
+  }),
   groupsClaim: z.string().max(128).optional(),
   groupRoles: z
     .array(z.strictObject({ group: z.string().min(1).max(256), role: z.enum(ORG_ROLES) }))

@@ -44,7 +44,7 @@ export function authenticate(options: AuthenticateOptions): Middleware<AppState>
       if (sessionId && active) {
         if (!SAFE_METHODS.has(ctx.method)) refuseCrossSite(ctx as AppContext, options.publicOrigin);
         const access = await options.access.access(active.identity);
-        const orgId = active.session.loginOrgId;
+        const orgId = usableLoginOrganization(options.directory, active.session.loginOrgId, access);
         base = {
           via: 'session',
           userId: active.identity.userId,
@@ -120,6 +120,22 @@ function selectTenant(
 }
 
 /** Every request re-checks its organization: deleted or suspended ones are refused at once. */
+/**
+ * The organization a session logged in to, while the user may still act in it. One deleted or
+ * suspended since, or left, is no default: it must not lock its user out of logging in again,
+ * logging out and their other organizations (naming it in x-org-id is still refused).
+ */
+function usableLoginOrganization(
+  directory: OrganizationDirectory,
+  loginOrgId: string | null,
+  access: { superAdmin: boolean; orgs: Record<string, unknown> },
+): string | null {
+  if (loginOrgId === null) return null;
+  const org = directory.get(loginOrgId);
+  if (!org || org.spec.suspended) return null;
+  return access.superAdmin || access.orgs[loginOrgId] !== undefined ? loginOrgId : null;
+}
+
 export function checkOrganization(directory: OrganizationDirectory, orgId: string | null): void {
   if (orgId === null) return;
   const org = directory.get(orgId);

@@ -10,15 +10,23 @@ import {
 } from '../contract/teams.ts';
 import { NotFound } from '../http/errors.ts';
 import type { Api } from '../http/operation.ts';
-import type { AuthContext } from '../http/state.ts';
+import type { AppContext, AuthContext } from '../http/state.ts';
 import { currentOrg } from '../services/authorize.ts';
-import { type TeamService, teamView } from '../services/TeamService.ts';
+import { type Changed, type TeamService, teamView } from '../services/TeamService.ts';
 
 const problem = (description: string) => ({ description, schema: Problem });
 const refusals = {
   401: problem('No valid credential'),
   403: problem('Your role in the current organization does not allow it'),
   404: problem('No such team in the current organization'),
+};
+
+/** What the operations that change a team answer (they retry on conflicts a while, then give up). */
+const changeResponses = {
+  200: { description: 'The team', schema: TeamView },
+  400: problem('Invalid input'),
+  ...refusals,
+  409: problem('Changed concurrently; retry'),
 };
 
 const org = (auth: AuthContext | undefined) => currentOrg(auth as AuthContext);
@@ -35,6 +43,12 @@ function pathMember(params: Record<string, string>): { kind: 'User' | 'Group'; n
   const name = params.name ?? '';
   if (!kind || name.length === 0 || name.length > 256) throw new NotFound('No such member');
   return { kind, name };
+}
+
+/** Answers a change with the team as it is now, and leaves what the change replaced to the audit trail. */
+function answerChange(ctx: AppContext, orgId: string, { team, before }: Changed): void {
+  ctx.state.outcome = { before };
+  ctx.body = TeamView.parse(teamView(orgId, team));
 }
 
 export function teamRoutes(api: Api, service: TeamService): void {
@@ -102,18 +116,11 @@ export function teamRoutes(api: Api, service: TeamService): void {
       summary: 'Change a team’s name, description or agent categories',
       permission: 'teams:manage',
       body: UpdateTeam,
-      responses: {
-        200: { description: 'The team', schema: TeamView },
-        400: problem('Invalid input'),
-        ...refusals,
-        409: problem('Changed concurrently; retry'),
-      },
+      responses: changeResponses,
     },
     async (ctx, { params, body }) => {
       const orgId = org(ctx.state.auth);
-      const { team, before } = await service.update(orgId, pathTeam(params), body);
-      ctx.state.outcome = { before };
-      ctx.body = TeamView.parse(teamView(orgId, team));
+      answerChange(ctx, orgId, await service.update(orgId, pathTeam(params), body));
     },
   );
 
@@ -156,19 +163,12 @@ export function teamRoutes(api: Api, service: TeamService): void {
       summary: 'Add a member (kind users or groups) or change its team role',
       permission: 'teams:manage',
       body: PutTeamMember,
-      responses: {
-        200: { description: 'The team', schema: TeamView },
-        400: problem('Invalid input'),
-        ...refusals,
-        409: problem('Changed concurrently; retry'),
-      },
+      responses: changeResponses,
     },
     async (ctx, { params, body }) => {
       const orgId = org(ctx.state.auth);
       const member = { ...pathMember(params), role: body.role };
-      const { team, before } = await service.putMember(orgId, pathTeam(params), member);
-      ctx.state.outcome = { before };
-      ctx.body = TeamView.parse(teamView(orgId, team));
+      answerChange(ctx, orgId, await service.putMember(orgId, pathTeam(params), member));
     },
   );
 

@@ -137,7 +137,9 @@ export class AccessService {
     if (identity.email === null) return result;
     for (const org of this.directory.claimingDomain(domainOf(identity.email))) {
       const orgId = org.metadata?.name;
-      if (!orgId || identity.issuer !== this.directory.trustedIssuer(org, this.defaultIssuer)) continue;
+      // A suspended organization takes no one in (its members cannot use it either).
+      if (!orgId || org.spec.suspended) continue;
+      if (identity.issuer !== this.directory.trustedIssuer(org, this.defaultIssuer)) continue;
       if (!identity.emailVerified) {
         result.refusedUnverified.push(orgId);
         continue;

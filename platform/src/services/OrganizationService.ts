@@ -10,7 +10,7 @@ import type { AuthContext } from '../http/state.ts';
 import { isConflict, type KubeClient } from '../kube/kube-client.ts';
 import type { KubeObject } from '../kube/resources.ts';
 import type { UsageHistory } from '../quota/history.ts';
-import { can } from '../rbac.ts';
+import { can, type Permission, type Role } from '../rbac.ts';
 import type { MembershipStore } from '../stores/MembershipStore.ts';
 import type { UserStore } from '../stores/UserStore.ts';
 import { requireIn } from './authorize.ts';
@@ -100,8 +100,20 @@ export class OrganizationService {
     return visible.sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
   }
 
+  /**
+   * requireIn, and a suspended organization closed to all but super admins: the orgs a token
+   * names are as old as the token, so its suspension is checked here, not trusted from it.
+   */
+  private requireActive(auth: AuthContext, orgId: string, permission: Permission): Role {
+    const role = requireIn(auth, orgId, permission);
+    if (!auth.superAdmin && this.options.directory.get(orgId)?.spec.suspended) {
+      throw new Forbidden(`Organization ${orgId} is suspended`);
+    }
+    return role;
+  }
+
   get(auth: AuthContext, orgId: string): Organization {
-    requireIn(auth, orgId, 'org:read');
+    this.requireActive(auth, orgId, 'org:read');
     return this.existing(orgId);
   }
 
@@ -111,13 +123,16 @@ export class OrganizationService {
     orgId: string,
     patch: UpdateOrganization,
   ): Promise<{ org: Organization; before: Record<string, unknown> }> {
-    const role = requireIn(auth, orgId, 'org:update');
+    const role = this.requireActive(auth, orgId, 'org:update');
     const superAdminOnly = [patch.domains, patch.plan_type, patch.suspended].some((v) => v !== undefined);
     if (superAdminOnly && !auth.superAdmin) {
       throw new Forbidden('Only super admins may change domains, plan_type or suspended');
     }
-    if (patch.owners !== undefined && !can(role, 'owners:manage')) {
-      throw new Forbidden(`Your role (${role}) does not grant owners:manage`);
+    // SSO decides who owns the organization (group mappings to org_owner, the issuer whose users
+    // match spec.owners), so changing it is managing owners.
+    const touchesOwners = patch.owners !== undefined || patch.sso !== undefined;
+    if (touchesOwners && !can(role, 'owners:manage')) {
+      throw new Forbidden(`Your role (${role}) does not grant owners:manage, which owners and sso need`);
     }
     this.existing(orgId);
     if (patch.owners?.length === 0 && (await this.options.memberships.count(orgId)).owners === 0) {
@@ -172,14 +187,14 @@ export class OrganizationService {
   }
 
   async delete(auth: AuthContext, orgId: string): Promise<void> {
-    requireIn(auth, orgId, 'org:delete');
+    this.requireActive(auth, orgId, 'org:delete');
     this.existing(orgId);
     await this.options.kube.delete(organizations, orgId);
   }
 
   /** This period's figures, and `periods` billing periods of usage history. */
   async analytics(auth: AuthContext, orgId: string, periods: number): Promise<OrganizationAnalytics> {
-    requireIn(auth, orgId, 'analytics:read');
+    this.requireActive(auth, orgId, 'analytics:read');
     const org = this.existing(orgId);
     const plan = this.options.directory.plan(org)?.spec ?? {};
     const [counts, seats, monthly, history] = await Promise.all([

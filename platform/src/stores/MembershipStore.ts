@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { orNoSeat, takeSeat } from '../quota/seats.ts';
-import type { OrgRole } from '../rbac.ts';
+import { ORG_ROLES, type OrgRole, rank } from '../rbac.ts';
 import { withTenant } from './with-tenant.ts';
 
 export type MembershipSource = 'domain' | 'invitation' | 'manual';
@@ -131,6 +131,8 @@ export class MembershipStore {
    * Changes a member's role, or removes the membership (`role` null), unless that would leave the
    * organization without an owner: `otherOwners` counts owners outside this table (spec.owners).
    * The org's owner rows are locked first, so two concurrent demotions cannot both pass the check.
+   * The member's API keys stronger than their new role (all of them, when removed) are revoked
+   * in the same transaction.
    */
   change(orgId: string, userId: string, role: OrgRole | null, otherOwners: number): Promise<ChangeOutcome> {
     return withTenant(this.db, { orgId }, async (trx) => {
@@ -148,6 +150,13 @@ export class MembershipStore {
       }
       const query = trx('memberships').where({ org_id: orgId, user_id: userId });
       await (role === null ? query.delete() : query.update({ role }));
+      // API keys act with their creator's authority: what the creator no longer holds, their keys lose.
+      const stronger = ORG_ROLES.filter((r) => role === null || rank(r) > rank(role));
+      await trx('api_keys')
+        .where({ org_id: orgId, created_by: userId })
+        .whereIn('role', stronger)
+        .whereNull('revoked_at')
+        .update({ revoked_at: trx.fn.now() });
       return { previous: row.role };
     });
   }

@@ -93,8 +93,10 @@ export class TenantProvisioner {
       } else if (rows[0]?.rolconnlimit !== this.connectionLimit) {
         await db.query(`ALTER ROLE ${name} CONNECTION LIMIT ${this.connectionLimit}`);
       }
-      // CREATE DATABASE ... OWNER and DROP DATABASE need membership in the owner role.
-      const member = await db.query('select pg_has_role(current_user, $1, $2) as member', [role, 'MEMBER']);
+      // CREATE DATABASE ... OWNER, DROP DATABASE and REASSIGN OWNED need the owner role's privileges:
+      // USAGE (membership that inherits), not bare membership: from Postgres 16 a CREATEROLE role
+      // is made an ADMIN-only member of what it creates, which is not enough.
+      const member = await db.query('select pg_has_role(current_user, $1, $2) as member', [role, 'USAGE']);
       if (!member.rows[0]?.member) await db.query(`GRANT ${name} TO CURRENT_USER`);
     });
   }

@@ -38,7 +38,7 @@ export async function prepareTemplate(db: pg.Pool, url: string): Promise<string>
   if (roles.rowCount === 0) await ignoring('42710', () => db.query(`CREATE ROLE ${role} NOLOGIN`));
   const member = await db.query('select pg_has_role(current_user, $1, $2) as member', [
     TEMPLATE_ROLE,
-    'MEMBER',
+    'USAGE',
   ]);
   if (!member.rows[0]?.member) await db.query(`GRANT ${role} TO CURRENT_USER`);
   if (rows.length === 0) {
