@@ -85,7 +85,8 @@ describe('platform usage: GET /usage', () => {
     expect(body.limits.agent_executions_per_month).toEqual({ limit: 100, used: 1, remaining: 99 });
     expect(body.limits.api_calls_per_hour).toEqual({ limit: 1000, used: 1, remaining: 999 });
     expect(body.limits.concurrent_workflows).toMatchObject({ limit: 2 });
-    // The platform's RBAC grants no Secrets, so the tenant database's size is not measured here.
+    // This suite's platform is not the ServiceAccount operators grant the database Secret to, and no
+    // operator runs here: storage is reported as not measured, with why (measured: tenant-database).
     expect(body.limits.storage_gib).toMatchObject({ limit: null, used: null, remaining: null });
     expect(body.limits.storage_gib?.note).toMatch(/^not measured/);
     const second = await withToken(api.url, '/usage', token);
