@@ -76,7 +76,10 @@ export function authRoutes(api: Api, deps: AuthRouteDeps): void {
       const pendingId = getCookie(ctx, cookies.login);
       // The pending login is single-use, whatever the outcome.
       clearCookie(ctx, cookies.login, { path: '/auth/callback', secure: cookies.secure });
-      const callbackUrl = new URL(ctx.originalUrl, deps.publicUrl);
+      // The URL the IdP was told to return to, with the query it returned: never the request's own
+      // target, which a path prefix behind a proxy (or an absolute-form target) would change.
+      const callbackUrl = new URL(`${deps.publicUrl}/auth/callback`);
+      callbackUrl.search = ctx.search;
       // Filled as the login goes, so the audit trail sees the joins of a login that then fails.
       const joins: Join[] = [];
       ctx.state.outcome = { joins };
