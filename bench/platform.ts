@@ -10,8 +10,15 @@ import { Redis } from 'ioredis';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import Koa from 'koa';
 import { Pool } from 'undici';
-import { signCheckpoint } from '../platform/src/audit/hash.ts';
-import { checkpointKey, ENTRY_HASH_SQL, GENESIS, verifyChain } from '../platform/src/audit/index.ts';
+import {
+  CHECKPOINT_EVERY,
+  checkpointKey,
+  ENTRY_HASH_SQL,
+  GENESIS,
+  signCheckpoint,
+  signHead,
+  verifyChain,
+} from '../platform/src/audit/index.ts';
 import { connect, migrate } from '../platform/src/db.ts';
 import { currentPeriod, seatsUsed, usage } from '../platform/src/quota/index.ts';
 import { ApiRateLimiter } from '../platform/src/ratelimit/limiter.ts';
@@ -156,14 +163,19 @@ await admin.transaction(async (trx) => {
      SELECT c_org_id, c_seq, c_at, c_actor, c_action, c_target, c_detail, c_prev_hash, c_hash FROM chain`,
     [auditOrg, GENESIS, AUDIT_ENTRIES],
   );
-  await trx.raw(
-    `INSERT INTO audit_heads (org_id, seq, hash)
-     SELECT org_id, seq, hash FROM audit_log WHERE org_id = ? ORDER BY seq DESC LIMIT 1`,
+  const last = await trx.raw<{ rows: Array<{ seq: string; hash: string }> }>(
+    'SELECT seq, hash FROM audit_log WHERE org_id = ? ORDER BY seq DESC LIMIT 1',
     [auditOrg],
   );
+  const head = { seq: Number(last.rows[0]?.seq), hash: last.rows[0]?.hash ?? '' };
+  await trx('audit_heads').insert({
+    org_id: auditOrg,
+    ...head,
+    signature: signHead(key, auditOrg, head.seq, head.hash),
+  });
   const marks = await trx.raw<{ rows: Array<{ seq: string; hash: string }> }>(
-    'SELECT seq, hash FROM audit_log WHERE org_id = ? AND seq % 100 = 0',
-    [auditOrg],
+    'SELECT seq, hash FROM audit_log WHERE org_id = ? AND seq % ? = 0',
+    [auditOrg, CHECKPOINT_EVERY],
   );
   const rows = marks.rows.map((row) => ({
     org_id: auditOrg,

@@ -3,24 +3,20 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INSTANCE_CHAIN } from '../../platform/src/audit/index.ts';
-import { connect } from '../../platform/src/db.ts';
+import { connect, type Knex } from '../../platform/src/db.ts';
 import { eventually, uniqueName } from '../support/kube.ts';
 import {
-  applyAll,
   Browser,
   call,
   deleteAll,
-  deleteNamespace,
   encryptionKey,
   organization,
-  platformKubeconfig,
+  quotaPolicy,
   setMembership,
   signedIn,
-  startPlatform,
-  type TestPlatform,
-  until,
   withToken,
 } from '../support/platform.ts';
+import { platformSuite } from '../support/platform-suite.ts';
 import { stackEnv } from '../support/stack.ts';
 
 interface Entry {
@@ -39,44 +35,31 @@ interface Page {
 const guardian = resolve(import.meta.dirname, '../../bin/guardian.ts');
 
 describe('platform audit: what the API records, GET /audit and guardian audit verify', () => {
-  const namespace = uniqueName('it-platform');
-  const apiVersion = 'guardian.aiops.dev/v1alpha1';
-  const tinyPlan = {
-    apiVersion,
-    kind: 'QuotaPolicy',
-    metadata: { name: uniqueName('it-plan-audit') },
-    spec: { displayName: 'tiny', apiCallsPerHour: 40, workflowsPerMonth: 1 },
-  };
-  const org = organization(uniqueName('it-audit'), {
+  const tinyPlan = quotaPolicy(uniqueName('it-plan-audit'), {
+    displayName: 'tiny',
+    apiCallsPerHour: 40,
+    workflowsPerMonth: 1,
+  });
+  const ownedByCarol = {
     plan: tinyPlan.metadata.name,
     owners: [{ kind: 'User', name: 'carol@startupco.io' }],
-  });
+  };
+  const org = organization(uniqueName('it-audit'), ownedByCarol);
   const orgId = org.metadata.name;
-  let api: TestPlatform;
+  const api = platformSuite({ plans: [tinyPlan], organizations: [org] });
   let carol: Browser;
   let carolId: string;
   let token: string;
   const db = connect(stackEnv('DATABASE_URL'), { max: 1 });
 
   beforeAll(async () => {
-    await applyAll(tinyPlan, org);
-    api = await startPlatform({ kubeconfig: await platformKubeconfig(namespace) });
-    await until(
-      'the platform to see the organization',
-      () => api.platform.directory.get(orgId) !== undefined,
-    );
     carol = new Browser(api.url);
     const me = await carol.login('carol@startupco.io', orgId);
     expect(me.status).toBe(200);
     carolId = (me.body as { user: { id: string } }).user.id;
     token = await carol.token(orgId);
   });
-  afterAll(async () => {
-    await api?.stop();
-    await db.destroy();
-    await deleteAll(org, tinyPlan);
-    await deleteNamespace(namespace);
-  });
+  afterAll(() => db.destroy());
 
   const audit = async (query = '') => {
     const answer = await withToken(api.url, `/audit${query}`, token);
@@ -111,17 +94,8 @@ describe('platform audit: what the API records, GET /audit and guardian audit ve
 
   it('records a rate limit breach at most once a minute', async () => {
     const other = uniqueName('it-audit');
-    await applyAll(
-      organization(other, {
-        plan: tinyPlan.metadata.name,
-        owners: [{ kind: 'User', name: 'carol@startupco.io' }],
-      }),
-    );
     try {
-      await until(
-        'the platform to see the organization',
-        () => api.platform.directory.get(other) !== undefined,
-      );
+      await api.apply(organization(other, ownedByCarol));
       const otherToken = await carol.token(other);
       const statuses: number[] = [];
       for (let i = 0; i < 45; i++) statuses.push((await withToken(api.url, '/whoami', otherToken)).status);
@@ -178,6 +152,32 @@ describe('platform audit: what the API records, GET /audit and guardian audit ve
     expect((await withToken(api.url, '/whoami', eveToken)).status).toBe(200);
     expect((await withToken(api.url, '/audit', eveToken)).status).toBe(403);
     expect((await withToken(api.url, '/audit/verify', eveToken)).status).toBe(403);
+  });
+
+  it('names a forged chain head in GET /audit/verify, and verifies again once it is put back', async () => {
+    const admin = connect(stackEnv('DATABASE_ADMIN_URL'), { max: 1 });
+    const onHead = <T>(work: (trx: Knex.Transaction) => Promise<T>) =>
+      admin.transaction(async (trx) => {
+        await trx.raw("select set_config('guardian.org_id', ?, true)", [orgId]);
+        return work(trx);
+      });
+    try {
+      const { signature } = await onHead((trx) =>
+        trx('audit_heads').where({ org_id: orgId }).first('signature'),
+      );
+      expect(signature).toEqual(expect.any(String));
+      await onHead((trx) => trx('audit_heads').where({ org_id: orgId }).update({ signature: 'forged' }));
+      const forged = await withToken(api.url, '/audit/verify', token);
+      expect(forged.status, forged.text).toBe(200);
+      expect(forged.body).toMatchObject({ ok: false, problems: [{ kind: 'head-forged' }] });
+      await onHead((trx) => trx('audit_heads').where({ org_id: orgId }).update({ signature }));
+      expect((await withToken(api.url, '/audit/verify', token)).body).toMatchObject({
+        ok: true,
+        problems: [],
+      });
+    } finally {
+      await admin.destroy();
+    }
   });
 
   it('records API keys created and revoked, and quota breaches', async () => {

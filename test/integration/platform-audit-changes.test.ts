@@ -1,23 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueName } from '../support/kube.ts';
 import {
-  applyAll,
   type Browser,
   call,
   createUser,
   deleteAll,
-  deleteNamespace,
-  ensureControlNamespace,
   organization,
   plan,
-  platformKubeconfig,
   setMembership,
   signedIn,
-  startPlatform,
-  type TestPlatform,
   until,
 } from '../support/platform.ts';
-import { invitationLink, startSmtp, type TestSmtp } from '../support/smtp.ts';
+import { platformSuite } from '../support/platform-suite.ts';
+import { invitationLink } from '../support/smtp.ts';
 
 interface Entry {
   seq: number;
@@ -28,7 +23,6 @@ interface Entry {
 }
 
 describe('platform audit: members, invitations, organizations and teams, through the API', () => {
-  const namespace = uniqueName('it-platform');
   const basicPlan = plan(uniqueName('it-plan-trail'), false);
   const carolsOrg = organization(uniqueName('it-trail'), {
     plan: basicPlan.metadata.name,
@@ -36,8 +30,12 @@ describe('platform audit: members, invitations, organizations and teams, through
   });
   const org = carolsOrg.metadata.name;
   const created = uniqueName('it-trail-new');
-  let api: TestPlatform;
-  let smtp: TestSmtp;
+  const api = platformSuite({
+    plans: [basicPlan],
+    organizations: [carolsOrg],
+    controlNamespaces: [org],
+    smtp: true,
+  });
   let carol: Browser;
   let carolId: string;
   let owner: string;
@@ -45,25 +43,11 @@ describe('platform audit: members, invitations, organizations and teams, through
   let rootId: string;
 
   beforeAll(async () => {
-    await applyAll(basicPlan, carolsOrg);
-    await ensureControlNamespace(org);
-    smtp = await startSmtp();
-    api = await startPlatform({
-      kubeconfig: await platformKubeconfig(namespace),
-      env: { SMTP_URL: smtp.url },
-    });
-    await until('the platform to see the organization', () => Boolean(api.platform.directory.get(org)));
     ({ browser: carol, userId: carolId } = await signedIn(api.url, 'carol@startupco.io'));
     owner = await carol.token(org);
     ({ browser: root, userId: rootId } = await signedIn(api.url, 'root@guardian.local'));
   });
-  afterAll(async () => {
-    await api?.stop();
-    await smtp?.stop();
-    await deleteAll(carolsOrg, organization(created, {}), basicPlan);
-    await deleteNamespace(`org-${org}`);
-    await deleteNamespace(namespace);
-  });
+  afterAll(() => deleteAll(organization(created, {})));
 
   /** The trail of the organization as GET /audit returns it, oldest first, with these actions. */
   const trail = async (token: string, prefix: string, headers: Record<string, string> = {}) => {
@@ -115,14 +99,14 @@ describe('platform audit: members, invitations, organizations and teams, through
     expect(revoked.status, revoked.text).toBe(201);
     const revokedId = (revoked.body as { id: string }).id;
     expect((await call(api.url, 'DELETE', `/tenants/invitations/${revokedId}`, owner)).status).toBe(204);
-    const since = smtp.messages.length;
+    const since = api.smtp.messages.length;
     const invited = await call(api.url, 'POST', '/tenants/invitations', owner, {
       email: 'root@guardian.local',
       role: 'team_lead',
     });
     expect(invited.status).toBe(201);
     const invitedId = (invited.body as { id: string }).id;
-    const link = invitationLink(await smtp.waitFor('root@guardian.local', since));
+    const link = invitationLink(await api.smtp.waitFor('root@guardian.local', since));
     expect((await root.loginVia(link, 'root@guardian.local')).status).toBe(200);
 
     const entries = await trail(owner, 'invitation.');

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../kube/clock.ts';
 import { withTenant } from '../stores/with-tenant.ts';
-import { ENTRY_HASH_SQL, GENESIS, signCheckpoint } from './hash.ts';
+import { CHECKPOINT_EVERY, ENTRY_HASH_SQL, GENESIS, signCheckpoint, signHead } from './hash.ts';
 
 /** The chain for events that belong to no organization (e.g. a failed login that named none). */
 export const INSTANCE_CHAIN = '_instance';
@@ -64,32 +64,31 @@ export const toEntry = (row: Row): AuditEntry => ({
 
 export interface AuditLogOptions {
   db: Knex;
-  /** Signs checkpoints (see checkpointKey). */
+  /** Signs checkpoints and heads (see checkpointKey). */
   key: Buffer;
   clock: Clock;
-  /** A signed checkpoint every this many entries of an org. */
-  checkpointEvery?: number;
 }
 
 /**
  * The append-only, per-organization hash chain. Appends take the org's head row FOR UPDATE, so
- * concurrent appends (any replica) serialize and each links to the one before; every
- * `checkpointEvery` entries a signed (seq, hash) goes to audit_checkpoints, which the app role
- * can insert into but not change, so a removed tail is caught by the next verification.
+ * concurrent appends (any replica) serialize and each links to the one before. The head is
+ * re-signed (HMAC of org, seq, hash) in the same transaction, so the newest entries and the end of
+ * the chain are keyed; every CHECKPOINT_EVERY entries a signed (seq, hash) also goes to
+ * audit_checkpoints, which the app role can insert into but not change.
  */
 export class AuditLog {
-  private readonly o: Required<AuditLogOptions>;
+  private readonly o: AuditLogOptions;
 
   constructor(options: AuditLogOptions) {
-    this.o = { checkpointEvery: 100, ...options };
+    this.o = options;
   }
 
   append(event: AuditEvent): Promise<AuditEntry> {
     const { orgId } = event;
     return withTenant(this.o.db, { orgId }, async (trx) => {
       await trx.raw(
-        'INSERT INTO audit_heads (org_id, seq, hash) VALUES (?, 0, ?) ON CONFLICT (org_id) DO NOTHING',
-        [orgId, GENESIS],
+        'INSERT INTO audit_heads (org_id, seq, hash, signature) VALUES (?, 0, ?, ?) ON CONFLICT (org_id) DO NOTHING',
+        [orgId, GENESIS, signHead(this.o.key, orgId, 0, GENESIS)],
       );
       const head = await trx.raw<{ rows: Array<{ seq: string; hash: string }> }>(
         'SELECT seq, hash FROM audit_heads WHERE org_id = ? FOR UPDATE',
@@ -117,8 +116,13 @@ export class AuditLog {
       );
       const row = inserted.rows[0];
       if (!row) throw new Error('The audit entry was not inserted');
-      await trx.raw('UPDATE audit_heads SET seq = ?, hash = ? WHERE org_id = ?', [seq, row.hash, orgId]);
-      if (seq % this.o.checkpointEvery === 0) {
+      await trx.raw('UPDATE audit_heads SET seq = ?, hash = ?, signature = ? WHERE org_id = ?', [
+        seq,
+        row.hash,
+        signHead(this.o.key, orgId, seq, row.hash),
+        orgId,
+      ]);
+      if (seq % CHECKPOINT_EVERY === 0) {
         await trx.raw('INSERT INTO audit_checkpoints (org_id, seq, hash, signature) VALUES (?, ?, ?, ?)', [
           orgId,
           seq,

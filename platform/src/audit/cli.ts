@@ -6,16 +6,18 @@ import { KubeClient } from '../kube/kube-client.ts';
 import { loadClusterAccess } from '../kube/kubeconfig.ts';
 import { organizations } from '../services/OrganizationDirectory.ts';
 import { INSTANCE_CHAIN } from './AuditLog.ts';
-import { checkpointKey } from './hash.ts';
+import { CHECKPOINT_EVERY, checkpointKey } from './hash.ts';
 import { type Verification, verifyChain } from './verify.ts';
 
 export const auditUsage = `Usage: guardian audit verify [--org ORG]
 
 Verifies the audit trail of one organization (--org), or of every Organization in the cluster
 (KUBECONFIG) plus the instance's own chain (${INSTANCE_CHAIN}): each entry's hash, the links
-between entries, the signed checkpoints and the chain head. Needs DATABASE_URL and
-GUARDIAN_ENCRYPTION_KEY (the checkpoints' signing key is derived from it). Exits 1 when any chain
-fails, printing each problem (altered, gap, broken-link, truncated, checkpoint-forged, ...).`;
+between entries, a signed checkpoint every ${CHECKPOINT_EVERY} entries and the signed chain head.
+Needs DATABASE_URL and GUARDIAN_ENCRYPTION_KEY (the signing key is derived from it). Prints each
+chain's last seq and hash (keep them outside the database to detect a later rollback). Exits 1
+when any chain fails, printing each problem (altered, gap, broken-link, truncated,
+checkpoint-forged, checkpoint-missing, head-forged, ...).`;
 
 const auditConfig = z.object({
   DATABASE_URL: postgresUrl,
@@ -36,7 +38,7 @@ async function allOrganizations(): Promise<string[]> {
 }
 
 function describe(result: Verification): string {
-  const head = `${result.orgId}: ${result.ok ? 'OK' : 'FAILED'} (${result.entries} entries, ${result.checkpoints} checkpoints, last seq ${result.last.seq})`;
+  const head = `${result.orgId}: ${result.ok ? 'OK' : 'FAILED'} (${result.entries} entries, ${result.checkpoints} checkpoints, last seq ${result.last.seq} hash ${result.last.hash})`;
   return [head, ...result.problems.map((p) => `  seq ${p.seq}: ${p.kind}`)].join('\n');
 }
 

@@ -8,5 +8,12 @@ export {
   INSTANCE_CHAIN,
 } from './AuditLog.ts';
 export { auditUsage, runAudit } from './cli.ts';
-export { checkpointKey, ENTRY_HASH_SQL, GENESIS } from './hash.ts';
+export {
+  CHECKPOINT_EVERY,
+  checkpointKey,
+  ENTRY_HASH_SQL,
+  GENESIS,
+  signCheckpoint,
+  signHead,
+} from './hash.ts';
 export { type ProblemKind, type Verification, type VerifyProblem, verifyChain } from './verify.ts';

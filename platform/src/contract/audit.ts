@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROBLEM_KINDS } from '../audit/verify.ts';
 import { contract } from './registry.ts';
 
 export const AuditQuery = contract(
@@ -49,15 +50,7 @@ export const AuditVerification = contract(
     problems: z.array(
       z.strictObject({
         seq: z.number().int(),
-        kind: z.enum([
-          'altered',
-          'broken-link',
-          'gap',
-          'checkpoint-forged',
-          'checkpoint-mismatch',
-          'truncated',
-          'head-mismatch',
-        ]),
+        kind: z.enum(PROBLEM_KINDS),
       }),
     ),
   }),

@@ -6,6 +6,7 @@ import { invitations } from './0004_invitations.ts';
 import { usageLedger } from './0100_usage_ledger.ts';
 import { auditLog } from './0101_audit_log.ts';
 import { usageLedgerByPeriod } from './0102_usage_ledger_by_period.ts';
+import { auditHeadSignature } from './0103_audit_head_signature.ts';
 
 export interface Migration {
   name: string;
@@ -23,6 +24,7 @@ export function platformMigrations(appRole: string): Knex.MigrationSource<Migrat
     usageLedger,
     auditLog(appRole),
     usageLedgerByPeriod,
+    auditHeadSignature,
   ];
   return {
     getMigrations: async () => migrations,
