@@ -206,7 +206,10 @@ describe('installation', () => {
     expect(await kubectl('get', 'guardian', '-o', 'name')).toContain(
       'quotapolicy.guardian.aiops.dev/enterprise',
     );
-    const explained = await kubectl('explain', 'organizations.spec.environments');
+    // The apiserver publishes a new or changed CRD's OpenAPI a moment after the CRD is Established.
+    const explained = await eventually('kubectl explain to know organizations', () =>
+      kubectl('explain', 'organizations.spec.environments').catch(() => undefined),
+    );
     expect(explained).toContain('org-<organization>--<environment>');
   });
 
