@@ -7,10 +7,14 @@ import { actor, type Recorders, responseBody } from './recorder.ts';
 
 /** Logins (with the memberships they create or are refused), logouts, tokens and API keys. */
 export function authRecorders(options: { sessions: SessionService; sessionCookie: string }): Recorders {
+  const failures = new OncePerMinute();
   return {
     'GET /auth/callback': async (ctx, failed) => {
       const joins = (ctx.state.outcome?.joins ?? []).map(joinEvent);
       if (failed) {
+        // Anyone can call the callback: one failure per address and minute is evidence enough, and
+        // a flood must not become unbounded writes serialized on the instance chain's head.
+        if (!failures.take(ctx.ip)) return joins;
         return [
           {
             orgId: INSTANCE_CHAIN,
@@ -116,4 +120,19 @@ function sessionCookieSet(ctx: AppContext, name: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/** Admits a key at most once a minute (per replica); forgets old keys as it goes. */
+class OncePerMinute {
+  private readonly until = new Map<string, number>();
+
+  take(key: string, now = Date.now()): boolean {
+    const until = this.until.get(key);
+    if (until !== undefined && until > now) return false;
+    if (this.until.size >= 10_000) {
+      for (const [k, t] of this.until) if (t <= now) this.until.delete(k);
+    }
+    this.until.set(key, now + 60_000);
+    return true;
+  }
 }
