@@ -36,6 +36,8 @@ export interface AppDeps {
   /** Rate limits and the usage API; absent in apps built without them (tests of other layers). */
   governance?: Pick<Governance, 'middleware' | 'routes'>;
   bodyLimitBytes?: number;
+  /** X-Forwarded-For entries to trust, from the right (TRUSTED_PROXIES); 0 or absent: none. */
+  trustedProxies?: number;
 }
 
 /**
@@ -45,6 +47,9 @@ export interface AppDeps {
  */
 export function createApp(deps: AppDeps): Koa<AppState> {
   const app = new Koa<AppState>();
+  // Only the entries our own proxies appended: a client's X-Forwarded-For to the left is its word.
+  app.proxy = (deps.trustedProxies ?? 0) > 0;
+  app.maxIpsCount = deps.trustedProxies ?? 0;
   app.use(requestContext(deps.log, deps.metrics));
   app.use(errorHandler());
   app.use(jsonBody(deps.bodyLimitBytes));

@@ -106,6 +106,12 @@ export const platformConfig = z
       .min(300)
       .max(30 * 86_400)
       .default(8 * 3600),
+    /**
+     * Reverse proxies in front of the API (an Ingress controller, a Gateway) whose X-Forwarded-For
+     * entries are trusted, counted from the right: client addresses (audit, limits) come from
+     * there. 0 trusts none, and the address is the connection's peer.
+     */
+    TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** When Redis fails, refuse rate-limited requests with 503 (closed) or let them through (open). */
     RATE_LIMIT_ON_REDIS_ERROR: z.enum(['open', 'closed']).default('closed'),

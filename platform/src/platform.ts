@@ -186,6 +186,7 @@ export class Platform {
     });
     const apiKeys = new ApiKeyService(new ApiKeyStore(this.db));
     const app = createApp({
+      trustedProxies: config.TRUSTED_PROXIES,
       log: this.log,
       metrics: this.metrics,
       governance: this.governance,

@@ -46,7 +46,7 @@ describe('platform audit: what the API records, GET /audit and guardian audit ve
   };
   const org = organization(uniqueName('it-audit'), ownedByCarol);
   const orgId = org.metadata.name;
-  const api = platformSuite({ plans: [tinyPlan], organizations: [org] });
+  const api = platformSuite({ plans: [tinyPlan], organizations: [org], env: { TRUSTED_PROXIES: '1' } });
   let carol: Browser;
   let carolId: string;
   let token: string;
@@ -90,6 +90,24 @@ describe('platform audit: what the API records, GET /audit and guardian audit ve
       limit: 100,
     });
     expect(entries.entries.some((e) => e.detail.status === 401 && e.actor === 'anonymous')).toBe(true);
+  });
+
+  it('takes the client address from the one proxy it trusts, not from what the client claims', async () => {
+    const since = new Date(Date.now() - 1000);
+    // The client claims 192.0.2.66; the proxy in front (TRUSTED_PROXIES=1) appended what it saw.
+    const response = await fetch(new URL('/auth/callback?code=forged&state=proxied', api.url), {
+      headers: { 'x-forwarded-for': '192.0.2.66, 203.0.113.9' },
+      redirect: 'manual',
+    });
+    expect(response.status).toBe(401);
+    const { entries } = await api.platform.governance.audit.list(INSTANCE_CHAIN, {
+      action: 'auth.login.failure',
+      since,
+      limit: 100,
+    });
+    const ips = entries.map((e) => e.detail.ip);
+    expect(ips).toContain('203.0.113.9');
+    expect(ips).not.toContain('192.0.2.66');
   });
 
   it('records a rate limit breach at most once a minute', async () => {

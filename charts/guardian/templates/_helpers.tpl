@@ -232,6 +232,8 @@ the same configuration, platform/src/config.ts).
   value: {{ .Values.platform.tokenTtlSeconds | quote }}
 - name: SESSION_TTL_SECONDS
   value: {{ .Values.platform.sessionTtlSeconds | quote }}
+- name: TRUSTED_PROXIES
+  value: {{ .Values.platform.trustedProxies | quote }}
 - name: LOG_LEVEL
   value: {{ .Values.platform.logLevel | quote }}
 {{- end }}
