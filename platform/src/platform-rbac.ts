@@ -35,7 +35,9 @@ export function platformRbac(namespace = DEFAULT_NAMESPACE): KubeObject[] {
 /**
  * Lets the platform read one organization's SSO client secret: a Role limited to that Secret by
  * name, in the organization's control namespace, bound to the platform's ServiceAccount. The
- * operator is to create it from `spec.sso.clientSecretRef`; until then tests and `make dev` do.
+ * operator grants the same (with the database Secret) in its Role `guardian-platform-secrets`;
+ * this is for platforms no operator serves: test suites without one, and `make dev` before its
+ * operator has run.
  */
 export function platformOrgSecretAccess(
   orgId: string,

@@ -4,6 +4,7 @@ import type { Informer } from '@guardian/platform/kube/informer';
 import type { KubeClient } from '@guardian/platform/kube/kube-client';
 import { core, type KubeObject, keyOf } from '@guardian/platform/kube/resources';
 import {
+  DATABASE_SECRET,
   LoginFailed,
   ProvisioningError,
   ServerNotFound,
@@ -15,7 +16,7 @@ import { guardian } from '../kinds.ts';
 import type { ChildWriter } from '../runtime/children.ts';
 import { FIELD_MANAGER } from '../runtime/children.ts';
 import { failpoint } from '../runtime/failpoint.ts';
-import { controlNamespace, DATABASE_SECRET, managedLabels, ownedBy } from '../tenancy/names.ts';
+import { controlNamespace, managedLabels, ownedBy } from '../tenancy/names.ts';
 import type { VerifiedDatabases } from './verified-databases.ts';
 
 export const DATABASE_FINALIZER = 'guardian.aiops.dev/tenant-database';

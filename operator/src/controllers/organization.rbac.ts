@@ -3,13 +3,8 @@ import type { OwnerReference } from '@guardian/crds/meta';
 import type { KubeObject } from '@guardian/platform/kube/resources';
 import type { OrgRole } from '@guardian/platform/rbac';
 import { ORG_ROLES } from '@guardian/platform/rbac';
-import {
-  AGENT_SERVICE_ACCOUNT,
-  controlNamespace,
-  DATABASE_SECRET,
-  managedLabels,
-  ownedBy,
-} from '../tenancy/names.ts';
+import { DATABASE_SECRET } from '@guardian/platform/tenant-db';
+import { AGENT_SERVICE_ACCOUNT, controlNamespace, managedLabels, ownedBy } from '../tenancy/names.ts';
 import { AGENT_ROLE, clusterRoleName, WORKLOAD_READER } from '../tenancy/roles.ts';
 
 export interface Subject {
@@ -118,7 +113,8 @@ export function desiredPlatformSecretAccess(
   platform: { namespace: string; serviceAccount: string },
 ): { role: KubeObject; binding: KubeObject } {
   const sso = org.spec.sso?.clientSecretRef.name;
-  const secrets = [DATABASE_SECRET, ...(sso && sso !== DATABASE_SECRET ? [sso] : [])];
+  // spec.sso.clientSecretRef may not name the database Secret (CEL), so the two never coincide.
+  const secrets = [DATABASE_SECRET, ...(sso ? [sso] : [])];
   const orgName = org.metadata?.name ?? '';
   const namespace = controlNamespace(orgName);
   const role = {

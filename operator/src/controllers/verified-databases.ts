@@ -20,7 +20,6 @@ export class VerifiedDatabases {
 
   has(organizationUid: string, server: string, password: string): boolean {
     const entry = this.entries.get(organizationUid);
-    if (entry && entry.until <= this.clock.now()) this.entries.delete(organizationUid);
     return (
       entry !== undefined &&
       entry.until > this.clock.now() &&

@@ -7,8 +7,6 @@ export const LABEL_ENVIRONMENT = 'guardian.aiops.dev/environment';
 export const LABEL_TEAM = 'guardian.aiops.dev/team';
 export const DEFAULT_ENVIRONMENTS = ['production', 'staging'];
 export const AGENT_SERVICE_ACCOUNT = 'guardian-agent';
-/** The tenant database's credentials in the control namespace: the only place the password lives. */
-export const DATABASE_SECRET = 'guardian-database';
 
 export const controlNamespace = (org: string) => `org-${org}`;
 export const workloadNamespace = (org: string, environment: string) => `org-${org}--${environment}`;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ORG_ROLES } from '../rbac.ts';
+import { DATABASE_SECRET } from '../tenant-db/servers.ts';
 import { contract } from './registry.ts';
 import { orgId } from './token.ts';
 
@@ -32,8 +33,8 @@ const Sso = z.strictObject({
       .max(253)
       // The platform may read that Secret too: an IdP must never be sent the tenant database's credentials.
       .refine(
-        (name) => name !== 'guardian-database',
-        'may not be guardian-database, the tenant database credentials',
+        (name) => name !== DATABASE_SECRET,
+        `may not be ${DATABASE_SECRET}, the tenant database credentials`,
       ),
     key: z.string().max(253).optional(),
   }),

@@ -2,8 +2,8 @@ import type { KubeClient } from '../kube/kube-client.ts';
 import { ApiError } from '../kube/kube-client.ts';
 import { core, type KubeObject } from '../kube/resources.ts';
 import type { TenantPools } from '../tenant-db/pools.ts';
+import { DATABASE_SECRET } from '../tenant-db/servers.ts';
 
-const DATABASE_SECRET = 'guardian-database';
 const GIB = 1024 ** 3;
 
 export type StorageReading = { gib: number } | { gib: null; note: string };

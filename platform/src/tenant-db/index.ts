@@ -9,4 +9,9 @@ export {
   TenantProvisioner,
 } from './provisioner.ts';
 export { scramVerifier } from './scram.ts';
-export { parseTenantServers, type TenantServers, tenantDatabaseName } from './servers.ts';
+export {
+  DATABASE_SECRET,
+  parseTenantServers,
+  type TenantServers,
+  tenantDatabaseName,
+} from './servers.ts';

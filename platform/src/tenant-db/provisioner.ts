@@ -1,6 +1,7 @@
 import knex from 'knex';
 import pg from 'pg';
 import { migrateSchema } from './migrations.ts';
+import { actAs } from './roles.ts';
 import { scramVerifier } from './scram.ts';
 import type { TenantServers } from './servers.ts';
 import { adoptionSql, prepareTemplate, TEMPLATE_DATABASE } from './template.ts';
@@ -93,11 +94,7 @@ export class TenantProvisioner {
       } else if (rows[0]?.rolconnlimit !== this.connectionLimit) {
         await db.query(`ALTER ROLE ${name} CONNECTION LIMIT ${this.connectionLimit}`);
       }
-      // CREATE DATABASE ... OWNER, DROP DATABASE and REASSIGN OWNED need the owner role's privileges:
-      // USAGE (membership that inherits), not bare membership: from Postgres 16 a CREATEROLE role
-      // is made an ADMIN-only member of what it creates, which is not enough.
-      const member = await db.query('select pg_has_role(current_user, $1, $2) as member', [role, 'USAGE']);
-      if (!member.rows[0]?.member) await db.query(`GRANT ${name} TO CURRENT_USER`);
+      await actAs(db, role, name);
     });
   }
 

@@ -23,6 +23,12 @@ export function parseTenantServers(value: string): TenantServers {
   return servers;
 }
 
+/**
+ * The Secret in an organization's control namespace `org-<org>` with its tenant database's
+ * credentials (host, port, database, user, password, url): the only place the password lives.
+ */
+export const DATABASE_SECRET = 'guardian-database';
+
 /** The database and login role of an organization: `tenant_<org>` with `-` as `_`. */
 export function tenantDatabaseName(org: string): string {
   return `tenant_${org.replaceAll('-', '_')}`;

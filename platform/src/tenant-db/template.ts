@@ -1,6 +1,7 @@
 import knex from 'knex';
 import pg from 'pg';
 import { migrateSchema, TENANT_MIGRATIONS } from './migrations.ts';
+import { actAs, ignoring } from './roles.ts';
 
 /**
  * Each server's template: a database holding the current tenant schema, cloned by CREATE
@@ -36,11 +37,7 @@ export async function prepareTemplate(db: pg.Pool, url: string): Promise<string>
   if (rows[0]?.comment === LATEST) return clone;
   const roles = await db.query('select 1 from pg_roles where rolname = $1', [TEMPLATE_ROLE]);
   if (roles.rowCount === 0) await ignoring('42710', () => db.query(`CREATE ROLE ${role} NOLOGIN`));
-  const member = await db.query('select pg_has_role(current_user, $1, $2) as member', [
-    TEMPLATE_ROLE,
-    'USAGE',
-  ]);
-  if (!member.rows[0]?.member) await db.query(`GRANT ${role} TO CURRENT_USER`);
+  await actAs(db, TEMPLATE_ROLE, role);
   if (rows.length === 0) {
     await ignoring('42P04', () => db.query(`CREATE DATABASE ${database}`));
     await db.query(`REVOKE CONNECT, TEMPORARY ON DATABASE ${database} FROM PUBLIC`);
@@ -71,12 +68,4 @@ export async function prepareTemplate(db: pg.Pool, url: string): Promise<string>
 /** SQL that, run inside a fresh clone as the provisioning role, hands its schema to the tenant role. */
 export function adoptionSql(tenantRole: string): string {
   return `REASSIGN OWNED BY ${role} TO ${pg.escapeIdentifier(tenantRole)}; REVOKE ALL ON SCHEMA public FROM ${role}`;
-}
-
-async function ignoring(code: string, work: () => Promise<unknown>): Promise<void> {
-  try {
-    await work();
-  } catch (error) {
-    if ((error as { code?: string }).code !== code) throw error;
-  }
 }
