@@ -7,23 +7,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
+import type { Manifest } from '../../crds/src/index.ts';
 import { k8s, kubeConfig } from './kube.ts';
 
 export const repo = resolve(import.meta.dirname, '../..');
 export const chartDir = resolve(repo, 'charts/guardian');
 const execFileAsync = promisify(execFile);
 
-export interface Manifest {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-  };
-  [field: string]: unknown;
-}
+export type { Manifest };
 
 export interface CommandResult {
   code: number;
