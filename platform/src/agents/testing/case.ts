@@ -40,6 +40,15 @@ export interface Case {
   note?: string;
 }
 
+/** `expecting('probes')('readiness-missing', object)`: a row's expected finding on one of its objects. */
+export function expecting(agent: string) {
+  return (check: string, object: KubeManifest): ExpectedFinding => ({
+    check: `${agent}/${check}`,
+    kind: object.kind,
+    name: object.metadata.name,
+  });
+}
+
 export const CASE_NAMESPACE = 'agent-cases';
 
 /** A snapshot of exactly these objects, as if they were all a namespace holds. */
