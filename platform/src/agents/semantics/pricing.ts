@@ -1,4 +1,4 @@
-import type { V1PodSpec } from '@kubernetes/client-node';
+import type { V1Container, V1PodSpec } from '@kubernetes/client-node';
 import type { Stored } from '../kinds.ts';
 import type { Prices } from '../settings.ts';
 import { runningContainers } from './containers.ts';
@@ -18,7 +18,7 @@ export interface PodPrice {
   memoryGiB: number;
   monthly: number;
   /** Running containers lacking an effective CPU or memory request: priced at 0, so the estimate undercounts. */
-  unpriced: readonly string[];
+  unpriced: readonly V1Container[];
 }
 
 /**
@@ -41,9 +41,7 @@ export function podPrice(spec: V1PodSpec, defaults: ContainerDefaults, prices: P
     cpuCores,
     memoryGiB,
     monthly: cpuCores * prices.cpuCore + memoryGiB * prices.memoryGiB,
-    unpriced: runningContainers(spec)
-      .filter((container) => lacking.has(container))
-      .map((container) => container.name),
+    unpriced: runningContainers(spec).filter((container) => lacking.has(container)),
   };
 }
 
@@ -63,4 +61,9 @@ export function cents(amount: number): number {
 
 function amount(quantity: string | undefined): number | undefined {
   return quantity === undefined ? undefined : parseQuantity(quantity);
+}
+
+/** `USD 52.00`: money in messages. */
+export function formatMoney(amount: number, currency: string): string {
+  return `${currency} ${cents(amount).toFixed(2)}`;
 }
