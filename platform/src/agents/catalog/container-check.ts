@@ -2,7 +2,7 @@ import { named } from '../kinds.ts';
 import type { AnyContainer } from '../semantics/containers.ts';
 import type { Check, Evidence, RunContext, Severity } from '../types.ts';
 import type { Workload } from '../workloads.ts';
-import { containersFragment, nameList, names } from './yaml.ts';
+import { containersFragment, nameList, names } from './text.ts';
 
 /** A spec check that fires when some containers of a workload are at fault, and names them. */
 export interface ContainerCheck {

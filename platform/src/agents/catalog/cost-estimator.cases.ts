@@ -1,4 +1,4 @@
-import { type Case, expecting, type KubeManifest } from '../testing/case.ts';
+import { type Case, type KubeManifest, tableOf } from '../testing/case.ts';
 import {
   container,
   cronJob,
@@ -11,8 +11,7 @@ import {
   statefulSet,
 } from '../testing/manifests.ts';
 
-const found = expecting('cost-estimator');
-const name = (row: string) => `cost-estimator-${row}`;
+const { found, name } = tableOf('cost-estimator');
 /** One container requesting this much: 1 core = 23, 1Gi = 3 a month at the default prices. */
 const requesting = (cpu: string, memory: string) =>
   podSpec({ containers: [container('app', { resources: { requests: { cpu, memory } } })] });

@@ -5,7 +5,7 @@ import type { Agent, Check } from '../types.ts';
 import { containerCheck } from './container-check.ts';
 import { pricedReplicas, replicaPrice } from './cost-scope.ts';
 import { costSummary } from './cost-summary.ts';
-import { fragment, nameList, names } from './yaml.ts';
+import { fragment, nameList, names } from './text.ts';
 
 const unpricedWorkload = containerCheck({
   id: 'unpriced-workload',

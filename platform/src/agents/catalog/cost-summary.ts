@@ -2,7 +2,7 @@ import type { Stored } from '../kinds.ts';
 import { cents, claimPrice } from '../semantics/pricing.ts';
 import type { RunContext } from '../types.ts';
 import { pricedReplicas, replicaPrice } from './cost-scope.ts';
-import { nameList } from './yaml.ts';
+import { nameList } from './text.ts';
 
 /** The namespace's monthly totals (AGENTS.md §1), returned beside the findings. */
 export type CostSummary = {

@@ -1,4 +1,4 @@
-import { type Case, expecting } from '../testing/case.ts';
+import { type Case, tableOf } from '../testing/case.ts';
 import {
   container,
   daemonSet,
@@ -10,8 +10,7 @@ import {
   statefulSet,
 } from '../testing/manifests.ts';
 
-const found = expecting('host-namespaces');
-const name = (row: string) => `host-namespaces-${row}`;
+const { found, name } = tableOf('host-namespaces');
 const withPorts = (
   fields: Parameters<typeof podSpec>[0],
   ports: { containerPort: number; hostPort?: number }[],

@@ -4,7 +4,7 @@ import { type AnyContainer, allContainers } from '../semantics/containers.ts';
 import type { Agent, Check, Severity } from '../types.ts';
 import type { Workload } from '../workloads.ts';
 import { containerCheck } from './container-check.ts';
-import { podSpecFragment } from './yaml.ts';
+import { podSpecFragment } from './text.ts';
 
 type HostNamespace = 'hostNetwork' | 'hostPID' | 'hostIPC';
 

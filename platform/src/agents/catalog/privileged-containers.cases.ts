@@ -1,9 +1,8 @@
 import type { V1SecurityContext } from '@kubernetes/client-node';
-import { type Case, expecting } from '../testing/case.ts';
+import { type Case, tableOf } from '../testing/case.ts';
 import { container, cronJob, daemonSet, deployment, job, pod, podSpec } from '../testing/manifests.ts';
 
-const found = expecting('privileged-containers');
-const name = (row: string) => `privileged-containers-${row}`;
+const { found, name } = tableOf('privileged-containers');
 const app = (securityContext: V1SecurityContext) =>
   podSpec({ containers: [container('app', { securityContext })] });
 const noEscalation = { allowPrivilegeEscalation: false };

@@ -3,7 +3,7 @@ import { type AnyContainer, allContainers } from '../semantics/containers.ts';
 import type { Agent, Check } from '../types.ts';
 import type { Workload } from '../workloads.ts';
 import { containerCheck } from './container-check.ts';
-import { containersFragment, nameList, podSpecFragment } from './yaml.ts';
+import { containersFragment, nameList, podSpecFragment } from './text.ts';
 
 const privileged = containerCheck({
   id: 'privileged',

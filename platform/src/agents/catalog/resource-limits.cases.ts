@@ -1,5 +1,5 @@
 import type { V1ResourceRequirements } from '@kubernetes/client-node';
-import { type Case, expecting } from '../testing/case.ts';
+import { type Case, tableOf } from '../testing/case.ts';
 import {
   container,
   cronJob,
@@ -11,8 +11,7 @@ import {
   statefulSet,
 } from '../testing/manifests.ts';
 
-const found = expecting('resource-limits');
-const name = (row: string) => `resource-limits-${row}`;
+const { found, name } = tableOf('resource-limits');
 const sized = (resources: V1ResourceRequirements) =>
   podSpec({ containers: [container('app', { resources })] });
 const all = { cpu: '250m', memory: '256Mi', 'ephemeral-storage': '1Gi' };

@@ -1,8 +1,7 @@
-import { type Case, expecting } from '../testing/case.ts';
+import { type Case, tableOf } from '../testing/case.ts';
 import { daemonSet, deployment, pod, podSpec, replicaSet, statefulSet } from '../testing/manifests.ts';
 
-const found = expecting('rollout-health');
-const name = (row: string) => `rollout-health-${row}`;
+const { found, name } = tableOf('rollout-health');
 // The API rejects Pods naming a ServiceAccount that does not exist: their controllers then fail.
 const rejected = (row: string) => podSpec({ serviceAccountName: name(`${row}-missing-sa`) });
 const nowhere = podSpec({ nodeSelector: { 'guardian.aiops.dev/no-such-node': 'true' } });

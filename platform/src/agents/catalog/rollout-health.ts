@@ -1,10 +1,10 @@
 import { named, type Stored } from '../kinds.ts';
-import { hasCondition } from '../semantics/conditions.ts';
+import { hasCondition, withCondition } from '../semantics/conditions.ts';
 import { desiredReplicas } from '../semantics/workload-class.ts';
 import type { Agent, Check } from '../types.ts';
-import { nameList, names } from './yaml.ts';
+import { nameList, names } from './text.ts';
 
-const describe = (object: Stored, namespace: string) =>
+const kubectlDescribe = (object: Stored, namespace: string) =>
   `kubectl -n ${namespace} describe ${object.kind.toLowerCase()} ${object.metadata.name}`;
 
 /** Available replicas, where AGENTS.md counts them: absent is 0, other kinds are not evaluated. */
@@ -32,7 +32,7 @@ const workloadUnavailable: Check = {
     if (ready === undefined || desired === 0 || ready >= desired) return undefined;
     return {
       message: `${named(object)} has ${ready} of ${desired} replicas available.`,
-      remediation: `See why its Pods are not available (events, conditions, Pod status):\n${describe(object, snapshot.namespace)}`,
+      remediation: `See why its Pods are not available (events, conditions, Pod status):\n${kubectlDescribe(object, snapshot.namespace)}`,
       evidence: { desired, available: ready },
     };
   },
@@ -45,21 +45,24 @@ const podsUnschedulable: Check = {
   title: 'Pods the scheduler cannot place',
   target: 'Workload',
   detect(workload, { snapshot }) {
-    const stuck = workload.pods.flatMap((pod) => {
-      const condition = hasCondition(pod.status?.conditions, 'PodScheduled', 'False', 'Unschedulable');
-      return condition ? [{ pod, message: condition.message ?? '' }] : [];
-    });
+    const stuck = withCondition(
+      workload.pods,
+      (pod) => pod.status?.conditions,
+      'PodScheduled',
+      'False',
+      'Unschedulable',
+    );
     const [first] = stuck;
     if (!first) return undefined;
     return {
-      message: `${named(workload.object)} has Pods no Node can take: ${names(stuck.map(({ pod }) => pod))}.`,
+      message: `${named(workload.object)} has Pods no Node can take: ${names(stuck.map(({ object }) => object))}.`,
       remediation: [
         'Lower the requests, relax nodeSelector, affinity or tolerations so that a Node fits, or add capacity.',
-        describe(first.pod, snapshot.namespace),
+        kubectlDescribe(first.object, snapshot.namespace),
       ].join('\n'),
       evidence: {
-        pods: nameList(stuck.map(({ pod }) => pod)),
-        reasons: [...new Set(stuck.map((s) => s.message))],
+        pods: nameList(stuck.map(({ object }) => object)),
+        reasons: [...new Set(stuck.map(({ condition }) => condition.message ?? ''))],
       },
     };
   },
@@ -78,20 +81,22 @@ const podCreationFailing: Check = {
         : object.kind === 'ReplicaSet'
           ? [object]
           : [];
-    const failing = replicaSets.flatMap((replicaSet) => {
-      const condition = hasCondition(replicaSet.status?.conditions, 'ReplicaFailure', 'True');
-      return condition ? [{ replicaSet, condition }] : [];
-    });
+    const failing = withCondition(
+      replicaSets,
+      (replicaSet) => replicaSet.status?.conditions,
+      'ReplicaFailure',
+      'True',
+    );
     const [first] = failing;
     if (!first) return undefined;
     return {
       message: `${named(object)} cannot create its Pods: ${first.condition.message ?? first.condition.reason ?? 'ReplicaFailure'}.`,
       remediation: [
         'Fix what the API rejects (a missing ServiceAccount, a quota, an admission policy); the condition says which.',
-        describe(first.replicaSet, snapshot.namespace),
+        kubectlDescribe(first.object, snapshot.namespace),
       ].join('\n'),
       evidence: {
-        replicaSets: nameList(failing.map(({ replicaSet }) => replicaSet)),
+        replicaSets: nameList(failing.map(({ object }) => object)),
         reasons: [...new Set(failing.map(({ condition }) => condition.reason ?? ''))],
         messages: [...new Set(failing.map(({ condition }) => condition.message ?? ''))],
       },
@@ -117,7 +122,7 @@ const progressDeadlineExceeded: Check = {
       message: `${named(deployment)} has not progressed within its progressDeadlineSeconds.`,
       remediation: [
         "Find why the new ReplicaSet's Pods do not become available, or roll back:",
-        describe(deployment, snapshot.namespace),
+        kubectlDescribe(deployment, snapshot.namespace),
         `kubectl -n ${snapshot.namespace} rollout undo deployment/${deployment.metadata.name}`,
       ].join('\n'),
       evidence: { message: condition.message ?? '' },

@@ -1,4 +1,6 @@
-interface Condition {
+export type ConditionStatus = 'True' | 'False' | 'Unknown';
+
+export interface Condition {
   type: string;
   status: string;
   reason?: string;
@@ -9,7 +11,7 @@ interface Condition {
 export function hasCondition(
   conditions: readonly Condition[] | undefined,
   type: string,
-  status: 'True' | 'False' | 'Unknown',
+  status: ConditionStatus,
   reason?: string,
 ): Condition | undefined {
   return conditions?.find(
@@ -18,4 +20,18 @@ export function hasCondition(
       condition.status === status &&
       (reason === undefined || condition.reason === reason),
   );
+}
+
+/** Each object with the condition, beside it: which of a workload's Pods or ReplicaSets are stuck, and why. */
+export function withCondition<T>(
+  objects: readonly T[],
+  conditionsOf: (object: T) => readonly Condition[] | undefined,
+  type: string,
+  status: ConditionStatus,
+  reason?: string,
+): { object: T; condition: Condition }[] {
+  return objects.flatMap((object) => {
+    const condition = hasCondition(conditionsOf(object), type, status, reason);
+    return condition ? [{ object, condition }] : [];
+  });
 }

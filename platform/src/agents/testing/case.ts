@@ -40,13 +40,19 @@ export interface Case {
   note?: string;
 }
 
-/** `expecting('probes')('readiness-missing', object)`: a row's expected finding on one of its objects. */
-export function expecting(agent: string) {
-  return (check: string, object: KubeManifest): ExpectedFinding => ({
-    check: `${agent}/${check}`,
-    kind: object.kind,
-    name: object.metadata.name,
-  });
+/**
+ * What a case table writes often: `found(check, object)`, an expected finding of this agent, and
+ * `name(row)`, an object name prefixed with the agent so that names stay unique across tables.
+ */
+export function tableOf(agent: string) {
+  return {
+    found: (check: string, object: KubeManifest): ExpectedFinding => ({
+      check: `${agent}/${check}`,
+      kind: object.kind,
+      name: object.metadata.name,
+    }),
+    name: (row: string) => `${agent}-${row}`,
+  };
 }
 
 export const CASE_NAMESPACE = 'agent-cases';

@@ -1,18 +1,10 @@
 import type {
   V1Container,
   V1CronJobSpec,
-  V1DaemonSetSpec,
-  V1DaemonSetStatus,
-  V1DeploymentSpec,
-  V1DeploymentStatus,
   V1JobSpec,
   V1ObjectMeta,
   V1PodSpec,
   V1PodStatus,
-  V1ReplicaSetSpec,
-  V1ReplicaSetStatus,
-  V1StatefulSetSpec,
-  V1StatefulSetStatus,
 } from '@kubernetes/client-node';
 import type { KubeManifest } from './case.ts';
 
@@ -41,61 +33,29 @@ interface Options<Spec, Status> {
   status?: Status;
 }
 
-export function deployment(
-  name: string,
-  spec: V1PodSpec = podSpec(),
-  options: Options<V1DeploymentSpec, V1DeploymentStatus> = {},
-): Of<'Deployment'> {
-  return {
+type AppsKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet';
+type AppsOptions<K extends AppsKind> = Options<NonNullable<Of<K>['spec']>, Of<K>['status']>;
+
+function apps<K extends AppsKind>(kind: K, name: string, spec: V1PodSpec, options: AppsOptions<K>): Of<K> {
+  const object = {
     apiVersion: 'apps/v1',
-    kind: 'Deployment',
+    kind,
     metadata: meta(name),
     spec: { selector: selector(name), template: template(name, spec), ...options.spec },
     status: options.status,
   };
+  // The four apps/v1 controllers share this shape; TypeScript cannot follow K through the spread.
+  return object as Of<K>;
 }
 
-export function statefulSet(
-  name: string,
-  spec: V1PodSpec = podSpec(),
-  options: Options<V1StatefulSetSpec, V1StatefulSetStatus> = {},
-): Of<'StatefulSet'> {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'StatefulSet',
-    metadata: meta(name),
-    spec: { selector: selector(name), template: template(name, spec), ...options.spec },
-    status: options.status,
-  };
-}
-
-export function daemonSet(
-  name: string,
-  spec: V1PodSpec = podSpec(),
-  options: Options<V1DaemonSetSpec, V1DaemonSetStatus> = {},
-): Of<'DaemonSet'> {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'DaemonSet',
-    metadata: meta(name),
-    spec: { selector: selector(name), template: template(name, spec), ...options.spec },
-    status: options.status,
-  };
-}
-
-export function replicaSet(
-  name: string,
-  spec: V1PodSpec = podSpec(),
-  options: Options<V1ReplicaSetSpec, V1ReplicaSetStatus> = {},
-): Of<'ReplicaSet'> {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'ReplicaSet',
-    metadata: meta(name),
-    spec: { selector: selector(name), template: template(name, spec), ...options.spec },
-    status: options.status,
-  };
-}
+export const deployment = (name: string, spec = podSpec(), options: AppsOptions<'Deployment'> = {}) =>
+  apps('Deployment', name, spec, options);
+export const statefulSet = (name: string, spec = podSpec(), options: AppsOptions<'StatefulSet'> = {}) =>
+  apps('StatefulSet', name, spec, options);
+export const daemonSet = (name: string, spec = podSpec(), options: AppsOptions<'DaemonSet'> = {}) =>
+  apps('DaemonSet', name, spec, options);
+export const replicaSet = (name: string, spec = podSpec(), options: AppsOptions<'ReplicaSet'> = {}) =>
+  apps('ReplicaSet', name, spec, options);
 
 /** A Job's Pods must not restart forever: `restartPolicy: Never` unless the spec says otherwise. */
 export function job(
