@@ -124,16 +124,30 @@ describe('buildSnapshot', () => {
     expect(snapshot.list('ConfigMap').map(ref)).toEqual(['ConfigMap/settings']);
   });
 
-  it('keeps Secret key names and drops their values', () => {
+  it('keeps Secret key names and drops their values, wherever kubectl left them', () => {
+    const applied = '{"data":{"password":"c2VjcmV0"}}';
     const snapshot = buildSnapshot({
       namespace: 'n',
       objects: {
-        Secret: [{ metadata: { name: 'db' }, data: { password: 'c2VjcmV0' }, stringData: { token: 'x' } }],
+        Secret: [
+          {
+            metadata: {
+              name: 'db',
+              annotations: { 'kubectl.kubernetes.io/last-applied-configuration': applied, team: 'payments' },
+            },
+            data: { password: 'c2VjcmV0' },
+            stringData: { token: 'x' },
+          },
+        ],
+        ConfigMap: [{ metadata: { name: 'settings' }, data: { mode: 'fast' } }],
       },
     });
     const secret = snapshot.get('Secret', 'db');
     expect(secret?.data).toEqual({ password: '' });
     expect(secret?.stringData).toBeUndefined();
+    expect(secret?.metadata.annotations).toEqual({ team: 'payments' });
+    expect(JSON.stringify(secret)).not.toContain('c2VjcmV0');
+    expect(snapshot.get('ConfigMap', 'settings')?.data).toEqual({ mode: 'fast' });
   });
 
   it('tells unreadable cluster-scoped lists from empty ones', () => {

@@ -107,10 +107,19 @@ function stored<K extends Kind>(kind: K, item: Listed, namespace: string | undef
     );
   }
   const object = { ...item, kind, metadata: { ...item.metadata, name } } as Stored<K>;
-  return object.kind === 'Secret'
-    ? ({ ...object, data: keysOnly(object.data), stringData: undefined } as Stored<K>)
-    : object;
+  if (object.kind !== 'Secret') return object;
+  // kubectl apply keeps the whole applied Secret, values included, in an annotation.
+  const { [LAST_APPLIED]: _, ...annotations } = object.metadata.annotations ?? {};
+  const secret = {
+    ...object,
+    metadata: { ...object.metadata, annotations },
+    data: keysOnly(object.data),
+    stringData: undefined,
+  };
+  return secret as Stored<K>;
 }
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 function keysOnly(data: Readonly<Record<string, string>> | undefined): Record<string, string> | undefined {
   return data && Object.fromEntries(Object.keys(data).map((key) => [key, '']));
