@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { CATEGORIES } from '../types.ts';
+import { catalog, describeCatalog } from './index.ts';
+
+// AGENTS.md §0.12 and §6, for the agents implemented so far.
+const CATEGORY: Record<string, string> = {
+  'privileged-containers': 'security',
+  'host-namespaces': 'security',
+  'resource-limits': 'reliability',
+  'rollout-health': 'deployment',
+  'cost-estimator': 'cost',
+};
+const CHECK_INDEX = `
+privileged-containers/privileged critical spec
+privileged-containers/allow-privilege-escalation high spec
+privileged-containers/host-process critical spec
+privileged-containers/unmasked-proc-mount high spec
+host-namespaces/host-network high spec
+host-namespaces/host-pid high spec
+host-namespaces/host-ipc high spec
+host-namespaces/host-port medium spec
+resource-limits/cpu-request-missing medium spec
+resource-limits/memory-request-missing medium spec
+resource-limits/cpu-limit-missing low spec
+resource-limits/memory-limit-missing medium spec
+resource-limits/ephemeral-storage-unset info spec
+rollout-health/workload-unavailable high runtime
+rollout-health/pods-unschedulable high runtime
+rollout-health/pod-creation-failing high runtime
+rollout-health/progress-deadline-exceeded high runtime
+cost-estimator/unpriced-workload low spec
+cost-estimator/monthly-cost-high info spec
+cost-estimator/hpa-ceiling-cost-high low spec
+`;
+
+describe('catalog', () => {
+  it('has the checks of the check index, with their severities and modes', () => {
+    const checks = catalog.flatMap((agent) =>
+      agent.checks.map((check) => `${agent.id}/${check.id} ${check.severity} ${check.mode}`),
+    );
+    expect(checks).toEqual(CHECK_INDEX.trim().split('\n'));
+  });
+
+  it('puts each agent in its category of §0.12', () => {
+    for (const agent of catalog) {
+      expect(CATEGORIES).toContain(agent.category);
+      expect(agent.category).toBe(CATEGORY[agent.id]);
+    }
+  });
+
+  it('describes each agent as GET /agents serves it', () => {
+    const [first] = describeCatalog();
+    expect(first).toEqual({
+      id: 'privileged-containers',
+      name: 'Privileged containers',
+      category: 'security',
+      description: 'Containers that run with (or can gain) host-level privileges.',
+      checks: [
+        { id: 'privileged-containers/privileged', severity: 'critical', title: 'Containers run privileged' },
+        {
+          id: 'privileged-containers/allow-privilege-escalation',
+          severity: 'high',
+          title: 'Containers may gain more privileges than their process started with',
+        },
+        {
+          id: 'privileged-containers/host-process',
+          severity: 'critical',
+          title: 'Windows HostProcess containers',
+        },
+        {
+          id: 'privileged-containers/unmasked-proc-mount',
+          severity: 'high',
+          title: 'Containers mount /proc unmasked',
+        },
+      ],
+    });
+    expect(describeCatalog().map((agent) => agent.id)).toEqual(catalog.map((agent) => agent.id));
+  });
+});

@@ -1,0 +1,38 @@
+import type { Agent, Category, Severity } from '../types.ts';
+import { costEstimator } from './cost-estimator.ts';
+import { hostNamespaces } from './host-namespaces.ts';
+import { privilegedContainers } from './privileged-containers.ts';
+import { resourceLimits } from './resource-limits.ts';
+import { rolloutHealth } from './rollout-health.ts';
+
+/** The agents of AGENTS.md §2 implemented so far, in its order. */
+export const catalog: readonly Agent[] = [
+  privilegedContainers,
+  hostNamespaces,
+  resourceLimits,
+  rolloutHealth,
+  costEstimator,
+];
+
+export interface AgentDescription {
+  id: string;
+  name: string;
+  category: Category;
+  description: string;
+  checks: { id: string; severity: Severity; title: string }[];
+}
+
+/** What `GET /agents` serves: each agent and its checks, by full id (`<agent>/<check>`). */
+export function describeCatalog(agents: readonly Agent[] = catalog): AgentDescription[] {
+  return agents.map(({ id, name, category, description, checks }) => ({
+    id,
+    name,
+    category,
+    description,
+    checks: checks.map((check) => ({
+      id: `${id}/${check.id}`,
+      severity: check.severity,
+      title: check.title,
+    })),
+  }));
+}

@@ -1,0 +1,133 @@
+import { addFinding, findingId } from './findings.ts';
+import type { ClusterKind, Stored } from './kinds.ts';
+import { type AgentSettings, defaultAgentSettings } from './settings.ts';
+import type { Snapshot } from './snapshot.ts';
+import type {
+  Agent,
+  Check,
+  CheckResult,
+  ClusterRead,
+  Evidence,
+  Finding,
+  RunContext,
+  Subjects,
+  Target,
+} from './types.ts';
+import type { Workload } from './workloads.ts';
+
+export interface Skipped {
+  /** `<agent>/<check>` */
+  check: string;
+  reason: string;
+}
+
+/** An agent that threw: none of its findings count, and the caller refunds its unit. */
+export interface AgentFailure {
+  agent: string;
+  error: string;
+}
+
+export interface Evaluation {
+  /** Deduplicated: one per (check, kind, name). */
+  findings: Finding[];
+  skipped: Skipped[];
+  failed: AgentFailure[];
+  /** Per agent id, for agents that summarize (the cost agents' namespace totals). */
+  summaries: Record<string, Evidence>;
+}
+
+const UNREADABLE: Record<ClusterRead, string> = {
+  nodes: 'Nodes are not readable: agents.clusterScopedReads is off',
+  storageClasses: 'StorageClasses are not readable: agents.clusterScopedReads is off',
+};
+
+const CLUSTER_SCOPED: ReadonlySet<string> = new Set<ClusterKind>(['Node', 'StorageClass']);
+
+/** Runs every check of every agent over one snapshot. Pure: the same input gives the same output. */
+export function evaluate(
+  agents: readonly Agent[],
+  snapshot: Snapshot,
+  settings: AgentSettings = defaultAgentSettings,
+): Evaluation {
+  const run: RunContext = { snapshot, settings };
+  const findings = new Map<string, Finding>();
+  const evaluation: Evaluation = { findings: [], skipped: [], failed: [], summaries: {} };
+  for (const agent of agents) {
+    try {
+      const outcome = evaluateAgent(agent, run);
+      for (const finding of outcome.findings) addFinding(findings, finding);
+      evaluation.skipped.push(...outcome.skipped);
+      if (outcome.summary) evaluation.summaries[agent.id] = outcome.summary;
+    } catch (error) {
+      evaluation.failed.push({
+        agent: agent.id,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  evaluation.findings = [...findings.values()];
+  return evaluation;
+}
+
+// All or nothing per agent: it throws before any of its findings reach the run.
+function evaluateAgent(agent: Agent, run: RunContext) {
+  const findings: Finding[] = [];
+  const skipped: Skipped[] = [];
+  for (const check of agent.checks) {
+    const unreadable = (check.reads ?? []).find((read) => run.snapshot[read] === undefined);
+    if (unreadable) {
+      skipped.push({ check: `${agent.id}/${check.id}`, reason: UNREADABLE[unreadable] });
+      continue;
+    }
+    for (const subject of subjectsOf(check.target, run.snapshot)) {
+      const result = detect(check, subject, run);
+      if (result)
+        findings.push(toFinding(agent, check, result.on ?? objectOf(subject), result, run.snapshot));
+    }
+  }
+  return { findings, skipped, summary: agent.summarize?.(run) };
+}
+
+// `detect` is declared as a method, so each check accepts the union of subjects here; subjectsOf
+// hands each check only subjects of its own target.
+function detect(check: Check, subject: Subjects[Target], run: RunContext): CheckResult | undefined {
+  const widened: { detect(subject: Subjects[Target], run: RunContext): CheckResult | undefined } = check;
+  return widened.detect(subject, run);
+}
+
+function subjectsOf(target: Target, snapshot: Snapshot): readonly Subjects[Target][] {
+  switch (target) {
+    case 'Workload':
+      return snapshot.workloads;
+    case 'Node':
+      return snapshot.nodes ?? [];
+    case 'StorageClass':
+      return snapshot.storageClasses ?? [];
+    default:
+      return snapshot.list(target);
+  }
+}
+
+function objectOf(subject: Workload | Stored): Stored {
+  return 'podSpec' in subject ? subject.object : subject;
+}
+
+function toFinding(agent: Agent, check: Check, on: Stored, result: CheckResult, snapshot: Snapshot): Finding {
+  const id = `${agent.id}/${check.id}`;
+  const resource = {
+    kind: on.kind,
+    namespace: CLUSTER_SCOPED.has(on.kind) ? null : snapshot.namespace,
+    name: on.metadata.name,
+  };
+  return {
+    id: findingId(id, resource),
+    check: id,
+    agent: agent.id,
+    category: agent.category,
+    severity: check.severity,
+    resource,
+    message: result.message,
+    remediation: result.remediation,
+    evidence: result.evidence,
+  };
+}
