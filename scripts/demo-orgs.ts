@@ -1,11 +1,13 @@
 // The demo organizations of `make dev`: techcorp (enterprise plan, its own SSO through the dev
 // IdP's techcorp issuer, owner alice) and startupco (starter plan, owner carol, domain
 // startupco.io), with what the platform needs to log techcorp's people in.
+
 import { setTimeout as sleep } from 'node:timers/promises';
+import { API_VERSION } from '@guardian/crds/kinds';
 import * as k8s from '@kubernetes/client-node';
 import { platformOrgSecretAccess } from '../platform/src/platform-rbac.ts';
 
-const apiVersion = 'guardian.aiops.dev/v1alpha1';
+const apiVersion = API_VERSION;
 const SSO_SECRET = 'techcorp-sso';
 
 export function demoOrganizations(env: Record<string, string>) {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { KubeObject } from '@guardian/platform/kube/resources';
+import type { KubeObject } from '@guardian/kube/resources';
 import { parseAllDocuments } from 'yaml';
 
 const MANIFESTS = ['operator-rbac.yaml', 'tenant-roles.yaml'].map((file) =>

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { KubeObject } from '@guardian/kube/resources';
 import { parseAllDocuments } from 'yaml';
-import type { KubeObject } from './kube/resources.ts';
 
 const MANIFEST = resolve(import.meta.dirname, '../rbac/platform-rbac.yaml');
 const DEFAULT_NAMESPACE = 'guardian-system';

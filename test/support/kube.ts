@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { KubeClient } from '@guardian/kube/client';
+import { loadClusterAccess } from '@guardian/kube/kubeconfig';
 import * as k8s from '@kubernetes/client-node';
 import { TEST_STACK_DIR } from './stack.ts';
 
@@ -12,6 +14,11 @@ export function kubeConfig(): k8s.KubeConfig {
   const config = new k8s.KubeConfig();
   config.loadFromDefault();
   return config;
+}
+
+/** Guardian's own client, as the test stack's admin (KUBECONFIG). */
+export function adminClient(): KubeClient {
+  return new KubeClient(loadClusterAccess());
 }
 
 const execFileAsync = promisify(execFile);

@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { installManifests } from '../../crds/src/install.ts';
 import { operatorIdentity } from '../../scripts/service-account-identity.ts';
-import { kubeConfig } from './kube.ts';
+import { adminClient, kubeConfig } from './kube.ts';
 
 const guardian = resolve(import.meta.dirname, '../../bin/guardian.ts');
 const repo = resolve(import.meta.dirname, '../..');
 
 /** Applies CRDs, admission policies and default plans, as `make dev` does (idempotent). */
 export async function applyGuardianManifests(): Promise<void> {
-  await installManifests(kubeConfig(), { fieldManager: 'guardian-dev' });
+  await installManifests(adminClient(), { fieldManager: 'guardian-dev' });
 }
 
 /** The operator's RBAC in `namespace`, and a kubeconfig with its ServiceAccount's token. */

@@ -1,5 +1,5 @@
 import type { Organization, QuotaPolicy } from '@guardian/crds/generated';
-import type { KubeObject } from '@guardian/platform/kube/resources';
+import type { KubeObject } from '@guardian/kube/resources';
 import { managedLabels, ownedBy } from '../tenancy/names.ts';
 
 export const QUOTA_NAME = 'guardian-plan';

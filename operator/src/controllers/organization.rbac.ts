@@ -1,6 +1,6 @@
 import type { Organization } from '@guardian/crds/generated';
 import type { OwnerReference } from '@guardian/crds/meta';
-import type { KubeObject } from '@guardian/platform/kube/resources';
+import type { KubeObject } from '@guardian/kube/resources';
 import type { OrgRole } from '@guardian/platform/rbac';
 import { ORG_ROLES } from '@guardian/platform/rbac';
 import { DATABASE_SECRET } from '@guardian/platform/tenant-db';

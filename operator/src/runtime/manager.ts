@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Informer, type InformerOptions } from '@guardian/platform/kube/informer';
-import type { KubeClient } from '@guardian/platform/kube/kube-client';
-import { type KubeObject, keyOf, type Resource } from '@guardian/platform/kube/resources';
+import type { KubeClient } from '@guardian/kube/client';
+import { Informer, type InformerOptions } from '@guardian/kube/informer';
+import { type KubeObject, keyOf, type Resource } from '@guardian/kube/resources';
 import type { Logger } from 'pino';
 import { Controller, type Reconciler } from './controller.ts';
 import { type LeaderElectionOptions, LeaderElector } from './leader.ts';

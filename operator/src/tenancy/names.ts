@@ -1,5 +1,6 @@
 import type { Organization } from '@guardian/crds/generated';
-import { MANAGED_BY, OPERATOR } from '@guardian/platform/kube/resources';
+import { KINDS } from '@guardian/crds/kinds';
+import { MANAGED_BY } from '@guardian/kube/resources';
 
 /** Identifiers shared by every controller (DESIGN.md, "Identifiers"). */
 export const LABEL_ORGANIZATION = 'guardian.aiops.dev/organization';
@@ -7,6 +8,8 @@ export const LABEL_ENVIRONMENT = 'guardian.aiops.dev/environment';
 export const LABEL_TEAM = 'guardian.aiops.dev/team';
 export const DEFAULT_ENVIRONMENTS = ['production', 'staging'];
 export const AGENT_SERVICE_ACCOUNT = 'guardian-agent';
+/** The `managed-by` label's value on everything the operator creates. */
+export const OPERATOR = 'guardian-operator';
 
 export const controlNamespace = (org: string) => `org-${org}`;
 export const workloadNamespace = (org: string, environment: string) => `org-${org}--${environment}`;
@@ -30,8 +33,8 @@ export function managedLabels(org: string, extra: Record<string, string> = {}): 
 export function ownedBy(org: Organization) {
   return [
     {
-      apiVersion: 'guardian.aiops.dev/v1alpha1',
-      kind: 'Organization',
+      apiVersion: KINDS.organization.apiVersion,
+      kind: KINDS.organization.kind,
       name: org.metadata?.name ?? '',
       uid: org.metadata?.uid ?? '',
       controller: true,

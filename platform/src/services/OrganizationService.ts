@@ -1,4 +1,7 @@
 import type { Organization, OrganizationSpec } from '@guardian/crds/generated';
+import { KINDS } from '@guardian/crds/kinds';
+import { isConflict, type KubeClient } from '@guardian/kube/client';
+import type { KubeObject } from '@guardian/kube/resources';
 import type {
   CreateOrganization,
   OrganizationAnalytics,
@@ -7,14 +10,12 @@ import type {
 import { Forbidden, HttpProblem, NotFound, ValidationProblem } from '../http/errors.ts';
 import { kubeProblem } from '../http/kube-errors.ts';
 import type { AuthContext } from '../http/state.ts';
-import { isConflict, type KubeClient } from '../kube/kube-client.ts';
-import type { KubeObject } from '../kube/resources.ts';
 import type { UsageHistory } from '../quota/history.ts';
 import { can, type Permission, type Role } from '../rbac.ts';
 import type { MembershipStore } from '../stores/MembershipStore.ts';
 import type { UserStore } from '../stores/UserStore.ts';
 import { requireIn } from './authorize.ts';
-import { type OrganizationDirectory, organizations } from './OrganizationDirectory.ts';
+import type { OrganizationDirectory } from './OrganizationDirectory.ts';
 import { isReady } from './organization-view.ts';
 import type { TeamDirectory } from './TeamDirectory.ts';
 import { atLeast, labelFrom, retryOnConflict, waitFor } from './wait.ts';
@@ -74,7 +75,7 @@ export class OrganizationService {
       throw new ValidationProblem([{ field: 'org_id', message: 'cannot be derived from name; send org_id' }]);
     }
     const { kube, directory } = this.options;
-    if (await kube.find(organizations, orgId)) {
+    if (await kube.find(KINDS.organization, orgId)) {
       throw new HttpProblem(409, 'Conflict', `Organization ${orgId} already exists`);
     }
     const spec: OrganizationSpec = {
@@ -150,7 +151,7 @@ export class OrganizationService {
     if (patch.suspended !== undefined) changes.suspended = patch.suspended;
     const before: Record<string, unknown> = {};
     const written = await retryOnConflict(async () => {
-      const current = await kube.find<OrgObject>(organizations, orgId);
+      const current = await kube.find<OrgObject>(KINDS.organization, orgId);
       if (!current) throw new NotFound('No such organization');
       for (const field of Object.keys(changes) as ApiField[]) {
         before[API_FIELDS[field]] = current.spec[field] ?? null;
@@ -189,7 +190,7 @@ export class OrganizationService {
   async delete(auth: AuthContext, orgId: string): Promise<void> {
     this.requireActive(auth, orgId, 'org:delete');
     this.existing(orgId);
-    await this.options.kube.delete(organizations, orgId);
+    await this.options.kube.delete(KINDS.organization, orgId);
   }
 
   /** This period's figures, and `periods` billing periods of usage history. */
@@ -268,12 +269,12 @@ export class OrganizationService {
   ): Promise<OrgObject> {
     try {
       const applied: KubeObject & { spec: object } = {
-        apiVersion: 'guardian.aiops.dev/v1alpha1',
-        kind: 'Organization',
+        apiVersion: KINDS.organization.apiVersion,
+        kind: KINDS.organization.kind,
         ...object,
       };
       // The apiserver answers with the whole object, which the CRD's schema guarantees is one.
-      return (await this.options.kube.apply(organizations, applied, {
+      return (await this.options.kube.apply(KINDS.organization, applied, {
         fieldManager: FIELD_MANAGER,
       })) as OrgObject;
     } catch (error) {

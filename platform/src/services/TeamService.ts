@@ -1,12 +1,13 @@
 import type { Team, TeamMember as TeamMemberSpec } from '@guardian/crds/generated';
+import { KINDS } from '@guardian/crds/kinds';
+import { ApiError, isConflict, type KubeClient } from '@guardian/kube/client';
+import type { KubeObject } from '@guardian/kube/resources';
 import type { CreateTeam, TeamMember, TeamView, UpdateTeam } from '../contract/teams.ts';
 import { HttpProblem, NotFound, ValidationProblem } from '../http/errors.ts';
 import { kubeProblem } from '../http/kube-errors.ts';
-import { ApiError, isConflict, type KubeClient } from '../kube/kube-client.ts';
-import type { KubeObject } from '../kube/resources.ts';
 import { controlNamespace } from './OrganizationDirectory.ts';
 import { FIELD_MANAGER } from './OrganizationService.ts';
-import { type TeamDirectory, type TeamObject, teams } from './TeamDirectory.ts';
+import type { TeamDirectory, TeamObject } from './TeamDirectory.ts';
 import { atLeast, labelFrom, retryOnConflict, waitFor } from './wait.ts';
 
 type MemberKind = TeamMember['kind'];
@@ -63,7 +64,7 @@ export class TeamService {
         { field: 'team_id', message: 'cannot be derived from name; send team_id' },
       ]);
     }
-    if (await this.kube.find(teams, teamId, controlNamespace(orgId))) {
+    if (await this.kube.find(KINDS.team, teamId, controlNamespace(orgId))) {
       throw new HttpProblem(409, 'Conflict', `Team ${teamId} already exists`);
     }
     return this.apply(orgId, teamId, undefined, {
@@ -98,7 +99,7 @@ export class TeamService {
 
   async delete(orgId: string, teamId: string): Promise<void> {
     this.get(orgId, teamId);
-    await this.kube.delete(teams, teamId, controlNamespace(orgId));
+    await this.kube.delete(KINDS.team, teamId, controlNamespace(orgId));
     await waitFor(() => (this.directory.cached(orgId, teamId) ? undefined : true), 5_000);
   }
 
@@ -139,7 +140,7 @@ export class TeamService {
   /** The object as the apiserver has it now (for its resourceVersion); 404 when not ours to see. */
   private async fresh(orgId: string, teamId: string): Promise<TeamObject> {
     this.get(orgId, teamId);
-    const team = await this.kube.find<TeamObject>(teams, teamId, controlNamespace(orgId));
+    const team = await this.kube.find<TeamObject>(KINDS.team, teamId, controlNamespace(orgId));
     if (!team) throw new NotFound('No such team');
     return team;
   }
@@ -154,13 +155,13 @@ export class TeamService {
     let written: TeamObject;
     try {
       const applied: KubeObject & { spec: object } = {
-        apiVersion: 'guardian.aiops.dev/v1alpha1',
-        kind: 'Team',
+        apiVersion: KINDS.team.apiVersion,
+        kind: KINDS.team.kind,
         metadata: { name: teamId, namespace, ...(resourceVersion ? { resourceVersion } : {}) },
         spec,
       };
       // The apiserver answers with the whole object, which the CRD's schema guarantees is one.
-      written = (await this.kube.apply(teams, applied, { fieldManager: FIELD_MANAGER })) as TeamObject;
+      written = (await this.kube.apply(KINDS.team, applied, { fieldManager: FIELD_MANAGER })) as TeamObject;
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
         throw new HttpProblem(

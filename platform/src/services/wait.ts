@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isConflict } from '@guardian/kube/client';
+import type { KubeObject } from '@guardian/kube/resources';
 import { kubeProblem } from '../http/kube-errors.ts';
-import { isConflict } from '../kube/kube-client.ts';
-import type { KubeObject } from '../kube/resources.ts';
 
 /** Polls `check` until it returns a value or `timeoutMs` passes (then undefined). */
 export async function waitFor<T>(

@@ -1,5 +1,3 @@
-import type { ObjectMeta } from '@guardian/crds/meta';
-
 /** Where a kind lives in the API, enough to build its REST paths. */
 export interface Resource {
   apiVersion: string;
@@ -8,7 +6,39 @@ export interface Resource {
   namespaced: boolean;
 }
 
-export type { ObjectMeta };
+/**
+ * Object metadata as it travels as JSON (timestamps are RFC 3339 strings), shared by the
+ * client and the types generated from Guardian's CRDs; client-node's V1ObjectMeta types them as
+ * Dates, which they never are on the wire.
+ */
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
+}
+
+export interface ObjectMeta {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: OwnerReference[];
+  finalizers?: string[];
+  deletionTimestamp?: string;
+  creationTimestamp?: string;
+}
+
+export interface ListMeta {
+  resourceVersion?: string;
+  continue?: string;
+}
 
 export interface KubeObject {
   apiVersion?: string;
@@ -41,8 +71,8 @@ export function splitKey(key: string): { namespace?: string; name: string } {
   return slash < 0 ? { name: key } : { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
 }
 
+/** The well-known label that names the tool managing an object. */
 export const MANAGED_BY = 'app.kubernetes.io/managed-by';
-export const OPERATOR = 'guardian-operator';
 
 export const core = {
   namespace: { apiVersion: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false },

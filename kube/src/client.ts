@@ -1,6 +1,5 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent, request as httpsRequest } from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterAccess } from './kubeconfig.ts';
 import { type KubeObject, type Resource, resourcePath } from './resources.ts';
 
@@ -53,23 +52,6 @@ export class KubeClient {
       key: access.key,
       rejectUnauthorized: !access.skipTLSVerify,
       keepAlive: true,
-    });
-  }
-
-  /** A client for the current context of a client-node KubeConfig (for callers that have one). */
-  static async fromConfig(config: KubeConfig): Promise<KubeClient> {
-    const cluster = config.getCurrentCluster();
-    if (!cluster) throw new Error('The kubeconfig has no current cluster');
-    const tls: { ca?: Buffer; cert?: Buffer; key?: Buffer; headers?: Record<string, string> } = {};
-    await config.applyToHTTPSOptions(tls as never);
-    const authorization = tls.headers?.Authorization;
-    return new KubeClient({
-      server: cluster.server.replace(/\/$/, ''),
-      ca: tls.ca,
-      cert: tls.cert,
-      key: tls.key,
-      skipTLSVerify: cluster.skipTLSVerify,
-      token: authorization?.startsWith('Bearer ') ? () => authorization.slice('Bearer '.length) : undefined,
     });
   }
 
