@@ -46,6 +46,23 @@ export interface KubeObject {
   metadata?: ObjectMeta;
 }
 
+/** A field's name on the wire: client-node's models rename the reserved words (`_from`, `_default`). */
+type WireKey<K> = K extends `_${infer Name}` ? Name : K;
+
+/**
+ * A model of client-node's typings (`Wire<V1NetworkPolicy>`) as it travels as JSON: timestamps are
+ * strings, and fields have the API's names, not the ones client-node's serializer maps them from
+ * (`from`, not `_from`). Builders return it so that a misspelt field fails the typecheck, while
+ * client-node stays a type-only, development dependency.
+ */
+export type Wire<T> = T extends Date
+  ? string
+  : T extends readonly (infer Item)[]
+    ? Wire<Item>[]
+    : T extends object
+      ? { [K in keyof T as WireKey<K>]: Wire<T[K]> }
+      : T;
+
 export function resourcePath(
   resource: Resource,
   where: { namespace?: string; name?: string; subresource?: string } = {},

@@ -1,5 +1,6 @@
 import type { Organization } from '@guardian/crds/generated';
-import type { KubeObject } from '@guardian/kube/resources';
+import type { Wire } from '@guardian/kube/resources';
+import type { V1NetworkPolicy } from '@kubernetes/client-node';
 import { managedLabels, ownedBy } from '../tenancy/names.ts';
 
 export const NETWORK_POLICY_NAME = 'guardian-default';
@@ -12,7 +13,7 @@ export function desiredNetworkPolicy(
   org: Organization,
   namespace: string,
   platformNamespace: string,
-): KubeObject {
+): Wire<V1NetworkPolicy> {
   const byName = (name: string) => ({
     namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } },
   });
@@ -30,5 +31,5 @@ export function desiredNetworkPolicy(
       policyTypes: ['Ingress'],
       ingress: [{ from: [{ podSelector: {} }, byName(platformNamespace)] }],
     },
-  } as KubeObject;
+  };
 }

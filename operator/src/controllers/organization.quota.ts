@@ -1,5 +1,6 @@
 import type { Organization, QuotaPolicy } from '@guardian/crds/generated';
-import type { KubeObject } from '@guardian/kube/resources';
+import type { Wire } from '@guardian/kube/resources';
+import type { V1LimitRange, V1LimitRangeItem, V1ResourceQuota } from '@kubernetes/client-node';
 import { managedLabels, ownedBy } from '../tenancy/names.ts';
 
 export const QUOTA_NAME = 'guardian-plan';
@@ -9,7 +10,7 @@ export function desiredResourceQuota(
   org: Organization,
   plan: QuotaPolicy,
   namespace: string,
-): KubeObject | undefined {
+): Wire<V1ResourceQuota> | undefined {
   const hard = plan.spec.resourceQuota?.hard;
   if (!hard || Object.keys(hard).length === 0) return undefined;
   return {
@@ -22,7 +23,7 @@ export function desiredResourceQuota(
       ownerReferences: ownedBy(org),
     },
     spec: { hard: Object.fromEntries(Object.entries(hard).map(([k, v]) => [k, String(v)])) },
-  } as KubeObject;
+  };
 }
 
 /** The plan's container defaults for one workload namespace, or undefined when the plan sets none. */
@@ -30,11 +31,11 @@ export function desiredLimitRange(
   org: Organization,
   plan: QuotaPolicy,
   namespace: string,
-): KubeObject | undefined {
+): Wire<V1LimitRange> | undefined {
   const limits = plan.spec.limitRange;
   const quantities = (q?: { cpu?: number | string; memory?: number | string }) =>
     q ? Object.fromEntries(Object.entries(q).map(([k, v]) => [k, String(v)])) : undefined;
-  const item = {
+  const item: Wire<V1LimitRangeItem> = {
     type: 'Container',
     default: quantities(limits?.default),
     defaultRequest: quantities(limits?.defaultRequest),
@@ -50,5 +51,5 @@ export function desiredLimitRange(
       ownerReferences: ownedBy(org),
     },
     spec: { limits: [JSON.parse(JSON.stringify(item))] },
-  } as KubeObject;
+  };
 }

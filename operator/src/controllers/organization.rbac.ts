@@ -1,9 +1,10 @@
 import type { Organization } from '@guardian/crds/generated';
 import type { OwnerReference } from '@guardian/crds/meta';
-import type { KubeObject } from '@guardian/kube/resources';
+import type { Wire } from '@guardian/kube/resources';
 import type { OrgRole } from '@guardian/platform/rbac';
 import { ORG_ROLES } from '@guardian/platform/rbac';
 import { DATABASE_SECRET } from '@guardian/platform/tenant-db';
+import type { V1Role, V1RoleBinding, V1ServiceAccount } from '@kubernetes/client-node';
 import { AGENT_SERVICE_ACCOUNT, controlNamespace, managedLabels, ownedBy } from '../tenancy/names.ts';
 import { AGENT_ROLE, clusterRoleName, WORKLOAD_READER } from '../tenancy/roles.ts';
 
@@ -40,7 +41,7 @@ export function roleBinding(
   subjects: Subject[],
   extraLabels: Record<string, string> = {},
   ownerReferences: OwnerReference[] = ownedBy(org),
-): KubeObject {
+): Wire<V1RoleBinding> {
   return {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'RoleBinding',
@@ -52,11 +53,11 @@ export function roleBinding(
     },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRole },
     subjects,
-  } as KubeObject;
+  };
 }
 
 /** Role bindings in the control namespace, one per organization role that anybody holds. */
-export function desiredPeopleBindings(org: Organization, prefix: string): KubeObject[] {
+export function desiredPeopleBindings(org: Organization, prefix: string): Wire<V1RoleBinding>[] {
   const namespace = controlNamespace(org.metadata?.name ?? '');
   return Object.entries(organizationSubjects(org, prefix))
     .filter(([, subjects]) => subjects.length > 0)
@@ -72,7 +73,11 @@ export function desiredPeopleBindings(org: Organization, prefix: string): KubeOb
 }
 
 /** In a workload namespace: everybody in the organization reads it; so does the agent. */
-export function desiredWorkloadBindings(org: Organization, namespace: string, prefix: string): KubeObject[] {
+export function desiredWorkloadBindings(
+  org: Organization,
+  namespace: string,
+  prefix: string,
+): Wire<V1RoleBinding>[] {
   const orgName = org.metadata?.name ?? '';
   const people = Object.values(organizationSubjects(org, prefix)).flat();
   const agent: Subject = {
@@ -86,7 +91,7 @@ export function desiredWorkloadBindings(org: Organization, namespace: string, pr
   ];
 }
 
-export function desiredAgentServiceAccount(org: Organization): KubeObject {
+export function desiredAgentServiceAccount(org: Organization): Wire<V1ServiceAccount> {
   const orgName = org.metadata?.name ?? '';
   return {
     apiVersion: 'v1',
@@ -98,7 +103,7 @@ export function desiredAgentServiceAccount(org: Organization): KubeObject {
       ownerReferences: ownedBy(org),
     },
     automountServiceAccountToken: false,
-  } as KubeObject;
+  };
 }
 
 export const PLATFORM_SECRET_ACCESS = 'guardian-platform-secrets';
@@ -111,13 +116,13 @@ export const PLATFORM_SECRET_ACCESS = 'guardian-platform-secrets';
 export function desiredPlatformSecretAccess(
   org: Organization,
   platform: { namespace: string; serviceAccount: string },
-): { role: KubeObject; binding: KubeObject } {
+): { role: Wire<V1Role>; binding: Wire<V1RoleBinding> } {
   const sso = org.spec.sso?.clientSecretRef.name;
   // spec.sso.clientSecretRef may not name the database Secret (CEL), so the two never coincide.
   const secrets = [DATABASE_SECRET, ...(sso ? [sso] : [])];
   const orgName = org.metadata?.name ?? '';
   const namespace = controlNamespace(orgName);
-  const role = {
+  const role: Wire<V1Role> = {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'Role',
     metadata: {
@@ -127,12 +132,12 @@ export function desiredPlatformSecretAccess(
       ownerReferences: ownedBy(org),
     },
     rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: secrets, verbs: ['get'] }],
-  } as KubeObject;
-  const binding = {
+  };
+  const binding: Wire<V1RoleBinding> = {
     ...roleBinding(org, PLATFORM_SECRET_ACCESS, namespace, '', [
       { kind: 'ServiceAccount', name: platform.serviceAccount, namespace: platform.namespace },
     ]),
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: PLATFORM_SECRET_ACCESS },
-  } as KubeObject;
+  };
   return { role, binding };
 }

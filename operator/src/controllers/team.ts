@@ -3,7 +3,8 @@ import { KINDS } from '@guardian/crds/kinds';
 import type { KubeClient } from '@guardian/kube/client';
 import type { Clock } from '@guardian/kube/clock';
 import type { Informer } from '@guardian/kube/informer';
-import { core, type KubeObject, keyOf, splitKey } from '@guardian/kube/resources';
+import { core, type KubeObject, keyOf, splitKey, type Wire } from '@guardian/kube/resources';
+import type { V1RoleBinding } from '@kubernetes/client-node';
 import type { ChildWriter } from '../runtime/children.ts';
 import { setConditions } from '../runtime/conditions.ts';
 import type { Reconciler } from '../runtime/controller.ts';
@@ -38,7 +39,7 @@ export interface TeamDeps {
  * workload namespaces. Bindings in the control namespace are owned by the Team; those in workload
  * namespaces by the Organization (owners cannot cross namespaces), labelled with the team.
  */
-export function desiredTeamBindings(team: Team, org: Organization, prefix: string): KubeObject[] {
+export function desiredTeamBindings(team: Team, org: Organization, prefix: string): Wire<V1RoleBinding>[] {
   const name = team.metadata?.name ?? '';
   const namespace = team.metadata?.namespace ?? '';
   const teamOwner = [
