@@ -36,10 +36,19 @@ export async function startOperator(options: {
   port: number;
   env?: Record<string, string>;
   name?: string;
+  /** Another checkout's bin/guardian.ts (the benchmarks' before/after); this one's by default. */
+  entry?: string;
 }): Promise<RunningOperator> {
   const child = spawn(
     process.execPath,
-    [guardian, 'operator', '--metrics-port', String(options.port), '--namespace', options.namespace],
+    [
+      options.entry ?? guardian,
+      'operator',
+      '--metrics-port',
+      String(options.port),
+      '--namespace',
+      options.namespace,
+    ],
     {
       cwd: repo,
       env: {
