@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { API_VERSION } from '@guardian/crds/kinds';
 import * as k8s from '@kubernetes/client-node';
-import { platformOrgSecretAccess } from '../platform/src/platform-rbac.ts';
+import { platformOrgSecretAccess } from './rbac-manifests.ts';
 
 const apiVersion = API_VERSION;
 const SSO_SECRET = 'techcorp-sso';

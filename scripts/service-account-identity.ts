@@ -1,7 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
-import { operatorRbac } from '../operator/src/rbac.ts';
-import { PLATFORM_SERVICE_ACCOUNT, platformRbac } from '../platform/src/platform-rbac.ts';
+import { operatorRbac, PLATFORM_SERVICE_ACCOUNT, platformRbac } from './rbac-manifests.ts';
 
 /**
  * Installs a component's RBAC from its one manifest into `namespace`, and writes a kubeconfig
