@@ -10,6 +10,7 @@ import { KINDS } from '@guardian/crds/kinds';
 import { KubeClient } from '@guardian/kube/client';
 import { Informer } from '@guardian/kube/informer';
 import { loadClusterAccess } from '@guardian/kube/kubeconfig';
+import { pollUntil } from '@guardian/kube/poll';
 import * as k8s from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { parse } from 'yaml';
@@ -231,12 +232,8 @@ async function paced(count: number, work: (i: number) => Promise<void>): Promise
   await Promise.all(pending);
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error('bench: timed out');
-    await sleep(100);
-  }
+function until(check: () => Promise<boolean>, timeoutMs: number): Promise<true> {
+  return pollUntil('the benchmark', check, { timeoutMs, retryErrors: true });
 }
 
 async function reconciles(op: { probe(path: string): Promise<{ body: string }> }): Promise<number> {

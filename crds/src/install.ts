@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, type KubeClient } from '@guardian/kube/client';
+import { pollUntil } from '@guardian/kube/poll';
 import { type KubeObject, type Resource, resourcePath } from '@guardian/kube/resources';
 import { loadManifests, type Manifest } from './index.ts';
 import { KINDS } from './kinds.ts';
@@ -48,12 +48,9 @@ export function manifestPath(manifest: Manifest): string {
   return resourcePath(resourceOf(manifest), { name: manifest.metadata.name });
 }
 
-async function retrying(what: string, deadline: number, attempt: () => Promise<boolean>): Promise<void> {
-  for (;;) {
-    if (await attempt()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
+/** Tries `attempt` until it succeeds or the installation's deadline passes; its errors are final. */
+function retrying(what: string, deadline: number, attempt: () => Promise<boolean>): Promise<true> {
+  return pollUntil(what, attempt, { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: 200 });
 }
 
 type Crd = KubeObject & { status?: { conditions?: { type?: string; status?: string }[] } };

@@ -1,6 +1,7 @@
 import type { Organization, OrganizationSpec } from '@guardian/crds/generated';
 import { KINDS } from '@guardian/crds/kinds';
 import { isConflict, type KubeClient } from '@guardian/kube/client';
+import { poll } from '@guardian/kube/poll';
 import type { KubeObject } from '@guardian/kube/resources';
 import type {
   CreateOrganization,
@@ -18,7 +19,7 @@ import { requireIn } from './authorize.ts';
 import type { OrganizationDirectory } from './OrganizationDirectory.ts';
 import { isReady } from './organization-view.ts';
 import type { TeamDirectory } from './TeamDirectory.ts';
-import { atLeast, labelFrom, retryOnConflict, waitFor } from './wait.ts';
+import { atLeast, labelFrom, retryOnConflict } from './wait.ts';
 
 /** The field manager of everything the platform writes to Kubernetes. */
 export const FIELD_MANAGER = 'guardian-platform';
@@ -86,10 +87,13 @@ export class OrganizationService {
     };
     const written = await this.apply({ metadata: { name: orgId }, spec }, createFieldNames);
     const timeoutMs = this.options.readyTimeoutMs ?? 10_000;
-    const ready = await waitFor(() => {
-      const org = directory.get(orgId);
-      return org && atLeast(org, written) && isReady(org) ? org : undefined;
-    }, timeoutMs);
+    const ready = await poll(
+      () => {
+        const org = directory.get(orgId);
+        return org && atLeast(org, written) && isReady(org) ? org : undefined;
+      },
+      { timeoutMs, intervalMs: 50 },
+    );
     return { org: ready ?? directory.get(orgId) ?? written, ready: ready !== undefined };
   }
 
@@ -180,10 +184,13 @@ export class OrganizationService {
       );
     }
     const org =
-      (await waitFor(() => {
-        const seen = directory.get(orgId);
-        return seen && atLeast(seen, written) ? seen : undefined;
-      }, 5_000)) ?? written;
+      (await poll(
+        () => {
+          const seen = directory.get(orgId);
+          return seen && atLeast(seen, written) ? seen : undefined;
+        },
+        { timeoutMs: 5_000, intervalMs: 50 },
+      )) ?? written;
     return { org, before };
   }
 

@@ -1,6 +1,7 @@
 import type { Team, TeamMember as TeamMemberSpec } from '@guardian/crds/generated';
 import { KINDS } from '@guardian/crds/kinds';
 import { ApiError, isConflict, type KubeClient } from '@guardian/kube/client';
+import { poll } from '@guardian/kube/poll';
 import type { KubeObject } from '@guardian/kube/resources';
 import type { CreateTeam, TeamMember, TeamView, UpdateTeam } from '../contract/teams.ts';
 import { HttpProblem, NotFound, ValidationProblem } from '../http/errors.ts';
@@ -8,7 +9,7 @@ import { kubeProblem } from '../http/kube-errors.ts';
 import { controlNamespace } from './OrganizationDirectory.ts';
 import { FIELD_MANAGER } from './OrganizationService.ts';
 import type { TeamDirectory, TeamObject } from './TeamDirectory.ts';
-import { atLeast, labelFrom, retryOnConflict, waitFor } from './wait.ts';
+import { atLeast, labelFrom, retryOnConflict } from './wait.ts';
 
 type MemberKind = TeamMember['kind'];
 
@@ -100,7 +101,7 @@ export class TeamService {
   async delete(orgId: string, teamId: string): Promise<void> {
     this.get(orgId, teamId);
     await this.kube.delete(KINDS.team, teamId, controlNamespace(orgId));
-    await waitFor(() => (this.directory.cached(orgId, teamId) ? undefined : true), 5_000);
+    await poll(() => !this.directory.cached(orgId, teamId), { timeoutMs: 5_000, intervalMs: 50 });
   }
 
   /** Adds a member or changes its role; `before.role` is the role it had (null: it was not one). */
@@ -174,10 +175,13 @@ export class TeamService {
       return kubeProblem(error, teamFieldNames);
     }
     return (
-      (await waitFor(() => {
-        const cached = this.directory.cached(orgId, teamId);
-        return cached && atLeast(cached, written) ? cached : undefined;
-      }, 5_000)) ?? written
+      (await poll(
+        () => {
+          const cached = this.directory.cached(orgId, teamId);
+          return cached && atLeast(cached, written) ? cached : undefined;
+        },
+        { timeoutMs: 5_000, intervalMs: 50 },
+      )) ?? written
     );
   }
 }
