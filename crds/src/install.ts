@@ -1,6 +1,6 @@
 import { ApiError, type KubeClient } from '@guardian/kube/client';
 import { pollUntil } from '@guardian/kube/poll';
-import { type KubeObject, type Resource, resourcePath } from '@guardian/kube/resources';
+import { core, type KubeObject, type Resource, resourcePath } from '@guardian/kube/resources';
 import { loadManifests, type Manifest } from './index.ts';
 import { KINDS } from './kinds.ts';
 
@@ -11,29 +11,12 @@ export interface InstallOptions {
   timeoutMs?: number;
 }
 
-const crds: Resource = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  plural: 'customresourcedefinitions',
-  namespaced: false,
-};
-
 // The kinds this package ships objects of, all cluster-scoped. Resolved here rather than through
 // discovery so that the plans can be applied the moment their CRD is Established.
 const SHIPPED: Resource[] = [
-  crds,
-  {
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'ValidatingAdmissionPolicy',
-    plural: 'validatingadmissionpolicies',
-    namespaced: false,
-  },
-  {
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'ValidatingAdmissionPolicyBinding',
-    plural: 'validatingadmissionpolicybindings',
-    namespaced: false,
-  },
+  core.customResourceDefinition,
+  core.validatingAdmissionPolicy,
+  core.validatingAdmissionPolicyBinding,
   ...Object.values(KINDS).filter((kind) => !kind.namespaced),
 ];
 
@@ -87,7 +70,7 @@ export async function installManifests(client: KubeClient, options: InstallOptio
   for (const crd of definitions) await apply(crd);
   for (const crd of definitions) {
     await retrying(`CustomResourceDefinition ${crd.metadata.name} to be Established`, deadline, async () =>
-      isEstablished(await client.find<Crd>(crds, crd.metadata.name)),
+      isEstablished(await client.find<Crd>(core.customResourceDefinition, crd.metadata.name)),
     );
   }
   for (const manifest of [...loadManifests('policies'), ...loadManifests('plans')]) {
