@@ -1,7 +1,7 @@
 import type { Organization } from '@guardian/crds/generated';
 import type { Wire } from '@guardian/kube/resources';
 import type { V1NetworkPolicy } from '@kubernetes/client-node';
-import { managedLabels, ownedBy } from '../tenancy/names.ts';
+import { childMetadata } from '../tenancy/names.ts';
 
 export const NETWORK_POLICY_NAME = 'guardian-default';
 
@@ -20,12 +20,7 @@ export function desiredNetworkPolicy(
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
-    metadata: {
-      name: NETWORK_POLICY_NAME,
-      namespace,
-      labels: managedLabels(org.metadata?.name ?? ''),
-      ownerReferences: ownedBy(org),
-    },
+    metadata: childMetadata(org, NETWORK_POLICY_NAME, namespace),
     spec: {
       podSelector: {},
       policyTypes: ['Ingress'],

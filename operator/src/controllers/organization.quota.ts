@@ -1,7 +1,7 @@
 import type { Organization, QuotaPolicy } from '@guardian/crds/generated';
 import type { Wire } from '@guardian/kube/resources';
 import type { V1LimitRange, V1LimitRangeItem, V1ResourceQuota } from '@kubernetes/client-node';
-import { managedLabels, ownedBy } from '../tenancy/names.ts';
+import { childMetadata } from '../tenancy/names.ts';
 
 export const QUOTA_NAME = 'guardian-plan';
 
@@ -16,12 +16,7 @@ export function desiredResourceQuota(
   return {
     apiVersion: 'v1',
     kind: 'ResourceQuota',
-    metadata: {
-      name: QUOTA_NAME,
-      namespace,
-      labels: managedLabels(org.metadata?.name ?? ''),
-      ownerReferences: ownedBy(org),
-    },
+    metadata: childMetadata(org, QUOTA_NAME, namespace),
     spec: { hard: Object.fromEntries(Object.entries(hard).map(([k, v]) => [k, String(v)])) },
   };
 }
@@ -44,12 +39,7 @@ export function desiredLimitRange(
   return {
     apiVersion: 'v1',
     kind: 'LimitRange',
-    metadata: {
-      name: QUOTA_NAME,
-      namespace,
-      labels: managedLabels(org.metadata?.name ?? ''),
-      ownerReferences: ownedBy(org),
-    },
+    metadata: childMetadata(org, QUOTA_NAME, namespace),
     spec: { limits: [JSON.parse(JSON.stringify(item))] },
   };
 }

@@ -5,7 +5,13 @@ import type { OrgRole } from '@guardian/platform/rbac';
 import { ORG_ROLES } from '@guardian/platform/rbac';
 import { DATABASE_SECRET } from '@guardian/platform/tenant-db';
 import type { V1Role, V1RoleBinding, V1ServiceAccount } from '@kubernetes/client-node';
-import { AGENT_SERVICE_ACCOUNT, controlNamespace, managedLabels, ownedBy } from '../tenancy/names.ts';
+import {
+  AGENT_SERVICE_ACCOUNT,
+  childMetadata,
+  controlNamespace,
+  managedLabels,
+  ownedBy,
+} from '../tenancy/names.ts';
 import { AGENT_ROLE, clusterRoleName, WORKLOAD_READER } from '../tenancy/roles.ts';
 
 export interface Subject {
@@ -92,16 +98,11 @@ export function desiredWorkloadBindings(
 }
 
 export function desiredAgentServiceAccount(org: Organization): Wire<V1ServiceAccount> {
-  const orgName = org.metadata?.name ?? '';
+  const namespace = controlNamespace(org.metadata?.name ?? '');
   return {
     apiVersion: 'v1',
     kind: 'ServiceAccount',
-    metadata: {
-      name: AGENT_SERVICE_ACCOUNT,
-      namespace: controlNamespace(orgName),
-      labels: managedLabels(orgName),
-      ownerReferences: ownedBy(org),
-    },
+    metadata: childMetadata(org, AGENT_SERVICE_ACCOUNT, namespace),
     automountServiceAccountToken: false,
   };
 }
@@ -120,17 +121,11 @@ export function desiredPlatformSecretAccess(
   const sso = org.spec.sso?.clientSecretRef.name;
   // spec.sso.clientSecretRef may not name the database Secret (CEL), so the two never coincide.
   const secrets = [DATABASE_SECRET, ...(sso ? [sso] : [])];
-  const orgName = org.metadata?.name ?? '';
-  const namespace = controlNamespace(orgName);
+  const namespace = controlNamespace(org.metadata?.name ?? '');
   const role: Wire<V1Role> = {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'Role',
-    metadata: {
-      name: PLATFORM_SECRET_ACCESS,
-      namespace,
-      labels: managedLabels(orgName),
-      ownerReferences: ownedBy(org),
-    },
+    metadata: childMetadata(org, PLATFORM_SECRET_ACCESS, namespace),
     rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: secrets, verbs: ['get'] }],
   };
   const binding: Wire<V1RoleBinding> = {

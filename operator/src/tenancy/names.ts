@@ -1,6 +1,6 @@
 import type { Organization } from '@guardian/crds/generated';
 import { KINDS } from '@guardian/crds/kinds';
-import { MANAGED_BY } from '@guardian/kube/resources';
+import { MANAGED_BY, type ObjectMeta } from '@guardian/kube/resources';
 
 /** Identifiers shared by every controller (DESIGN.md, "Identifiers"). */
 export const LABEL_ORGANIZATION = 'guardian.aiops.dev/organization';
@@ -27,6 +27,11 @@ export function organizationOfNamespace(namespace: string): string | undefined {
 /** Labels on everything the operator creates; its child informers select on `managed-by`. */
 export function managedLabels(org: string, extra: Record<string, string> = {}): Record<string, string> {
   return { [MANAGED_BY]: OPERATOR, [LABEL_ORGANIZATION]: org, ...extra };
+}
+
+/** The metadata of a child of the Organization: its name and namespace, our labels, owned by it. */
+export function childMetadata(org: Organization, name: string, namespace: string): ObjectMeta {
+  return { name, namespace, labels: managedLabels(org.metadata?.name ?? ''), ownerReferences: ownedBy(org) };
 }
 
 /** The Organization as controlling owner: garbage collection removes the child with it. */
