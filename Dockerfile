@@ -13,6 +13,7 @@ FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY crds/package.json crds/
+COPY kube/package.json kube/
 COPY operator/package.json operator/
 COPY platform/package.json platform/
 RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean --force
@@ -23,6 +24,7 @@ WORKDIR /app
 COPY --from=deps /app ./
 COPY bin bin/
 COPY crds crds/
+COPY kube kube/
 COPY operator operator/
 COPY platform platform/
 # The node image's unprivileged user, by number so that runAsNonRoot can verify it.

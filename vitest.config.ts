@@ -15,7 +15,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{bin,scripts,crds,operator,platform}/**/*.test.ts'],
+          include: ['{bin,scripts,crds,kube,operator,platform}/**/*.test.ts'],
           exclude: ['**/node_modules/**'],
         },
       },

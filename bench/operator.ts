@@ -5,15 +5,16 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { installManifests } from '@guardian/crds/install';
+import { KINDS } from '@guardian/crds/kinds';
+import { KubeClient } from '@guardian/kube/client';
+import { Informer } from '@guardian/kube/informer';
+import { loadClusterAccess } from '@guardian/kube/kubeconfig';
+import { pollUntil } from '@guardian/kube/poll';
 import * as k8s from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { parse } from 'yaml';
 import type { Organization } from '../crds/generated/index.ts';
-import { installManifests } from '../crds/src/install.ts';
-import { guardian } from '../operator/src/kinds.ts';
-import { Informer } from '../platform/src/kube/informer.ts';
-import { KubeClient } from '../platform/src/kube/kube-client.ts';
-import { loadClusterAccess } from '../platform/src/kube/kubeconfig.ts';
 import { operatorIdentity } from '../scripts/service-account-identity.ts';
 import { down, up } from '../scripts/stack/index.ts';
 import { freePort } from '../scripts/stack/process.ts';
@@ -34,7 +35,7 @@ const env = await up(stack);
 Object.assign(process.env, env);
 const admin = new k8s.KubeConfig();
 admin.loadFromFile(env.KUBECONFIG ?? '');
-await installManifests(admin);
+await installManifests(new KubeClient(loadClusterAccess(env)));
 const core = admin.makeApiClient(k8s.CoreV1Api);
 const objects = k8s.KubernetesObjectApi.makeApiClient(admin);
 const run = `bench-${Date.now().toString(36)}`;
@@ -96,7 +97,7 @@ const names = Array.from({ length: COUNT }, (_, i) => `${run}-${i}`);
 // Readiness is observed through a watch, like a controller would, not by listing in a loop.
 const watcher = new Informer<Organization>(
   new KubeClient(loadClusterAccess(env)),
-  guardian.organization,
+  KINDS.organization,
   pino({ level: 'silent' }),
 );
 watcher.onChange((org) => {
@@ -231,12 +232,8 @@ async function paced(count: number, work: (i: number) => Promise<void>): Promise
   await Promise.all(pending);
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error('bench: timed out');
-    await sleep(100);
-  }
+function until(check: () => Promise<boolean>, timeoutMs: number): Promise<true> {
+  return pollUntil('the benchmark', check, { timeoutMs, retryErrors: true });
 }
 
 async function reconciles(op: { probe(path: string): Promise<{ body: string }> }): Promise<number> {

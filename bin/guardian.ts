@@ -1,42 +1,58 @@
 #!/usr/bin/env node
 // The one command: every role of Guardian runs from the same image as `guardian <command>`.
-import { operatorUsage, runOperator } from '@guardian/operator/main';
-import { auditUsage, runAudit } from '@guardian/platform/audit';
-import { migrationConfig, parseConfig } from '@guardian/platform/config';
-import { migrate } from '@guardian/platform/db';
-import { platformUsage, runPlatform } from '@guardian/platform/main';
 
-interface Command {
-  summary: string;
+/** What a command is once loaded: its usage text and what it runs. */
+interface Loaded {
   usage?: string;
   run(args: string[]): Promise<void>;
+}
+
+// Each command's modules are imported only when it runs (or shows its usage): the operator's
+// process never loads the platform's HTTP stack (Koa, jose, openid-client, nodemailer, Redis).
+interface Command {
+  summary: string;
+  load(): Promise<Loaded>;
 }
 
 const commands: Record<string, Command> = {
   operator: {
     summary:
       "Run Guardian's Kubernetes controllers (leader-elected; probes and metrics on OPERATOR_METRICS_PORT)",
-    usage: operatorUsage,
-    run: runOperator,
+    async load() {
+      const { operatorUsage, runOperator } = await import('@guardian/operator/main');
+      return { usage: operatorUsage, run: runOperator };
+    },
   },
   platform: {
     summary:
       'Run the HTTP API on PORT (default 8080); `guardian platform rotate-keys` rotates token signing keys',
-    usage: platformUsage,
-    run: runPlatform,
+    async load() {
+      const { platformUsage, runPlatform } = await import('@guardian/platform/main');
+      return { usage: platformUsage, run: runPlatform };
+    },
   },
   audit: {
     summary:
       'Verify the tamper-evident audit trail: `guardian audit verify [--org ORG]` (exit 1 on tampering)',
-    usage: auditUsage,
-    run: runAudit,
+    async load() {
+      const { auditUsage, runAudit } = await import('@guardian/platform/audit');
+      return { usage: auditUsage, run: runAudit };
+    },
   },
   migrate: {
     summary: 'Bring the platform database schema up to date (runs as the owner role, DATABASE_ADMIN_URL)',
-    async run() {
-      const config = parseConfig(migrationConfig);
-      const applied = await migrate(config.DATABASE_ADMIN_URL, config.DATABASE_URL);
-      console.log(applied.length ? `Applied ${applied.join(', ')}` : 'Already up to date');
+    async load() {
+      const [{ migrationConfig, parseConfig }, { migrate }] = await Promise.all([
+        import('@guardian/platform/config'),
+        import('@guardian/platform/db'),
+      ]);
+      return {
+        async run() {
+          const config = parseConfig(migrationConfig);
+          const applied = await migrate(config.DATABASE_ADMIN_URL, config.DATABASE_URL);
+          console.log(applied.length ? `Applied ${applied.join(', ')}` : 'Already up to date');
+        },
+      };
     },
   },
 };
@@ -54,11 +70,11 @@ if (!command) {
   const unknown = name !== undefined && !wantsHelp([name]);
   (unknown ? console.error : console.log)(`${unknown ? `Unknown command: ${name}\n\n` : ''}${usage()}`);
   process.exitCode = name === undefined || unknown ? 2 : 0;
-} else if (wantsHelp(rest)) {
-  console.log(command.usage ?? `Usage: guardian ${name}\n\n${command.summary}`);
 } else {
   try {
-    await command.run(rest);
+    const loaded = await command.load();
+    if (wantsHelp(rest)) console.log(loaded.usage ?? `Usage: guardian ${name}\n\n${command.summary}`);
+    else await loaded.run(rest);
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     process.exitCode = 1;

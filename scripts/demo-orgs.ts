@@ -1,11 +1,13 @@
 // The demo organizations of `make dev`: techcorp (enterprise plan, its own SSO through the dev
 // IdP's techcorp issuer, owner alice) and startupco (starter plan, owner carol, domain
 // startupco.io), with what the platform needs to log techcorp's people in.
-import { setTimeout as sleep } from 'node:timers/promises';
-import * as k8s from '@kubernetes/client-node';
-import { platformOrgSecretAccess } from '../platform/src/platform-rbac.ts';
 
-const apiVersion = 'guardian.aiops.dev/v1alpha1';
+import { API_VERSION } from '@guardian/crds/kinds';
+import { poll } from '@guardian/kube/poll';
+import * as k8s from '@kubernetes/client-node';
+import { platformOrgSecretAccess } from './rbac-manifests.ts';
+
+const apiVersion = API_VERSION;
 const SSO_SECRET = 'techcorp-sso';
 
 export function demoOrganizations(env: Record<string, string>) {
@@ -58,19 +60,16 @@ export async function createDemoOrganizations(
     objects.patch(object, undefined, undefined, 'guardian-dev', true, k8s.PatchStrategy.ServerSideApply);
   for (const org of demoOrganizations(env)) await apply(org);
   const core = admin.makeApiClient(k8s.CoreV1Api);
-  for (let attempt = 0; ; attempt++) {
-    const exists = await core.readNamespace({ name: 'org-techcorp' }).then(
+  const namespaceExists = () =>
+    core.readNamespace({ name: 'org-techcorp' }).then(
       () => true,
       () => false,
     );
-    if (exists) break;
-    if (attempt > 150) {
-      console.warn(
-        '[dev] org-techcorp did not appear (is the operator running?); techcorp SSO logins will fail',
-      );
-      return;
-    }
-    await sleep(200);
+  if (!(await poll(namespaceExists, { timeoutMs: 30_000, intervalMs: 200 }))) {
+    console.warn(
+      '[dev] org-techcorp did not appear (is the operator running?); techcorp SSO logins will fail',
+    );
+    return;
   }
   await apply({
     apiVersion: 'v1',

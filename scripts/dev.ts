@@ -4,8 +4,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createInterface } from 'node:readline';
+import { installManifests } from '@guardian/crds/install';
+import { KubeClient } from '@guardian/kube/client';
+import { loadClusterAccess } from '@guardian/kube/kubeconfig';
 import * as k8s from '@kubernetes/client-node';
-import { installManifests } from '../crds/src/install.ts';
 import { migrate } from '../platform/src/db.ts';
 import { startSmtp } from '../test/support/smtp.ts';
 import { createDemoOrganizations } from './demo-orgs.ts';
@@ -31,7 +33,7 @@ try {
 
 const admin = new k8s.KubeConfig();
 admin.loadFromFile(env.KUBECONFIG ?? '');
-await installManifests(admin, { fieldManager: 'guardian-dev' });
+await installManifests(new KubeClient(loadClusterAccess(env)), { fieldManager: 'guardian-dev' });
 console.log('[dev] installed CRDs, admission policies and default plans');
 const operatorKubeconfig = await operatorIdentity(
   admin,

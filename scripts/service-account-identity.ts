@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { pollUntil } from '@guardian/kube/poll';
 import * as k8s from '@kubernetes/client-node';
-import { operatorRbac } from '../operator/src/rbac.ts';
-import { PLATFORM_SERVICE_ACCOUNT, platformRbac } from '../platform/src/platform-rbac.ts';
+import { operatorRbac, PLATFORM_SERVICE_ACCOUNT, platformRbac } from './rbac-manifests.ts';
 
 /**
  * Installs a component's RBAC from its one manifest into `namespace`, and writes a kubeconfig
@@ -34,20 +34,19 @@ async function serviceAccountIdentity(
     );
   }
   // The ServiceAccount's token controller may lag its creation by a moment.
-  let token: string | undefined;
-  for (let attempt = 0; !token; attempt++) {
-    try {
-      const request = await core.createNamespacedServiceAccountToken({
-        name: rbac.serviceAccount,
-        namespace,
-        body: { spec: { expirationSeconds: hours * 3600, audiences: [] } },
-      });
-      token = request.status?.token;
-    } catch (error) {
-      if (attempt > 50) throw error;
-      await new Promise((retry) => setTimeout(retry, 200));
-    }
-  }
+  const issue = async () => {
+    const request = await core.createNamespacedServiceAccountToken({
+      name: rbac.serviceAccount,
+      namespace,
+      body: { spec: { expirationSeconds: hours * 3600, audiences: [] } },
+    });
+    return request.status?.token;
+  };
+  const token = await pollUntil(`a token of ServiceAccount ${namespace}/${rbac.serviceAccount}`, issue, {
+    timeoutMs: 10_000,
+    intervalMs: 200,
+    retryErrors: true,
+  });
   const cluster = admin.getCurrentCluster();
   if (!cluster) throw new Error('the kubeconfig has no current cluster');
   const ca = cluster.caData ?? (cluster.caFile ? readFileSync(cluster.caFile).toString('base64') : '');

@@ -3,10 +3,10 @@ import {
   CRD_FILES,
   crdName,
   GROUP,
+  KINDS,
   loadAllManifests,
   loadManifests,
   type Manifest,
-  RESOURCES,
   readManifests,
   VERSION,
 } from './index.ts';
@@ -90,7 +90,7 @@ const APISERVER_VALIDATED = new Set(['apiVersion', 'kind', 'metadata']);
 
 const EXPECTED = {
   'quotapolicies.yaml': {
-    resource: RESOURCES.quotaPolicy,
+    resource: KINDS.quotaPolicy,
     scope: 'Cluster',
     columns: [
       ['Organizations', '.status.organizations'],
@@ -99,7 +99,7 @@ const EXPECTED = {
     ],
   },
   'organizations.yaml': {
-    resource: RESOURCES.organization,
+    resource: KINDS.organization,
     scope: 'Cluster',
     columns: [
       ['Plan', '.spec.plan'],
@@ -110,7 +110,7 @@ const EXPECTED = {
     ],
   },
   'teams.yaml': {
-    resource: RESOURCES.team,
+    resource: KINDS.team,
     scope: 'Namespaced',
     columns: [
       ['Members', '.status.members'],
@@ -119,7 +119,7 @@ const EXPECTED = {
     ],
   },
   'workflowruns.yaml': {
-    resource: RESOURCES.workflowRun,
+    resource: KINDS.workflowRun,
     scope: 'Namespaced',
     columns: [
       ['Template', '.spec.template'],
@@ -135,7 +135,7 @@ describe('CustomResourceDefinitions', () => {
   it('has one file per kind, and nothing else', () => {
     expect([...CRD_FILES].sort()).toEqual(Object.keys(EXPECTED).sort());
     expect(loadManifests('crds').map((crd) => crd.metadata.name)).toEqual(
-      Object.values(RESOURCES).map((resource) => crdName(resource)),
+      Object.values(KINDS).map((resource) => crdName(resource)),
     );
   });
 
@@ -253,10 +253,10 @@ describe('plan-in-use admission policy', () => {
     expect(policy.kind).toBe('ValidatingAdmissionPolicy');
     expect(policy.spec).toMatchObject({
       failurePolicy: 'Fail',
-      paramKind: { apiVersion: `${GROUP}/${VERSION}`, kind: RESOURCES.organization.kind },
+      paramKind: { apiVersion: `${GROUP}/${VERSION}`, kind: KINDS.organization.kind },
       matchConstraints: {
         resourceRules: [
-          { apiGroups: [GROUP], operations: ['DELETE'], resources: [RESOURCES.quotaPolicy.plural] },
+          { apiGroups: [GROUP], operations: ['DELETE'], resources: [KINDS.quotaPolicy.plural] },
         ],
       },
     });

@@ -1,58 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { crdFile, KINDS } from './kinds.ts';
 
-export const GROUP = 'guardian.aiops.dev';
-export const VERSION = 'v1alpha1';
-export const API_VERSION = `${GROUP}/${VERSION}` as const;
-
-/** The kinds this package defines, with the names the apiserver serves them under. */
-export const RESOURCES = {
-  quotaPolicy: {
-    kind: 'QuotaPolicy',
-    listKind: 'QuotaPolicyList',
-    plural: 'quotapolicies',
-    singular: 'quotapolicy',
-    shortName: 'qp',
-    namespaced: false,
-    file: 'quotapolicies.yaml',
-  },
-  organization: {
-    kind: 'Organization',
-    listKind: 'OrganizationList',
-    plural: 'organizations',
-    singular: 'organization',
-    shortName: 'org',
-    namespaced: false,
-    file: 'organizations.yaml',
-  },
-  team: {
-    kind: 'Team',
-    listKind: 'TeamList',
-    plural: 'teams',
-    singular: 'team',
-    shortName: 'team',
-    namespaced: true,
-    file: 'teams.yaml',
-  },
-  workflowRun: {
-    kind: 'WorkflowRun',
-    listKind: 'WorkflowRunList',
-    plural: 'workflowruns',
-    singular: 'workflowrun',
-    shortName: 'wfr',
-    namespaced: true,
-    file: 'workflowruns.yaml',
-  },
-} as const;
-
-export type ResourceKey = keyof typeof RESOURCES;
-export type Resource = (typeof RESOURCES)[ResourceKey];
-
-/** The CustomResourceDefinition name of a resource, `<plural>.<group>`. */
-export function crdName(resource: Resource): string {
-  return `${resource.plural}.${GROUP}`;
-}
+export * from './kinds.ts';
 
 /** The plans shipped in plans/default-plans.yaml. */
 export const DEFAULT_PLANS = ['starter', 'professional', 'enterprise', 'custom'] as const;
@@ -61,7 +12,7 @@ export const DEFAULT_PLANS = ['starter', 'professional', 'enterprise', 'custom']
 export const PACKAGE_DIR = resolve(import.meta.dirname, '..');
 
 // Listed, not globbed, so that a stray file never gets applied to a cluster.
-export const CRD_FILES = Object.values(RESOURCES).map((resource) => resource.file);
+export const CRD_FILES = Object.values(KINDS).map(crdFile);
 export const POLICY_FILES = ['policies/plan-in-use.yaml'];
 export const PLAN_FILES = ['plans/default-plans.yaml'];
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { QuotaPolicy } from '../generated/index.ts';
-import { API_VERSION, DEFAULT_PLANS, loadManifests, RESOURCES, readManifests } from './index.ts';
+import { API_VERSION, crdFile, DEFAULT_PLANS, KINDS, loadManifests, readManifests } from './index.ts';
 
 // The plan table of the product description, as numbers: Unlimited and Custom are absent fields.
 const SEED_TABLE = {
@@ -80,7 +80,7 @@ function plans(): QuotaPolicy[] {
 }
 
 function quotaPolicySchema(): Schema {
-  const [crd] = readManifests(RESOURCES.quotaPolicy.file) as unknown as [
+  const [crd] = readManifests(crdFile(KINDS.quotaPolicy)) as unknown as [
     { spec: { versions: [{ schema: { openAPIV3Schema: Schema } }] } },
   ];
   return crd.spec.versions[0].schema.openAPIV3Schema;
@@ -114,7 +114,7 @@ function quantity(value: number | string | undefined): number {
 describe('default plans', () => {
   it('are the four plans of the product, in order', () => {
     expect(plans().map((plan) => [plan.apiVersion, plan.kind, plan.metadata?.name])).toEqual(
-      DEFAULT_PLANS.map((name) => [API_VERSION, RESOURCES.quotaPolicy.kind, name]),
+      DEFAULT_PLANS.map((name) => [API_VERSION, KINDS.quotaPolicy.kind, name]),
     );
   });
 

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { parseConfig } from '@guardian/platform/config';
-import { systemClock } from '@guardian/platform/kube/clock';
-import { KubeClient } from '@guardian/platform/kube/kube-client';
-import { loadClusterAccess } from '@guardian/platform/kube/kubeconfig';
+import { KubeClient } from '@guardian/kube/client';
+import { systemClock } from '@guardian/kube/clock';
+import { parseConfig } from '@guardian/kube/env';
+import { loadClusterAccess } from '@guardian/kube/kubeconfig';
 import { TenantProvisioner } from '@guardian/platform/tenant-db';
 import { pino } from 'pino';
 import { operatorConfig, operatorFlags } from './config.ts';

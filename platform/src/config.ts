@@ -1,15 +1,7 @@
 import { z } from 'zod';
 
-/** Configuration comes from the environment, parsed once at boot; a bad value stops the process. */
-export class ConfigError extends Error {
-  readonly fields: string[];
-
-  constructor(fields: string[], details: string) {
-    super(`Invalid configuration:\n${details}`);
-    this.name = 'ConfigError';
-    this.fields = fields;
-  }
-}
+// Parsing is shared with the operator (@guardian/kube/env); the schemas are the platform's.
+export { ConfigError, parseConfig } from '@guardian/kube/env';
 
 export const postgresUrl = z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' });
 export const redisUrl = z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' });
@@ -27,26 +19,6 @@ export const migrationConfig = z.object({
 });
 
 export const redisConfig = z.object({ REDIS_URL: redisUrl });
-
-/**
- * Parses `env` with `schema`. The error names each failing variable and why, never its value,
- * since configuration holds secrets.
- */
-export function parseConfig<T extends z.ZodType>(
-  schema: T,
-  env: NodeJS.ProcessEnv = process.env,
-): z.infer<T> {
-  const result = schema.safeParse(env);
-  if (result.success) return result.data;
-  const fields = result.error.issues.map((issue) => issue.path.join('.'));
-  const details = result.error.issues
-    .map((issue) => {
-      const field = issue.path.join('.');
-      return `  ${field}: ${env[field] === undefined ? 'is required' : issue.message}`;
-    })
-    .join('\n');
-  throw new ConfigError(fields, details);
-}
 
 const port = z.coerce.number().int().min(1).max(65_535);
 const emails = z
@@ -70,7 +42,7 @@ const key32 = z
 
 /**
  * `guardian platform`: the HTTP API. Kubernetes credentials are not here: they come from
- * KUBECONFIG or, in a Pod, its ServiceAccount (platform/src/kube/kubeconfig.ts).
+ * KUBECONFIG or, in a Pod, its ServiceAccount (@guardian/kube/kubeconfig).
  */
 export const platformConfig = z
   .object({

@@ -1,3 +1,5 @@
+import type { KubeClient } from '@guardian/kube/client';
+import type { Clock } from '@guardian/kube/clock';
 import type { Redis } from 'ioredis';
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
@@ -9,8 +11,6 @@ import { logError } from './http/log-error.ts';
 import type { PlatformMetrics } from './http/metrics.ts';
 import type { Api } from './http/operation.ts';
 import type { AppState } from './http/state.ts';
-import type { Clock } from './kube/clock.ts';
-import type { KubeClient } from './kube/kube-client.ts';
 import { type Consumption, consume, type UsageKind } from './quota/consume.ts';
 import { currentPeriod, planLimits } from './quota/limits.ts';
 import { UsageService } from './quota/UsageService.ts';

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
+import { systemClock } from '@guardian/kube/clock';
+import { loadClusterAccess } from '@guardian/kube/kubeconfig';
 import { pino } from 'pino';
 import { parseConfig, platformConfig } from './config.ts';
 import { connect } from './db.ts';
-import { systemClock } from './kube/clock.ts';
-import { loadClusterAccess } from './kube/kubeconfig.ts';
 import { Platform } from './platform.ts';
 import { SigningKeyService } from './services/SigningKeyService.ts';
 import { SigningKeyStore } from './stores/SigningKeyStore.ts';

@@ -1,5 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { KubeClient } from '@guardian/kube/client';
+import { type Clock, systemClock } from '@guardian/kube/clock';
+import type { ClusterAccess } from '@guardian/kube/kubeconfig';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createApp } from './app.ts';
@@ -8,9 +11,6 @@ import { connect, type Knex } from './db.ts';
 import { Governance } from './governance.ts';
 import { logError } from './http/log-error.ts';
 import { PlatformMetrics } from './http/metrics.ts';
-import { type Clock, systemClock } from './kube/clock.ts';
-import { KubeClient } from './kube/kube-client.ts';
-import type { ClusterAccess } from './kube/kubeconfig.ts';
 import { Mailer } from './mail/mailer.ts';
 import { currentPeriod, seatsUsed, usage, usageHistory } from './quota/index.ts';
 import { AccessService } from './services/AccessService.ts';

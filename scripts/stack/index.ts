@@ -1,7 +1,7 @@
 // The local stack: every server listens on loopback; data, logs and PIDs live in the stack folder.
 
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { pollUntil } from '@guardian/kube/poll';
 import { apiserverJwtAuthenticator, startIdp } from './idp.ts';
 import { startKube } from './kube.ts';
 import { ensureCa } from './pki.ts';
@@ -110,7 +110,7 @@ export async function up(stack: Stack): Promise<Record<string, string>> {
  */
 async function lock(stack: Stack): Promise<() => void> {
   const file = stack.path('up.lock');
-  for (;;) {
+  const take = () => {
     try {
       writeFileSync(file, String(process.pid), { flag: 'wx' });
       return () => rmSync(file, { force: true });
@@ -119,7 +119,8 @@ async function lock(stack: Stack): Promise<() => void> {
       const holder = Number(readFileSync(file, 'utf8'));
       // A lock whose holder died (killed mid-way) is stale; an empty one is being written.
       if (holder > 0 && !isAlive(holder)) rmSync(file, { force: true });
-      else await sleep(200);
+      return undefined;
     }
-  }
+  };
+  return pollUntil(`the lock ${file}`, take, { timeoutMs: Number.POSITIVE_INFINITY, intervalMs: 200 });
 }

@@ -1,8 +1,8 @@
 import { execFile, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { poll, pollUntil } from '@guardian/kube/poll';
 
 const execFileAsync = promisify(execFile);
 
@@ -91,10 +91,10 @@ export function startDaemon(
 export async function stopPid(pid: number, signal: NodeJS.Signals, timeoutMs = 15_000): Promise<void> {
   if (!isAlive(pid)) return;
   process.kill(pid, signal);
-  const deadline = Date.now() + timeoutMs;
-  while (isAlive(pid) && Date.now() < deadline) await sleep(50);
-  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
-  while (isAlive(pid)) await sleep(20);
+  const exited = () => !isAlive(pid);
+  if (await poll(exited, { timeoutMs, intervalMs: 50 })) return;
+  process.kill(pid, 'SIGKILL');
+  await poll(exited, { timeoutMs: Number.POSITIVE_INFINITY, intervalMs: 20 });
 }
 
 /** Polls `check` until it returns true; `isRunning` lets a crashed process fail fast. */
@@ -103,11 +103,10 @@ export async function waitFor(
   check: () => Promise<boolean>,
   options: { timeoutMs: number; isRunning?: () => boolean },
 ): Promise<void> {
-  const deadline = Date.now() + options.timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
+  const ready = async () => {
+    if (await check().catch(() => false)) return true;
     if (options.isRunning && !options.isRunning()) throw new Error(`${what}: the process exited`);
-    if (Date.now() > deadline) throw new Error(`${what}: not ready after ${options.timeoutMs / 1000} s`);
-    await sleep(100);
-  }
+    return false;
+  };
+  await pollUntil(what, ready, { timeoutMs: options.timeoutMs });
 }

@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { KubeClient } from '@guardian/kube/client';
+import { Informer } from '@guardian/kube/informer';
+import type { KubeObject } from '@guardian/kube/resources';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Informer } from '../../platform/src/kube/informer.ts';
-import { KubeClient } from '../../platform/src/kube/kube-client.ts';
-import type { KubeObject } from '../../platform/src/kube/resources.ts';
-import { eventually, k8s, kubeConfig, uniqueName } from '../support/kube.ts';
+import { adminClient, eventually, k8s, kubeConfig, uniqueName } from '../support/kube.ts';
 import { TEST_STACK_DIR } from '../support/stack.ts';
 
 // These tests stop parts of the shared test stack, so they run alone, after the other suites.
@@ -39,7 +39,7 @@ describe('an informer across an apiserver restart', () => {
 
   beforeAll(async () => {
     await coreApi.createNamespace({ body: { metadata: { name: namespace } } });
-    client = await KubeClient.fromConfig(kubeConfig());
+    client = adminClient();
     informer = new Informer(client, configMap, pino({ level: 'silent' }), {
       labelSelector: `test=${namespace}`,
       staleAfterMs: 2_000,

@@ -100,6 +100,9 @@ function copyContext(source: string, target: string, ignored: (path: string) => 
   }
 }
 
+// The npm workspaces the image holds: everything Guardian runs.
+const WORKSPACES = ['crds', 'kube', 'operator', 'platform'];
+
 describe('the container image (Dockerfile replayed without a Docker engine)', () => {
   const dockerfile = parseDockerfile(readFileSync(resolve(repo, 'Dockerfile'), 'utf8'));
   const ignored = dockerignore(readFileSync(resolve(repo, '.dockerignore'), 'utf8'));
@@ -147,7 +150,7 @@ describe('the container image (Dockerfile replayed without a Docker engine)', ()
 
   it('holds the sources and production dependencies only: no tests, scripts, identity provider or dev tools', () => {
     expect(readdirSync(app).sort()).toEqual(
-      ['bin', 'crds', 'node_modules', 'operator', 'package-lock.json', 'package.json', 'platform'].sort(),
+      [...WORKSPACES, 'bin', 'node_modules', 'package-lock.json', 'package.json'].sort(),
     );
     expect(existsSync(join(app, 'scripts'))).toBe(false);
     expect(existsSync(join(app, 'test'))).toBe(false);
@@ -155,17 +158,57 @@ describe('the container image (Dockerfile replayed without a Docker engine)', ()
       readdirSync(dir, { withFileTypes: true, recursive: true })
         .filter((entry) => entry.isFile())
         .map((entry) => join(entry.parentPath, entry.name));
-    const sources = ['bin', 'crds', 'operator', 'platform'].flatMap((dir) =>
+    const sources = ['bin', ...WORKSPACES].flatMap((dir) =>
       files(join(app, dir)).filter((file) => !file.includes('/node_modules/')),
     );
     expect(sources.filter((file) => file.endsWith('.test.ts'))).toEqual([]);
     expect(sources.some((file) => file.endsWith('operator/rbac/operator-rbac.yaml'))).toBe(true);
-    // Dev dependencies of the root package: the dev identity provider's library, the test tools.
-    for (const devOnly of ['oidc-provider', 'vitest', 'typescript', '@biomejs/biome'])
+    // Dev dependencies of the root package: the dev identity provider's library, the test tools,
+    // and client-node (the tests' and `make dev`'s Kubernetes client; Guardian runs on its own).
+    for (const devOnly of [
+      'oidc-provider',
+      'vitest',
+      'typescript',
+      '@biomejs/biome',
+      '@kubernetes/client-node',
+    ])
       expect(existsSync(join(app, 'node_modules', devOnly)), devOnly).toBe(false);
     // The positive control: production dependencies are there.
-    for (const runtime of ['@kubernetes/client-node', 'koa', 'knex', 'pg', 'zod', '@guardian/platform'])
+    for (const runtime of ['koa', 'knex', 'pg', 'zod', '@guardian/kube', '@guardian/platform'])
       expect(existsSync(join(app, 'node_modules', runtime)), runtime).toBe(true);
+  });
+
+  it('imports every entry point of every workspace from the production install', async () => {
+    const entries = WORKSPACES.flatMap((workspace) => {
+      const manifest = JSON.parse(readFileSync(join(app, workspace, 'package.json'), 'utf8')) as {
+        name: string;
+        exports: Record<string, string>;
+      };
+      return Object.keys(manifest.exports).map((subpath) => posix.join(manifest.name, subpath));
+    });
+    expect(entries).toContain('@guardian/operator/main');
+    expect(entries).toContain('@guardian/kube/client');
+    const script = `
+      const failed = [];
+      for (const entry of ${JSON.stringify(entries)}) {
+        try { await import(entry); } catch (error) { failed.push(entry + ': ' + error.message); }
+      }
+      console.log(JSON.stringify(failed));`;
+    const result = await runCommand(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: app,
+      env: { PATH: process.env.PATH, NODE_ENV: 'production' },
+      timeoutMs: 60_000,
+    });
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual([]);
+    // The negative control: an import of what the image lacks fails in the same way.
+    const missing = await runCommand(
+      process.execPath,
+      ['--input-type=module', '-e', "await import('@kubernetes/client-node')"],
+      { cwd: app, env: { PATH: process.env.PATH }, timeoutMs: 60_000 },
+    );
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('ERR_MODULE_NOT_FOUND');
   });
 
   it('runs every command: guardian --help, operator --help, platform --help', async () => {

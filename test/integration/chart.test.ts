@@ -8,9 +8,8 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isMap, isScalar, parse, parseDocument, type YAMLMap } from 'yaml';
 import { operatorConfig } from '../../operator/src/config.ts';
-import { operatorRbac } from '../../operator/src/rbac.ts';
 import { parseConfig, platformConfig } from '../../platform/src/config.ts';
-import { platformRbac } from '../../platform/src/platform-rbac.ts';
+import { operatorRbac, platformRbac } from '../../scripts/rbac-manifests.ts';
 import { chartFiles, planValuesSchema, staleChartFiles } from '../../scripts/sync-chart-crds.ts';
 import {
   type Container,

@@ -1,8 +1,16 @@
-import { API_VERSION, GROUP, RESOURCES, type Resource, VERSION } from '@guardian/crds';
+import { API_VERSION, GROUP, KINDS, type Kind, VERSION } from '@guardian/crds';
 import type { Organization, QuotaPolicy, Team, WorkflowRun } from '@guardian/crds/generated';
 import { installManifests } from '@guardian/crds/install';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, isNotFound, k8s, kubeConfig, kubectl, uniqueName } from '../support/kube.ts';
+import {
+  adminClient,
+  eventually,
+  isNotFound,
+  k8s,
+  kubeConfig,
+  kubectl,
+  uniqueName,
+} from '../support/kube.ts';
 
 // The CRDs, their CEL rules and the plan-in-use admission policy, against the real apiserver. Every
 // refusal is paired with an accepted request that differs only in the field under test, so a test
@@ -20,10 +28,10 @@ interface CustomObject {
   status?: unknown;
 }
 
-const KINDS = new Map<string, Resource>(Object.values(RESOURCES).map((r) => [r.kind, r]));
+const BY_KIND = new Map<string, Kind>(Object.values(KINDS).map((k) => [k.kind, k]));
 
-function resourceOf(kind: string): Resource {
-  const resource = KINDS.get(kind);
+function resourceOf(kind: string): Kind {
+  const resource = BY_KIND.get(kind);
   if (!resource) throw new Error(`not a Guardian kind: ${kind}`);
   return resource;
 }
@@ -173,7 +181,7 @@ function condition(type: string, status: 'True' | 'False' | 'Unknown', reason: s
 
 beforeAll(async () => {
   // Idempotent: other suites apply the same manifests with the same field manager.
-  await installManifests(config, { fieldManager: 'guardian-dev', timeoutMs: 90_000 });
+  await installManifests(adminClient(), { fieldManager: 'guardian-dev', timeoutMs: 90_000 });
   await core.createNamespace({ body: { metadata: { name: namespace } } });
 });
 
@@ -196,7 +204,7 @@ describe('installation', () => {
   it('installs the CRDs so that kubectl knows their short names, category, columns and documentation', async () => {
     const resources = await kubectl('api-resources', `--api-group=${GROUP}`, '-o', 'name');
     expect(resources.split('\n').filter(Boolean).sort()).toEqual(
-      Object.values(RESOURCES)
+      Object.values(KINDS)
         .map((r) => `${r.plural}.${GROUP}`)
         .sort(),
     );

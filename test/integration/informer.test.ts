@@ -1,8 +1,8 @@
+import { KubeClient } from '@guardian/kube/client';
+import { Informer } from '@guardian/kube/informer';
+import type { KubeObject } from '@guardian/kube/resources';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Informer } from '../../platform/src/kube/informer.ts';
-import { KubeClient } from '../../platform/src/kube/kube-client.ts';
-import type { KubeObject } from '../../platform/src/kube/resources.ts';
 import { eventually, k8s, kubeConfig, uniqueName } from '../support/kube.ts';
 import { WatchBreakingProxy } from '../support/watch-proxy.ts';
 
@@ -28,15 +28,8 @@ describe('informer', () => {
   beforeAll(async () => {
     await coreApi.createNamespace({ body: { metadata: { name: namespace } } });
     const server = await proxy.start();
-    const config = new k8s.KubeConfig();
-    config.loadFromOptions({
-      // Plain HTTP to the proxy on loopback: there is no TLS to verify.
-      clusters: [{ name: 'proxy', server, skipTLSVerify: true }],
-      users: [{ name: 'proxy' }],
-      contexts: [{ name: 'proxy', cluster: 'proxy', user: 'proxy' }],
-      currentContext: 'proxy',
-    });
-    client = await KubeClient.fromConfig(config);
+    // Plain HTTP to the proxy on loopback, which holds the credentials.
+    client = new KubeClient({ server });
     informer = new Informer(client, configMap, pino({ level: 'silent' }), { labelSelector: `test=${label}` });
     informer.onChange((object, change) => {
       if (change === 'delete') deleted.push(object.metadata?.name ?? '');

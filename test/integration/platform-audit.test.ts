@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { systemClock } from '@guardian/kube/clock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AuditLog,
@@ -8,7 +9,6 @@ import {
   verifyChain,
 } from '../../platform/src/audit/index.ts';
 import { connect, type Knex, migrate } from '../../platform/src/db.ts';
-import { systemClock } from '../../platform/src/kube/clock.ts';
 import { uniqueName } from '../support/kube.ts';
 import { stackEnv } from '../support/stack.ts';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../platform/src/db.ts';
-import { FakeClock } from '../../platform/src/kube/fake-clock.ts';
 import { SigningKeyStore } from '../../platform/src/stores/SigningKeyStore.ts';
+import { FakeClock } from '../support/fake-clock.ts';
 import { uniqueName } from '../support/kube.ts';
 import {
   Browser,

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { loadClusterAccess } from '@guardian/kube/kubeconfig';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, platformConfig } from '../../platform/src/config.ts';
 import { migrate } from '../../platform/src/db.ts';
-import { loadClusterAccess } from '../../platform/src/kube/kubeconfig.ts';
 import { Platform } from '../../platform/src/platform.ts';
 import { consume } from '../../platform/src/quota/index.ts';
 import { currentPeriod } from '../../platform/src/quota/limits.ts';

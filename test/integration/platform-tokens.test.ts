@@ -3,9 +3,9 @@ import { exportJWK, generateKeyPair, type JWK, SignJWT, UnsecuredJWT } from 'jos
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seal } from '../../platform/src/crypto/secret-box.ts';
 import { connect } from '../../platform/src/db.ts';
-import { FakeClock } from '../../platform/src/kube/fake-clock.ts';
 import { SigningKeyStore } from '../../platform/src/stores/SigningKeyStore.ts';
 import { login } from '../../scripts/idp/login-client.ts';
+import { FakeClock } from '../support/fake-clock.ts';
 import { uniqueName } from '../support/kube.ts';
 import { Browser, ca, encryptionKey, organization, plan, withToken } from '../support/platform.ts';
 import { platformSuite } from '../support/platform-suite.ts';

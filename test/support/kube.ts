@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { KubeClient } from '@guardian/kube/client';
+import { loadClusterAccess } from '@guardian/kube/kubeconfig';
+import { pollUntil } from '@guardian/kube/poll';
 import * as k8s from '@kubernetes/client-node';
 import { TEST_STACK_DIR } from './stack.ts';
 
@@ -12,6 +14,11 @@ export function kubeConfig(): k8s.KubeConfig {
   const config = new k8s.KubeConfig();
   config.loadFromDefault();
   return config;
+}
+
+/** Guardian's own client, as the test stack's admin (KUBECONFIG). */
+export function adminClient(): KubeClient {
+  return new KubeClient(loadClusterAccess());
 }
 
 const execFileAsync = promisify(execFile);
@@ -32,23 +39,12 @@ export function uniqueName(prefix: string): string {
 }
 
 /** Polls until `check` returns a value other than undefined/false, or fails with `what`. */
-export async function eventually<T>(
+export function eventually<T>(
   what: string,
   check: () => Promise<T | undefined | false>,
   timeoutMs = 60_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`, { cause: last });
-    await sleep(200);
-  }
+  return pollUntil(what, check, { timeoutMs, intervalMs: 200, retryErrors: true });
 }
 
 export function isNotFound(error: unknown): boolean {

@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { installManifests } from '../../crds/src/install.ts';
 import { operatorIdentity } from '../../scripts/service-account-identity.ts';
-import { kubeConfig } from './kube.ts';
+import { adminClient, kubeConfig } from './kube.ts';
 
 const guardian = resolve(import.meta.dirname, '../../bin/guardian.ts');
 const repo = resolve(import.meta.dirname, '../..');
 
 /** Applies CRDs, admission policies and default plans, as `make dev` does (idempotent). */
 export async function applyGuardianManifests(): Promise<void> {
-  await installManifests(kubeConfig(), { fieldManager: 'guardian-dev' });
+  await installManifests(adminClient(), { fieldManager: 'guardian-dev' });
 }
 
 /** The operator's RBAC in `namespace`, and a kubeconfig with its ServiceAccount's token. */
@@ -36,10 +36,19 @@ export async function startOperator(options: {
   port: number;
   env?: Record<string, string>;
   name?: string;
+  /** Another checkout's bin/guardian.ts (the benchmarks' before/after); this one's by default. */
+  entry?: string;
 }): Promise<RunningOperator> {
   const child = spawn(
     process.execPath,
-    [guardian, 'operator', '--metrics-port', String(options.port), '--namespace', options.namespace],
+    [
+      options.entry ?? guardian,
+      'operator',
+      '--metrics-port',
+      String(options.port),
+      '--namespace',
+      options.namespace,
+    ],
     {
       cwd: repo,
       env: {

@@ -3,8 +3,9 @@
 // everything removed afterwards. What a suite does beyond that (users signing in, an operator,
 // its own database handles) stays in the suite, in hooks registered after this one: vitest runs
 // beforeAll hooks in order and afterAll hooks in reverse, so those run inside this setup.
+
+import type { Clock } from '@guardian/kube/clock';
 import { afterAll, beforeAll } from 'vitest';
-import type { Clock } from '../../platform/src/kube/clock.ts';
 import type { Platform } from '../../platform/src/platform.ts';
 import { uniqueName } from './kube.ts';
 import {

@@ -1,20 +1,22 @@
 // The platform API in tests: in-process on a free port (so a test can inject a clock and read
 // counters) or as `guardian platform`, always as its own ServiceAccount; test organizations with
 // their plans and SSO Secrets; and a browser-less browser that logs in through the dev IdP.
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { API_VERSION } from '@guardian/crds/kinds';
+import type { Clock } from '@guardian/kube/clock';
+import { loadClusterAccess } from '@guardian/kube/kubeconfig';
 import { pino } from 'pino';
 import { parseConfig, platformConfig } from '../../platform/src/config.ts';
 import { connect, migrate } from '../../platform/src/db.ts';
-import type { Clock } from '../../platform/src/kube/clock.ts';
-import { loadClusterAccess } from '../../platform/src/kube/kubeconfig.ts';
 import { Platform } from '../../platform/src/platform.ts';
-import { platformOrgSecretAccess } from '../../platform/src/platform-rbac.ts';
 import { withTenant } from '../../platform/src/stores/with-tenant.ts';
 import { CookieJar, fetchTrusting, signIn } from '../../scripts/idp/login-client.ts';
+import { platformOrgSecretAccess } from '../../scripts/rbac-manifests.ts';
 import { platformIdentity } from '../../scripts/service-account-identity.ts';
 import { freePort } from '../../scripts/stack/process.ts';
 import { eventually, k8s, kubeConfig } from './kube.ts';
@@ -122,7 +124,7 @@ export async function startPlatformProcess(
 const admin = () => k8s.KubernetesObjectApi.makeApiClient(kubeConfig());
 const apply = (object: k8s.KubernetesObject) =>
   admin().patch(object, undefined, undefined, 'guardian-test', true, k8s.PatchStrategy.ServerSideApply);
-const apiVersion = 'guardian.aiops.dev/v1alpha1';
+const apiVersion = API_VERSION;
 
 export const quotaPolicy = (name: string, spec: Record<string, unknown>) => ({
   apiVersion,

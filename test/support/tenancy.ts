@@ -1,10 +1,11 @@
 import type { Organization, OrganizationSpec, Team, TeamSpec } from '@guardian/crds/generated';
+import { API_VERSION } from '@guardian/crds/kinds';
 import { auditEvents, eventually, k8s, kubeConfig, kubectl } from './kube.ts';
 
 const config = kubeConfig();
 export const objects = k8s.KubernetesObjectApi.makeApiClient(config);
 export const coreApi = config.makeApiClient(k8s.CoreV1Api);
-const apiVersion = 'guardian.aiops.dev/v1alpha1';
+const apiVersion = API_VERSION;
 
 // Guardian's generated types carry JSON-shaped metadata; client-node's typings want Dates.
 export const apply = <T extends object>(object: T) =>

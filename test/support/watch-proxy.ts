@@ -6,12 +6,15 @@ import { kubeConfig } from './kube.ts';
 /**
  * A plain-HTTP proxy in front of the test apiserver that can break watches on demand: it ends
  * every open watch and answers the next watch request with the apiserver's own 410 Gone ERROR
- * event, exactly what a client sees when its resourceVersion has been compacted away.
+ * event, exactly what a client sees when its resourceVersion has been compacted away. It records
+ * the URL of every request, so that tests can count them.
  */
 export class WatchBreakingProxy {
   private server: Server | undefined;
   private readonly watches = new Set<ServerResponse>();
   private goneOnNextWatch = false;
+  /** Every request's URL (path and query), in order. */
+  readonly requests: URL[] = [];
   private readonly agent: Agent;
   private readonly upstream: string;
   port = 0;
@@ -55,7 +58,9 @@ export class WatchBreakingProxy {
   }
 
   private async forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const isWatch = new URL(req.url ?? '/', 'http://x').searchParams.get('watch') === 'true';
+    const url = new URL(req.url ?? '/', 'http://proxy');
+    this.requests.push(url);
+    const isWatch = url.searchParams.get('watch') === 'true';
     if (isWatch && this.goneOnNextWatch) {
       this.goneOnNextWatch = false;
       res.writeHead(200, { 'content-type': 'application/json' });

@@ -1,13 +1,13 @@
 import type { Organization, QuotaPolicy, Team } from '@guardian/crds/generated';
-import type { Clock } from '@guardian/platform/kube/clock';
-import type { KubeClient } from '@guardian/platform/kube/kube-client';
-import { core, type KubeObject, keyOf, MANAGED_BY, OPERATOR } from '@guardian/platform/kube/resources';
+import { KINDS } from '@guardian/crds/kinds';
+import type { KubeClient } from '@guardian/kube/client';
+import type { Clock } from '@guardian/kube/clock';
+import { core, type KubeObject, keyOf, MANAGED_BY } from '@guardian/kube/resources';
 import type { TenantProvisioner } from '@guardian/platform/tenant-db';
-import { guardian } from '../kinds.ts';
 import { ChildWriter } from '../runtime/children.ts';
 import type { EventRecorder } from '../runtime/events.ts';
 import { type Manager, watch } from '../runtime/manager.ts';
-import { controlNamespace, LABEL_ORGANIZATION, LABEL_TEAM } from '../tenancy/names.ts';
+import { controlNamespace, LABEL_ORGANIZATION, LABEL_TEAM, OPERATOR } from '../tenancy/names.ts';
 import { sharingDomains } from './organization.domains.ts';
 import type { Namespace } from './organization.namespaces.ts';
 import { organizationReconciler } from './organization.ts';
@@ -35,9 +35,9 @@ export function registerControllers(
   settings: ControllerSettings,
 ): void {
   const managed = { labelSelector: `${MANAGED_BY}=${OPERATOR}` };
-  const plans = manager.informer<QuotaPolicy>(guardian.quotaPolicy);
-  const organizations = manager.informer<Organization>(guardian.organization);
-  const teams = manager.informer<Team>(guardian.team);
+  const plans = manager.informer<QuotaPolicy>(KINDS.quotaPolicy);
+  const organizations = manager.informer<Organization>(KINDS.organization);
+  const teams = manager.informer<Team>(KINDS.team);
   const namespaces = manager.informer<Namespace>(core.namespace, managed);
   const serviceAccounts = manager.informer<KubeObject>(core.serviceAccount, managed);
   const roleBindings = manager.informer<KubeObject>(core.roleBinding, managed);

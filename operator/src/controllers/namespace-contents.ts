@@ -1,11 +1,6 @@
-import type { KubeClient } from '@guardian/platform/kube/kube-client';
-import {
-  core,
-  type KubeObject,
-  MANAGED_BY,
-  OPERATOR,
-  type Resource,
-} from '@guardian/platform/kube/resources';
+import type { KubeClient } from '@guardian/kube/client';
+import { core, type KubeObject, MANAGED_BY, type Resource } from '@guardian/kube/resources';
+import { OPERATOR } from '../tenancy/names.ts';
 
 /** Kinds whose presence means a namespace holds someone's work. */
 const WORK: Resource[] = [

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Organization } from '@guardian/crds/generated';
-import type { Informer } from '@guardian/platform/kube/informer';
-import type { KubeClient } from '@guardian/platform/kube/kube-client';
-import { core, type KubeObject, keyOf } from '@guardian/platform/kube/resources';
+import { KINDS } from '@guardian/crds/kinds';
+import type { KubeClient } from '@guardian/kube/client';
+import type { Informer } from '@guardian/kube/informer';
+import { core, type KubeObject, keyOf } from '@guardian/kube/resources';
 import {
   DATABASE_SECRET,
   LoginFailed,
@@ -12,7 +13,6 @@ import {
   type TenantProvisioner,
   tenantDatabaseName,
 } from '@guardian/platform/tenant-db';
-import { guardian } from '../kinds.ts';
 import type { ChildWriter } from '../runtime/children.ts';
 import { FIELD_MANAGER } from '../runtime/children.ts';
 import { failpoint } from '../runtime/failpoint.ts';
@@ -92,10 +92,10 @@ async function applyOrganizationMetadata(
   finalizer: boolean,
 ) {
   await client.apply(
-    guardian.organization,
+    KINDS.organization,
     {
-      apiVersion: guardian.organization.apiVersion,
-      kind: guardian.organization.kind,
+      apiVersion: KINDS.organization.apiVersion,
+      kind: KINDS.organization.kind,
       metadata: {
         name: org.metadata?.name,
         ...(server ? { annotations: { [SERVER_ANNOTATION]: server } } : {}),

@@ -1,5 +1,5 @@
 import type { Organization } from '@guardian/crds/generated';
-import type { KubeObject } from '@guardian/platform/kube/resources';
+import type { KubeObject } from '@guardian/kube/resources';
 import {
   controlNamespace,
   environmentsOf,

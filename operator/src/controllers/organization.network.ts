@@ -1,6 +1,7 @@
 import type { Organization } from '@guardian/crds/generated';
-import type { KubeObject } from '@guardian/platform/kube/resources';
-import { managedLabels, ownedBy } from '../tenancy/names.ts';
+import type { Wire } from '@guardian/kube/resources';
+import type { V1NetworkPolicy } from '@kubernetes/client-node';
+import { childMetadata } from '../tenancy/names.ts';
 
 export const NETWORK_POLICY_NAME = 'guardian-default';
 
@@ -12,23 +13,18 @@ export function desiredNetworkPolicy(
   org: Organization,
   namespace: string,
   platformNamespace: string,
-): KubeObject {
+): Wire<V1NetworkPolicy> {
   const byName = (name: string) => ({
     namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } },
   });
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
-    metadata: {
-      name: NETWORK_POLICY_NAME,
-      namespace,
-      labels: managedLabels(org.metadata?.name ?? ''),
-      ownerReferences: ownedBy(org),
-    },
+    metadata: childMetadata(org, NETWORK_POLICY_NAME, namespace),
     spec: {
       podSelector: {},
       policyTypes: ['Ingress'],
       ingress: [{ from: [{ podSelector: {} }, byName(platformNamespace)] }],
     },
-  } as KubeObject;
+  };
 }

@@ -1,6 +1,7 @@
 import type { Organization, QuotaPolicy } from '@guardian/crds/generated';
-import type { KubeObject } from '@guardian/platform/kube/resources';
-import { managedLabels, ownedBy } from '../tenancy/names.ts';
+import type { Wire } from '@guardian/kube/resources';
+import type { V1LimitRange, V1LimitRangeItem, V1ResourceQuota } from '@kubernetes/client-node';
+import { childMetadata } from '../tenancy/names.ts';
 
 export const QUOTA_NAME = 'guardian-plan';
 
@@ -9,20 +10,15 @@ export function desiredResourceQuota(
   org: Organization,
   plan: QuotaPolicy,
   namespace: string,
-): KubeObject | undefined {
+): Wire<V1ResourceQuota> | undefined {
   const hard = plan.spec.resourceQuota?.hard;
   if (!hard || Object.keys(hard).length === 0) return undefined;
   return {
     apiVersion: 'v1',
     kind: 'ResourceQuota',
-    metadata: {
-      name: QUOTA_NAME,
-      namespace,
-      labels: managedLabels(org.metadata?.name ?? ''),
-      ownerReferences: ownedBy(org),
-    },
+    metadata: childMetadata(org, QUOTA_NAME, namespace),
     spec: { hard: Object.fromEntries(Object.entries(hard).map(([k, v]) => [k, String(v)])) },
-  } as KubeObject;
+  };
 }
 
 /** The plan's container defaults for one workload namespace, or undefined when the plan sets none. */
@@ -30,11 +26,11 @@ export function desiredLimitRange(
   org: Organization,
   plan: QuotaPolicy,
   namespace: string,
-): KubeObject | undefined {
+): Wire<V1LimitRange> | undefined {
   const limits = plan.spec.limitRange;
   const quantities = (q?: { cpu?: number | string; memory?: number | string }) =>
     q ? Object.fromEntries(Object.entries(q).map(([k, v]) => [k, String(v)])) : undefined;
-  const item = {
+  const item: Wire<V1LimitRangeItem> = {
     type: 'Container',
     default: quantities(limits?.default),
     defaultRequest: quantities(limits?.defaultRequest),
@@ -43,12 +39,7 @@ export function desiredLimitRange(
   return {
     apiVersion: 'v1',
     kind: 'LimitRange',
-    metadata: {
-      name: QUOTA_NAME,
-      namespace,
-      labels: managedLabels(org.metadata?.name ?? ''),
-      ownerReferences: ownedBy(org),
-    },
+    metadata: childMetadata(org, QUOTA_NAME, namespace),
     spec: { limits: [JSON.parse(JSON.stringify(item))] },
-  } as KubeObject;
+  };
 }

@@ -1,10 +1,17 @@
 import type { Organization } from '@guardian/crds/generated';
 import type { OwnerReference } from '@guardian/crds/meta';
-import type { KubeObject } from '@guardian/platform/kube/resources';
+import type { Wire } from '@guardian/kube/resources';
 import type { OrgRole } from '@guardian/platform/rbac';
 import { ORG_ROLES } from '@guardian/platform/rbac';
 import { DATABASE_SECRET } from '@guardian/platform/tenant-db';
-import { AGENT_SERVICE_ACCOUNT, controlNamespace, managedLabels, ownedBy } from '../tenancy/names.ts';
+import type { V1Role, V1RoleBinding, V1ServiceAccount } from '@kubernetes/client-node';
+import {
+  AGENT_SERVICE_ACCOUNT,
+  childMetadata,
+  controlNamespace,
+  managedLabels,
+  ownedBy,
+} from '../tenancy/names.ts';
 import { AGENT_ROLE, clusterRoleName, WORKLOAD_READER } from '../tenancy/roles.ts';
 
 export interface Subject {
@@ -40,7 +47,7 @@ export function roleBinding(
   subjects: Subject[],
   extraLabels: Record<string, string> = {},
   ownerReferences: OwnerReference[] = ownedBy(org),
-): KubeObject {
+): Wire<V1RoleBinding> {
   return {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'RoleBinding',
@@ -52,11 +59,11 @@ export function roleBinding(
     },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRole },
     subjects,
-  } as KubeObject;
+  };
 }
 
 /** Role bindings in the control namespace, one per organization role that anybody holds. */
-export function desiredPeopleBindings(org: Organization, prefix: string): KubeObject[] {
+export function desiredPeopleBindings(org: Organization, prefix: string): Wire<V1RoleBinding>[] {
   const namespace = controlNamespace(org.metadata?.name ?? '');
   return Object.entries(organizationSubjects(org, prefix))
     .filter(([, subjects]) => subjects.length > 0)
@@ -72,7 +79,11 @@ export function desiredPeopleBindings(org: Organization, prefix: string): KubeOb
 }
 
 /** In a workload namespace: everybody in the organization reads it; so does the agent. */
-export function desiredWorkloadBindings(org: Organization, namespace: string, prefix: string): KubeObject[] {
+export function desiredWorkloadBindings(
+  org: Organization,
+  namespace: string,
+  prefix: string,
+): Wire<V1RoleBinding>[] {
   const orgName = org.metadata?.name ?? '';
   const people = Object.values(organizationSubjects(org, prefix)).flat();
   const agent: Subject = {
@@ -86,19 +97,14 @@ export function desiredWorkloadBindings(org: Organization, namespace: string, pr
   ];
 }
 
-export function desiredAgentServiceAccount(org: Organization): KubeObject {
-  const orgName = org.metadata?.name ?? '';
+export function desiredAgentServiceAccount(org: Organization): Wire<V1ServiceAccount> {
+  const namespace = controlNamespace(org.metadata?.name ?? '');
   return {
     apiVersion: 'v1',
     kind: 'ServiceAccount',
-    metadata: {
-      name: AGENT_SERVICE_ACCOUNT,
-      namespace: controlNamespace(orgName),
-      labels: managedLabels(orgName),
-      ownerReferences: ownedBy(org),
-    },
+    metadata: childMetadata(org, AGENT_SERVICE_ACCOUNT, namespace),
     automountServiceAccountToken: false,
-  } as KubeObject;
+  };
 }
 
 export const PLATFORM_SECRET_ACCESS = 'guardian-platform-secrets';
@@ -111,28 +117,22 @@ export const PLATFORM_SECRET_ACCESS = 'guardian-platform-secrets';
 export function desiredPlatformSecretAccess(
   org: Organization,
   platform: { namespace: string; serviceAccount: string },
-): { role: KubeObject; binding: KubeObject } {
+): { role: Wire<V1Role>; binding: Wire<V1RoleBinding> } {
   const sso = org.spec.sso?.clientSecretRef.name;
   // spec.sso.clientSecretRef may not name the database Secret (CEL), so the two never coincide.
   const secrets = [DATABASE_SECRET, ...(sso ? [sso] : [])];
-  const orgName = org.metadata?.name ?? '';
-  const namespace = controlNamespace(orgName);
-  const role = {
+  const namespace = controlNamespace(org.metadata?.name ?? '');
+  const role: Wire<V1Role> = {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'Role',
-    metadata: {
-      name: PLATFORM_SECRET_ACCESS,
-      namespace,
-      labels: managedLabels(orgName),
-      ownerReferences: ownedBy(org),
-    },
+    metadata: childMetadata(org, PLATFORM_SECRET_ACCESS, namespace),
     rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: secrets, verbs: ['get'] }],
-  } as KubeObject;
-  const binding = {
+  };
+  const binding: Wire<V1RoleBinding> = {
     ...roleBinding(org, PLATFORM_SECRET_ACCESS, namespace, '', [
       { kind: 'ServiceAccount', name: platform.serviceAccount, namespace: platform.namespace },
     ]),
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: PLATFORM_SECRET_ACCESS },
-  } as KubeObject;
+  };
   return { role, binding };
 }

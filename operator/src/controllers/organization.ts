@@ -1,9 +1,9 @@
 import type { Organization, QuotaPolicy } from '@guardian/crds/generated';
-import type { Clock } from '@guardian/platform/kube/clock';
-import type { Informer } from '@guardian/platform/kube/informer';
-import type { KubeClient } from '@guardian/platform/kube/kube-client';
-import { core, type KubeObject, keyOf } from '@guardian/platform/kube/resources';
-import { guardian } from '../kinds.ts';
+import { KINDS } from '@guardian/crds/kinds';
+import type { KubeClient } from '@guardian/kube/client';
+import type { Clock } from '@guardian/kube/clock';
+import type { Informer } from '@guardian/kube/informer';
+import { core, type KubeObject, keyOf } from '@guardian/kube/resources';
 import type { ChildWriter } from '../runtime/children.ts';
 import { findCondition } from '../runtime/conditions.ts';
 import type { Reconciler } from '../runtime/controller.ts';
@@ -219,7 +219,7 @@ async function pruneEnvironments(deps: OrganizationDeps, org: Organization): Pro
 
 async function syncStatus(deps: OrganizationDeps, org: Organization, observed: Observed): Promise<void> {
   const status = desiredOrganizationStatus(org, observed, new Date(deps.clock.now()));
-  const wrote = await writeStatus(deps.client, guardian.organization, org, status);
+  const wrote = await writeStatus(deps.client, KINDS.organization, org, status);
   if (!wrote) return;
   const before = findCondition(org.status?.conditions, 'Ready');
   const after = findCondition(status.conditions, 'Ready');

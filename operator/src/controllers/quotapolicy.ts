@@ -1,8 +1,8 @@
 import type { Organization, QuotaPolicy } from '@guardian/crds/generated';
-import type { Clock } from '@guardian/platform/kube/clock';
-import type { Informer } from '@guardian/platform/kube/informer';
-import type { KubeClient } from '@guardian/platform/kube/kube-client';
-import { guardian } from '../kinds.ts';
+import { KINDS } from '@guardian/crds/kinds';
+import type { KubeClient } from '@guardian/kube/client';
+import type { Clock } from '@guardian/kube/clock';
+import type { Informer } from '@guardian/kube/informer';
 import { setConditions } from '../runtime/conditions.ts';
 import type { Reconciler } from '../runtime/controller.ts';
 import { writeStatus } from '../runtime/status.ts';
@@ -37,7 +37,7 @@ export function quotaPolicyReconciler(deps: {
       const plan = deps.plans.get(key);
       if (!plan || plan.metadata?.deletionTimestamp) return;
       const status = desiredPlanStatus(plan, deps.organizations.list(), new Date(deps.clock.now()));
-      await writeStatus(deps.client, guardian.quotaPolicy, plan, status);
+      await writeStatus(deps.client, KINDS.quotaPolicy, plan, status);
       return undefined;
     },
   };

@@ -1,9 +1,10 @@
 import type { Organization, Team, TeamStatus } from '@guardian/crds/generated';
-import type { Clock } from '@guardian/platform/kube/clock';
-import type { Informer } from '@guardian/platform/kube/informer';
-import type { KubeClient } from '@guardian/platform/kube/kube-client';
-import { core, type KubeObject, keyOf, splitKey } from '@guardian/platform/kube/resources';
-import { guardian } from '../kinds.ts';
+import { KINDS } from '@guardian/crds/kinds';
+import type { KubeClient } from '@guardian/kube/client';
+import type { Clock } from '@guardian/kube/clock';
+import type { Informer } from '@guardian/kube/informer';
+import { core, type KubeObject, keyOf, splitKey, type Wire } from '@guardian/kube/resources';
+import type { V1RoleBinding } from '@kubernetes/client-node';
 import type { ChildWriter } from '../runtime/children.ts';
 import { setConditions } from '../runtime/conditions.ts';
 import type { Reconciler } from '../runtime/controller.ts';
@@ -38,13 +39,13 @@ export interface TeamDeps {
  * workload namespaces. Bindings in the control namespace are owned by the Team; those in workload
  * namespaces by the Organization (owners cannot cross namespaces), labelled with the team.
  */
-export function desiredTeamBindings(team: Team, org: Organization, prefix: string): KubeObject[] {
+export function desiredTeamBindings(team: Team, org: Organization, prefix: string): Wire<V1RoleBinding>[] {
   const name = team.metadata?.name ?? '';
   const namespace = team.metadata?.namespace ?? '';
   const teamOwner = [
     {
-      apiVersion: 'guardian.aiops.dev/v1alpha1',
-      kind: 'Team',
+      apiVersion: KINDS.team.apiVersion,
+      kind: KINDS.team.kind,
       name,
       uid: team.metadata?.uid ?? '',
       controller: true,
@@ -133,7 +134,7 @@ export function teamReconciler(deps: TeamDeps): Reconciler {
           new Date(deps.clock.now()),
         ),
       };
-      await writeStatus(deps.client, guardian.team, team, status);
+      await writeStatus(deps.client, KINDS.team, team, status);
       return undefined;
     },
   };

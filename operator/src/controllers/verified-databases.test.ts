@@ -1,5 +1,5 @@
-import { FakeClock } from '@guardian/platform/kube/fake-clock';
 import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../../test/support/fake-clock.ts';
 import { VerifiedDatabases } from './verified-databases.ts';
 
 describe('VerifiedDatabases', () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Clock } from '@guardian/platform/kube/clock';
+import type { Clock } from '@guardian/kube/clock';
 
 /**
  * Tenant databases this process provisioned or checked lately, so that the reconciles an

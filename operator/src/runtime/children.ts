@@ -1,6 +1,6 @@
-import type { Informer } from '@guardian/platform/kube/informer';
-import type { KubeClient } from '@guardian/platform/kube/kube-client';
-import { type KubeObject, keyOf, type Resource } from '@guardian/platform/kube/resources';
+import type { KubeClient } from '@guardian/kube/client';
+import type { Informer } from '@guardian/kube/informer';
+import { type KubeObject, keyOf, type Resource } from '@guardian/kube/resources';
 
 export const FIELD_MANAGER = 'guardian-operator';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { KubeClient } from '@guardian/platform/kube/kube-client';
-import { core, type KubeObject } from '@guardian/platform/kube/resources';
+import type { KubeClient } from '@guardian/kube/client';
+import { core, type KubeObject } from '@guardian/kube/resources';
 import type { Logger } from 'pino';
 
 export interface EventRecorder {

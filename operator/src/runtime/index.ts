@@ -1,8 +1,8 @@
-export type { Clock } from '@guardian/platform/kube/clock';
-export { systemClock } from '@guardian/platform/kube/clock';
-export { Informer } from '@guardian/platform/kube/informer';
-export { ApiError, isConflict, isNotFound, KubeClient } from '@guardian/platform/kube/kube-client';
-export * from '@guardian/platform/kube/resources';
+export { ApiError, isConflict, isNotFound, KubeClient } from '@guardian/kube/client';
+export type { Clock } from '@guardian/kube/clock';
+export { systemClock } from '@guardian/kube/clock';
+export { Informer } from '@guardian/kube/informer';
+export * from '@guardian/kube/resources';
 export { type Condition, type DesiredCondition, findCondition, isTrue, setConditions } from './conditions.ts';
 export { Controller, type Reconciler, type Result, TerminalError } from './controller.ts';
 export { type EventRecorder, eventRecorder } from './events.ts';

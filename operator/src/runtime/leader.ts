@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Clock, systemClock } from '@guardian/platform/kube/clock';
-import { isConflict, isNotFound, type KubeClient } from '@guardian/platform/kube/kube-client';
-import { core, type KubeObject } from '@guardian/platform/kube/resources';
+import { isConflict, isNotFound, type KubeClient } from '@guardian/kube/client';
+import { type Clock, systemClock } from '@guardian/kube/clock';
+import { core, type KubeObject } from '@guardian/kube/resources';
 import type { Logger } from 'pino';
 
 interface Lease extends KubeObject {

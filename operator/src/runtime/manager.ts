@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Informer, type InformerOptions } from '@guardian/platform/kube/informer';
-import type { KubeClient } from '@guardian/platform/kube/kube-client';
-import { type KubeObject, keyOf, type Resource } from '@guardian/platform/kube/resources';
+import type { KubeClient } from '@guardian/kube/client';
+import { Informer, type InformerOptions } from '@guardian/kube/informer';
+import { pollUntil } from '@guardian/kube/poll';
+import { type KubeObject, keyOf, type Resource } from '@guardian/kube/resources';
 import type { Logger } from 'pino';
 import { Controller, type Reconciler } from './controller.ts';
 import { type LeaderElectionOptions, LeaderElector } from './leader.ts';
@@ -123,7 +123,10 @@ export class Manager {
     const { log } = this.options;
     await this.serveProbes();
     for (const informer of this.informers.values()) informer.start();
-    while (!this.synced) await sleep(50);
+    await pollUntil('the caches to sync', () => this.synced, {
+      timeoutMs: Number.POSITIVE_INFINITY,
+      intervalMs: 50,
+    });
     log.info({ informers: this.informers.size }, 'Caches synced');
     if (this.elector) {
       log.info('Waiting to become leader');

@@ -1,5 +1,5 @@
-import { FakeClock } from '@guardian/platform/kube/fake-clock';
 import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../../test/support/fake-clock.ts';
 import { WorkQueue } from './queue.ts';
 
 describe('WorkQueue', () => {

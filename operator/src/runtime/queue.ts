@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from '@guardian/platform/kube/clock';
+import { type Clock, systemClock } from '@guardian/kube/clock';
 
 export interface QueueOptions {
   clock?: Clock;

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { KubeClient } from '@guardian/platform/kube/kube-client';
-import type { KubeObject, Resource } from '@guardian/platform/kube/resources';
+import type { KubeClient } from '@guardian/kube/client';
+import type { KubeObject, Resource } from '@guardian/kube/resources';
 
 /** Status has its own field manager, so spec and status ownership never mix. */
 export const STATUS_FIELD_MANAGER = 'guardian-operator-status';

@@ -1,5 +1,6 @@
 import type { Organization } from '@guardian/crds/generated';
-import { MANAGED_BY, OPERATOR } from '@guardian/platform/kube/resources';
+import { KINDS } from '@guardian/crds/kinds';
+import { MANAGED_BY, type ObjectMeta } from '@guardian/kube/resources';
 
 /** Identifiers shared by every controller (DESIGN.md, "Identifiers"). */
 export const LABEL_ORGANIZATION = 'guardian.aiops.dev/organization';
@@ -7,6 +8,8 @@ export const LABEL_ENVIRONMENT = 'guardian.aiops.dev/environment';
 export const LABEL_TEAM = 'guardian.aiops.dev/team';
 export const DEFAULT_ENVIRONMENTS = ['production', 'staging'];
 export const AGENT_SERVICE_ACCOUNT = 'guardian-agent';
+/** The `managed-by` label's value on everything the operator creates. */
+export const OPERATOR = 'guardian-operator';
 
 export const controlNamespace = (org: string) => `org-${org}`;
 export const workloadNamespace = (org: string, environment: string) => `org-${org}--${environment}`;
@@ -26,12 +29,17 @@ export function managedLabels(org: string, extra: Record<string, string> = {}): 
   return { [MANAGED_BY]: OPERATOR, [LABEL_ORGANIZATION]: org, ...extra };
 }
 
+/** The metadata of a child of the Organization: its name and namespace, our labels, owned by it. */
+export function childMetadata(org: Organization, name: string, namespace: string): ObjectMeta {
+  return { name, namespace, labels: managedLabels(org.metadata?.name ?? ''), ownerReferences: ownedBy(org) };
+}
+
 /** The Organization as controlling owner: garbage collection removes the child with it. */
 export function ownedBy(org: Organization) {
   return [
     {
-      apiVersion: 'guardian.aiops.dev/v1alpha1',
-      kind: 'Organization',
+      apiVersion: KINDS.organization.apiVersion,
+      kind: KINDS.organization.kind,
       name: org.metadata?.name ?? '',
       uid: org.metadata?.uid ?? '',
       controller: true,

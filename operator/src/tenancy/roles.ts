@@ -1,3 +1,4 @@
+import { GROUP, KINDS } from '@guardian/crds/kinds';
 import { MATRIX, ORG_ROLES, type OrgRole, type Permission } from '@guardian/platform/rbac';
 
 /**
@@ -5,7 +6,10 @@ import { MATRIX, ORG_ROLES, type OrgRole, type Permission } from '@guardian/plat
  * ClusterRole (`guardian:<role>`) bound in the organization's control namespace; everybody in an
  * organization also reads its workload namespaces; the agent has its own read-only role.
  */
-const GROUP = 'guardian.aiops.dev';
+const TEAMS = KINDS.team.plural;
+const RUNS = KINDS.workflowRun.plural;
+// WorkflowApproval arrives with the workflows issue; its people's rules are fixed already.
+const APPROVALS = 'workflowapprovals';
 
 interface PolicyRule {
   apiGroups: string[];
@@ -16,16 +20,14 @@ interface PolicyRule {
 const READ = ['get', 'list', 'watch'];
 
 const RULES_BY_PERMISSION: Partial<Record<Permission, PolicyRule[]>> = {
-  'teams:read': [{ apiGroups: [GROUP], resources: ['teams'], verbs: READ }],
+  'teams:read': [{ apiGroups: [GROUP], resources: [TEAMS], verbs: READ }],
   'teams:manage': [
-    { apiGroups: [GROUP], resources: ['teams'], verbs: ['create', 'update', 'patch', 'delete'] },
+    { apiGroups: [GROUP], resources: [TEAMS], verbs: ['create', 'update', 'patch', 'delete'] },
   ],
-  'workflows:read': [{ apiGroups: [GROUP], resources: ['workflowruns', 'workflowapprovals'], verbs: READ }],
-  'workflows:create': [{ apiGroups: [GROUP], resources: ['workflowruns'], verbs: ['create'] }],
-  'workflows:cancel': [
-    { apiGroups: [GROUP], resources: ['workflowruns'], verbs: ['update', 'patch', 'delete'] },
-  ],
-  'workflows:approve': [{ apiGroups: [GROUP], resources: ['workflowapprovals'], verbs: ['create'] }],
+  'workflows:read': [{ apiGroups: [GROUP], resources: [RUNS, APPROVALS], verbs: READ }],
+  'workflows:create': [{ apiGroups: [GROUP], resources: [RUNS], verbs: ['create'] }],
+  'workflows:cancel': [{ apiGroups: [GROUP], resources: [RUNS], verbs: ['update', 'patch', 'delete'] }],
+  'workflows:approve': [{ apiGroups: [GROUP], resources: [APPROVALS], verbs: ['create'] }],
 };
 
 export const clusterRoleName = (role: OrgRole) => `guardian:${role}`;

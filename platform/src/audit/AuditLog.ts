@@ -1,5 +1,5 @@
+import type { Clock } from '@guardian/kube/clock';
 import type { Knex } from 'knex';
-import type { Clock } from '../kube/clock.ts';
 import { withTenant } from '../stores/with-tenant.ts';
 import { CHECKPOINT_EVERY, ENTRY_HASH_SQL, GENESIS, signCheckpoint, signHead } from './hash.ts';
 

@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
+import { KINDS } from '@guardian/crds/kinds';
+import { KubeClient } from '@guardian/kube/client';
+import { loadClusterAccess } from '@guardian/kube/kubeconfig';
 import { z } from 'zod';
 import { parseConfig, postgresUrl } from '../config.ts';
 import { connect } from '../db.ts';
-import { KubeClient } from '../kube/kube-client.ts';
-import { loadClusterAccess } from '../kube/kubeconfig.ts';
-import { organizations } from '../services/OrganizationDirectory.ts';
 import { INSTANCE_CHAIN } from './AuditLog.ts';
 import { CHECKPOINT_EVERY, checkpointKey } from './hash.ts';
 import { type Verification, verifyChain } from './verify.ts';
@@ -30,7 +30,7 @@ const auditConfig = z.object({
 async function allOrganizations(): Promise<string[]> {
   const kube = new KubeClient(loadClusterAccess());
   try {
-    const list = await kube.list<{ metadata?: { name?: string } }>(organizations, {});
+    const list = await kube.list<{ metadata?: { name?: string } }>(KINDS.organization, {});
     return list.items.flatMap((org) => (org.metadata?.name ? [org.metadata.name] : []));
   } finally {
     await kube.close();

@@ -1,5 +1,5 @@
+import { ApiError } from '@guardian/kube/client';
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../kube/kube-client.ts';
 import { type HttpProblem, ValidationProblem } from './errors.ts';
 import { kubeProblem } from './kube-errors.ts';
 

@@ -1,4 +1,4 @@
-import { ApiError } from '../kube/kube-client.ts';
+import { ApiError } from '@guardian/kube/client';
 import { type FieldError, HttpProblem, ValidationProblem } from './errors.ts';
 
 interface StatusCause {

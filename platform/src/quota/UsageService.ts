@@ -1,7 +1,7 @@
+import type { KubeClient } from '@guardian/kube/client';
+import type { Clock } from '@guardian/kube/clock';
 import type { Knex } from 'knex';
 import type { Usage, UsageLimit } from '../contract/usage.ts';
-import type { Clock } from '../kube/clock.ts';
-import type { KubeClient } from '../kube/kube-client.ts';
 import type { Decision } from '../ratelimit/limiter.ts';
 import type { OrganizationDirectory } from '../services/OrganizationDirectory.ts';
 import { withTenant } from '../stores/with-tenant.ts';

@@ -1,6 +1,6 @@
-import type { KubeClient } from '../kube/kube-client.ts';
-import { ApiError } from '../kube/kube-client.ts';
-import { core, type KubeObject } from '../kube/resources.ts';
+import type { KubeClient } from '@guardian/kube/client';
+import { ApiError } from '@guardian/kube/client';
+import { core, type KubeObject } from '@guardian/kube/resources';
 import type { TenantPools } from '../tenant-db/pools.ts';
 import { DATABASE_SECRET } from '../tenant-db/servers.ts';
 

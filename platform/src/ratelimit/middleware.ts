@@ -1,9 +1,9 @@
+import type { Clock } from '@guardian/kube/clock';
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { HttpProblem } from '../http/errors.ts';
 import { logError } from '../http/log-error.ts';
 import type { AppContext, AppState } from '../http/state.ts';
-import type { Clock } from '../kube/clock.ts';
 import { planLimits } from '../quota/limits.ts';
 import type { OrganizationDirectory } from '../services/OrganizationDirectory.ts';
 import type { ApiRateLimiter, Decision } from './limiter.ts';

@@ -1,6 +1,6 @@
 import type { Organization } from '@guardian/crds/generated';
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../kube/fake-clock.ts';
+import { FakeClock } from '../../../test/support/fake-clock.ts';
 import type { Mail } from '../mail/mailer.ts';
 import type { Invitation } from '../stores/InvitationStore.ts';
 import { InvitationService } from './InvitationService.ts';

@@ -1,6 +1,6 @@
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Clock } from '@guardian/kube/clock';
 import { Forbidden, HttpProblem, NotFound } from '../http/errors.ts';
-import type { Clock } from '../kube/clock.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { mayGrant, type OrgRole, type Role } from '../rbac.ts';
 import type { Invitation, InvitationStore } from '../stores/InvitationStore.ts';

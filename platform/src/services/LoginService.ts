@@ -1,10 +1,10 @@
 import type { Organization } from '@guardian/crds/generated';
+import type { Clock } from '@guardian/kube/clock';
 import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
 import { randomId, sha256 } from '../crypto/random.ts';
 import { Forbidden, HttpProblem, NotFound } from '../http/errors.ts';
 import { logError } from '../http/log-error.ts';
-import type { Clock } from '../kube/clock.ts';
 import type { PendingLoginStore } from '../stores/PendingLoginStore.ts';
 import type { UserStore } from '../stores/UserStore.ts';
 import type { AccessService, Identity, Join } from './AccessService.ts';

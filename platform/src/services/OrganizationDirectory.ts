@@ -1,22 +1,9 @@
 import type { Organization, QuotaPolicy } from '@guardian/crds/generated';
+import { KINDS } from '@guardian/crds/kinds';
+import { isNotFound, type KubeClient } from '@guardian/kube/client';
+import { Informer } from '@guardian/kube/informer';
+import { core, type KubeObject } from '@guardian/kube/resources';
 import type { Logger } from 'pino';
-import { Informer } from '../kube/informer.ts';
-import { isNotFound, type KubeClient } from '../kube/kube-client.ts';
-import { core, type KubeObject, type Resource } from '../kube/resources.ts';
-
-const apiVersion = 'guardian.aiops.dev/v1alpha1';
-export const organizations: Resource = {
-  apiVersion,
-  kind: 'Organization',
-  plural: 'organizations',
-  namespaced: false,
-};
-export const quotaPolicies: Resource = {
-  apiVersion,
-  kind: 'QuotaPolicy',
-  plural: 'quotapolicies',
-  namespaced: false,
-};
 
 type Org = Organization & KubeObject;
 type Plan = QuotaPolicy & KubeObject;
@@ -35,8 +22,8 @@ export class OrganizationDirectory {
 
   constructor(client: KubeClient, log: Logger) {
     this.client = client;
-    this.orgs = new Informer<Org>(client, organizations, log);
-    this.plans = new Informer<Plan>(client, quotaPolicies, log);
+    this.orgs = new Informer<Org>(client, KINDS.organization, log);
+    this.plans = new Informer<Plan>(client, KINDS.quotaPolicy, log);
   }
 
   start(): void {

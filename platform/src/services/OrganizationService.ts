@@ -1,4 +1,8 @@
 import type { Organization, OrganizationSpec } from '@guardian/crds/generated';
+import { KINDS } from '@guardian/crds/kinds';
+import { isConflict, type KubeClient } from '@guardian/kube/client';
+import { poll } from '@guardian/kube/poll';
+import type { KubeObject } from '@guardian/kube/resources';
 import type {
   CreateOrganization,
   OrganizationAnalytics,
@@ -7,17 +11,15 @@ import type {
 import { Forbidden, HttpProblem, NotFound, ValidationProblem } from '../http/errors.ts';
 import { kubeProblem } from '../http/kube-errors.ts';
 import type { AuthContext } from '../http/state.ts';
-import { isConflict, type KubeClient } from '../kube/kube-client.ts';
-import type { KubeObject } from '../kube/resources.ts';
 import type { UsageHistory } from '../quota/history.ts';
 import { can, type Permission, type Role } from '../rbac.ts';
 import type { MembershipStore } from '../stores/MembershipStore.ts';
 import type { UserStore } from '../stores/UserStore.ts';
 import { requireIn } from './authorize.ts';
-import { type OrganizationDirectory, organizations } from './OrganizationDirectory.ts';
+import type { OrganizationDirectory } from './OrganizationDirectory.ts';
 import { isReady } from './organization-view.ts';
 import type { TeamDirectory } from './TeamDirectory.ts';
-import { atLeast, labelFrom, retryOnConflict, waitFor } from './wait.ts';
+import { atLeast, labelFrom, retryOnConflict } from './wait.ts';
 
 /** The field manager of everything the platform writes to Kubernetes. */
 export const FIELD_MANAGER = 'guardian-platform';
@@ -74,7 +76,7 @@ export class OrganizationService {
       throw new ValidationProblem([{ field: 'org_id', message: 'cannot be derived from name; send org_id' }]);
     }
     const { kube, directory } = this.options;
-    if (await kube.find(organizations, orgId)) {
+    if (await kube.find(KINDS.organization, orgId)) {
       throw new HttpProblem(409, 'Conflict', `Organization ${orgId} already exists`);
     }
     const spec: OrganizationSpec = {
@@ -85,10 +87,13 @@ export class OrganizationService {
     };
     const written = await this.apply({ metadata: { name: orgId }, spec }, createFieldNames);
     const timeoutMs = this.options.readyTimeoutMs ?? 10_000;
-    const ready = await waitFor(() => {
-      const org = directory.get(orgId);
-      return org && atLeast(org, written) && isReady(org) ? org : undefined;
-    }, timeoutMs);
+    const ready = await poll(
+      () => {
+        const org = directory.get(orgId);
+        return org && atLeast(org, written) && isReady(org) ? org : undefined;
+      },
+      { timeoutMs, intervalMs: 50 },
+    );
     return { org: ready ?? directory.get(orgId) ?? written, ready: ready !== undefined };
   }
 
@@ -150,7 +155,7 @@ export class OrganizationService {
     if (patch.suspended !== undefined) changes.suspended = patch.suspended;
     const before: Record<string, unknown> = {};
     const written = await retryOnConflict(async () => {
-      const current = await kube.find<OrgObject>(organizations, orgId);
+      const current = await kube.find<OrgObject>(KINDS.organization, orgId);
       if (!current) throw new NotFound('No such organization');
       for (const field of Object.keys(changes) as ApiField[]) {
         before[API_FIELDS[field]] = current.spec[field] ?? null;
@@ -179,17 +184,20 @@ export class OrganizationService {
       );
     }
     const org =
-      (await waitFor(() => {
-        const seen = directory.get(orgId);
-        return seen && atLeast(seen, written) ? seen : undefined;
-      }, 5_000)) ?? written;
+      (await poll(
+        () => {
+          const seen = directory.get(orgId);
+          return seen && atLeast(seen, written) ? seen : undefined;
+        },
+        { timeoutMs: 5_000, intervalMs: 50 },
+      )) ?? written;
     return { org, before };
   }
 
   async delete(auth: AuthContext, orgId: string): Promise<void> {
     this.requireActive(auth, orgId, 'org:delete');
     this.existing(orgId);
-    await this.options.kube.delete(organizations, orgId);
+    await this.options.kube.delete(KINDS.organization, orgId);
   }
 
   /** This period's figures, and `periods` billing periods of usage history. */
@@ -268,12 +276,12 @@ export class OrganizationService {
   ): Promise<OrgObject> {
     try {
       const applied: KubeObject & { spec: object } = {
-        apiVersion: 'guardian.aiops.dev/v1alpha1',
-        kind: 'Organization',
+        apiVersion: KINDS.organization.apiVersion,
+        kind: KINDS.organization.kind,
         ...object,
       };
       // The apiserver answers with the whole object, which the CRD's schema guarantees is one.
-      return (await this.options.kube.apply(organizations, applied, {
+      return (await this.options.kube.apply(KINDS.organization, applied, {
         fieldManager: FIELD_MANAGER,
       })) as OrgObject;
     } catch (error) {

@@ -1,5 +1,5 @@
+import type { Clock } from '@guardian/kube/clock';
 import { randomId, sha256 } from '../crypto/random.ts';
-import type { Clock } from '../kube/clock.ts';
 import type { Session, SessionStore } from '../stores/SessionStore.ts';
 import type { Identity } from './AccessService.ts';
 

@@ -1,3 +1,4 @@
+import type { Clock } from '@guardian/kube/clock';
 import {
   type CryptoKey,
   calculateJwkThumbprint,
@@ -8,7 +9,6 @@ import {
 } from 'jose';
 import type { Knex } from 'knex';
 import { open, seal } from '../crypto/secret-box.ts';
-import type { Clock } from '../kube/clock.ts';
 import type { SigningKeyRecord, SigningKeyStore } from '../stores/SigningKeyStore.ts';
 import { publishedKeys, retiredKeys, type ScheduledKey, signingKey } from '../tokens/key-schedule.ts';
 

@@ -1,16 +1,10 @@
 import type { Team } from '@guardian/crds/generated';
+import { KINDS } from '@guardian/crds/kinds';
+import type { KubeClient } from '@guardian/kube/client';
+import { Informer } from '@guardian/kube/informer';
+import type { KubeObject } from '@guardian/kube/resources';
 import type { Logger } from 'pino';
-import { Informer } from '../kube/informer.ts';
-import type { KubeClient } from '../kube/kube-client.ts';
-import type { KubeObject, Resource } from '../kube/resources.ts';
 import { controlNamespace } from './OrganizationDirectory.ts';
-
-export const teams: Resource = {
-  apiVersion: 'guardian.aiops.dev/v1alpha1',
-  kind: 'Team',
-  plural: 'teams',
-  namespaced: true,
-};
 
 export type TeamObject = Team & KubeObject;
 
@@ -19,7 +13,7 @@ export class TeamDirectory {
   private readonly informer: Informer<TeamObject>;
 
   constructor(client: KubeClient, log: Logger) {
-    this.informer = new Informer<TeamObject>(client, teams, log);
+    this.informer = new Informer<TeamObject>(client, KINDS.team, log);
   }
 
   start(): void {

@@ -1,13 +1,15 @@
 import type { Team, TeamMember as TeamMemberSpec } from '@guardian/crds/generated';
+import { KINDS } from '@guardian/crds/kinds';
+import { ApiError, isConflict, type KubeClient } from '@guardian/kube/client';
+import { poll } from '@guardian/kube/poll';
+import type { KubeObject } from '@guardian/kube/resources';
 import type { CreateTeam, TeamMember, TeamView, UpdateTeam } from '../contract/teams.ts';
 import { HttpProblem, NotFound, ValidationProblem } from '../http/errors.ts';
 import { kubeProblem } from '../http/kube-errors.ts';
-import { ApiError, isConflict, type KubeClient } from '../kube/kube-client.ts';
-import type { KubeObject } from '../kube/resources.ts';
 import { controlNamespace } from './OrganizationDirectory.ts';
 import { FIELD_MANAGER } from './OrganizationService.ts';
-import { type TeamDirectory, type TeamObject, teams } from './TeamDirectory.ts';
-import { atLeast, labelFrom, retryOnConflict, waitFor } from './wait.ts';
+import type { TeamDirectory, TeamObject } from './TeamDirectory.ts';
+import { atLeast, labelFrom, retryOnConflict } from './wait.ts';
 
 type MemberKind = TeamMember['kind'];
 
@@ -63,7 +65,7 @@ export class TeamService {
         { field: 'team_id', message: 'cannot be derived from name; send team_id' },
       ]);
     }
-    if (await this.kube.find(teams, teamId, controlNamespace(orgId))) {
+    if (await this.kube.find(KINDS.team, teamId, controlNamespace(orgId))) {
       throw new HttpProblem(409, 'Conflict', `Team ${teamId} already exists`);
     }
     return this.apply(orgId, teamId, undefined, {
@@ -98,8 +100,8 @@ export class TeamService {
 
   async delete(orgId: string, teamId: string): Promise<void> {
     this.get(orgId, teamId);
-    await this.kube.delete(teams, teamId, controlNamespace(orgId));
-    await waitFor(() => (this.directory.cached(orgId, teamId) ? undefined : true), 5_000);
+    await this.kube.delete(KINDS.team, teamId, controlNamespace(orgId));
+    await poll(() => !this.directory.cached(orgId, teamId), { timeoutMs: 5_000, intervalMs: 50 });
   }
 
   /** Adds a member or changes its role; `before.role` is the role it had (null: it was not one). */
@@ -139,7 +141,7 @@ export class TeamService {
   /** The object as the apiserver has it now (for its resourceVersion); 404 when not ours to see. */
   private async fresh(orgId: string, teamId: string): Promise<TeamObject> {
     this.get(orgId, teamId);
-    const team = await this.kube.find<TeamObject>(teams, teamId, controlNamespace(orgId));
+    const team = await this.kube.find<TeamObject>(KINDS.team, teamId, controlNamespace(orgId));
     if (!team) throw new NotFound('No such team');
     return team;
   }
@@ -154,13 +156,13 @@ export class TeamService {
     let written: TeamObject;
     try {
       const applied: KubeObject & { spec: object } = {
-        apiVersion: 'guardian.aiops.dev/v1alpha1',
-        kind: 'Team',
+        apiVersion: KINDS.team.apiVersion,
+        kind: KINDS.team.kind,
         metadata: { name: teamId, namespace, ...(resourceVersion ? { resourceVersion } : {}) },
         spec,
       };
       // The apiserver answers with the whole object, which the CRD's schema guarantees is one.
-      written = (await this.kube.apply(teams, applied, { fieldManager: FIELD_MANAGER })) as TeamObject;
+      written = (await this.kube.apply(KINDS.team, applied, { fieldManager: FIELD_MANAGER })) as TeamObject;
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
         throw new HttpProblem(
@@ -173,10 +175,13 @@ export class TeamService {
       return kubeProblem(error, teamFieldNames);
     }
     return (
-      (await waitFor(() => {
-        const cached = this.directory.cached(orgId, teamId);
-        return cached && atLeast(cached, written) ? cached : undefined;
-      }, 5_000)) ?? written
+      (await poll(
+        () => {
+          const cached = this.directory.cached(orgId, teamId);
+          return cached && atLeast(cached, written) ? cached : undefined;
+        },
+        { timeoutMs: 5_000, intervalMs: 50 },
+      )) ?? written
     );
   }
 }

@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { Clock } from '@guardian/kube/clock';
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { TokenClaims } from '../contract/token.ts';
 import { Unauthorized } from '../http/errors.ts';
-import type { Clock } from '../kube/clock.ts';
 import { permissionsOf } from '../rbac.ts';
 import type { Access } from './AccessService.ts';
 import { type SigningKeyService, TOKEN_ALG } from './SigningKeyService.ts';

@@ -1,21 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isConflict } from '@guardian/kube/client';
+import type { KubeObject } from '@guardian/kube/resources';
 import { kubeProblem } from '../http/kube-errors.ts';
-import { isConflict } from '../kube/kube-client.ts';
-import type { KubeObject } from '../kube/resources.ts';
-
-/** Polls `check` until it returns a value or `timeoutMs` passes (then undefined). */
-export async function waitFor<T>(
-  check: () => T | undefined,
-  timeoutMs: number,
-  intervalMs = 50,
-): Promise<T | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined || Date.now() >= deadline) return value;
-    await sleep(intervalMs);
-  }
-}
 
 /**
  * Whether a cached object is at least as new as one we wrote. resourceVersions are opaque by

@@ -1,11 +1,17 @@
+// The RBAC of Guardian's components as `make dev`, the tests and the benchmarks install it: from
+// the one manifest each component has (the chart renders the same files), placed in a namespace of
+// their choosing; and the grant a platform needs where no operator serves it.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { KubeObject } from '@guardian/kube/resources';
 import { parseAllDocuments } from 'yaml';
-import type { KubeObject } from './kube/resources.ts';
 
-const MANIFEST = resolve(import.meta.dirname, '../rbac/platform-rbac.yaml');
 const DEFAULT_NAMESPACE = 'guardian-system';
 export const PLATFORM_SERVICE_ACCOUNT = 'guardian-platform';
+
+const repo = resolve(import.meta.dirname, '..');
+const OPERATOR_MANIFESTS = ['operator/rbac/operator-rbac.yaml', 'operator/rbac/tenant-roles.yaml'];
+const PLATFORM_MANIFESTS = ['platform/rbac/platform-rbac.yaml'];
 
 type RbacObject = KubeObject & {
   roleRef?: { kind: string; name: string };
@@ -13,23 +19,35 @@ type RbacObject = KubeObject & {
 };
 
 /**
- * The platform's RBAC objects from the one manifest, placed in `namespace`. Cluster-scoped
- * objects get the namespace as a suffix where it is not the default, so two installs (or two
- * test suites) do not overwrite each other's bindings.
+ * The objects of `manifests`, placed in `namespace`. Cluster-scoped objects get the namespace as
+ * a suffix where it is not the default, so two installs (or two test suites) do not overwrite
+ * each other's bindings; the tenant roles (`guardian:<role>`) are shared by every install, since
+ * the operator binds them by name.
  */
-export function platformRbac(namespace = DEFAULT_NAMESPACE): KubeObject[] {
+function placed(manifests: string[], namespace: string): KubeObject[] {
   const suffix = namespace === DEFAULT_NAMESPACE ? '' : `-${namespace}`;
-  return parseAllDocuments(readFileSync(MANIFEST, 'utf8')).map((doc) => {
+  const documents = manifests.flatMap((file) => parseAllDocuments(readFileSync(resolve(repo, file), 'utf8')));
+  return documents.map((doc) => {
     const object = doc.toJS() as RbacObject;
     const clusterScoped = object.kind === 'ClusterRole' || object.kind === 'ClusterRoleBinding';
+    const tenantRole = object.metadata?.name?.startsWith('guardian:');
     if (object.metadata) {
-      if (clusterScoped) object.metadata.name = `${object.metadata.name}${suffix}`;
-      else object.metadata.namespace = namespace;
+      if (!clusterScoped) object.metadata.namespace = namespace;
+      else if (!tenantRole) object.metadata.name = `${object.metadata.name}${suffix}`;
     }
     if (object.roleRef?.kind === 'ClusterRole') object.roleRef.name = `${object.roleRef.name}${suffix}`;
     for (const subject of object.subjects ?? []) subject.namespace = namespace;
     return object;
   });
+}
+
+/** The operator's own permissions, and the tenant roles it binds. */
+export function operatorRbac(namespace = DEFAULT_NAMESPACE): KubeObject[] {
+  return placed(OPERATOR_MANIFESTS, namespace);
+}
+
+export function platformRbac(namespace = DEFAULT_NAMESPACE): KubeObject[] {
+  return placed(PLATFORM_MANIFESTS, namespace);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { operatorRbac } from './rbac.ts';
-import { TENANT_CLUSTER_ROLE_NAMES } from './tenancy/roles.ts';
+import { TENANT_CLUSTER_ROLE_NAMES } from '../operator/src/tenancy/roles.ts';
+import { operatorRbac } from './rbac-manifests.ts';
 
 type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
 const rulesOf = (namespace?: string) =>

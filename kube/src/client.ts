@@ -1,6 +1,5 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type IncomingMessage, STATUS_CODES } from 'node:http';
 import { Agent, request as httpsRequest } from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterAccess } from './kubeconfig.ts';
 import { type KubeObject, type Resource, resourcePath } from './resources.ts';
 
@@ -19,12 +18,43 @@ export class ApiError extends Error {
   }
 }
 
+// The Status reasons the apiserver gives these codes (apimachinery's NewGenericServerResponse),
+// for answers that carry no Status: a proxy's error page, an empty body.
+const REASONS: Record<number, string> = {
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  405: 'MethodNotAllowed',
+  406: 'NotAcceptable',
+  409: 'Conflict',
+  410: 'Expired',
+  415: 'UnsupportedMediaType',
+  422: 'Invalid',
+  429: 'TooManyRequests',
+  500: 'InternalError',
+  503: 'ServiceUnavailable',
+  504: 'Timeout',
+};
+
+/** The reason of an HTTP status: the apiserver's where it has one, else the status phrase (`BadGateway`). */
+function reasonOf(code: number): string {
+  return REASONS[code] ?? STATUS_CODES[code]?.replace(/[^A-Za-z]/g, '') ?? 'Unknown';
+}
+
 export const isNotFound = (error: unknown) => error instanceof ApiError && error.status === 404;
 export const isConflict = (error: unknown) => error instanceof ApiError && error.status === 409;
 
 export interface List<T> {
   items: T[];
   metadata?: { resourceVersion?: string; continue?: string };
+}
+
+export interface KubeClientOptions {
+  /** How long any request but a watch may take, answer included (default 30 s). */
+  timeoutMs?: number;
+  /** Items per page of a list (default 500). */
+  pageSize?: number;
 }
 
 export interface WatchEvent<T> {
@@ -43,10 +73,14 @@ export class KubeClient {
   readonly server: string;
   private readonly access: ClusterAccess;
   private readonly agent: Agent;
+  private readonly timeoutMs: number;
+  private readonly pageSize: number;
 
-  constructor(access: ClusterAccess) {
+  constructor(access: ClusterAccess, options: KubeClientOptions = {}) {
     this.access = access;
     this.server = access.server;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.pageSize = options.pageSize ?? 500;
     this.agent = new Agent({
       ca: access.ca,
       cert: access.cert,
@@ -56,38 +90,44 @@ export class KubeClient {
     });
   }
 
-  /** A client for the current context of a client-node KubeConfig (for callers that have one). */
-  static async fromConfig(config: KubeConfig): Promise<KubeClient> {
-    const cluster = config.getCurrentCluster();
-    if (!cluster) throw new Error('The kubeconfig has no current cluster');
-    const tls: { ca?: Buffer; cert?: Buffer; key?: Buffer; headers?: Record<string, string> } = {};
-    await config.applyToHTTPSOptions(tls as never);
-    const authorization = tls.headers?.Authorization;
-    return new KubeClient({
-      server: cluster.server.replace(/\/$/, ''),
-      ca: tls.ca,
-      cert: tls.cert,
-      key: tls.key,
-      skipTLSVerify: cluster.skipTLSVerify,
-      token: authorization?.startsWith('Bearer ') ? () => authorization.slice('Bearer '.length) : undefined,
-    });
-  }
-
   async request<T>(
     method: string,
     path: string,
     options: { query?: Query; body?: unknown; contentType?: string; signal?: AbortSignal } = {},
   ): Promise<T> {
-    const response = await this.send(method, path, options);
-    const text = await readAll(response);
-    const body = text ? JSON.parse(text) : undefined;
-    const code = response.statusCode ?? 0;
-    if (code < 200 || code > 299) {
-      const status = body as { reason?: string; message?: string; details?: unknown } | undefined;
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), this.timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout.signal]) : timeout.signal;
+    let code: number;
+    let text: string;
+    try {
+      const response = await this.send(method, path, { ...options, signal });
+      code = response.statusCode ?? 0;
+      text = await readAll(response);
+    } catch (error) {
+      if (!timeout.signal.aborted) throw error;
+      // The apiserver's own code and reason for a request it could not finish in time.
+      throw new ApiError(504, 'Timeout', `${method} ${path}: no answer within ${this.timeoutMs} ms`);
+    } finally {
+      clearTimeout(timer);
+    }
+    const ok = code >= 200 && code <= 299;
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch (error) {
+      if (ok) throw new Error(`${method} ${path}: the answer is not JSON`, { cause: error });
+      body = undefined;
+    }
+    if (!ok) {
+      const status = (typeof body === 'object' ? body : undefined) as
+        | { reason?: string; message?: string; details?: unknown }
+        | undefined;
+      const excerpt = body === undefined && text ? `: ${text.slice(0, 200)}` : '';
       throw new ApiError(
         code,
-        status?.reason ?? 'Unknown',
-        status?.message ?? `${method} ${path}: HTTP ${code}`,
+        status?.reason ?? reasonOf(code),
+        status?.message ?? `${method} ${path}: HTTP ${code}${excerpt}`,
         status?.details,
       );
     }
@@ -112,12 +152,32 @@ export class KubeClient {
     }
   }
 
-  list<T extends KubeObject>(
+  /**
+   * Every item, read in pages of `pageSize` from one consistent snapshot, with the snapshot's
+   * resourceVersion (to watch from). A continue token expires (410) once etcd compacted that
+   * snapshot away: the list then starts over, once.
+   */
+  async list<T extends KubeObject>(
     resource: Resource,
     options: { namespace?: string; labelSelector?: string } = {},
-  ) {
-    const query = { labelSelector: options.labelSelector };
-    return this.request<List<T>>('GET', resourcePath(resource, { namespace: options.namespace }), { query });
+  ): Promise<List<T>> {
+    const path = resourcePath(resource, { namespace: options.namespace });
+    for (let attempt = 1; ; attempt++) {
+      const items: T[] = [];
+      let token: string | undefined;
+      try {
+        for (;;) {
+          const query = { labelSelector: options.labelSelector, limit: this.pageSize, continue: token };
+          const page = await this.request<List<T>>('GET', path, { query });
+          items.push(...page.items);
+          token = page.metadata?.continue || undefined;
+          if (!token) return { items, metadata: { resourceVersion: page.metadata?.resourceVersion } };
+        }
+      } catch (error) {
+        const expired = token !== undefined && error instanceof ApiError && error.status === 410;
+        if (!expired || attempt > 1) throw error;
+      }
+    }
   }
 
   /**
@@ -249,5 +309,9 @@ function readAll(response: IncomingMessage): Promise<string> {
     response.on('data', (chunk: Buffer) => chunks.push(chunk));
     response.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     response.on('error', reject);
+    // An aborted request (a timeout) may end its answer without 'end' or 'error'.
+    response.on('close', () => {
+      if (!response.complete) reject(new Error('the connection closed before the answer was complete'));
+    });
   });
 }

@@ -1,5 +1,3 @@
-import type { ObjectMeta } from '@guardian/crds/meta';
-
 /** Where a kind lives in the API, enough to build its REST paths. */
 export interface Resource {
   apiVersion: string;
@@ -8,13 +6,62 @@ export interface Resource {
   namespaced: boolean;
 }
 
-export type { ObjectMeta };
+/**
+ * Object metadata as it travels as JSON (timestamps are RFC 3339 strings), shared by the
+ * client and the types generated from Guardian's CRDs; client-node's V1ObjectMeta types them as
+ * Dates, which they never are on the wire.
+ */
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
+}
+
+export interface ObjectMeta {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: OwnerReference[];
+  finalizers?: string[];
+  deletionTimestamp?: string;
+  creationTimestamp?: string;
+}
+
+export interface ListMeta {
+  resourceVersion?: string;
+  continue?: string;
+}
 
 export interface KubeObject {
   apiVersion?: string;
   kind?: string;
   metadata?: ObjectMeta;
 }
+
+/** A field's name on the wire: client-node's models rename the reserved words (`_from`, `_default`). */
+type WireKey<K> = K extends `_${infer Name}` ? Name : K;
+
+/**
+ * A model of client-node's typings (`Wire<V1NetworkPolicy>`) as it travels as JSON: timestamps are
+ * strings, and fields have the API's names, not the ones client-node's serializer maps them from
+ * (`from`, not `_from`). Builders return it so that a misspelt field fails the typecheck, while
+ * client-node stays a type-only, development dependency.
+ */
+export type Wire<T> = T extends Date
+  ? string
+  : T extends readonly (infer Item)[]
+    ? Wire<Item>[]
+    : T extends object
+      ? { [K in keyof T as WireKey<K>]: Wire<T[K]> }
+      : T;
 
 export function resourcePath(
   resource: Resource,
@@ -41,8 +88,8 @@ export function splitKey(key: string): { namespace?: string; name: string } {
   return slash < 0 ? { name: key } : { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
 }
 
+/** The well-known label that names the tool managing an object. */
 export const MANAGED_BY = 'app.kubernetes.io/managed-by';
-export const OPERATOR = 'guardian-operator';
 
 export const core = {
   namespace: { apiVersion: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false },
@@ -69,6 +116,24 @@ export const core = {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRole',
     plural: 'clusterroles',
+    namespaced: false,
+  },
+  customResourceDefinition: {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    plural: 'customresourcedefinitions',
+    namespaced: false,
+  },
+  validatingAdmissionPolicy: {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicy',
+    plural: 'validatingadmissionpolicies',
+    namespaced: false,
+  },
+  validatingAdmissionPolicyBinding: {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    plural: 'validatingadmissionpolicybindings',
     namespaced: false,
   },
   configMap: { apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true },

@@ -1,4 +1,4 @@
-import type { Clock } from './clock.ts';
+import type { Clock } from '@guardian/kube/clock';
 
 /** A clock for tests: time moves only when `advance` is called. */
 export class FakeClock implements Clock {

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { ApiError, type KubeClient, type WatchEvent } from './client.ts';
 import { type Clock, systemClock } from './clock.ts';
-import { ApiError, type KubeClient, type WatchEvent } from './kube-client.ts';
 import { type KubeObject, keyOf, type Resource } from './resources.ts';
 
 export type ChangeHandler<T> = (object: T, change: 'upsert' | 'delete' | 'resync') => void;

@@ -1,0 +1,79 @@
+import { KubeClient } from '@guardian/kube/client';
+import { Informer } from '@guardian/kube/informer';
+import { core, type KubeObject } from '@guardian/kube/resources';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, k8s, kubeConfig, uniqueName } from '../support/kube.ts';
+import { WatchBreakingProxy } from '../support/watch-proxy.ts';
+
+const coreApi = kubeConfig().makeApiClient(k8s.CoreV1Api);
+
+describe('KubeClient against the apiserver', () => {
+  const namespace = uniqueName('it-pages');
+  const labelSelector = `test=${namespace}`;
+  const names = Array.from({ length: 7 }, (_, i) => `c${i}`);
+  const proxy = new WatchBreakingProxy();
+  let server: string;
+
+  /** The list requests for our ConfigMaps the proxy saw since `since` (informers list all namespaces). */
+  const lists = (since: number, path = `/api/v1/namespaces/${namespace}/configmaps`) =>
+    proxy.requests
+      .slice(since)
+      .filter((url) => url.pathname === path && url.searchParams.get('labelSelector') === labelSelector)
+      .filter((url) => url.searchParams.get('watch') !== 'true');
+
+  beforeAll(async () => {
+    await coreApi.createNamespace({ body: { metadata: { name: namespace } } });
+    for (const name of names)
+      await coreApi.createNamespacedConfigMap({
+        namespace,
+        body: { metadata: { name, labels: { test: namespace } } },
+      });
+    server = await proxy.start();
+  });
+  afterAll(async () => {
+    await proxy.stop();
+    await coreApi.deleteNamespace({ name: namespace }).catch(() => undefined);
+  });
+
+  it('lists in pages: every item of a namespace, with the list resourceVersion', async () => {
+    const client = new KubeClient({ server }, { pageSize: 3 });
+    const since = proxy.requests.length;
+    const list = await client.list(core.configMap, { namespace, labelSelector });
+    await client.close();
+    expect(list.items.map((item) => item.metadata?.name).sort()).toEqual(names);
+    expect(list.metadata?.resourceVersion).toMatch(/^\d+$/);
+    const pages = lists(since);
+    expect(pages.map((url) => url.searchParams.get('limit'))).toEqual(['3', '3', '3']);
+    expect(pages.map((url) => url.searchParams.has('continue'))).toEqual([false, true, true]);
+
+    // The control: in pages of the default size, the same list is one request.
+    const whole = new KubeClient({ server });
+    const before = proxy.requests.length;
+    expect((await whole.list(core.configMap, { namespace, labelSelector })).items).toHaveLength(7);
+    await whole.close();
+    expect(lists(before)).toHaveLength(1);
+  });
+
+  it("fills an informer's cache through the same pages, then watches from the list's resourceVersion", async () => {
+    const client = new KubeClient({ server }, { pageSize: 3 });
+    const informer = new Informer<KubeObject>(client, core.configMap, pino({ level: 'silent' }), {
+      labelSelector,
+    });
+    const since = proxy.requests.length;
+    informer.start();
+    try {
+      await eventually('the first list', async () => informer.hasSynced);
+      expect(informer.list()).toHaveLength(7);
+      expect(lists(since, '/api/v1/configmaps')).toHaveLength(3);
+      await coreApi.createNamespacedConfigMap({
+        namespace,
+        body: { metadata: { name: 'c7', labels: { test: namespace } } },
+      });
+      await eventually('the watch to deliver c7', async () => informer.get(`${namespace}/c7`) !== undefined);
+    } finally {
+      informer.stop();
+      await client.close();
+    }
+  });
+});
