@@ -1,6 +1,8 @@
 import type { Case } from '../testing/case.ts';
 import { costEstimatorCases } from './cost-estimator.cases.ts';
+import { hostFilesystemCases } from './host-filesystem.cases.ts';
 import { hostNamespacesCases } from './host-namespaces.cases.ts';
+import { linuxCapabilitiesCases } from './linux-capabilities.cases.ts';
 import { privilegedContainersCases } from './privileged-containers.cases.ts';
 import { resourceLimitsCases } from './resource-limits.cases.ts';
 import { rolloutHealthCases } from './rollout-health.cases.ts';
@@ -9,6 +11,8 @@ import { rolloutHealthCases } from './rollout-health.cases.ts';
 export const catalogCases: Readonly<Record<string, readonly Case[]>> = {
   'privileged-containers': privilegedContainersCases,
   'host-namespaces': hostNamespacesCases,
+  'host-filesystem': hostFilesystemCases,
+  'linux-capabilities': linuxCapabilitiesCases,
   'resource-limits': resourceLimitsCases,
   'rollout-health': rolloutHealthCases,
   'cost-estimator': costEstimatorCases,

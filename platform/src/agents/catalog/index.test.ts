@@ -6,6 +6,8 @@ import { catalog, describeCatalog } from './index.ts';
 const CATEGORY: Record<string, string> = {
   'privileged-containers': 'security',
   'host-namespaces': 'security',
+  'host-filesystem': 'security',
+  'linux-capabilities': 'security',
   'resource-limits': 'reliability',
   'rollout-health': 'deployment',
   'cost-estimator': 'cost',
@@ -19,6 +21,12 @@ host-namespaces/host-network high spec
 host-namespaces/host-pid high spec
 host-namespaces/host-ipc high spec
 host-namespaces/host-port medium spec
+host-filesystem/host-path-volume high spec
+host-filesystem/host-path-writable high spec
+host-filesystem/container-runtime-socket critical spec
+linux-capabilities/dangerous-added high spec
+linux-capabilities/added-beyond-baseline medium spec
+linux-capabilities/drop-all-missing low spec
 resource-limits/cpu-request-missing medium spec
 resource-limits/memory-request-missing medium spec
 resource-limits/cpu-limit-missing low spec

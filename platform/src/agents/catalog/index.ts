@@ -1,6 +1,8 @@
 import type { Agent, Category, Severity } from '../types.ts';
 import { costEstimator } from './cost-estimator.ts';
+import { hostFilesystem } from './host-filesystem.ts';
 import { hostNamespaces } from './host-namespaces.ts';
+import { linuxCapabilities } from './linux-capabilities.ts';
 import { privilegedContainers } from './privileged-containers.ts';
 import { resourceLimits } from './resource-limits.ts';
 import { rolloutHealth } from './rollout-health.ts';
@@ -9,6 +11,8 @@ import { rolloutHealth } from './rollout-health.ts';
 export const catalog: readonly Agent[] = [
   privilegedContainers,
   hostNamespaces,
+  hostFilesystem,
+  linuxCapabilities,
   resourceLimits,
   rolloutHealth,
   costEstimator,
