@@ -2,10 +2,13 @@ import type { Case } from '../testing/case.ts';
 import { costEstimatorCases } from './cost-estimator.cases.ts';
 import { hostFilesystemCases } from './host-filesystem.cases.ts';
 import { hostNamespacesCases } from './host-namespaces.cases.ts';
+import { immutableFilesystemCases } from './immutable-filesystem.cases.ts';
 import { linuxCapabilitiesCases } from './linux-capabilities.cases.ts';
 import { privilegedContainersCases } from './privileged-containers.cases.ts';
 import { resourceLimitsCases } from './resource-limits.cases.ts';
 import { rolloutHealthCases } from './rollout-health.cases.ts';
+import { runAsNonRootCases } from './run-as-non-root.cases.ts';
+import { syscallConfinementCases } from './syscall-confinement.cases.ts';
 
 /** Every agent's case table, by agent id: what the integration test applies to a real namespace. */
 export const catalogCases: Readonly<Record<string, readonly Case[]>> = {
@@ -13,6 +16,9 @@ export const catalogCases: Readonly<Record<string, readonly Case[]>> = {
   'host-namespaces': hostNamespacesCases,
   'host-filesystem': hostFilesystemCases,
   'linux-capabilities': linuxCapabilitiesCases,
+  'run-as-non-root': runAsNonRootCases,
+  'immutable-filesystem': immutableFilesystemCases,
+  'syscall-confinement': syscallConfinementCases,
   'resource-limits': resourceLimitsCases,
   'rollout-health': rolloutHealthCases,
   'cost-estimator': costEstimatorCases,

@@ -8,6 +8,9 @@ const CATEGORY: Record<string, string> = {
   'host-namespaces': 'security',
   'host-filesystem': 'security',
   'linux-capabilities': 'security',
+  'run-as-non-root': 'security',
+  'immutable-filesystem': 'security',
+  'syscall-confinement': 'security',
   'resource-limits': 'reliability',
   'rollout-health': 'deployment',
   'cost-estimator': 'cost',
@@ -27,6 +30,14 @@ host-filesystem/container-runtime-socket critical spec
 linux-capabilities/dangerous-added high spec
 linux-capabilities/added-beyond-baseline medium spec
 linux-capabilities/drop-all-missing low spec
+run-as-non-root/root-allowed high spec
+run-as-non-root/uid-zero high spec
+run-as-non-root/low-uid-gid low spec
+immutable-filesystem/writable-root-filesystem medium spec
+syscall-confinement/seccomp-missing medium spec
+syscall-confinement/seccomp-unconfined high spec
+syscall-confinement/apparmor-unconfined high spec
+syscall-confinement/selinux-custom medium spec
 resource-limits/cpu-request-missing medium spec
 resource-limits/memory-request-missing medium spec
 resource-limits/cpu-limit-missing low spec

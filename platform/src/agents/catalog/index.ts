@@ -2,10 +2,13 @@ import type { Agent, Category, Severity } from '../types.ts';
 import { costEstimator } from './cost-estimator.ts';
 import { hostFilesystem } from './host-filesystem.ts';
 import { hostNamespaces } from './host-namespaces.ts';
+import { immutableFilesystem } from './immutable-filesystem.ts';
 import { linuxCapabilities } from './linux-capabilities.ts';
 import { privilegedContainers } from './privileged-containers.ts';
 import { resourceLimits } from './resource-limits.ts';
 import { rolloutHealth } from './rollout-health.ts';
+import { runAsNonRoot } from './run-as-non-root.ts';
+import { syscallConfinement } from './syscall-confinement.ts';
 
 /** The agents of AGENTS.md §2 implemented so far, in its order. */
 export const catalog: readonly Agent[] = [
@@ -13,6 +16,9 @@ export const catalog: readonly Agent[] = [
   hostNamespaces,
   hostFilesystem,
   linuxCapabilities,
+  runAsNonRoot,
+  immutableFilesystem,
+  syscallConfinement,
   resourceLimits,
   rolloutHealth,
   costEstimator,

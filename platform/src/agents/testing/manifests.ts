@@ -25,12 +25,17 @@ export function podSpec(fields: Partial<V1PodSpec> = {}): V1PodSpec {
 }
 
 const meta = (name: string) => ({ name, labels: { app: name } });
-const template = (name: string, spec: V1PodSpec) => ({ metadata: { labels: { app: name } }, spec });
+const template = (name: string, spec: V1PodSpec, annotations?: Record<string, string>) => ({
+  metadata: { labels: { app: name }, annotations },
+  spec,
+});
 const selector = (name: string) => ({ matchLabels: { app: name } });
 
 interface Options<Spec, Status> {
   spec?: Partial<Spec>;
   status?: Status;
+  /** Annotations of the pod template. */
+  podAnnotations?: Record<string, string>;
 }
 
 type AppsKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet';
@@ -41,7 +46,11 @@ function apps<K extends AppsKind>(kind: K, name: string, spec: V1PodSpec, option
     apiVersion: 'apps/v1',
     kind,
     metadata: meta(name),
-    spec: { selector: selector(name), template: template(name, spec), ...options.spec },
+    spec: {
+      selector: selector(name),
+      template: template(name, spec, options.podAnnotations),
+      ...options.spec,
+    },
     status: options.status,
   };
   // The four apps/v1 controllers share this shape; TypeScript cannot follow K through the spread.
