@@ -8,6 +8,8 @@ import { privilegedContainersCases } from './privileged-containers.cases.ts';
 import { resourceLimitsCases } from './resource-limits.cases.ts';
 import { rolloutHealthCases } from './rollout-health.cases.ts';
 import { runAsNonRootCases } from './run-as-non-root.cases.ts';
+import { secretsExposureCases } from './secrets-exposure.cases.ts';
+import { serviceAccountTokensCases } from './service-account-tokens.cases.ts';
 import { syscallConfinementCases } from './syscall-confinement.cases.ts';
 
 /** Every agent's case table, by agent id: what the integration test applies to a real namespace. */
@@ -19,6 +21,8 @@ export const catalogCases: Readonly<Record<string, readonly Case[]>> = {
   'run-as-non-root': runAsNonRootCases,
   'immutable-filesystem': immutableFilesystemCases,
   'syscall-confinement': syscallConfinementCases,
+  'service-account-tokens': serviceAccountTokensCases,
+  'secrets-exposure': secretsExposureCases,
   'resource-limits': resourceLimitsCases,
   'rollout-health': rolloutHealthCases,
   'cost-estimator': costEstimatorCases,

@@ -11,6 +11,8 @@ const CATEGORY: Record<string, string> = {
   'run-as-non-root': 'security',
   'immutable-filesystem': 'security',
   'syscall-confinement': 'security',
+  'service-account-tokens': 'security',
+  'secrets-exposure': 'security',
   'resource-limits': 'reliability',
   'rollout-health': 'deployment',
   'cost-estimator': 'cost',
@@ -38,6 +40,12 @@ syscall-confinement/seccomp-missing medium spec
 syscall-confinement/seccomp-unconfined high spec
 syscall-confinement/apparmor-unconfined high spec
 syscall-confinement/selinux-custom medium spec
+service-account-tokens/automount-enabled medium spec
+service-account-tokens/default-service-account low spec
+service-account-tokens/missing-service-account high spec
+secrets-exposure/secret-literal-in-env high spec
+secrets-exposure/secret-in-configmap high spec
+secrets-exposure/secret-env-reference low spec
 resource-limits/cpu-request-missing medium spec
 resource-limits/memory-request-missing medium spec
 resource-limits/cpu-limit-missing low spec

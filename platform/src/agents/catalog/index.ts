@@ -8,6 +8,8 @@ import { privilegedContainers } from './privileged-containers.ts';
 import { resourceLimits } from './resource-limits.ts';
 import { rolloutHealth } from './rollout-health.ts';
 import { runAsNonRoot } from './run-as-non-root.ts';
+import { secretsExposure } from './secrets-exposure.ts';
+import { serviceAccountTokens } from './service-account-tokens.ts';
 import { syscallConfinement } from './syscall-confinement.ts';
 
 /** The agents of AGENTS.md §2 implemented so far, in its order. */
@@ -19,6 +21,8 @@ export const catalog: readonly Agent[] = [
   runAsNonRoot,
   immutableFilesystem,
   syscallConfinement,
+  serviceAccountTokens,
+  secretsExposure,
   resourceLimits,
   rolloutHealth,
   costEstimator,
