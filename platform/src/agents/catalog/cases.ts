@@ -5,6 +5,8 @@ import { hostNamespacesCases } from './host-namespaces.cases.ts';
 import { immutableFilesystemCases } from './immutable-filesystem.cases.ts';
 import { linuxCapabilitiesCases } from './linux-capabilities.cases.ts';
 import { privilegedContainersCases } from './privileged-containers.cases.ts';
+import { rbacBindingsCases } from './rbac-bindings.cases.ts';
+import { rbacRolesCases } from './rbac-roles.cases.ts';
 import { resourceLimitsCases } from './resource-limits.cases.ts';
 import { rolloutHealthCases } from './rollout-health.cases.ts';
 import { runAsNonRootCases } from './run-as-non-root.cases.ts';
@@ -23,6 +25,8 @@ export const catalogCases: Readonly<Record<string, readonly Case[]>> = {
   'syscall-confinement': syscallConfinementCases,
   'service-account-tokens': serviceAccountTokensCases,
   'secrets-exposure': secretsExposureCases,
+  'rbac-roles': rbacRolesCases,
+  'rbac-bindings': rbacBindingsCases,
   'resource-limits': resourceLimitsCases,
   'rollout-health': rolloutHealthCases,
   'cost-estimator': costEstimatorCases,

@@ -13,6 +13,8 @@ const CATEGORY: Record<string, string> = {
   'syscall-confinement': 'security',
   'service-account-tokens': 'security',
   'secrets-exposure': 'security',
+  'rbac-roles': 'security',
+  'rbac-bindings': 'security',
   'resource-limits': 'reliability',
   'rollout-health': 'deployment',
   'cost-estimator': 'cost',
@@ -46,6 +48,16 @@ service-account-tokens/missing-service-account high spec
 secrets-exposure/secret-literal-in-env high spec
 secrets-exposure/secret-in-configmap high spec
 secrets-exposure/secret-env-reference low spec
+rbac-roles/wildcard-rule medium spec
+rbac-roles/secrets-read medium spec
+rbac-roles/pod-exec-attach high spec
+rbac-roles/create-pods medium spec
+rbac-roles/escalate-bind-impersonate high spec
+rbac-roles/sa-token-create medium spec
+rbac-bindings/binds-cluster-admin critical spec
+rbac-bindings/binds-admin-clusterrole high spec
+rbac-bindings/broad-subject critical spec
+rbac-bindings/missing-role low spec
 resource-limits/cpu-request-missing medium spec
 resource-limits/memory-request-missing medium spec
 resource-limits/cpu-limit-missing low spec

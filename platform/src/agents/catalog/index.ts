@@ -5,6 +5,8 @@ import { hostNamespaces } from './host-namespaces.ts';
 import { immutableFilesystem } from './immutable-filesystem.ts';
 import { linuxCapabilities } from './linux-capabilities.ts';
 import { privilegedContainers } from './privileged-containers.ts';
+import { rbacBindings } from './rbac-bindings.ts';
+import { rbacRoles } from './rbac-roles.ts';
 import { resourceLimits } from './resource-limits.ts';
 import { rolloutHealth } from './rollout-health.ts';
 import { runAsNonRoot } from './run-as-non-root.ts';
@@ -23,6 +25,8 @@ export const catalog: readonly Agent[] = [
   syscallConfinement,
   serviceAccountTokens,
   secretsExposure,
+  rbacRoles,
+  rbacBindings,
   resourceLimits,
   rolloutHealth,
   costEstimator,
