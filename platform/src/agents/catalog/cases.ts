@@ -4,6 +4,8 @@ import { hostFilesystemCases } from './host-filesystem.cases.ts';
 import { hostNamespacesCases } from './host-namespaces.cases.ts';
 import { immutableFilesystemCases } from './immutable-filesystem.cases.ts';
 import { linuxCapabilitiesCases } from './linux-capabilities.cases.ts';
+import { networkExposureCases } from './network-exposure.cases.ts';
+import { networkPolicyCases } from './network-policy.cases.ts';
 import { privilegedContainersCases } from './privileged-containers.cases.ts';
 import { rbacBindingsCases } from './rbac-bindings.cases.ts';
 import { rbacRolesCases } from './rbac-roles.cases.ts';
@@ -27,6 +29,8 @@ export const catalogCases: Readonly<Record<string, readonly Case[]>> = {
   'secrets-exposure': secretsExposureCases,
   'rbac-roles': rbacRolesCases,
   'rbac-bindings': rbacBindingsCases,
+  'network-exposure': networkExposureCases,
+  'network-policy': networkPolicyCases,
   'resource-limits': resourceLimitsCases,
   'rollout-health': rolloutHealthCases,
   'cost-estimator': costEstimatorCases,

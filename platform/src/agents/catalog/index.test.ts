@@ -15,6 +15,8 @@ const CATEGORY: Record<string, string> = {
   'secrets-exposure': 'security',
   'rbac-roles': 'security',
   'rbac-bindings': 'security',
+  'network-exposure': 'security',
+  'network-policy': 'security',
   'resource-limits': 'reliability',
   'rollout-health': 'deployment',
   'cost-estimator': 'cost',
@@ -58,6 +60,15 @@ rbac-bindings/binds-cluster-admin critical spec
 rbac-bindings/binds-admin-clusterrole high spec
 rbac-bindings/broad-subject critical spec
 rbac-bindings/missing-role low spec
+network-exposure/nodeport-service medium spec
+network-exposure/loadbalancer-unrestricted medium spec
+network-exposure/ingress-without-tls medium spec
+network-exposure/external-ips high spec
+network-policy/policy-selects-nothing low spec
+network-policy/allow-all-ingress medium spec
+network-policy/allow-all-egress low spec
+network-policy/pod-not-isolated-ingress medium spec
+network-policy/pod-not-isolated-egress low spec
 resource-limits/cpu-request-missing medium spec
 resource-limits/memory-request-missing medium spec
 resource-limits/cpu-limit-missing low spec

@@ -4,6 +4,8 @@ import { hostFilesystem } from './host-filesystem.ts';
 import { hostNamespaces } from './host-namespaces.ts';
 import { immutableFilesystem } from './immutable-filesystem.ts';
 import { linuxCapabilities } from './linux-capabilities.ts';
+import { networkExposure } from './network-exposure.ts';
+import { networkPolicy } from './network-policy.ts';
 import { privilegedContainers } from './privileged-containers.ts';
 import { rbacBindings } from './rbac-bindings.ts';
 import { rbacRoles } from './rbac-roles.ts';
@@ -27,6 +29,8 @@ export const catalog: readonly Agent[] = [
   secretsExposure,
   rbacRoles,
   rbacBindings,
+  networkExposure,
+  networkPolicy,
   resourceLimits,
   rolloutHealth,
   costEstimator,
