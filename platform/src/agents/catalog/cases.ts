@@ -6,6 +6,7 @@ import { immutableFilesystemCases } from './immutable-filesystem.cases.ts';
 import { linuxCapabilitiesCases } from './linux-capabilities.cases.ts';
 import { networkExposureCases } from './network-exposure.cases.ts';
 import { networkPolicyCases } from './network-policy.cases.ts';
+import { podSecurityStandardsCases } from './pod-security-standards.cases.ts';
 import { privilegedContainersCases } from './privileged-containers.cases.ts';
 import { rbacBindingsCases } from './rbac-bindings.cases.ts';
 import { rbacRolesCases } from './rbac-roles.cases.ts';
@@ -34,4 +35,5 @@ export const catalogCases: Readonly<Record<string, readonly Case[]>> = {
   'resource-limits': resourceLimitsCases,
   'rollout-health': rolloutHealthCases,
   'cost-estimator': costEstimatorCases,
+  'pod-security-standards': podSecurityStandardsCases,
 };

@@ -20,6 +20,7 @@ const CATEGORY: Record<string, string> = {
   'resource-limits': 'reliability',
   'rollout-health': 'deployment',
   'cost-estimator': 'cost',
+  'pod-security-standards': 'compliance',
 };
 const CHECK_INDEX = `
 privileged-containers/privileged critical spec
@@ -81,6 +82,8 @@ rollout-health/progress-deadline-exceeded high runtime
 cost-estimator/unpriced-workload low spec
 cost-estimator/monthly-cost-high info spec
 cost-estimator/hpa-ceiling-cost-high low spec
+pod-security-standards/baseline-violation high spec
+pod-security-standards/restricted-violation medium spec
 `;
 
 describe('catalog', () => {

@@ -6,6 +6,7 @@ import { immutableFilesystem } from './immutable-filesystem.ts';
 import { linuxCapabilities } from './linux-capabilities.ts';
 import { networkExposure } from './network-exposure.ts';
 import { networkPolicy } from './network-policy.ts';
+import { podSecurityStandards } from './pod-security-standards.ts';
 import { privilegedContainers } from './privileged-containers.ts';
 import { rbacBindings } from './rbac-bindings.ts';
 import { rbacRoles } from './rbac-roles.ts';
@@ -34,6 +35,7 @@ export const catalog: readonly Agent[] = [
   resourceLimits,
   rolloutHealth,
   costEstimator,
+  podSecurityStandards,
 ];
 
 export interface AgentDescription {
