@@ -1,4 +1,5 @@
 import type { Case } from '../testing/case.ts';
+import { cisPoliciesCases } from './cis-policies.cases.ts';
 import { costEstimatorCases } from './cost-estimator.cases.ts';
 import { hostFilesystemCases } from './host-filesystem.cases.ts';
 import { hostNamespacesCases } from './host-namespaces.cases.ts';
@@ -8,6 +9,7 @@ import { networkExposureCases } from './network-exposure.cases.ts';
 import { networkPolicyCases } from './network-policy.cases.ts';
 import { podSecurityStandardsCases } from './pod-security-standards.cases.ts';
 import { privilegedContainersCases } from './privileged-containers.cases.ts';
+import { quotaGovernanceCases } from './quota-governance.cases.ts';
 import { rbacBindingsCases } from './rbac-bindings.cases.ts';
 import { rbacRolesCases } from './rbac-roles.cases.ts';
 import { resourceLimitsCases } from './resource-limits.cases.ts';
@@ -36,4 +38,6 @@ export const catalogCases: Readonly<Record<string, readonly Case[]>> = {
   'rollout-health': rolloutHealthCases,
   'cost-estimator': costEstimatorCases,
   'pod-security-standards': podSecurityStandardsCases,
+  'cis-policies': cisPoliciesCases,
+  'quota-governance': quotaGovernanceCases,
 };

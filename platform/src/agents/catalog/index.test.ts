@@ -21,6 +21,8 @@ const CATEGORY: Record<string, string> = {
   'rollout-health': 'deployment',
   'cost-estimator': 'cost',
   'pod-security-standards': 'compliance',
+  'cis-policies': 'compliance',
+  'quota-governance': 'compliance',
 };
 const CHECK_INDEX = `
 privileged-containers/privileged critical spec
@@ -84,6 +86,11 @@ cost-estimator/monthly-cost-high info spec
 cost-estimator/hpa-ceiling-cost-high low spec
 pod-security-standards/baseline-violation high spec
 pod-security-standards/restricted-violation medium spec
+cis-policies/default-sa-automount low spec
+cis-policies/namespace-without-networkpolicy medium spec
+quota-governance/quota-near-limit medium runtime
+quota-governance/namespace-without-resourcequota low spec
+quota-governance/namespace-without-limitrange low spec
 `;
 
 describe('catalog', () => {

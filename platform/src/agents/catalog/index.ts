@@ -1,4 +1,5 @@
 import type { Agent, Category, Severity } from '../types.ts';
+import { cisPolicies } from './cis-policies.ts';
 import { costEstimator } from './cost-estimator.ts';
 import { hostFilesystem } from './host-filesystem.ts';
 import { hostNamespaces } from './host-namespaces.ts';
@@ -8,6 +9,7 @@ import { networkExposure } from './network-exposure.ts';
 import { networkPolicy } from './network-policy.ts';
 import { podSecurityStandards } from './pod-security-standards.ts';
 import { privilegedContainers } from './privileged-containers.ts';
+import { quotaGovernance } from './quota-governance.ts';
 import { rbacBindings } from './rbac-bindings.ts';
 import { rbacRoles } from './rbac-roles.ts';
 import { resourceLimits } from './resource-limits.ts';
@@ -36,6 +38,8 @@ export const catalog: readonly Agent[] = [
   rolloutHealth,
   costEstimator,
   podSecurityStandards,
+  cisPolicies,
+  quotaGovernance,
 ];
 
 export interface AgentDescription {
