@@ -1,4 +1,3 @@
-import type { V1PodSecurityContext, V1SecurityContext } from '@kubernetes/client-node';
 import { type Case, tableOf } from '../testing/case.ts';
 import {
   container,
@@ -9,24 +8,23 @@ import {
   pod,
   podSpec,
   replicaSet,
+  securedSpec,
 } from '../testing/manifests.ts';
 
 const { found, name } = tableOf('run-as-non-root');
-const secured = (pod: V1PodSecurityContext | undefined, app?: V1SecurityContext) =>
-  podSpec({ securityContext: pod, containers: [container('app', { securityContext: app })] });
 const highIds = { runAsUser: 10001, runAsGroup: 10001 };
 
 const unset = deployment(name('unset'));
-const podNonRoot = deployment(name('pod-non-root'), secured({ runAsNonRoot: true }));
-const containerNonRoot = job(name('container-non-root'), secured(undefined, { runAsNonRoot: true }));
+const podNonRoot = deployment(name('pod-non-root'), securedSpec({ runAsNonRoot: true }));
+const containerNonRoot = job(name('container-non-root'), securedSpec(undefined, { runAsNonRoot: true }));
 const overridden = deployment(
   name('container-false'),
-  secured({ runAsNonRoot: true }, { runAsNonRoot: false }),
+  securedSpec({ runAsNonRoot: true }, { runAsNonRoot: false }),
 );
-const uidZero = pod(name('uid-zero'), secured(undefined, { runAsUser: 0 }));
-const uidZeroOverride = daemonSet(name('uid-zero-override'), secured(highIds, { runAsUser: 0 }));
-const lowUid = replicaSet(name('low-uid'), secured({ runAsUser: 1000, runAsGroup: 1000 }));
-const noGroup = deployment(name('no-group'), secured({ runAsUser: 10001 }));
+const uidZero = pod(name('uid-zero'), securedSpec(undefined, { runAsUser: 0 }));
+const uidZeroOverride = daemonSet(name('uid-zero-override'), securedSpec(highIds, { runAsUser: 0 }));
+const lowUid = replicaSet(name('low-uid'), securedSpec({ runAsUser: 1000, runAsGroup: 1000 }));
+const noGroup = deployment(name('no-group'), securedSpec({ runAsUser: 10001 }));
 const rootInit = cronJob(
   name('root-init'),
   podSpec({
@@ -87,7 +85,7 @@ export const runAsNonRootCases: readonly Case[] = [
   },
   {
     name: 'high user and group ids at pod level are clean',
-    objects: [deployment(name('high-ids'), secured(highIds))],
+    objects: [deployment(name('high-ids'), securedSpec(highIds))],
     expect: [],
   },
 ];

@@ -1,4 +1,3 @@
-import type { V1PodSecurityContext, V1SecurityContext } from '@kubernetes/client-node';
 import { type Case, tableOf } from '../testing/case.ts';
 import {
   container,
@@ -8,21 +7,20 @@ import {
   job,
   pod,
   podSpec,
+  securedSpec,
   statefulSet,
 } from '../testing/manifests.ts';
 
 const { found, name } = tableOf('syscall-confinement');
-const secured = (pod: V1PodSecurityContext | undefined, app?: V1SecurityContext) =>
-  podSpec({ securityContext: pod, containers: [container('app', { securityContext: app })] });
 const runtimeDefault = { seccompProfile: { type: 'RuntimeDefault' } };
 const unconfined = { type: 'Unconfined' };
 
 const unset = deployment(name('unset'));
 const containerUnconfined = deployment(
   name('container-unconfined'),
-  secured(runtimeDefault, { seccompProfile: unconfined }),
+  securedSpec(runtimeDefault, { seccompProfile: unconfined }),
 );
-const podUnconfined = job(name('pod-unconfined'), secured({ seccompProfile: unconfined }));
+const podUnconfined = job(name('pod-unconfined'), securedSpec({ seccompProfile: unconfined }));
 const initMissing = cronJob(
   name('init-missing'),
   podSpec({
@@ -32,26 +30,26 @@ const initMissing = cronJob(
 );
 const appArmorField = daemonSet(
   name('apparmor-field'),
-  secured({ ...runtimeDefault, appArmorProfile: unconfined }),
+  securedSpec({ ...runtimeDefault, appArmorProfile: unconfined }),
 );
-const appArmorAnnotated = deployment(name('apparmor-annotation'), secured(runtimeDefault), {
+const appArmorAnnotated = deployment(name('apparmor-annotation'), securedSpec(runtimeDefault), {
   podAnnotations: { 'container.apparmor.security.beta.kubernetes.io/app': 'unconfined' },
 });
 const spcType = statefulSet(
   name('selinux-spc'),
-  secured({ ...runtimeDefault, seLinuxOptions: { type: 'spc_t' } }),
+  securedSpec({ ...runtimeDefault, seLinuxOptions: { type: 'spc_t' } }),
   { spec: { serviceName: name('selinux-spc') } },
 );
 const seLinuxUser = pod(
   name('selinux-user'),
-  secured(runtimeDefault, { seLinuxOptions: { user: 'system_u' } }),
+  securedSpec(runtimeDefault, { seLinuxOptions: { user: 'system_u' } }),
 );
 
 export const syscallConfinementCases: readonly Case[] = [
   { name: 'no seccomp profile', objects: [unset], expect: [found('seccomp-missing', unset)] },
   {
     name: 'RuntimeDefault at pod level covers every container',
-    objects: [deployment(name('runtime-default'), secured(runtimeDefault))],
+    objects: [deployment(name('runtime-default'), securedSpec(runtimeDefault))],
     expect: [],
   },
   {
@@ -72,7 +70,10 @@ export const syscallConfinementCases: readonly Case[] = [
   {
     name: 'a pod-level Unconfined that every container overrides with RuntimeDefault',
     objects: [
-      deployment(name('pod-unconfined-overridden'), secured({ seccompProfile: unconfined }, runtimeDefault)),
+      deployment(
+        name('pod-unconfined-overridden'),
+        securedSpec({ seccompProfile: unconfined }, runtimeDefault),
+      ),
     ],
     expect: [],
     note: 'effective values only; pod-security-standards still reports the pod-level field',
@@ -82,7 +83,7 @@ export const syscallConfinementCases: readonly Case[] = [
     objects: [
       deployment(
         name('localhost'),
-        secured({ seccompProfile: { type: 'Localhost', localhostProfile: 'profiles/app.json' } }),
+        securedSpec({ seccompProfile: { type: 'Localhost', localhostProfile: 'profiles/app.json' } }),
       ),
     ],
     expect: [],
@@ -103,7 +104,7 @@ export const syscallConfinementCases: readonly Case[] = [
     objects: [
       deployment(
         name('apparmor-default'),
-        secured(runtimeDefault, { appArmorProfile: { type: 'RuntimeDefault' } }),
+        securedSpec(runtimeDefault, { appArmorProfile: { type: 'RuntimeDefault' } }),
       ),
     ],
     expect: [],
@@ -111,7 +112,7 @@ export const syscallConfinementCases: readonly Case[] = [
   {
     name: 'the AppArmor annotation set to runtime/default',
     objects: [
-      deployment(name('apparmor-annotation-default'), secured(runtimeDefault), {
+      deployment(name('apparmor-annotation-default'), securedSpec(runtimeDefault), {
         podAnnotations: { 'container.apparmor.security.beta.kubernetes.io/app': 'runtime/default' },
       }),
     ],
@@ -132,7 +133,7 @@ export const syscallConfinementCases: readonly Case[] = [
     objects: [
       deployment(
         name('selinux-container-t'),
-        secured({ ...runtimeDefault, seLinuxOptions: { type: 'container_t', level: 's0:c123,c456' } }),
+        securedSpec({ ...runtimeDefault, seLinuxOptions: { type: 'container_t', level: 's0:c123,c456' } }),
       ),
     ],
     expect: [],

@@ -3,8 +3,10 @@ import type {
   V1CronJobSpec,
   V1JobSpec,
   V1ObjectMeta,
+  V1PodSecurityContext,
   V1PodSpec,
   V1PodStatus,
+  V1SecurityContext,
 } from '@kubernetes/client-node';
 import type { KubeManifest } from './case.ts';
 
@@ -22,6 +24,11 @@ export function container(name = 'app', fields: Omit<Partial<V1Container>, 'name
 /** A pod spec with one container `app`, unless `fields` says otherwise. */
 export function podSpec(fields: Partial<V1PodSpec> = {}): V1PodSpec {
   return { containers: [container()], ...fields };
+}
+
+/** A pod spec with these security contexts: the pod's, and its one container `app`'s. */
+export function securedSpec(pod: V1PodSecurityContext | undefined, app?: V1SecurityContext): V1PodSpec {
+  return podSpec({ securityContext: pod, containers: [container('app', { securityContext: app })] });
 }
 
 const meta = (name: string) => ({ name, labels: { app: name } });
