@@ -1,4 +1,4 @@
-import type { V1PodSpec } from '@kubernetes/client-node';
+import type { V1PodSpec, V1Volume } from '@kubernetes/client-node';
 import type { Workload } from '../workloads.ts';
 import { addedCapabilities, BASELINE_CAPABILITIES, droppedCapabilities } from './capabilities.ts';
 import { isCustomSeLinux } from './confinement.ts';
@@ -45,18 +45,26 @@ const APPARMOR_ANNOTATION = /^container\.apparmor\.security\.beta\.kubernetes\.i
 
 type Rule = (workload: Workload) => Violation[];
 
+/** One violation of `control` naming `names` (after `what`, when given), or none when there are none. */
+function listed(control: string, what: string | undefined, names: readonly string[]): Violation[] {
+  if (names.length === 0) return [];
+  return [{ control, detail: what === undefined ? names.join(', ') : `${what} (${names.join(', ')})` }];
+}
+
 /** `control` fails for the containers `fails` picks (all containers, §0.4), named in the detail. */
 function perContainer(
   control: string,
   what: string,
   fails: (container: AnyContainer, workload: Workload) => boolean,
 ): Rule {
-  return (workload) => {
-    const failing = allContainers(workload).filter((container) => fails(container, workload));
-    return failing.length === 0
-      ? []
-      : [{ control, detail: `${what} (${failing.map((c) => c.name).join(', ')})` }];
-  };
+  return (workload) =>
+    listed(
+      control,
+      what,
+      allContainers(workload)
+        .filter((container) => fails(container, workload))
+        .map((container) => container.name),
+    );
 }
 
 /** `control` fails when the pod spec's `value` is true; `field` names it. */
@@ -82,12 +90,12 @@ const BASELINE: readonly Rule[] = [
   perContainer('Capabilities', 'capabilities.add beyond the baseline set', (c) =>
     addedCapabilities(c).some((capability) => !BASELINE_CAPABILITIES.has(capability)),
   ),
-  ({ podSpec }) => {
-    const volumes = hostPathVolumes(podSpec);
-    return volumes.length === 0
-      ? []
-      : [{ control: 'HostPath Volumes', detail: volumes.map((v) => v.name).join(', ') }];
-  },
+  ({ podSpec }) =>
+    listed(
+      'HostPath Volumes',
+      undefined,
+      hostPathVolumes(podSpec).map((volume) => volume.name),
+    ),
   perContainer('Host Ports', 'hostPort', (c, workload) => boundHostPorts(c, workload).length > 0),
   podField(
     'AppArmor',
@@ -125,50 +133,42 @@ const BASELINE: readonly Rule[] = [
     'seccompProfile Unconfined',
     (c) => c.securityContext?.seccompProfile?.type === 'Unconfined',
   ),
-  ({ podSpec }) => {
-    const unsafe = (podSpec.securityContext?.sysctls ?? []).filter(({ name }) => !SAFE_SYSCTLS.has(name));
-    return unsafe.length === 0
-      ? []
-      : [{ control: 'Sysctls', detail: unsafe.map(({ name }) => name).join(', ') }];
-  },
+  ({ podSpec }) =>
+    listed(
+      'Sysctls',
+      undefined,
+      (podSpec.securityContext?.sysctls ?? [])
+        .map(({ name }) => name)
+        .filter((name) => !SAFE_SYSCTLS.has(name)),
+    ),
 ];
 
-const volumeTypes = (volume: object) => Object.keys(volume).filter((key) => key !== 'name');
+// A volume is its name and one source field: the field names its type.
+const volumeTypes = (volume: V1Volume) =>
+  Object.entries(volume).flatMap(([key, value]) => (key === 'name' || value == null ? [] : [key]));
 
 const RESTRICTED: readonly Rule[] = [
-  ({ podSpec }) => {
-    const other = (podSpec.volumes ?? []).filter((volume) =>
-      volumeTypes(volume).some((type) => !RESTRICTED_VOLUME_TYPES.has(type)),
-    );
-    return other.length === 0
-      ? []
-      : [
-          {
-            control: 'Volume Types',
-            detail: other.map((v) => `${v.name} (${volumeTypes(v).join(', ')})`).join(', '),
-          },
-        ];
-  },
+  ({ podSpec }) =>
+    listed(
+      'Volume Types',
+      undefined,
+      (podSpec.volumes ?? [])
+        .filter((volume) => volumeTypes(volume).some((type) => !RESTRICTED_VOLUME_TYPES.has(type)))
+        .map((volume) => `${volume.name} (${volumeTypes(volume).join(', ')})`),
+    ),
   perContainer(
     'Privilege Escalation',
     'allowPrivilegeEscalation not false',
     (c) => c.securityContext?.allowPrivilegeEscalation !== false,
   ),
-  (workload) => {
-    const containers = allContainers(workload);
-    const podNonRoot = workload.podSpec.securityContext?.runAsNonRoot === true;
-    const explicitlyRoot = containers.filter((c) => c.securityContext?.runAsNonRoot === false);
-    const unset = podNonRoot ? [] : containers.filter((c) => c.securityContext?.runAsNonRoot !== true);
-    const failing = [...new Set([...explicitlyRoot, ...unset])];
-    return failing.length === 0
-      ? []
-      : [
-          {
-            control: 'Running as Non-root',
-            detail: `runAsNonRoot not true (${failing.map((c) => c.name).join(', ')})`,
-          },
-        ];
-  },
+  // Pod-level true covers the containers that leave it unset; a container false always fails.
+  perContainer(
+    'Running as Non-root',
+    'runAsNonRoot not true',
+    (c, { podSpec }) =>
+      c.securityContext?.runAsNonRoot === false ||
+      (podSpec.securityContext?.runAsNonRoot !== true && c.securityContext?.runAsNonRoot !== true),
+  ),
   podField(
     'Running as Non-root user',
     'securityContext.runAsUser: 0',
