@@ -116,6 +116,37 @@ describe('evaluate', () => {
     expect(evaluate([broken], snapshotOf([])).failed).toEqual([]);
   });
 
+  it('evaluates a Namespace check once, on the namespace itself, reported as cluster-scoped', () => {
+    const namespaces: Agent = {
+      ...base,
+      id: 'namespaces',
+      checks: [
+        {
+          id: 'no-pods',
+          severity: 'low',
+          mode: 'spec',
+          title: 'Namespaces without Pods',
+          target: 'Namespace',
+          detect: (namespace, { snapshot }) =>
+            snapshot.list('Pod').length > 0
+              ? undefined
+              : { message: `${named(namespace)} has no Pods.`, remediation: 'None.', evidence: {} },
+        },
+      ],
+    };
+    const resource = { kind: 'Namespace', namespace: null, name: 'agent-cases' };
+    const empty = evaluate([namespaces], snapshotOf([deployment('web'), deployment('api')])).findings;
+    expect(empty.map((f) => [f.id, f.check, f.resource, f.message])).toEqual([
+      [
+        findingId('namespaces/no-pods', resource),
+        'namespaces/no-pods',
+        resource,
+        'Namespace agent-cases has no Pods.',
+      ],
+    ]);
+    expect(evaluate([namespaces], snapshotOf([pod('solo')])).findings).toEqual([]);
+  });
+
   it('returns the summaries of agents that summarize, given the settings of the run', () => {
     const summarizing: Agent = {
       ...base,

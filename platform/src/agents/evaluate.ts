@@ -9,11 +9,11 @@ import type {
   ClusterRead,
   Evidence,
   Finding,
+  NamespaceSubject,
   RunContext,
   Subjects,
   Target,
 } from './types.ts';
-import type { Workload } from './workloads.ts';
 
 export interface Skipped {
   /** `<agent>/<check>` */
@@ -41,7 +41,11 @@ const UNREADABLE: Record<ClusterRead, string> = {
   storageClasses: 'StorageClasses are not readable: agents.clusterScopedReads is off',
 };
 
-const CLUSTER_SCOPED: ReadonlySet<string> = new Set<ClusterKind>(['Node', 'StorageClass']);
+const CLUSTER_SCOPED: ReadonlySet<string> = new Set<ClusterKind | 'Namespace'>([
+  'Node',
+  'StorageClass',
+  'Namespace',
+]);
 
 /** Runs every check of every agent over one snapshot. Pure: the same input gives the same output. */
 export function evaluate(
@@ -99,6 +103,8 @@ function subjectsOf(target: Target, snapshot: Snapshot): readonly Subjects[Targe
   switch (target) {
     case 'Workload':
       return snapshot.workloads;
+    case 'Namespace':
+      return [{ kind: 'Namespace', metadata: { name: snapshot.namespace } }];
     case 'Node':
       return snapshot.nodes ?? [];
     case 'StorageClass':
@@ -108,11 +114,20 @@ function subjectsOf(target: Target, snapshot: Snapshot): readonly Subjects[Targe
   }
 }
 
-function objectOf(subject: Workload | Stored): Stored {
+/** What a finding names: an object of the snapshot, or the namespace itself. */
+type Reported = Stored | NamespaceSubject;
+
+function objectOf(subject: Subjects[Target]): Reported {
   return 'podSpec' in subject ? subject.object : subject;
 }
 
-function toFinding(agent: Agent, check: Check, on: Stored, result: CheckResult, snapshot: Snapshot): Finding {
+function toFinding(
+  agent: Agent,
+  check: Check,
+  on: Reported,
+  result: CheckResult,
+  snapshot: Snapshot,
+): Finding {
   const id = `${agent.id}/${check.id}`;
   const resource = {
     kind: on.kind,

@@ -33,6 +33,7 @@ export {
   type Finding,
   type FindingResource,
   type Mode,
+  type NamespaceSubject,
   SEVERITIES,
   type Severity,
 } from './types.ts';

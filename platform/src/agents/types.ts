@@ -45,10 +45,19 @@ export interface CheckResult {
 }
 
 /**
- * What a check evaluates, one subject at a time: every workload of §0.3 (a top-level owner with its
- * pod template, or a bare Pod), or every object of one kind.
+ * The namespace a run reads, as one subject: what checks about the namespace as a whole (no
+ * NetworkPolicy, no ResourceQuota in it) evaluate, and report on as kind Namespace.
  */
-export type Subjects = { Workload: Workload } & { [K in Kind]: Stored<K> };
+export interface NamespaceSubject {
+  kind: 'Namespace';
+  metadata: { name: string };
+}
+
+/**
+ * What a check evaluates, one subject at a time: every workload of §0.3 (a top-level owner with its
+ * pod template, or a bare Pod), every object of one kind, or the namespace itself (once per run).
+ */
+export type Subjects = { Workload: Workload; Namespace: NamespaceSubject } & { [K in Kind]: Stored<K> };
 export type Target = keyof Subjects;
 
 interface CheckOf<T extends Target> {
@@ -77,7 +86,7 @@ export interface Agent {
 
 export interface FindingResource {
   kind: string;
-  /** null for cluster-scoped objects (Nodes, StorageClasses). */
+  /** null for cluster-scoped objects (Nodes, StorageClasses, and the Namespace itself). */
   namespace: string | null;
   name: string;
 }

@@ -1,8 +1,7 @@
-import type { V1ContainerPort, V1PodSpec } from '@kubernetes/client-node';
 import { named } from '../kinds.ts';
-import { type AnyContainer, allContainers } from '../semantics/containers.ts';
+import { allContainers } from '../semantics/containers.ts';
+import { boundHostPorts, hostPortOf } from '../semantics/host-access.ts';
 import type { Agent, Check, Severity } from '../types.ts';
-import type { Workload } from '../workloads.ts';
 import { containerCheck } from './container-check.ts';
 import { podSpecFragment } from './text.ts';
 
@@ -26,34 +25,21 @@ function sharedNamespace(id: string, field: HostNamespace, what: string, severit
   };
 }
 
-/**
- * The host port a container port binds. The API defaults `hostPort` to `containerPort` for Pods with
- * `hostNetwork: true`, but no longer for templates (AGENTS.md, host-port): a bare Pod is read as
- * stored even from its manifest.
- */
-function hostPort(port: V1ContainerPort, workload: Workload, spec: V1PodSpec): number {
-  const defaulted = workload.object.kind === 'Pod' && spec.hostNetwork === true;
-  return port.hostPort ?? (defaulted ? port.containerPort : 0);
-}
-
-const boundPorts = (container: AnyContainer, workload: Workload) =>
-  (container.ports ?? []).filter((port) => hostPort(port, workload, workload.podSpec) !== 0);
-
 const hostPortCheck = containerCheck({
   id: 'host-port',
   severity: 'medium',
   title: 'Containers bind ports on the node',
   offending: (workload) =>
-    allContainers(workload).filter((container) => boundPorts(container, workload).length > 0),
+    allContainers(workload).filter((container) => boundHostPorts(container, workload).length > 0),
   problem: 'binds ports on the node (hostPort) in containers',
   advice: 'Remove hostPort from the container ports and reach the Pods through a Service.',
   fix: ['ports:', '  - containerPort: <port>  # no hostPort'],
   evidence: (offending, workload) => ({
     ports: offending.flatMap((container) =>
-      boundPorts(container, workload).map((port) => ({
+      boundHostPorts(container, workload).map((port) => ({
         container: container.name,
         containerPort: port.containerPort,
-        hostPort: hostPort(port, workload, workload.podSpec),
+        hostPort: hostPortOf(port, workload),
       })),
     ),
   }),

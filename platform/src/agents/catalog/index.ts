@@ -1,17 +1,45 @@
 import type { Agent, Category, Severity } from '../types.ts';
+import { cisPolicies } from './cis-policies.ts';
 import { costEstimator } from './cost-estimator.ts';
+import { hostFilesystem } from './host-filesystem.ts';
 import { hostNamespaces } from './host-namespaces.ts';
+import { immutableFilesystem } from './immutable-filesystem.ts';
+import { linuxCapabilities } from './linux-capabilities.ts';
+import { networkExposure } from './network-exposure.ts';
+import { networkPolicy } from './network-policy.ts';
+import { podSecurityStandards } from './pod-security-standards.ts';
 import { privilegedContainers } from './privileged-containers.ts';
+import { quotaGovernance } from './quota-governance.ts';
+import { rbacBindings } from './rbac-bindings.ts';
+import { rbacRoles } from './rbac-roles.ts';
 import { resourceLimits } from './resource-limits.ts';
 import { rolloutHealth } from './rollout-health.ts';
+import { runAsNonRoot } from './run-as-non-root.ts';
+import { secretsExposure } from './secrets-exposure.ts';
+import { serviceAccountTokens } from './service-account-tokens.ts';
+import { syscallConfinement } from './syscall-confinement.ts';
 
 /** The agents of AGENTS.md §2 implemented so far, in its order. */
 export const catalog: readonly Agent[] = [
   privilegedContainers,
   hostNamespaces,
+  hostFilesystem,
+  linuxCapabilities,
+  runAsNonRoot,
+  immutableFilesystem,
+  syscallConfinement,
+  serviceAccountTokens,
+  secretsExposure,
+  rbacRoles,
+  rbacBindings,
+  networkExposure,
+  networkPolicy,
   resourceLimits,
   rolloutHealth,
   costEstimator,
+  podSecurityStandards,
+  cisPolicies,
+  quotaGovernance,
 ];
 
 export interface AgentDescription {

@@ -21,6 +21,10 @@ export interface ExpectedFinding {
   /** `<agent>/<check>` */
   check: string;
   kind: string;
+  /**
+   * A finding of kind Namespace names the namespace the row runs in: CASE_NAMESPACE here, the
+   * integration test's own namespace there.
+   */
   name: string;
 }
 
@@ -40,30 +44,48 @@ export interface Case {
   note?: string;
 }
 
+export const CASE_NAMESPACE = 'agent-cases';
+
 /**
- * What a case table writes often: `found(check, object)`, an expected finding of this agent, and
- * `name(row)`, an object name prefixed with the agent so that names stay unique across tables.
+ * What a case table writes often: `found(check, object)`, an expected finding of this agent,
+ * `onNamespace(check)`, one on the namespace the row runs in, and `name(row)`, an object name
+ * prefixed with the agent so that names stay unique across tables.
  */
 export function tableOf(agent: string) {
+  const found = (check: string, object: { kind: string; metadata: { name: string } }): ExpectedFinding => ({
+    check: `${agent}/${check}`,
+    kind: object.kind,
+    name: object.metadata.name,
+  });
   return {
-    found: (check: string, object: KubeManifest): ExpectedFinding => ({
-      check: `${agent}/${check}`,
-      kind: object.kind,
-      name: object.metadata.name,
-    }),
+    found,
+    onNamespace: (check: string) => found(check, { kind: 'Namespace', metadata: { name: CASE_NAMESPACE } }),
     name: (row: string) => `${agent}-${row}`,
   };
 }
 
-export const CASE_NAMESPACE = 'agent-cases';
+/** What Kubernetes creates in every namespace and the agents read: the ServiceAccount `default`. */
+export const DEFAULT_SERVICE_ACCOUNT = {
+  apiVersion: 'v1',
+  kind: 'ServiceAccount',
+  metadata: { name: 'default' },
+} as const satisfies KubeManifest;
 
-/** A snapshot of exactly these objects, as if they were all a namespace holds. */
+/**
+ * A snapshot of these objects, as if they were all a namespace holds besides the ServiceAccount
+ * `default` that Kubernetes puts in every namespace (unless the objects bring their own).
+ */
 export function snapshotOf(
   objects: readonly Listed[],
   cluster: { nodes?: readonly V1Node[]; storageClasses?: readonly V1StorageClass[] } = {},
 ): Snapshot {
+  const ownDefault = objects.some(
+    (object) => object.kind === 'ServiceAccount' && object.metadata?.name === 'default',
+  );
   const lists: Record<string, Listed[]> = {};
-  for (const object of objects) lists[object.kind] = [...(lists[object.kind] ?? []), object];
+  for (const object of ownDefault ? objects : [...objects, DEFAULT_SERVICE_ACCOUNT]) {
+    lists[object.kind] = [...(lists[object.kind] ?? []), object];
+  }
   // Each list holds objects of the kind it is filed under.
   return buildSnapshot({ namespace: CASE_NAMESPACE, objects: lists as SnapshotInput['objects'], ...cluster });
 }

@@ -3,8 +3,10 @@ import type {
   V1CronJobSpec,
   V1JobSpec,
   V1ObjectMeta,
+  V1PodSecurityContext,
   V1PodSpec,
   V1PodStatus,
+  V1SecurityContext,
 } from '@kubernetes/client-node';
 import type { KubeManifest } from './case.ts';
 
@@ -24,13 +26,23 @@ export function podSpec(fields: Partial<V1PodSpec> = {}): V1PodSpec {
   return { containers: [container()], ...fields };
 }
 
+/** A pod spec with these security contexts: the pod's, and its one container `app`'s. */
+export function securedSpec(pod: V1PodSecurityContext | undefined, app?: V1SecurityContext): V1PodSpec {
+  return podSpec({ securityContext: pod, containers: [container('app', { securityContext: app })] });
+}
+
 const meta = (name: string) => ({ name, labels: { app: name } });
-const template = (name: string, spec: V1PodSpec) => ({ metadata: { labels: { app: name } }, spec });
+const template = (name: string, spec: V1PodSpec, annotations?: Record<string, string>) => ({
+  metadata: { labels: { app: name }, annotations },
+  spec,
+});
 const selector = (name: string) => ({ matchLabels: { app: name } });
 
 interface Options<Spec, Status> {
   spec?: Partial<Spec>;
   status?: Status;
+  /** Annotations of the pod template. */
+  podAnnotations?: Record<string, string>;
 }
 
 type AppsKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet';
@@ -41,7 +53,11 @@ function apps<K extends AppsKind>(kind: K, name: string, spec: V1PodSpec, option
     apiVersion: 'apps/v1',
     kind,
     metadata: meta(name),
-    spec: { selector: selector(name), template: template(name, spec), ...options.spec },
+    spec: {
+      selector: selector(name),
+      template: template(name, spec, options.podAnnotations),
+      ...options.spec,
+    },
     status: options.status,
   };
   // The four apps/v1 controllers share this shape; TypeScript cannot follow K through the spread.
