@@ -29,6 +29,7 @@ import { TokenService } from './services/TokenService.ts';
 import { ApiKeyStore } from './stores/ApiKeyStore.ts';
 import { InvitationStore } from './stores/InvitationStore.ts';
 import { MembershipStore } from './stores/MembershipStore.ts';
+import { NameLockStore } from './stores/NameLockStore.ts';
 import { PendingLoginStore } from './stores/PendingLoginStore.ts';
 import { SessionStore } from './stores/SessionStore.ts';
 import { SigningKeyStore } from './stores/SigningKeyStore.ts';
@@ -185,6 +186,7 @@ export class Platform {
       log: this.log,
     });
     const apiKeys = new ApiKeyService(new ApiKeyStore(this.db));
+    const locks = new NameLockStore(this.db);
     const app = createApp({
       trustedProxies: config.TRUSTED_PROXIES,
       log: this.log,
@@ -226,6 +228,7 @@ export class Platform {
         teams: this.teams,
         memberships: new MembershipStore(this.db),
         users: new UserStore(this.db),
+        locks,
         usage: {
           seats: (orgId) => seatsUsed(this.db, orgId),
           monthly: async (org) => {
@@ -237,7 +240,7 @@ export class Platform {
         },
         selfServiceSignup: config.GUARDIAN_SELF_SERVICE_SIGNUP,
       }),
-      teams: new TeamService(this.kube, this.teams),
+      teams: new TeamService({ kube: this.kube, directory: this.teams, locks }),
       members: new MemberService({
         directory: this.directory,
         memberships: new MembershipStore(this.db),

@@ -14,6 +14,7 @@ import type { AuthContext } from '../http/state.ts';
 import type { UsageHistory } from '../quota/history.ts';
 import { can, type Permission, type Role } from '../rbac.ts';
 import type { MembershipStore } from '../stores/MembershipStore.ts';
+import type { NameLockStore } from '../stores/NameLockStore.ts';
 import type { UserStore } from '../stores/UserStore.ts';
 import { requireIn } from './authorize.ts';
 import type { OrganizationDirectory } from './OrganizationDirectory.ts';
@@ -52,6 +53,8 @@ export interface OrganizationServiceOptions {
   teams: TeamDirectory;
   memberships: MembershipStore;
   users: UserStore;
+  /** Serializes creates of one name (find, then apply), on every replica. */
+  locks: NameLockStore;
   usage: UsageReader;
   selfServiceSignup: boolean;
   /** How long POST waits for Ready before answering 202 instead of 201. */
@@ -75,17 +78,21 @@ export class OrganizationService {
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(orgId)) {
       throw new ValidationProblem([{ field: 'org_id', message: 'cannot be derived from name; send org_id' }]);
     }
-    const { kube, directory } = this.options;
-    if (await kube.find(KINDS.organization, orgId)) {
-      throw new HttpProblem(409, 'Conflict', `Organization ${orgId} already exists`);
-    }
+    const { kube, directory, locks } = this.options;
     const spec: OrganizationSpec = {
       displayName: input.name,
       plan: input.plan_type,
       owners: [{ kind: 'User', name: input.owner_email.toLowerCase() }],
       ...(input.domain ? { domains: [input.domain] } : {}),
     };
-    const written = await this.apply({ metadata: { name: orgId }, spec }, createFieldNames);
+    // A forced apply would take over an existing organization (its owners first): a create of a
+    // name waits for any other one's, then asks the apiserver itself, which the informer may lag.
+    const written = await locks.holding(KINDS.organization.kind, orgId, async () => {
+      if (await kube.find(KINDS.organization, orgId)) {
+        throw new HttpProblem(409, 'Conflict', `Organization ${orgId} already exists`);
+      }
+      return this.apply({ metadata: { name: orgId }, spec }, createFieldNames);
+    });
     const timeoutMs = this.options.readyTimeoutMs ?? 10_000;
     const ready = await poll(
       () => {

@@ -6,6 +6,7 @@ import type { KubeObject } from '@guardian/kube/resources';
 import type { CreateTeam, TeamMember, TeamView, UpdateTeam } from '../contract/teams.ts';
 import { HttpProblem, NotFound, ValidationProblem } from '../http/errors.ts';
 import { kubeProblem } from '../http/kube-errors.ts';
+import type { NameLockStore } from '../stores/NameLockStore.ts';
 import { controlNamespace } from './OrganizationDirectory.ts';
 import { FIELD_MANAGER } from './OrganizationService.ts';
 import type { TeamDirectory, TeamObject } from './TeamDirectory.ts';
@@ -42,10 +43,12 @@ export function teamView(orgId: string, team: Team): TeamView {
 export class TeamService {
   private readonly kube: KubeClient;
   private readonly directory: TeamDirectory;
+  private readonly locks: NameLockStore;
 
-  constructor(kube: KubeClient, directory: TeamDirectory) {
-    this.kube = kube;
-    this.directory = directory;
+  constructor(options: { kube: KubeClient; directory: TeamDirectory; locks: NameLockStore }) {
+    this.kube = options.kube;
+    this.directory = options.directory;
+    this.locks = options.locks;
   }
 
   list(orgId: string): TeamObject[] {
@@ -65,13 +68,17 @@ export class TeamService {
         { field: 'team_id', message: 'cannot be derived from name; send team_id' },
       ]);
     }
-    if (await this.kube.find(KINDS.team, teamId, controlNamespace(orgId))) {
-      throw new HttpProblem(409, 'Conflict', `Team ${teamId} already exists`);
-    }
-    return this.apply(orgId, teamId, undefined, {
-      displayName: input.name,
-      ...(input.description !== undefined ? { description: input.description } : {}),
-      ...(input.agent_categories !== undefined ? { agentCategories: input.agent_categories } : {}),
+    const namespace = controlNamespace(orgId);
+    // As for organizations: one create of a name at a time, each asking the apiserver first.
+    return this.locks.holding(KINDS.team.kind, `${namespace}/${teamId}`, async () => {
+      if (await this.kube.find(KINDS.team, teamId, namespace)) {
+        throw new HttpProblem(409, 'Conflict', `Team ${teamId} already exists`);
+      }
+      return this.apply(orgId, teamId, undefined, {
+        displayName: input.name,
+        ...(input.description !== undefined ? { description: input.description } : {}),
+        ...(input.agent_categories !== undefined ? { agentCategories: input.agent_categories } : {}),
+      });
     });
   }
 
