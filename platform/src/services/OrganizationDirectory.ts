@@ -4,6 +4,7 @@ import { isNotFound, type KubeClient } from '@guardian/kube/client';
 import { Informer } from '@guardian/kube/informer';
 import { core, type KubeObject } from '@guardian/kube/resources';
 import type { Logger } from 'pino';
+import { ForbiddenError } from './errors.ts';
 
 type Org = Organization & KubeObject;
 type Plan = QuotaPolicy & KubeObject;
@@ -51,6 +52,14 @@ export class OrganizationDirectory {
 
   list(): Organization[] {
     return this.orgs.list().filter((org) => !org.metadata?.deletionTimestamp);
+  }
+
+  /** Every request and every token re-checks its organization: deleted or suspended ones are refused. */
+  requireActive(orgId: string | null): void {
+    if (orgId === null) return;
+    const org = this.get(orgId);
+    if (!org) throw new ForbiddenError(`Organization ${orgId} does not exist`);
+    if (org.spec.suspended) throw new ForbiddenError(`Organization ${orgId} is suspended`);
   }
 
   plan(org: Organization): QuotaPolicy | undefined {

@@ -1,9 +1,10 @@
 import { decodeJwt } from 'jose';
 import type { AppContext } from '../../http/state.ts';
 import type { Join } from '../../services/AccessService.ts';
+import { auditActor } from '../../services/actor.ts';
 import type { SessionService } from '../../services/SessionService.ts';
 import { type AuditEvent, INSTANCE_CHAIN } from '../AuditLog.ts';
-import { actor, type Recorders, responseBody } from './recorder.ts';
+import { type Recorders, responseBody } from './recorder.ts';
 
 /** Logins (with the memberships they create or are refused), logouts, tokens and API keys. */
 export function authRecorders(options: { sessions: SessionService; sessionCookie: string }): Recorders {
@@ -63,7 +64,7 @@ export function authRecorders(options: { sessions: SessionService; sessionCookie
       const id = body.key_id ?? body.id;
       return {
         orgId: auth.orgId,
-        actor: actor(auth),
+        actor: auditActor(auth),
         action: 'apikey.created',
         target: typeof id === 'string' ? id : '',
         detail: { role: typeof body.role === 'string' ? body.role : null },
@@ -74,7 +75,7 @@ export function authRecorders(options: { sessions: SessionService; sessionCookie
       if (failed || !auth?.orgId) return undefined;
       return {
         orgId: auth.orgId,
-        actor: actor(auth),
+        actor: auditActor(auth),
         action: 'apikey.revoked',
         target: ctx.params?.key_id ?? '',
       };
