@@ -73,7 +73,7 @@ export const platformConfig = z
     REDIS_URL: redisUrl
       .optional()
       .describe(
-        'Redis for the hourly API rate limiter; without it, rate-limited requests meet RATE_LIMIT_ON_REDIS_ERROR.',
+        'Redis for the hourly API rate limiter. Required while any plan (QuotaPolicy) sets apiCallsPerHour: without it the platform refuses to start, and reports not ready (logging an error naming the plans) when a plan gains a limit later.',
       ),
     RATE_LIMIT_ON_REDIS_ERROR: z
       .enum(['open', 'closed'])

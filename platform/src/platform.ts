@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { KubeClient } from '@guardian/kube/client';
 import { type Clock, systemClock } from '@guardian/kube/clock';
 import type { ClusterAccess } from '@guardian/kube/kubeconfig';
+import { pollUntil } from '@guardian/kube/poll';
 import { Redis } from 'ioredis';
 import type Koa from 'koa';
 import type { Logger } from 'pino';
@@ -19,6 +20,7 @@ import type { AppState } from './http/state.ts';
 import { Mailer } from './mail/mailer.ts';
 import { UsageService } from './quota/UsageService.ts';
 import { ApiRateLimiter } from './ratelimit/limiter.ts';
+import { RedisRequirement } from './ratelimit/redis-requirement.ts';
 import { AccessService } from './services/AccessService.ts';
 import { ApiKeyService } from './services/ApiKeyService.ts';
 import { InvitationService } from './services/InvitationService.ts';
@@ -77,6 +79,7 @@ export class Platform {
   readonly governance: Governance;
   private readonly kube: KubeClient;
   private readonly redis: Redis | undefined;
+  private readonly redisRequirement: RedisRequirement;
   private readonly mailer: Mailer | undefined;
   private readonly pools: TenantPools;
   private readonly expiring: { sessions: SessionStore; pendingLogins: PendingLoginStore };
@@ -120,6 +123,7 @@ export class Platform {
     this.directory = new OrganizationDirectory(kube, log);
     this.teams = new TeamDirectory(kube, log);
     const { directory } = this;
+    this.redisRequirement = new RedisRequirement({ configured: this.redis !== undefined, directory, log });
 
     // Services.
     this.keys = new SigningKeyService({
@@ -227,7 +231,10 @@ export class Platform {
           database: async () => (await db.raw('select 1')) !== undefined,
           organizations: async () => directory.synced && !directory.stale,
           teams: async () => this.teams.synced && !this.teams.stale,
-          ...(this.redis ? { redis: async () => (await this.redis?.ping()) === 'PONG' } : {}),
+          // Redis answers; without REDIS_URL, no plan needs it.
+          redis: this.redis
+            ? async () => (await this.redis?.ping()) === 'PONG'
+            : async () => this.redisRequirement.satisfied,
         },
         keys: this.keys,
         publicUrl,
@@ -260,10 +267,32 @@ export class Platform {
     return new Platform(options, new KubeClient(options.kube));
   }
 
-  /** Starts informers and keys, then listens; resolves with the port. */
+  /**
+   * Starts informers and keys, then listens; resolves with the port. Without REDIS_URL it first
+   * reads the plans and refuses to start (ConfigError) when any limits API calls.
+   */
   async start(): Promise<number> {
+    try {
+      return await this.run();
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  private async run(): Promise<number> {
     this.directory.start();
     this.teams.start();
+    if (!this.redis) {
+      await pollUntil(
+        'the plans (QuotaPolicies), to check that none needs REDIS_URL',
+        () => this.directory.plansSynced,
+        {
+          timeoutMs: 60_000,
+        },
+      );
+      this.redisRequirement.check();
+    }
     await this.keys.start();
     await this.redis
       ?.connect()

@@ -41,6 +41,10 @@ export class OrganizationDirectory {
     return this.orgs.hasSynced && this.plans.hasSynced;
   }
 
+  get plansSynced(): boolean {
+    return this.plans.hasSynced;
+  }
+
   get stale(): boolean {
     return this.orgs.isStale() || this.plans.isStale();
   }
@@ -64,6 +68,16 @@ export class OrganizationDirectory {
 
   plan(org: Organization): QuotaPolicy | undefined {
     return this.plans.get(org.spec.plan);
+  }
+
+  /** Every plan (QuotaPolicy), whether an organization uses it or not. */
+  allPlans(): QuotaPolicy[] {
+    return this.plans.list();
+  }
+
+  /** Calls `handler` after each change the plan informer sees (and on its resyncs). */
+  onPlanChange(handler: () => void): void {
+    this.plans.onChange(() => handler());
   }
 
   /** SSO through the org's own identity provider: configured, and allowed by its plan. */
