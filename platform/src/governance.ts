@@ -57,6 +57,7 @@ export class Governance {
         sessions: deps.sessions,
         sessionCookie: deps.sessionCookie,
         log: deps.log,
+        clock: deps.clock,
       }),
       rateLimit(
         {

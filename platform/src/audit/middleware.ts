@@ -1,3 +1,4 @@
+import type { Clock } from '@guardian/kube/clock';
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { toProblem } from '../http/error-handler.ts';
@@ -16,6 +17,8 @@ export interface AuditTrailOptions {
   sessions: SessionService;
   sessionCookie: string;
   log: Logger;
+  /** What "at most once a minute" counts minutes by. */
+  clock: Clock;
 }
 
 /**

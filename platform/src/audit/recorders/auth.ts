@@ -1,3 +1,4 @@
+import type { Clock } from '@guardian/kube/clock';
 import { decodeJwt } from 'jose';
 import type { AppContext } from '../../http/state.ts';
 import type { Join } from '../../services/AccessService.ts';
@@ -7,8 +8,12 @@ import { type AuditEvent, INSTANCE_CHAIN } from '../AuditLog.ts';
 import { type Recorders, responseBody } from './recorder.ts';
 
 /** Logins (with the memberships they create or are refused), logouts, tokens and API keys. */
-export function authRecorders(options: { sessions: SessionService; sessionCookie: string }): Recorders {
-  const failures = new OncePerMinute();
+export function authRecorders(options: {
+  sessions: SessionService;
+  sessionCookie: string;
+  clock: Clock;
+}): Recorders {
+  const failures = new OncePerMinute(options.clock);
   return {
     'GET /auth/callback': async (ctx, failed) => {
       const joins = (ctx.state.outcome?.joins ?? []).map(joinEvent);
@@ -126,8 +131,14 @@ function sessionCookieSet(ctx: AppContext, name: string): string | undefined {
 /** Admits a key at most once a minute (per replica); forgets old keys as it goes. */
 class OncePerMinute {
   private readonly until = new Map<string, number>();
+  private readonly clock: Clock;
 
-  take(key: string, now = Date.now()): boolean {
+  constructor(clock: Clock) {
+    this.clock = clock;
+  }
+
+  take(key: string): boolean {
+    const now = this.clock.now();
     const until = this.until.get(key);
     if (until !== undefined && until > now) return false;
     if (this.until.size >= 10_000) {
