@@ -173,7 +173,7 @@ export class Platform {
       clock,
       log,
     });
-    const apiKeys = new ApiKeyService(new ApiKeyStore(db));
+    const apiKeys = new ApiKeyService({ store: new ApiKeyStore(db), clock });
     const locks = new NameLockStore(db);
     const organizations = new OrganizationService({
       kube,

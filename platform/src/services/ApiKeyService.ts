@@ -1,4 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Clock } from '@guardian/kube/clock';
 import type { ApiKeyView } from '../contract/api-keys.ts';
 import { sha256 } from '../crypto/random.ts';
 import { type OrgRole, rank } from '../rbac.ts';
@@ -36,11 +37,13 @@ export function apiKeyView(key: ApiKey): ApiKeyView {
  */
 export class ApiKeyService {
   private readonly store: ApiKeyStore;
+  private readonly clock: Clock;
   /** When this replica last recorded each key's use: most requests then cost no write at all. */
   private readonly touched = new Map<string, number>();
 
-  constructor(store: ApiKeyStore) {
-    this.store = store;
+  constructor(options: { store: ApiKeyStore; clock: Clock }) {
+    this.store = options.store;
+    this.clock = options.clock;
   }
 
   /** A key in the organization the actor acts in; its secret is in this answer only. */
@@ -86,10 +89,10 @@ export class ApiKeyService {
     if (!key || !timingSafeEqual(key.secretHash, sha256(token)) || key.revokedAt !== null) {
       throw new UnauthenticatedError('The API key is not valid');
     }
-    const now = Date.now();
+    const now = this.clock.now();
     if (now - (this.touched.get(key.id) ?? 0) >= 60_000) {
       this.touched.set(key.id, now);
-      await this.store.touch(key.orgId, key.id);
+      await this.store.touch(key.orgId, key.id, new Date(now));
     }
     return { keyId: key.id, orgId: key.orgId, role: key.role, userId: key.createdBy };
   }
