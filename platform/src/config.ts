@@ -40,71 +40,119 @@ const key32 = z
   })
   .transform((value) => Buffer.from(value, 'base64'));
 
+/** `true` or `false`, as the chart writes booleans into the environment. */
+const flag = (byDefault: boolean) =>
+  z
+    .enum(['true', 'false'])
+    .default(byDefault ? 'true' : 'false')
+    .transform((value) => value === 'true');
+
 /**
- * `guardian platform`: the HTTP API. Kubernetes credentials are not here: they come from
- * KUBECONFIG or, in a Pod, its ServiceAccount (@guardian/kube/kubeconfig).
+ * `guardian platform`: the HTTP API. Each variable's `describe()` is its line in
+ * `guardian platform --help`. Kubernetes credentials are not here: they come from KUBECONFIG or,
+ * in a Pod, its ServiceAccount (@guardian/kube/kubeconfig).
  */
 export const platformConfig = z
   .object({
-    PORT: port.default(8080),
-    /** Loopback by default: exposing the API is a deliberate act (a Service, a proxy). */
-    HOST: z.union([z.ipv4(), z.ipv6(), z.literal('localhost')]).default('127.0.0.1'),
-    /** Where browsers reach the API: the OIDC redirect URI, the token issuer, cookie security. */
-    PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
-    DATABASE_URL: postgresUrl,
-    /** Only checked by /readyz until the rate limiter arrives. */
-    REDIS_URL: redisUrl.optional(),
-    /** The instance's default identity provider. */
-    OIDC_ISSUER: z.url({ protocol: /^https$/, error: 'must be an https:// issuer URL' }),
-    OIDC_CLIENT_ID: z.string().min(1),
-    OIDC_CLIENT_SECRET: z.string().min(1),
-    /** Scopes asked of every identity provider; `groups` carries the group claims roles map from. */
+    PORT: port.default(8080).describe('The port the API listens on (also --port).'),
+    HOST: z
+      .union([z.ipv4(), z.ipv6(), z.literal('localhost')])
+      .default('127.0.0.1')
+      .describe(
+        'The address it listens on (also --host). Loopback by default: exposing the API is a deliberate act (a Service, a proxy).',
+      ),
+    PUBLIC_URL: z
+      .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+      .optional()
+      .describe(
+        'Where browsers reach the API: the OIDC redirect URI, the token issuer, Secure cookies when https. Default: http://127.0.0.1:<PORT>.',
+      ),
+    DATABASE_URL: postgresUrl.describe(
+      'The platform database, as the guardian_app role, which owns nothing (run guardian migrate first).',
+    ),
+    REDIS_URL: redisUrl
+      .optional()
+      .describe(
+        'Redis for the hourly API rate limiter. Required while any plan (QuotaPolicy) sets apiCallsPerHour: without it the platform refuses to start, and reports not ready (logging an error naming the plans) when a plan gains a limit later.',
+      ),
+    RATE_LIMIT_ON_REDIS_ERROR: z
+      .enum(['open', 'closed'])
+      .default('closed')
+      .describe(
+        'When Redis fails: refuse rate-limited requests with 503 (closed) or let them through unlimited (open).',
+      ),
+    OIDC_ISSUER: z
+      .url({ protocol: /^https$/, error: 'must be an https:// issuer URL' })
+      .describe('The instance’s default identity provider (https).'),
+    OIDC_CLIENT_ID: z.string().min(1).describe('The platform’s client at the default identity provider.'),
+    OIDC_CLIENT_SECRET: z.string().min(1).describe('Its client secret.'),
     OIDC_SCOPES: z
       .string()
       .regex(/^openid( [\x21-\x7e]+)*$/, { error: 'must start with openid' })
-      .default('openid email profile groups'),
-    /** A PEM file of extra CAs trusted for calls to identity providers (e.g. a private PKI). */
-    OIDC_CA_FILE: z.string().min(1).optional(),
-    /** Super admins: verified emails at the default issuer, never at an organization's own IdP. */
-    GUARDIAN_SUPER_ADMINS: emails,
-    /** Encrypts the token signing keys at rest (AES-256-GCM). No default: a known key protects nothing. */
-    GUARDIAN_ENCRYPTION_KEY: key32,
-    /** Lifetime of platform access tokens; also how early a new signing key is published. */
-    TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
-    /** Lifetime of a browser session. */
+      .default('openid email profile groups')
+      .describe('Scopes asked of every identity provider; groups carries the claims roles map from.'),
+    OIDC_CA_FILE: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('A PEM file of extra CAs trusted for calls to identity providers (e.g. a private PKI).'),
+    GUARDIAN_SUPER_ADMINS: emails.describe(
+      'Super admins, comma-separated: verified emails at the default issuer, never at an organization’s own.',
+    ),
+    GUARDIAN_ENCRYPTION_KEY: key32.describe(
+      'Encrypts the token signing keys at rest and keys the audit checkpoints: 32 random bytes in base64 (openssl rand -base64 32). No default: a known key protects nothing.',
+    ),
+    TOKEN_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(86_400)
+      .default(900)
+      .describe('Lifetime of platform access tokens; also how early a new signing key is published.'),
     SESSION_TTL_SECONDS: z.coerce
       .number()
       .int()
       .min(300)
       .max(30 * 86_400)
-      .default(8 * 3600),
-    /**
-     * Reverse proxies in front of the API (an Ingress controller, a Gateway) whose X-Forwarded-For
-     * entries are trusted, counted from the right: client addresses (audit, limits) come from
-     * there. 0 trusts none, and the address is the connection's peer.
-     */
-    TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    /** When Redis fails, refuse rate-limited requests with 503 (closed) or let them through (open). */
-    RATE_LIMIT_ON_REDIS_ERROR: z.enum(['open', 'closed']).default('closed'),
-    /**
-     * Whether any signed-in user may create an organization they then own (no domains: only super
-     * admins claim domains). Off by default: an instance operator opts in to self-service signup.
-     */
-    /** Where invitation mail goes out (smtp:// uses STARTTLS when offered; smtps://). Unset: no invitations. */
-    SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
-    MAIL_FROM: z.string().min(3).default('Guardian <guardian@localhost>'),
-    /** How long an invitation link works. */
+      .default(8 * 3600)
+      .describe('Lifetime of a browser session.'),
+    TRUSTED_PROXIES: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(10)
+      .default(0)
+      .describe(
+        'Reverse proxies in front of the API (an Ingress controller, a Gateway) whose X-Forwarded-For entries are trusted, counted from the right: client addresses (audit, limits) come from there. 0 trusts none, and the address is the connection’s peer.',
+      ),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info')
+      .describe('pino’s level: JSON logs, one line per request.'),
+    SMTP_URL: z
+      .url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' })
+      .optional()
+      .describe(
+        'Where invitation mail goes out (smtp:// uses STARTTLS when offered; smtps://). Unset: invitations answer 503.',
+      ),
+    MAIL_FROM: z
+      .string()
+      .min(3)
+      .default('Guardian <guardian@localhost>')
+      .describe('The sender of that mail.'),
     INVITATION_TTL_SECONDS: z.coerce
       .number()
       .int()
       .min(300)
       .max(30 * 86_400)
-      .default(7 * 86_400),
-    GUARDIAN_SELF_SERVICE_SIGNUP: z
-      .enum(['true', 'false'])
-      .default('false')
-      .transform((value) => value === 'true'),
+      .default(7 * 86_400)
+      .describe('How long an invitation link works.'),
+    GUARDIAN_SELF_SERVICE_SIGNUP: flag(false).describe(
+      'Whether any signed-in user may create an organization they then own (no domains: only super admins claim domains). Off by default: an instance operator opts in.',
+    ),
+    AGENTS_CLUSTER_SCOPED_READS: flag(true).describe(
+      'Whether the platform reads Nodes and StorageClasses with its own identity for the agents (the chart’s agents.clusterScopedReads).',
+    ),
   })
   .transform((config) => ({
     ...config,

@@ -1,10 +1,8 @@
-import type { KubeClient } from '@guardian/kube/client';
 import type { Clock } from '@guardian/kube/clock';
-import type { Redis } from 'ioredis';
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
-import { AuditLog } from './audit/AuditLog.ts';
-import { checkpointKey } from './audit/hash.ts';
+import type { AuditLog } from './audit/AuditLog.ts';
+import type { AuditService } from './audit/AuditService.ts';
 import { auditTrail } from './audit/middleware.ts';
 import type { Knex } from './db.ts';
 import { logError } from './http/log-error.ts';
@@ -13,19 +11,21 @@ import type { Api } from './http/operation.ts';
 import type { AppState } from './http/state.ts';
 import { type Consumption, consume, type UsageKind } from './quota/consume.ts';
 import { currentPeriod, planLimits } from './quota/limits.ts';
-import { UsageService } from './quota/UsageService.ts';
-import { ApiRateLimiter } from './ratelimit/limiter.ts';
+import type { UsageService } from './quota/UsageService.ts';
+import type { ApiRateLimiter } from './ratelimit/limiter.ts';
 import { RateLimitCounters, type RedisErrorPolicy, rateLimit } from './ratelimit/middleware.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { usageRoutes } from './routes/usage.ts';
 import type { OrganizationDirectory } from './services/OrganizationDirectory.ts';
 import type { SessionService } from './services/SessionService.ts';
-import { TenantPools } from './tenant-db/pools.ts';
 
 export interface GovernanceDeps {
   db: Knex;
-  redis: Redis | undefined;
-  kube: KubeClient;
+  audit: AuditLog;
+  auditService: AuditService;
+  usage: UsageService;
+  /** Undefined without Redis: every limited request then meets `onRedisError`. */
+  limiter: ApiRateLimiter | undefined;
   directory: OrganizationDirectory;
   sessions: SessionService;
   sessionCookie: string;
@@ -33,14 +33,12 @@ export interface GovernanceDeps {
   log: Logger;
   metrics: PlatformMetrics;
   onRedisError: RedisErrorPolicy;
-  /** GUARDIAN_ENCRYPTION_KEY, from which the audit checkpoint key is derived. */
-  encryptionKey: Buffer;
 }
 
 /**
- * Quotas, rate limits, usage and the audit trail, wired in one place so the platform and app gain
- * one field each: `middleware` runs right after authentication (the audit trail wraps the rate
- * limiter, so it sees refusals too), `routes` mounts /usage and /audit.
+ * Quotas, rate limits, usage and the audit trail, for the app in one field: `middleware` runs
+ * right after authentication (the audit trail wraps the rate limiter, so it sees refusals too),
+ * `routes` mounts /usage and /audit.
  */
 export class Governance {
   readonly counters = new RateLimitCounters();
@@ -48,30 +46,22 @@ export class Governance {
   readonly audit: AuditLog;
   readonly middleware: Middleware<AppState>[];
   private readonly deps: GovernanceDeps;
-  private readonly key: Buffer;
-  private readonly pools = new TenantPools({ maxTenants: 50, connectionsPerTenant: 1 });
 
   constructor(deps: GovernanceDeps) {
     this.deps = deps;
-    this.key = checkpointKey(deps.encryptionKey);
-    this.audit = new AuditLog({ db: deps.db, key: this.key, clock: deps.clock });
-    this.usage = new UsageService({ ...deps, pools: this.pools });
-    const limiter = deps.redis ? new ApiRateLimiter(deps.redis) : undefined;
-    // Each failed reconnect emits an error; requests report the outage (log, metric, 503), so the
-    // events themselves are only worth a debug line.
-    deps.redis?.on('error', (error: unknown) =>
-      deps.log.debug({ error: logError(error) }, 'Redis connection failed'),
-    );
+    this.audit = deps.audit;
+    this.usage = deps.usage;
     this.middleware = [
       auditTrail({
         audit: this.audit,
         sessions: deps.sessions,
         sessionCookie: deps.sessionCookie,
         log: deps.log,
+        clock: deps.clock,
       }),
       rateLimit(
         {
-          limiter,
+          limiter: deps.limiter,
           directory: deps.directory,
           clock: deps.clock,
           onRedisError: deps.onRedisError,
@@ -103,7 +93,7 @@ export class Governance {
 
   routes(api: Api): void {
     usageRoutes(api, this.usage);
-    auditRoutes(api, { audit: this.audit, db: this.deps.db, key: this.key });
+    auditRoutes(api, this.deps.auditService);
   }
 
   /**
@@ -135,9 +125,5 @@ export class Governance {
       .catch((error: unknown) =>
         this.deps.log.error({ error: logError(error) }, 'Could not record an audit event'),
       );
-  }
-
-  close(): Promise<void> {
-    return this.pools.close();
   }
 }

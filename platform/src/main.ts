@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { systemClock } from '@guardian/kube/clock';
+import { environmentHelp } from '@guardian/kube/env';
 import { loadClusterAccess } from '@guardian/kube/kubeconfig';
 import { pino } from 'pino';
 import { parseConfig, platformConfig } from './config.ts';
@@ -11,15 +12,15 @@ import { SigningKeyStore } from './stores/SigningKeyStore.ts';
 export const platformUsage = `Usage: guardian platform [--port N] [--host IP]
        guardian platform rotate-keys
 
-Runs the HTTP API (login, tokens, tenancy). Settings come from the environment: PORT (8080), HOST
-(127.0.0.1), PUBLIC_URL, DATABASE_URL, REDIS_URL, OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET,
-OIDC_CA_FILE, OIDC_SCOPES, GUARDIAN_SUPER_ADMINS, GUARDIAN_ENCRYPTION_KEY (required: 32 bytes,
-base64), TOKEN_TTL_SECONDS (900), SESSION_TTL_SECONDS (28800), LOG_LEVEL. Kubernetes credentials
-come from KUBECONFIG or, in a Pod, its ServiceAccount.
+Runs the HTTP API: login, tokens, tenancy, quotas, rate limits, usage and audit. Kubernetes
+credentials come from KUBECONFIG or, in a Pod, its ServiceAccount.
 
 rotate-keys publishes a new token signing key now, which starts signing one token lifetime later,
 and deletes keys whose tokens have all expired. Run it on a schedule (e.g. a CronJob); nobody is
-logged out by it.`;
+logged out by it.
+
+Environment:
+${environmentHelp(platformConfig)}`;
 
 /** `guardian platform [rotate-keys]`. */
 export async function runPlatform(args: string[]): Promise<void> {

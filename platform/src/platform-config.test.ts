@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig, platformConfig } from './config.ts';
+import { platformUsage } from './main.ts';
 
 const key = randomBytes(32).toString('base64');
 const valid = {
@@ -67,5 +68,26 @@ describe('platformConfig', () => {
       parseConfig(platformConfig, { ...valid, OIDC_ISSUER: 'ftp://idp.example', TOKEN_TTL_SECONDS: '5' }),
     );
     expect(error.fields.sort()).toEqual(['OIDC_ISSUER', 'TOKEN_TTL_SECONDS']);
+  });
+
+  it('reads AGENTS_CLUSTER_SCOPED_READS as a boolean, on by default', () => {
+    expect(parseConfig(platformConfig, valid).AGENTS_CLUSTER_SCOPED_READS).toBe(true);
+    expect(
+      parseConfig(platformConfig, { ...valid, AGENTS_CLUSTER_SCOPED_READS: 'false' })
+        .AGENTS_CLUSTER_SCOPED_READS,
+    ).toBe(false);
+    expect(
+      captureError(() => parseConfig(platformConfig, { ...valid, AGENTS_CLUSTER_SCOPED_READS: 'yes' }))
+        .fields,
+    ).toEqual(['AGENTS_CLUSTER_SCOPED_READS']);
+  });
+
+  it('lists every variable in `guardian platform --help`, each with a description, from the schema', () => {
+    const names = Object.keys(platformConfig.in.shape);
+    expect(names.length).toBeGreaterThan(20);
+    for (const name of names)
+      expect(platformUsage, name).toMatch(new RegExp(String.raw`^  ${name}\n {6}\S`, 'm'));
+    expect(platformUsage).toMatch(/^ {2}GUARDIAN_ENCRYPTION_KEY(\n {6}.*)* Required\.$/m);
+    expect(platformUsage).toMatch(/^ {2}PORT(\n {6}.*)* Default: 8080\.$/m);
   });
 });

@@ -3,16 +3,24 @@ import type { AddressInfo } from 'node:net';
 import { KubeClient } from '@guardian/kube/client';
 import { type Clock, systemClock } from '@guardian/kube/clock';
 import type { ClusterAccess } from '@guardian/kube/kubeconfig';
+import { pollUntil } from '@guardian/kube/poll';
 import { Redis } from 'ioredis';
+import type Koa from 'koa';
 import type { Logger } from 'pino';
 import { createApp } from './app.ts';
+import { AuditLog } from './audit/AuditLog.ts';
+import { AuditService } from './audit/AuditService.ts';
+import { checkpointKey } from './audit/hash.ts';
 import type { PlatformConfig } from './config.ts';
 import { connect, type Knex } from './db.ts';
 import { Governance } from './governance.ts';
 import { logError } from './http/log-error.ts';
 import { PlatformMetrics } from './http/metrics.ts';
+import type { AppState } from './http/state.ts';
 import { Mailer } from './mail/mailer.ts';
-import { currentPeriod, seatsUsed, usage, usageHistory } from './quota/index.ts';
+import { UsageService } from './quota/UsageService.ts';
+import { ApiRateLimiter } from './ratelimit/limiter.ts';
+import { RedisRequirement } from './ratelimit/redis-requirement.ts';
 import { AccessService } from './services/AccessService.ts';
 import { ApiKeyService } from './services/ApiKeyService.ts';
 import { InvitationService } from './services/InvitationService.ts';
@@ -29,10 +37,12 @@ import { TokenService } from './services/TokenService.ts';
 import { ApiKeyStore } from './stores/ApiKeyStore.ts';
 import { InvitationStore } from './stores/InvitationStore.ts';
 import { MembershipStore } from './stores/MembershipStore.ts';
+import { NameLockStore } from './stores/NameLockStore.ts';
 import { PendingLoginStore } from './stores/PendingLoginStore.ts';
 import { SessionStore } from './stores/SessionStore.ts';
 import { SigningKeyStore } from './stores/SigningKeyStore.ts';
 import { UserStore } from './stores/UserStore.ts';
+import { TenantPools } from './tenant-db/pools.ts';
 
 export const SESSION_COOKIE = 'guardian_session';
 export const LOGIN_COOKIE = 'guardian_login';
@@ -49,69 +59,192 @@ export interface PlatformOptions {
   unknownKidReloadMs?: number;
 }
 
-/** Everything `guardian platform` runs, wired once; tests build it in-process on a free port. */
+/**
+ * Everything `guardian platform` runs. The constructor is the one composition root, read
+ * top-down: connections, stores (each built once: the only SQL), what Kubernetes holds, services,
+ * then the HTTP app. `start` and `stop` are the lifecycle. Tests build it in-process on a free port.
+ */
 export class Platform {
   readonly config: PlatformConfig;
   readonly log: Logger;
   readonly clock: Clock;
   readonly db: Knex;
   readonly metrics = new PlatformMetrics();
-  readonly keys: SigningKeyService;
-  readonly tokens: TokenService;
   readonly directory: OrganizationDirectory;
   readonly teams: TeamDirectory;
+  readonly keys: SigningKeyService;
+  readonly tokens: TokenService;
   readonly sessions: SessionService;
   readonly access: AccessService;
   readonly governance: Governance;
   private readonly kube: KubeClient;
   private readonly redis: Redis | undefined;
+  private readonly redisRequirement: RedisRequirement;
+  private readonly mailer: Mailer | undefined;
+  private readonly pools: TenantPools;
+  private readonly expiring: { sessions: SessionStore; pendingLogins: PendingLoginStore };
+  private readonly app: Koa<AppState>;
   private server: Server | undefined;
-  private mailer: Mailer | undefined;
   private sweeper: NodeJS.Timeout | undefined;
 
   private constructor(options: PlatformOptions, kube: KubeClient) {
-    const { config } = options;
+    const { config, log } = options;
+    const clock = options.clock ?? systemClock;
+    const publicUrl = config.PUBLIC_URL;
     this.config = config;
-    this.log = options.log;
-    this.clock = options.clock ?? systemClock;
+    this.log = log;
+    this.clock = clock;
     this.kube = kube;
-    this.db = connect(config.DATABASE_URL);
+
+    // Connections.
+    const db = connect(config.DATABASE_URL);
+    this.db = db;
     this.redis = config.REDIS_URL
       ? new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false })
       : undefined;
-    this.directory = new OrganizationDirectory(kube, this.log);
-    this.teams = new TeamDirectory(kube, this.log);
+    // Each failed reconnect emits an error; requests report the outage (log, metric, 503), so the
+    // events themselves are only worth a debug line.
+    this.redis?.on('error', (error: unknown) =>
+      log.debug({ error: logError(error) }, 'Redis connection failed'),
+    );
+    this.mailer = config.SMTP_URL ? new Mailer(config.SMTP_URL, config.MAIL_FROM) : undefined;
+    this.pools = new TenantPools({ maxTenants: 50, connectionsPerTenant: 1 });
+
+    // Stores: the only SQL, one of each.
+    const users = new UserStore(db);
+    const memberships = new MembershipStore(db);
+    const sessionStore = new SessionStore(db);
+    const pendingLogins = new PendingLoginStore(db);
+    const auditKey = checkpointKey(config.GUARDIAN_ENCRYPTION_KEY);
+    const auditLog = new AuditLog({ db, key: auditKey, clock });
+    this.expiring = { sessions: sessionStore, pendingLogins };
+
+    // What Kubernetes holds, read from informers.
+    this.directory = new OrganizationDirectory(kube, log);
+    this.teams = new TeamDirectory(kube, log);
+    const { directory } = this;
+    this.redisRequirement = new RedisRequirement({ configured: this.redis !== undefined, directory, log });
+
+    // Services.
     this.keys = new SigningKeyService({
-      store: new SigningKeyStore(this.db),
+      store: new SigningKeyStore(db),
       encryptionKey: config.GUARDIAN_ENCRYPTION_KEY,
       tokenTtlMs: config.TOKEN_TTL_SECONDS * 1000,
-      clock: this.clock,
+      clock,
       unknownKidReloadMs: options.unknownKidReloadMs,
     });
-    this.tokens = new TokenService({ keys: this.keys, issuer: config.PUBLIC_URL, clock: this.clock });
+    this.tokens = new TokenService({ keys: this.keys, directory, issuer: publicUrl, clock });
     this.sessions = new SessionService({
-      store: new SessionStore(this.db),
-      clock: this.clock,
+      store: sessionStore,
+      clock,
       ttlMs: config.SESSION_TTL_SECONDS * 1000,
     });
-    this.governance = new Governance({
-      db: this.db,
-      redis: this.redis,
-      kube,
-      directory: this.directory,
-      clock: this.clock,
-      log: this.log,
-      metrics: this.metrics,
-      onRedisError: config.RATE_LIMIT_ON_REDIS_ERROR,
-      encryptionKey: config.GUARDIAN_ENCRYPTION_KEY,
-      sessions: this.sessions,
-      sessionCookie: SESSION_COOKIE,
-    });
     this.access = new AccessService({
-      directory: this.directory,
-      memberships: new MembershipStore(this.db),
+      directory,
+      memberships,
       defaultIssuer: config.OIDC_ISSUER,
       superAdmins: config.GUARDIAN_SUPER_ADMINS,
+    });
+    const usage = new UsageService({ db, directory, clock, kube, pools: this.pools });
+    const invitations = new InvitationService({
+      store: new InvitationStore(db),
+      directory,
+      mailer: this.mailer,
+      secret: config.GUARDIAN_ENCRYPTION_KEY,
+      publicUrl,
+      ttlMs: config.INVITATION_TTL_SECONDS * 1000,
+      clock,
+    });
+    const login = new LoginService({
+      invitations,
+      directory,
+      access: this.access,
+      oidcClients: new OidcClients({ caFile: config.OIDC_CA_FILE }),
+      pendingLogins,
+      users,
+      sessions: this.sessions,
+      defaultIdp: {
+        issuer: config.OIDC_ISSUER,
+        clientId: config.OIDC_CLIENT_ID,
+        clientSecret: config.OIDC_CLIENT_SECRET,
+      },
+      redirectUri: `${publicUrl}/auth/callback`,
+      scope: config.OIDC_SCOPES,
+      clock,
+      log,
+    });
+    const apiKeys = new ApiKeyService({ store: new ApiKeyStore(db), clock });
+    const locks = new NameLockStore(db);
+    const organizations = new OrganizationService({
+      kube,
+      directory,
+      teams: this.teams,
+      memberships,
+      users,
+      locks,
+      usage,
+      selfServiceSignup: config.GUARDIAN_SELF_SERVICE_SIGNUP,
+    });
+    const teams = new TeamService({ kube, directory: this.teams, locks });
+    const members = new MemberService({ directory, memberships, defaultIssuer: config.OIDC_ISSUER });
+    this.governance = new Governance({
+      db,
+      audit: auditLog,
+      auditService: new AuditService({ log: auditLog, db, key: auditKey }),
+      usage,
+      limiter: this.redis ? new ApiRateLimiter(this.redis) : undefined,
+      directory,
+      sessions: this.sessions,
+      sessionCookie: SESSION_COOKIE,
+      clock,
+      log,
+      metrics: this.metrics,
+      onRedisError: config.RATE_LIMIT_ON_REDIS_ERROR,
+    });
+
+    // HTTP.
+    this.app = createApp({
+      trustedProxies: config.TRUSTED_PROXIES,
+      log,
+      metrics: this.metrics,
+      governance: this.governance,
+      auth: {
+        tokens: this.tokens,
+        sessions: this.sessions,
+        access: this.access,
+        directory,
+        apiKeys,
+        sessionCookie: SESSION_COOKIE,
+        publicOrigin: new URL(publicUrl).origin,
+      },
+      authRoutes: {
+        login,
+        invitations,
+        sessions: this.sessions,
+        tokens: this.tokens,
+        users,
+        publicUrl,
+        cookies: { session: SESSION_COOKIE, login: LOGIN_COOKIE, secure: publicUrl.startsWith('https:') },
+      },
+      systemRoutes: {
+        readiness: {
+          database: async () => (await db.raw('select 1')) !== undefined,
+          organizations: async () => directory.synced && !directory.stale,
+          teams: async () => this.teams.synced && !this.teams.stale,
+          // Redis answers; without REDIS_URL, no plan needs it.
+          redis: this.redis
+            ? async () => (await this.redis?.ping()) === 'PONG'
+            : async () => this.redisRequirement.satisfied,
+        },
+        keys: this.keys,
+        publicUrl,
+        version: VERSION,
+      },
+      organizations,
+      teams,
+      members,
+      apiKeys,
+      invitations,
     });
     this.metrics.counter(
       'guardian_signing_key_reloads_total',
@@ -134,119 +267,48 @@ export class Platform {
     return new Platform(options, new KubeClient(options.kube));
   }
 
-  /** Starts informers and keys, then listens; resolves with the port. */
+  /**
+   * Starts informers and keys, then listens; resolves with the port. Without REDIS_URL it first
+   * reads the plans and refuses to start (ConfigError) when any limits API calls.
+   */
   async start(): Promise<number> {
+    try {
+      return await this.run();
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  private async run(): Promise<number> {
     this.directory.start();
     this.teams.start();
+    if (!this.redis) {
+      await pollUntil(
+        'the plans (QuotaPolicies), to check that none needs REDIS_URL',
+        () => this.directory.plansSynced,
+        {
+          timeoutMs: 60_000,
+        },
+      );
+      this.redisRequirement.check();
+    }
     await this.keys.start();
     await this.redis
       ?.connect()
       .catch((error: unknown) => this.log.warn({ error: logError(error) }, 'Redis is unreachable'));
     // Expired sessions and abandoned logins are refused anyway; this only keeps the tables small.
     // Idempotent, so every replica may run it without a lease.
-    const pendingLogins = new PendingLoginStore(this.db);
-    const sessionStore = new SessionStore(this.db);
     this.sweeper = setInterval(() => {
       const now = new Date(this.clock.now());
-      Promise.all([sessionStore.deleteExpired(now), pendingLogins.deleteExpired(now)]).catch(
-        (error: unknown) => this.log.warn({ error: logError(error) }, 'Could not delete expired sessions'),
+      const { sessions, pendingLogins } = this.expiring;
+      Promise.all([sessions.deleteExpired(now), pendingLogins.deleteExpired(now)]).catch((error: unknown) =>
+        this.log.warn({ error: logError(error) }, 'Could not delete expired sessions'),
       );
     }, 15 * 60_000);
     this.sweeper.unref();
     const { config } = this;
-    const publicUrl = config.PUBLIC_URL;
-    const secure = publicUrl.startsWith('https:');
-    this.mailer = config.SMTP_URL ? new Mailer(config.SMTP_URL, config.MAIL_FROM) : undefined;
-    const invitations = new InvitationService({
-      store: new InvitationStore(this.db),
-      directory: this.directory,
-      mailer: this.mailer,
-      secret: config.GUARDIAN_ENCRYPTION_KEY,
-      publicUrl,
-      ttlMs: config.INVITATION_TTL_SECONDS * 1000,
-      clock: this.clock,
-    });
-    const login = new LoginService({
-      invitations,
-      directory: this.directory,
-      access: this.access,
-      oidcClients: new OidcClients({ caFile: config.OIDC_CA_FILE }),
-      pendingLogins,
-      users: new UserStore(this.db),
-      sessions: this.sessions,
-      defaultIdp: {
-        issuer: config.OIDC_ISSUER,
-        clientId: config.OIDC_CLIENT_ID,
-        clientSecret: config.OIDC_CLIENT_SECRET,
-      },
-      redirectUri: `${publicUrl}/auth/callback`,
-      scope: config.OIDC_SCOPES,
-      clock: this.clock,
-      log: this.log,
-    });
-    const apiKeys = new ApiKeyService(new ApiKeyStore(this.db));
-    const app = createApp({
-      trustedProxies: config.TRUSTED_PROXIES,
-      log: this.log,
-      metrics: this.metrics,
-      governance: this.governance,
-      auth: {
-        tokens: this.tokens,
-        sessions: this.sessions,
-        access: this.access,
-        directory: this.directory,
-        apiKeys,
-        sessionCookie: SESSION_COOKIE,
-        publicOrigin: new URL(publicUrl).origin,
-      },
-      authRoutes: {
-        login,
-        invitations,
-        sessions: this.sessions,
-        tokens: this.tokens,
-        users: new UserStore(this.db),
-        directory: this.directory,
-        publicUrl,
-        cookies: { session: SESSION_COOKIE, login: LOGIN_COOKIE, secure },
-      },
-      systemRoutes: {
-        readiness: {
-          database: async () => (await this.db.raw('select 1')) !== undefined,
-          organizations: async () => this.directory.synced && !this.directory.stale,
-          teams: async () => this.teams.synced && !this.teams.stale,
-          ...(this.redis ? { redis: async () => (await this.redis?.ping()) === 'PONG' } : {}),
-        },
-        keys: this.keys,
-        publicUrl,
-        version: VERSION,
-      },
-      organizations: new OrganizationService({
-        kube: this.kube,
-        directory: this.directory,
-        teams: this.teams,
-        memberships: new MembershipStore(this.db),
-        users: new UserStore(this.db),
-        usage: {
-          seats: (orgId) => seatsUsed(this.db, orgId),
-          monthly: async (org) => {
-            const period = currentPeriod(org, new Date(this.clock.now())).key;
-            const used = await usage(this.db, org.metadata?.name ?? '', period);
-            return { agentExecutions: used.agent_executions, workflows: used.workflows, period };
-          },
-          history: (org, periods) => usageHistory(this.db, org, new Date(this.clock.now()), periods),
-        },
-        selfServiceSignup: config.GUARDIAN_SELF_SERVICE_SIGNUP,
-      }),
-      teams: new TeamService(this.kube, this.teams),
-      members: new MemberService({
-        directory: this.directory,
-        memberships: new MembershipStore(this.db),
-        defaultIssuer: config.OIDC_ISSUER,
-      }),
-      apiKeys,
-      invitations,
-    });
-    this.server = createServer(app.callback());
+    this.server = createServer(this.app.callback());
     // Longer than a typical load balancer's idle timeout, so it closes idle connections first.
     this.server.keepAliveTimeout = 65_000;
     await new Promise<void>((listening, failed) => {
@@ -254,7 +316,10 @@ export class Platform {
       this.server?.listen(config.PORT, config.HOST, listening);
     });
     const { port } = this.server.address() as AddressInfo;
-    this.log.info({ address: `${config.HOST}:${port}`, publicUrl }, 'Platform API listening');
+    this.log.info(
+      { address: `${config.HOST}:${port}`, publicUrl: config.PUBLIC_URL },
+      'Platform API listening',
+    );
     return port;
   }
 
@@ -271,7 +336,7 @@ export class Platform {
     this.teams.stop();
     this.mailer?.close();
     this.redis?.disconnect();
-    await this.governance.close();
+    await this.pools.close();
     await this.db.destroy();
     await this.kube.close();
   }

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FakeClock } from '../support/fake-clock.ts';
 import { uniqueName } from '../support/kube.ts';
 import {
   type Browser,
@@ -141,9 +142,26 @@ describe('platform API keys', () => {
       await deleteAll(suspendable);
     }
   });
+});
+
+describe('platform API keys: last use, by the platform’s clock', () => {
+  // The platform's clock, so the test can let a minute pass; tokens live far longer than the test.
+  const clock = new FakeClock(Date.now());
+  const basicPlan = plan(uniqueName('it-plan'), false);
+  const carolsOrg = organization(uniqueName('it-keys'), {
+    plan: basicPlan.metadata.name,
+    owners: [{ kind: 'User', name: 'carol@startupco.io' }],
+  });
+  const api = platformSuite({ plans: [basicPlan], organizations: [carolsOrg], clock });
 
   it('records last use at most once a minute', async () => {
-    const { id, key } = (await mint(owner, { name: 'usage', role: 'read_only' })).body as Created;
+    const carol = (await signedIn(api.url, 'carol@startupco.io')).browser;
+    const owner = await carol.token(carolsOrg.metadata.name);
+    const minted = await call(api.url, 'POST', '/tenants/api-keys', owner, {
+      name: 'usage',
+      role: 'read_only',
+    });
+    const { id, key } = minted.body as Created;
     const lastUsed = async () =>
       ((await call(api.url, 'GET', '/tenants/api-keys', owner)).body as { api_keys: Listed[] }).api_keys.find(
         (listed) => listed.id === id,
@@ -151,9 +169,16 @@ describe('platform API keys', () => {
     expect(await lastUsed()).toBeNull();
     await call(api.url, 'GET', '/whoami', key);
     const first = await lastUsed();
-    expect(first).not.toBeNull();
-    await new Promise((done) => setTimeout(done, 20));
+    expect(first).toBe(new Date(clock.now()).toISOString());
+    clock.advance(20);
     await call(api.url, 'GET', '/whoami', key);
     expect(await lastUsed()).toBe(first);
+    // The control: once a minute, not once ever. Not just before the minute is up, then again.
+    clock.advance(59_979);
+    await call(api.url, 'GET', '/whoami', key);
+    expect(await lastUsed()).toBe(first);
+    clock.advance(1);
+    await call(api.url, 'GET', '/whoami', key);
+    expect(await lastUsed()).toBe(new Date(clock.now()).toISOString());
   });
 });

@@ -164,6 +164,33 @@ describe('platform organizations API', () => {
     expect(taken.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   });
 
+  it('serializes concurrent creates of one org_id: one 201, the rest 409, and the first one’s owners stay', async () => {
+    const id = uniqueName('it-race');
+    const attempts = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        create(root, {
+          name: `Race ${i}`,
+          owner_email: `owner-${i}@race.example.com`,
+          plan_type: planName,
+          org_id: id,
+        }),
+      ),
+    );
+    const statuses = attempts.map((attempt) => attempt.status).sort();
+    expect(statuses, attempts.map((attempt) => attempt.text).join('\n')).toEqual([
+      201,
+      ...Array(7).fill(409),
+    ]);
+    const winner = attempts.find((attempt) => attempt.status === 201)?.body as Org;
+    expect(winner.owners).toHaveLength(1);
+    const stored = await readOrganization(id);
+    expect(stored.spec).toMatchObject({ displayName: winner.name, owners: winner.owners });
+    for (const loser of attempts.filter((attempt) => attempt.status === 409)) {
+      expect(loser.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(loser.body).toMatchObject({ status: 409, detail: `Organization ${id} already exists` });
+    }
+  }, 30_000);
+
   it('lets only super admins create organizations unless self-service signup is on', async () => {
     const body = { name: 'Carol Two', owner_email: 'carol@startupco.io', plan_type: planName };
     const refused = await create(carolToken, { ...body, org_id: uniqueName('it-self') });

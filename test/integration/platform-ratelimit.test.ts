@@ -76,6 +76,10 @@ describe('platform rate limit: the sliding log script (explicit clock)', () => {
     const breaches = [];
     for (let i = 0; i < 5; i++) breaches.push((await limiter.take(org, 1, t + i)).firstBreach);
     expect(breaches).toEqual([true, false, false, false, false]);
+    // The control: once a minute by the caller's clock, not once ever.
+    expect((await limiter.take(org, 1, t + 59_999)).firstBreach).toBe(false);
+    expect((await limiter.take(org, 1, t + 60_000)).firstBreach).toBe(true);
+    expect((await limiter.take(org, 1, t + 60_001)).firstBreach).toBe(false);
   });
 });
 

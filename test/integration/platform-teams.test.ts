@@ -81,6 +81,37 @@ describe('platform teams API', () => {
     expect((list.body as { teams: TeamView[] }).teams.map((t) => t.team_id)).toEqual(['devops-team']);
   });
 
+  it('serializes concurrent creates of one team_id: one 201, the rest 409, and the first one’s spec stays', async () => {
+    const attempts = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        call(api.url, 'POST', '/tenants/teams', owner, {
+          name: `Race ${i}`,
+          description: `Attempt ${i}`,
+          team_id: 'race',
+        }),
+      ),
+    );
+    try {
+      const statuses = attempts.map((attempt) => attempt.status).sort();
+      expect(statuses, attempts.map((attempt) => attempt.text).join('\n')).toEqual([
+        201,
+        ...Array(7).fill(409),
+      ]);
+      const winner = attempts.find((attempt) => attempt.status === 201)?.body as TeamView;
+      const cr = (await objects.read({
+        apiVersion: 'guardian.aiops.dev/v1alpha1',
+        kind: 'Team',
+        metadata: { name: 'race', namespace: `org-${org}` },
+      })) as k8s.KubernetesObject & { spec: unknown };
+      expect(cr.spec).toEqual({ displayName: winner.name, description: winner.description });
+      for (const loser of attempts.filter((attempt) => attempt.status === 409)) {
+        expect(loser.body).toMatchObject({ status: 409, detail: 'Team race already exists' });
+      }
+    } finally {
+      expect((await call(api.url, 'DELETE', '/tenants/teams/race', owner)).status).toBe(204);
+    }
+  });
+
   it('changes a team and its members, and deletes it', async () => {
     await call(api.url, 'POST', '/tenants/teams', owner, { name: 'Security', team_id: 'security' });
     const patched = await call(api.url, 'PATCH', '/tenants/teams/security', owner, { description: 'Scans' });

@@ -1,13 +1,15 @@
 import { parseArgs } from 'node:util';
 import { KINDS } from '@guardian/crds/kinds';
 import { KubeClient } from '@guardian/kube/client';
+import { systemClock } from '@guardian/kube/clock';
 import { loadClusterAccess } from '@guardian/kube/kubeconfig';
 import { z } from 'zod';
 import { parseConfig, postgresUrl } from '../config.ts';
 import { connect } from '../db.ts';
-import { INSTANCE_CHAIN } from './AuditLog.ts';
+import { AuditLog, INSTANCE_CHAIN } from './AuditLog.ts';
+import { AuditService } from './AuditService.ts';
 import { CHECKPOINT_EVERY, checkpointKey } from './hash.ts';
-import { type Verification, verifyChain } from './verify.ts';
+import type { Verification } from './verify.ts';
 
 export const auditUsage = `Usage: guardian audit verify [--org ORG]
 
@@ -54,10 +56,11 @@ export async function runAudit(args: string[]): Promise<void> {
   const orgs = values.org ? [values.org] : [...(await allOrganizations()), INSTANCE_CHAIN];
   const db = connect(config.DATABASE_URL, { max: 1 });
   const key = checkpointKey(config.GUARDIAN_ENCRYPTION_KEY);
+  const audit = new AuditService({ log: new AuditLog({ db, key, clock: systemClock }), db, key });
   try {
     let failed = 0;
     for (const orgId of orgs) {
-      const result = await verifyChain(db, key, orgId);
+      const result = await audit.verifyChain(orgId);
       console.log(describe(result));
       if (!result.ok) failed++;
     }

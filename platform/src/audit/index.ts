@@ -7,6 +7,7 @@ export {
   type AuditQuery,
   INSTANCE_CHAIN,
 } from './AuditLog.ts';
+export { AuditService, type AuditServiceOptions } from './AuditService.ts';
 export { auditUsage, runAudit } from './cli.ts';
 export {
   CHECKPOINT_EVERY,

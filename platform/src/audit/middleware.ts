@@ -1,6 +1,8 @@
+import type { Clock } from '@guardian/kube/clock';
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
-import { HttpProblem } from '../http/errors.ts';
+import { toProblem } from '../http/error-handler.ts';
+import type { HttpProblem } from '../http/errors.ts';
 import { logError } from '../http/log-error.ts';
 import type { AppContext, AppState } from '../http/state.ts';
 import type { SessionService } from '../services/SessionService.ts';
@@ -15,6 +17,8 @@ export interface AuditTrailOptions {
   sessions: SessionService;
   sessionCookie: string;
   log: Logger;
+  /** What "at most once a minute" counts minutes by. */
+  clock: Clock;
 }
 
 /**
@@ -37,7 +41,7 @@ export function auditTrail(options: AuditTrailOptions): Middleware<AppState> {
     try {
       await next();
     } catch (error) {
-      failed = error instanceof HttpProblem ? error : new HttpProblem(500, 'Internal Server Error', 'failed');
+      failed = toProblem(error);
       throw error;
     } finally {
       const recorder = ctx.state.route ? recorders[`${ctx.method} ${ctx.state.route}`] : undefined;

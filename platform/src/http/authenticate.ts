@@ -3,11 +3,11 @@ import { orgId as orgIdSchema } from '../contract/token.ts';
 import { permissionsOf, type Role } from '../rbac.ts';
 import type { AccessService } from '../services/AccessService.ts';
 import { type ApiKeyService, isApiKey } from '../services/ApiKeyService.ts';
+import { ForbiddenError, UnauthenticatedError } from '../services/errors.ts';
 import type { OrganizationDirectory } from '../services/OrganizationDirectory.ts';
 import type { SessionService } from '../services/SessionService.ts';
 import type { TokenService } from '../services/TokenService.ts';
 import { getCookie } from './cookies.ts';
-import { Forbidden, Unauthorized } from './errors.ts';
 import type { AppContext, AppState, AuthContext } from './state.ts';
 
 export interface AuthenticateOptions {
@@ -36,7 +36,7 @@ export function authenticate(options: AuthenticateOptions): Middleware<AppState>
     let base: Omit<AuthContext, 'permissions'> | undefined;
     if (authorization) {
       const token = BEARER.exec(authorization)?.[1];
-      if (!token) throw new Unauthorized('The Authorization header must be "Bearer <token>"');
+      if (!token) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>"');
       base = await fromBearer(options, token);
     } else {
       const sessionId = getCookie(ctx as AppContext, options.sessionCookie);
@@ -59,7 +59,7 @@ export function authenticate(options: AuthenticateOptions): Middleware<AppState>
     }
     if (base) {
       const tenant = selectTenant(ctx as AppContext, base);
-      checkOrganization(options.directory, tenant.orgId);
+      options.directory.requireActive(tenant.orgId);
       ctx.state.auth = { ...tenant, permissions: tenant.role === null ? [] : permissionsOf(tenant.role) };
     }
     return next();
@@ -109,17 +109,16 @@ function selectTenant(
 ): Omit<AuthContext, 'permissions'> {
   const userId = ctx.get('x-user-id');
   if (userId && userId !== base.userId)
-    throw new Forbidden('x-user-id does not match the authenticated user');
+    throw new ForbiddenError('x-user-id does not match the authenticated user');
   const requested = ctx.get('x-org-id');
   if (!requested) return base;
   const parsed = orgIdSchema.safeParse(requested);
   if (!parsed.success || (base.orgs[parsed.data] === undefined && !base.superAdmin)) {
-    throw new Forbidden('x-org-id names an organization you do not belong to');
+    throw new ForbiddenError('x-org-id names an organization you do not belong to');
   }
   return { ...base, orgId: parsed.data, role: roleIn(parsed.data, base.orgs, base.superAdmin) };
 }
 
-/** Every request re-checks its organization: deleted or suspended ones are refused at once. */
 /**
  * The organization a session logged in to, while the user may still act in it. One deleted or
  * suspended since, or left, is no default: it must not lock its user out of logging in again,
@@ -136,18 +135,11 @@ function usableLoginOrganization(
   return access.superAdmin || access.orgs[loginOrgId] !== undefined ? loginOrgId : null;
 }
 
-export function checkOrganization(directory: OrganizationDirectory, orgId: string | null): void {
-  if (orgId === null) return;
-  const org = directory.get(orgId);
-  if (!org) throw new Forbidden(`Organization ${orgId} does not exist`);
-  if (org.spec.suspended) throw new Forbidden(`Organization ${orgId} is suspended`);
-}
-
 /** A cookie-authenticated write must come from our own origin (SameSite=Lax is the first line). */
 function refuseCrossSite(ctx: AppContext, publicOrigin: string): void {
   const origin = ctx.get('origin');
   const site = ctx.get('sec-fetch-site');
   if ((origin && origin !== publicOrigin) || site === 'cross-site') {
-    throw new Forbidden('Cross-site requests may not use the session cookie');
+    throw new ForbiddenError('Cross-site requests may not use the session cookie');
   }
 }

@@ -7,9 +7,11 @@ export interface CookieOptions {
 }
 
 /**
- * Sets an HttpOnly, SameSite=Lax cookie. Written by hand because Koa refuses Secure cookies on a
- * plain connection, and behind a TLS-terminating proxy the connection is plain while PUBLIC_URL,
- * what the browser sees, is https.
+ * Sets an HttpOnly, SameSite=Lax cookie, `Secure` when PUBLIC_URL (what the browser sees) is https.
+ * Not Koa's `ctx.cookies.set`: it decides from the connection, and throws on a Secure cookie over
+ * plain http, which is what reaches us behind a TLS-terminating proxy that sends no
+ * X-Forwarded-Proto (an L4 load balancer) or while TRUSTED_PROXIES is 0; and it writes `Expires`
+ * from the wall clock where this writes `Max-Age`. Reading stays with `ctx.cookies.get`.
  */
 export function setCookie(ctx: AppContext, name: string, value: string, options: CookieOptions): void {
   const parts = [

@@ -1,12 +1,10 @@
-/**
- * Errors a request can end with. Each becomes one `application/problem+json` answer (RFC 9457) in
- * the error middleware; anything else is a 500 whose details stay in the log.
- */
-export interface FieldError {
-  field: string;
-  message: string;
-}
+import type { FieldError } from '../services/errors.ts';
 
+/**
+ * An `application/problem+json` answer (RFC 9457) as the error middleware writes it. Services
+ * throw domain errors (services/errors.ts), which the error middleware maps (`toProblem`); only
+ * what HTTP alone knows (no route, a body that is not JSON or too large) is thrown as a problem.
+ */
 export class HttpProblem extends Error {
   readonly status: number;
   readonly title: string;
@@ -28,33 +26,6 @@ export class HttpProblem extends Error {
     this.detail = detail;
     this.errors = options.errors;
     this.headers = options.headers ?? {};
-  }
-}
-
-export class ValidationProblem extends HttpProblem {
-  constructor(errors: FieldError[], detail = 'The request is not valid') {
-    super(400, 'Bad Request', detail, { errors });
-  }
-}
-
-export class Unauthorized extends HttpProblem {
-  constructor(detail = 'Authentication is required', options: { cause?: unknown } = {}) {
-    super(401, 'Unauthorized', detail, {
-      headers: { 'www-authenticate': 'Bearer realm="guardian"' },
-      ...options,
-    });
-  }
-}
-
-export class Forbidden extends HttpProblem {
-  constructor(detail: string) {
-    super(403, 'Forbidden', detail);
-  }
-}
-
-export class NotFound extends HttpProblem {
-  constructor(detail = 'No such resource') {
-    super(404, 'Not Found', detail);
   }
 }
 

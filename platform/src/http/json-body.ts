@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
-import { PayloadTooLarge, UnsupportedMediaType, ValidationProblem } from './errors.ts';
+import { ValidationError } from '../services/errors.ts';
+import { PayloadTooLarge, UnsupportedMediaType } from './errors.ts';
 import type { AppState } from './state.ts';
 
 declare module 'koa' {
@@ -28,7 +29,7 @@ export function jsonBody(limit = 64 * 1024): Middleware<AppState> {
     try {
       ctx.request.body = text.trim() === '' ? undefined : JSON.parse(text);
     } catch {
-      throw new ValidationProblem(
+      throw new ValidationError(
         [{ field: '', message: 'is not valid JSON' }],
         'The request body is not valid JSON',
       );

@@ -1,9 +1,10 @@
 import Router from '@koa/router';
 import type { z } from 'zod';
 import type { Permission } from '../rbac.ts';
-import { ValidationProblem } from './errors.ts';
+import type { Actor } from '../services/actor.ts';
+import { UnauthenticatedError, ValidationError } from '../services/errors.ts';
 import { requireAuth, requirePermission } from './require.ts';
-import type { AppContext, AppState } from './state.ts';
+import { type AppContext, type AppState, type AuthContext, type AuthedContext, actorOf } from './state.ts';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
@@ -16,6 +17,9 @@ export interface ResponseSpec {
   headers?: Record<string, string>;
 }
 
+/** Who may call an operation: any authenticated caller, or one with a browser session only. */
+export type AuthKind = 'session' | 'any';
+
 /**
  * One API operation, declared once: the route, who may call it, the schemas that validate its
  * input, and its responses. The router and /openapi.json are both built from these.
@@ -23,6 +27,7 @@ export interface ResponseSpec {
 export interface Operation<
   B extends z.ZodType | undefined = undefined,
   Q extends z.ZodType | undefined = undefined,
+  A extends AuthKind | undefined = undefined,
 > {
   method: Method;
   /** An OpenAPI path template, e.g. /tenants/organizations/{org_id}. */
@@ -31,22 +36,31 @@ export interface Operation<
   description?: string;
   tag: string;
   /** Omitted for public operations. */
-  auth?: 'session' | 'any';
+  auth?: A;
   permission?: Permission;
   body?: B;
   query?: Q;
   responses: Record<number, ResponseSpec>;
 }
 
-export interface Input<B, Q> {
+interface PublicInput<B, Q> {
   body: Infer<B>;
   query: Infer<Q>;
   params: Record<string, string>;
 }
 
-export type Handler<B, Q> = (ctx: AppContext, input: Input<B, Q>) => Promise<void> | void;
+/** What a handler gets: the parsed input and, when the operation needs a caller, its Actor. */
+export type Input<B, Q, A = undefined> = A extends AuthKind
+  ? PublicInput<B, Q> & { actor: Actor }
+  : PublicInput<B, Q>;
 
-export type AnyOperation = Operation<z.ZodType | undefined, z.ZodType | undefined>;
+/** Operations with `auth` see `ctx.state.auth` set: the guard has checked it. */
+export type Handler<B, Q, A = undefined> = (
+  ctx: A extends AuthKind ? AuthedContext : AppContext,
+  input: Input<B, Q, A>,
+) => Promise<void> | void;
+
+export type AnyOperation = Operation<z.ZodType | undefined, z.ZodType | undefined, AuthKind | undefined>;
 
 function parse<T extends z.ZodType | undefined>(schema: T, value: unknown, where: string): Infer<T> {
   if (schema === undefined) {
@@ -54,7 +68,7 @@ function parse<T extends z.ZodType | undefined>(schema: T, value: unknown, where
       value !== undefined &&
       !(typeof value === 'object' && value !== null && Object.keys(value).length === 0)
     ) {
-      throw new ValidationProblem([{ field: where, message: 'must be empty' }]);
+      throw new ValidationError([{ field: where, message: 'must be empty' }]);
     }
     return undefined as Infer<T>;
   }
@@ -70,7 +84,14 @@ function parse<T extends z.ZodType | undefined>(schema: T, value: unknown, where
     }
     return [{ field: path || where, message: issue.message }];
   });
-  throw new ValidationProblem(errors, `The request ${where} is not valid`);
+  throw new ValidationError(errors, `The request ${where} is not valid`);
+}
+
+/** The caller requireAuth admitted (it has run before any handler of an operation with `auth`). */
+function authenticated(ctx: AppContext): AuthContext {
+  const auth = ctx.state.auth;
+  if (!auth) throw new UnauthenticatedError();
+  return auth;
 }
 
 /** A router that remembers its operations, for the OpenAPI document. */
@@ -78,10 +99,11 @@ export class Api {
   readonly router = new Router<AppState>();
   readonly operations: AnyOperation[] = [];
 
-  mount<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
-    operation: Operation<B, Q>,
-    handler: Handler<B, Q>,
-  ): void {
+  mount<
+    B extends z.ZodType | undefined = undefined,
+    Q extends z.ZodType | undefined = undefined,
+    A extends AuthKind | undefined = undefined,
+  >(operation: Operation<B, Q, A>, handler: Handler<B, Q, A>): void {
     this.operations.push(operation as AnyOperation);
     const path = operation.path.replace(/\{(\w+)\}/g, ':$1');
     const guards = [
@@ -103,8 +125,10 @@ export class Api {
           query:
             operation.query === undefined ? undefined : parse(operation.query, { ...ctx.query }, 'query'),
           params: ctx.params,
-        } as Input<B, Q>;
-        await handler(ctx as AppContext, input);
+          ...(operation.auth ? { actor: actorOf(authenticated(ctx)) } : {}),
+        } as Input<B, Q, AuthKind>;
+        // A decides both parameters' types, and the actor above is there exactly when A says so.
+        await (handler as Handler<B, Q, AuthKind | undefined>)(ctx as AuthedContext, input);
       },
     );
   }

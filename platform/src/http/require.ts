@@ -1,15 +1,15 @@
 import type { Middleware } from 'koa';
 import { can, type Permission } from '../rbac.ts';
-import { Forbidden, Unauthorized } from './errors.ts';
+import { ForbiddenError, UnauthenticatedError } from '../services/errors.ts';
 import type { AppState } from './state.ts';
 
 /** The caller must be authenticated (by a session cookie only, for `session`). */
 export function requireAuth(kind: 'session' | 'any'): Middleware<AppState> {
   return (ctx, next) => {
     const auth = ctx.state.auth;
-    if (!auth) throw new Unauthorized();
+    if (!auth) throw new UnauthenticatedError();
     if (kind === 'session' && auth.via !== 'session') {
-      throw new Unauthorized('This operation needs a browser session (log in at /auth/login)');
+      throw new UnauthenticatedError('This operation needs a browser session (log in at /auth/login)');
     }
     return next();
   };
@@ -19,14 +19,14 @@ export function requireAuth(kind: 'session' | 'any'): Middleware<AppState> {
 export function requirePermission(permission: Permission): Middleware<AppState> {
   return (ctx, next) => {
     const auth = ctx.state.auth;
-    if (!auth) throw new Unauthorized();
+    if (!auth) throw new UnauthenticatedError();
     if (auth.orgId === null && !auth.superAdmin) {
-      throw new Forbidden(
+      throw new ForbiddenError(
         `No organization is selected (send x-org-id, or get a token for one); ${permission} needs one`,
       );
     }
     if (auth.role === null || !can(auth.role, permission)) {
-      throw new Forbidden(`Your role (${auth.role ?? 'none'}) does not grant ${permission}`);
+      throw new ForbiddenError(`Your role (${auth.role ?? 'none'}) does not grant ${permission}`);
     }
     return next();
   };

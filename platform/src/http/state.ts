@@ -1,24 +1,24 @@
 import type { ParameterizedContext } from 'koa';
 import type { Logger } from 'pino';
-import type { OrgRole, Permission, Role } from '../rbac.ts';
+import type { Permission } from '../rbac.ts';
 import type { Join } from '../services/AccessService.ts';
+import type { Actor } from '../services/actor.ts';
 
-/** Who is calling and in which organization, established only from a verified credential. */
-export interface AuthContext {
+/**
+ * Who is calling and in which organization, established only from a verified credential: the
+ * Actor the services see, and what only HTTP needs (how it authenticated, the session).
+ */
+export interface AuthContext extends Actor {
   via: 'token' | 'session' | 'api_key';
-  userId: string;
-  superAdmin: boolean;
-  /** The organizations the user belongs to, with their role in each. */
-  orgs: Record<string, OrgRole>;
-  /** The current organization: the token's, the session's login org, or `x-org-id`. */
-  orgId: string | null;
-  role: Role | null;
   permissions: Permission[];
-  teamIds: string[];
-  /** The API key's id, when one authenticated the request (its user is the key's creator). */
-  apiKeyId?: string;
   /** The session cookie's value, for the routes that act on the session itself. */
   sessionId?: string;
+}
+
+/** The Actor of a request, without what only HTTP needs. */
+export function actorOf(auth: AuthContext): Actor {
+  const { userId, superAdmin, orgId, role, orgs, teamIds, apiKeyId } = auth;
+  return { userId, superAdmin, orgId, role, orgs, teamIds, ...(apiKeyId ? { apiKeyId } : {}) };
 }
 
 export interface AppState {
@@ -42,3 +42,6 @@ export interface Outcome {
 }
 
 export type AppContext = ParameterizedContext<AppState>;
+
+/** A request an operation with `auth` admitted: its caller is known. */
+export type AuthedContext = ParameterizedContext<AppState & { auth: AuthContext }>;

@@ -1,12 +1,15 @@
+import type { Organization } from '@guardian/crds/generated';
 import type { KubeClient } from '@guardian/kube/client';
 import type { Clock } from '@guardian/kube/clock';
 import type { Knex } from 'knex';
 import type { Usage, UsageLimit } from '../contract/usage.ts';
 import type { Decision } from '../ratelimit/limiter.ts';
+import { type Actor, currentOrg } from '../services/actor.ts';
 import type { OrganizationDirectory } from '../services/OrganizationDirectory.ts';
 import { withTenant } from '../stores/with-tenant.ts';
 import type { TenantPools } from '../tenant-db/pools.ts';
 import { usage } from './consume.ts';
+import { type UsageHistory, usageHistory } from './history.ts';
 import { currentPeriod, planLimits } from './limits.ts';
 import { seatsUsed } from './seats.ts';
 import { type StorageReading, tenantStorage } from './storage.ts';
@@ -26,7 +29,7 @@ function limitOf(limit: number | null, used: number | null, note?: string): Usag
   return { limit, used, remaining, ...(note ? { note } : {}) };
 }
 
-/** What an organization has used of its plan in the current billing period. */
+/** What an organization has used of its plan: in this billing period (GET /usage), and over time. */
 export class UsageService {
   private readonly deps: UsageServiceDeps;
   private readonly storageCache = new Map<string, { reading: StorageReading; until: number }>();
@@ -35,8 +38,12 @@ export class UsageService {
     this.deps = deps;
   }
 
-  /** `api` is this request's rate limit decision (none when the plan has no hourly limit). */
-  async usage(orgId: string, api: Decision | undefined): Promise<Usage> {
+  /**
+   * The usage of the organization the actor acts in; `api` is this request's rate limit decision
+   * (none when the plan has no hourly limit).
+   */
+  async usage(actor: Actor, api: Decision | undefined): Promise<Usage> {
+    const orgId = currentOrg(actor);
     const { directory, db, clock } = this.deps;
     const org = directory.get(orgId);
     if (!org) throw new Error(`Organization ${orgId} is not known`);
@@ -69,6 +76,23 @@ export class UsageService {
         ),
       },
     };
+  }
+
+  /** Seats taken: members and pending invitations (seatsUsed). */
+  seats(orgId: string): Promise<number> {
+    return seatsUsed(this.deps.db, orgId);
+  }
+
+  /** This billing period's agent executions and workflows. */
+  async monthly(org: Organization): Promise<{ agentExecutions: number; workflows: number; period: string }> {
+    const period = currentPeriod(org, new Date(this.deps.clock.now())).key;
+    const used = await usage(this.deps.db, org.metadata?.name ?? '', period);
+    return { agentExecutions: used.agent_executions, workflows: used.workflows, period };
+  }
+
+  /** `periods` billing periods of usage, and the days of the current one. */
+  history(org: Organization, periods: number): Promise<UsageHistory> {
+    return usageHistory(this.deps.db, org, new Date(this.deps.clock.now()), periods);
   }
 
   /** Database sizes change slowly: one reading per org a minute spares the apiserver and the database. */

@@ -1,10 +1,10 @@
 import type { Clock } from '@guardian/kube/clock';
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
-import { HttpProblem } from '../http/errors.ts';
 import { logError } from '../http/log-error.ts';
 import type { AppContext, AppState } from '../http/state.ts';
 import { planLimits } from '../quota/limits.ts';
+import { QuotaExceededError, UnavailableError } from '../services/errors.ts';
 import type { OrganizationDirectory } from '../services/OrganizationDirectory.ts';
 import type { ApiRateLimiter, Decision } from './limiter.ts';
 
@@ -67,32 +67,25 @@ export function rateLimit(
         'Rate limiter unavailable',
       );
       if (options.onRedisError === 'open') return next();
-      throw new HttpProblem(
-        503,
-        'Service Unavailable',
-        'The rate limiter is unavailable; try again shortly',
-        {
-          headers: { 'retry-after': '5' },
-          cause: error,
-        },
-      );
+      throw new UnavailableError('The rate limiter is unavailable; try again shortly', {
+        retryAfterSeconds: 5,
+        cause: error,
+      });
     }
-    const headers = {
+    // Set before a refusal is thrown, so the 429 carries them too.
+    ctx.set({
       'ratelimit-limit': String(decision.limit),
       'ratelimit-remaining': String(decision.remaining),
       'ratelimit-reset': String(Math.ceil(decision.resetMs / 1000)),
-    };
-    ctx.set(headers);
+    });
     decisions.set(ctx as AppContext, decision);
     if (!decision.admitted) {
       counters.refused++;
       if (decision.firstBreach) options.onBreach?.(ctx as AppContext, orgId, decision);
-      const retryAfter = String(Math.max(1, Math.ceil(decision.resetMs / 1000)));
-      throw new HttpProblem(
-        429,
-        'Too Many Requests',
-        `Organization ${orgId} has used its ${limit} API calls per hour; retry in ${retryAfter} s`,
-        { headers: { ...headers, 'retry-after': retryAfter } },
+      const retryAfterSeconds = Math.max(1, Math.ceil(decision.resetMs / 1000));
+      throw new QuotaExceededError(
+        `Organization ${orgId} has used its ${limit} API calls per hour; retry in ${retryAfterSeconds} s`,
+        { retryAfterSeconds },
       );
     }
     counters.admitted++;

@@ -5,7 +5,8 @@
  * not logged. The caller passes `now`, so tests drive the clock and replicas agree with their own
  * (NTP-synchronised) clocks rather than a Redis primary's.
  *
- * KEYS[1] the org's log ({org:<id>}:api), KEYS[2] its breach marker ({org:<id>}:api:breach)
+ * KEYS[1] the org's log ({org:<id>}:api), KEYS[2] its breach marker ({org:<id>}:api:breach: when the
+ *         minute's first refusal was)
  * ARGV    now (ms), limit, window (ms), a unique member for this request
  * Returns {admitted (1|0), remaining, ms until a slot frees, first breach this minute (1|0)}.
  */
@@ -24,7 +25,12 @@ end
 -- A plan may have been lowered below what is logged: the slot frees when the entry that puts the
 -- log over the limit expires.
 local freeing = redis.call('ZRANGE', KEYS[1], count - limit, count - limit, 'WITHSCORES')
+-- The first refusal of a minute by the caller's clock, as the log goes by it (not by Redis's).
 local first = 0
-if redis.call('SET', KEYS[2], '1', 'NX', 'PX', 60000) then first = 1 end
+local last = tonumber(redis.call('GET', KEYS[2]))
+if not last or now - last >= 60000 then
+  redis.call('SET', KEYS[2], now, 'PX', window)
+  first = 1
+end
 return {0, 0, tonumber(freeing[2]) + window - now, first}
 `;

@@ -1,10 +1,7 @@
 import { ApiKeyList, CreateApiKey, CreatedApiKey } from '../contract/api-keys.ts';
 import { Problem } from '../contract/problem.ts';
 import type { Api } from '../http/operation.ts';
-import type { AuthContext } from '../http/state.ts';
-import type { Role } from '../rbac.ts';
 import { type ApiKeyService, apiKeyView } from '../services/ApiKeyService.ts';
-import { currentOrg } from '../services/authorize.ts';
 
 const problem = (description: string) => ({ description, schema: Problem });
 const refusals = {
@@ -29,13 +26,8 @@ export function apiKeyRoutes(api: Api, service: ApiKeyService): void {
         ...refusals,
       },
     },
-    async (ctx, { body }) => {
-      const auth = ctx.state.auth as AuthContext;
-      const { key, secret } = await service.create(
-        { userId: auth.userId, role: auth.role as Role },
-        currentOrg(auth),
-        body,
-      );
+    async (ctx, { body, actor }) => {
+      const { key, secret } = await service.create(actor, body);
       ctx.status = 201;
       ctx.set('cache-control', 'no-store');
       ctx.body = CreatedApiKey.parse({ ...apiKeyView(key), key: secret });
@@ -50,8 +42,8 @@ export function apiKeyRoutes(api: Api, service: ApiKeyService): void {
       summary: 'The API keys of the current organization (never their secrets)',
       responses: { 200: { description: 'Keys', schema: ApiKeyList }, ...refusals },
     },
-    async (ctx) => {
-      const keys = await service.list(currentOrg(ctx.state.auth as AuthContext));
+    async (ctx, { actor }) => {
+      const keys = await service.list(actor);
       ctx.body = ApiKeyList.parse({ api_keys: keys.map(apiKeyView) });
     },
   );
@@ -64,8 +56,8 @@ export function apiKeyRoutes(api: Api, service: ApiKeyService): void {
       summary: 'Revoke an API key (at once, on every replica)',
       responses: { 204: { description: 'Revoked' }, ...refusals },
     },
-    async (ctx, { params }) => {
-      await service.revoke(currentOrg(ctx.state.auth as AuthContext), params.key_id ?? '');
+    async (ctx, { params, actor }) => {
+      await service.revoke(actor, params.key_id ?? '');
       ctx.status = 204;
     },
   );

@@ -1,30 +1,14 @@
-import type { Knex } from 'knex';
-import type { AuditLog } from '../audit/AuditLog.ts';
-import { verifyChain } from '../audit/verify.ts';
+import type { AuditService } from '../audit/AuditService.ts';
 import { AuditPage, AuditQuery, AuditVerification } from '../contract/audit.ts';
 import { Problem } from '../contract/problem.ts';
-import { Forbidden } from '../http/errors.ts';
 import type { Api } from '../http/operation.ts';
-import type { AppContext } from '../http/state.ts';
-
-export interface AuditRouteDeps {
-  audit: AuditLog;
-  db: Knex;
-  key: Buffer;
-}
-
-function currentOrg(ctx: AppContext): string {
-  const orgId = ctx.state.auth?.orgId;
-  if (!orgId) throw new Forbidden('No organization is selected (send x-org-id)');
-  return orgId;
-}
 
 const refusals = {
   401: { description: 'No valid credential', schema: Problem },
   403: { description: 'Not allowed (audit:read) in this organization, or none selected', schema: Problem },
 };
 
-export function auditRoutes(api: Api, deps: AuditRouteDeps): void {
+export function auditRoutes(api: Api, service: AuditService): void {
   api.mount(
     {
       method: 'get',
@@ -36,8 +20,8 @@ export function auditRoutes(api: Api, deps: AuditRouteDeps): void {
       query: AuditQuery,
       responses: { 200: { description: 'A page of entries', schema: AuditPage }, ...refusals },
     },
-    async (ctx, { query }) => {
-      const page = await deps.audit.list(currentOrg(ctx), {
+    async (ctx, { query, actor }) => {
+      const page = await service.list(actor, {
         action: query.action,
         actor: query.actor,
         since: query.since ? new Date(query.since) : undefined,
@@ -74,8 +58,8 @@ export function auditRoutes(api: Api, deps: AuditRouteDeps): void {
         ...refusals,
       },
     },
-    async (ctx) => {
-      const result = await verifyChain(deps.db, deps.key, currentOrg(ctx));
+    async (ctx, { actor }) => {
+      const result = await service.verify(actor);
       ctx.body = AuditVerification.parse({
         org_id: result.orgId,
         ok: result.ok,

@@ -1,15 +1,12 @@
 import { LoginQuery, Me } from '../contract/auth.ts';
 import { Problem } from '../contract/problem.ts';
 import { TokenRequest, TokenResponse } from '../contract/token.ts';
-import { checkOrganization } from '../http/authenticate.ts';
 import { clearCookie, getCookie, setCookie } from '../http/cookies.ts';
-import { Forbidden, NotFound } from '../http/errors.ts';
 import type { Api } from '../http/operation.ts';
-import type { AuthContext } from '../http/state.ts';
 import type { Join } from '../services/AccessService.ts';
+import { ForbiddenError, NotFoundError } from '../services/errors.ts';
 import type { InvitationService } from '../services/InvitationService.ts';
 import type { LoginService } from '../services/LoginService.ts';
-import type { OrganizationDirectory } from '../services/OrganizationDirectory.ts';
 import type { SessionService } from '../services/SessionService.ts';
 import type { TokenService } from '../services/TokenService.ts';
 import type { UserStore } from '../stores/UserStore.ts';
@@ -21,7 +18,6 @@ export interface AuthRouteDeps {
   sessions: SessionService;
   tokens: TokenService;
   users: UserStore;
-  directory: OrganizationDirectory;
   publicUrl: string;
   cookies: { session: string; login: string; secure: boolean };
 }
@@ -48,7 +44,7 @@ export function authRoutes(api: Api, deps: AuthRouteDeps): void {
       // A forged, altered or expired invitation is refused here, before the identity provider.
       const invitedTo = query.invitation === undefined ? undefined : deps.invitations.check(query.invitation);
       if (invitedTo !== undefined && query.org !== undefined && query.org !== invitedTo) {
-        throw new Forbidden('The invitation is for another organization');
+        throw new ForbiddenError('The invitation is for another organization');
       }
       const { url, pendingId, maxAgeMs } = await deps.login.begin(
         invitedTo ?? query.org,
@@ -99,7 +95,7 @@ export function authRoutes(api: Api, deps: AuthRouteDeps): void {
       responses: { 204: { description: 'Logged out' }, 401: problem('No session') },
     },
     async (ctx) => {
-      const sessionId = ctx.state.auth?.sessionId;
+      const sessionId = ctx.state.auth.sessionId;
       if (sessionId) await deps.sessions.revoke(sessionId);
       clearCookie(ctx, cookies.session, { path: '/', secure: cookies.secure });
       ctx.status = 204;
@@ -115,10 +111,9 @@ export function authRoutes(api: Api, deps: AuthRouteDeps): void {
       auth: 'any',
       responses: { 200: { description: 'The user', schema: Me }, 401: problem('Not signed in') },
     },
-    async (ctx) => {
-      const auth = ctx.state.auth as AuthContext;
-      const user = await deps.users.get(auth.userId);
-      if (!user) throw new NotFound('The user no longer exists');
+    async (ctx, { actor }) => {
+      const user = await deps.users.get(actor.userId);
+      if (!user) throw new NotFoundError('The user no longer exists');
       ctx.body = Me.parse({
         user: {
           id: user.id,
@@ -127,7 +122,7 @@ export function authRoutes(api: Api, deps: AuthRouteDeps): void {
           email_verified: user.emailVerified,
           name: user.name,
         },
-        tenant_context: tenantContext(auth),
+        tenant_context: tenantContext(ctx.state.auth),
       });
     },
   );
@@ -146,25 +141,10 @@ export function authRoutes(api: Api, deps: AuthRouteDeps): void {
         403: problem('The user does not belong to org_id, or it is suspended'),
       },
     },
-    async (ctx, { body }) => {
-      const auth = ctx.state.auth as AuthContext;
-      const orgId = body?.org_id ?? defaultOrg(auth);
-      if (orgId !== null && auth.orgs[orgId] === undefined && !auth.superAdmin) {
-        throw new Forbidden(`You do not belong to organization ${orgId}`);
-      }
-      checkOrganization(deps.directory, orgId);
-      const { token, expiresIn } = await deps.tokens.issue(
-        auth.userId,
-        { superAdmin: auth.superAdmin, orgs: auth.orgs },
-        orgId,
-      );
+    async (ctx, { body, actor }) => {
+      const { token, expiresIn } = await deps.tokens.issueFor(actor, body?.org_id);
       ctx.set('cache-control', 'no-store');
       ctx.body = TokenResponse.parse({ access_token: token, token_type: 'Bearer', expires_in: expiresIn });
     },
   );
-}
-
-/** The login's organization, else the user's only (or first, alphabetically) one. */
-function defaultOrg(auth: AuthContext): string | null {
-  return auth.orgId ?? Object.keys(auth.orgs).sort()[0] ?? null;
 }

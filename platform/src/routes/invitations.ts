@@ -1,9 +1,6 @@
 import { CreateInvitation, InvitationList, InvitationView } from '../contract/invitations.ts';
 import { Problem } from '../contract/problem.ts';
 import type { Api } from '../http/operation.ts';
-import type { AuthContext } from '../http/state.ts';
-import type { Role } from '../rbac.ts';
-import { currentOrg } from '../services/authorize.ts';
 import type { InvitationService } from '../services/InvitationService.ts';
 import type { Invitation } from '../stores/InvitationStore.ts';
 
@@ -14,14 +11,7 @@ const refusals = {
   404: problem('No such pending invitation in the current organization'),
 };
 
-function view(invitation: Invitation, now: number): InvitationView {
-  const status = invitation.acceptedAt
-    ? 'accepted'
-    : invitation.revokedAt
-      ? 'revoked'
-      : invitation.expiresAt.getTime() <= now
-        ? 'expired'
-        : 'pending';
+function view(invitation: Invitation, status: InvitationView['status']): InvitationView {
   return {
     id: invitation.id,
     email: invitation.email,
@@ -51,15 +41,10 @@ export function invitationRoutes(api: Api, service: InvitationService): void {
         503: problem('No SMTP server is configured'),
       },
     },
-    async (ctx, { body }) => {
-      const auth = ctx.state.auth as AuthContext;
-      const invitation = await service.invite(
-        { userId: auth.userId, role: auth.role as Role },
-        currentOrg(auth),
-        body,
-      );
+    async (ctx, { body, actor }) => {
+      const invitation = await service.invite(actor, body);
       ctx.status = 201;
-      ctx.body = InvitationView.parse(view(invitation, Date.now()));
+      ctx.body = InvitationView.parse(view(invitation, service.status(invitation)));
     },
   );
 
@@ -72,10 +57,10 @@ export function invitationRoutes(api: Api, service: InvitationService): void {
       permission: 'members:read',
       responses: { 200: { description: 'Invitations', schema: InvitationList }, ...refusals },
     },
-    async (ctx) => {
-      const list = await service.list(currentOrg(ctx.state.auth as AuthContext));
+    async (ctx, { actor }) => {
+      const list = await service.list(actor);
       ctx.body = InvitationList.parse({
-        invitations: list.map((invitation) => view(invitation, Date.now())),
+        invitations: list.map((invitation) => view(invitation, service.status(invitation))),
       });
     },
   );
@@ -89,11 +74,8 @@ export function invitationRoutes(api: Api, service: InvitationService): void {
       permission: 'members:manage',
       responses: { 204: { description: 'Revoked' }, ...refusals },
     },
-    async (ctx, { params }) => {
-      const email = await service.revoke(
-        currentOrg(ctx.state.auth as AuthContext),
-        params.invitation_id ?? '',
-      );
+    async (ctx, { params, actor }) => {
+      const email = await service.revoke(actor, params.invitation_id ?? '');
       ctx.state.outcome = { email };
       ctx.status = 204;
     },

@@ -1,11 +1,8 @@
 import { z } from 'zod';
 import { MemberList, UpdateMember } from '../contract/members.ts';
 import { Problem } from '../contract/problem.ts';
-import { NotFound } from '../http/errors.ts';
 import type { Api } from '../http/operation.ts';
-import type { AuthContext } from '../http/state.ts';
-import type { Role } from '../rbac.ts';
-import { currentOrg } from '../services/authorize.ts';
+import { NotFoundError } from '../services/errors.ts';
 import type { MemberService } from '../services/MemberService.ts';
 
 const problem = (description: string) => ({ description, schema: Problem });
@@ -17,7 +14,7 @@ const refusals = {
 
 function pathUser(params: Record<string, string>): string {
   const parsed = z.uuid().safeParse(params.user_id);
-  if (!parsed.success) throw new NotFound('No such member');
+  if (!parsed.success) throw new NotFoundError('No such member');
   return parsed.data;
 }
 
@@ -33,8 +30,8 @@ export function memberRoutes(api: Api, service: MemberService): void {
       permission: 'members:read',
       responses: { 200: { description: 'Members', schema: MemberList }, ...refusals },
     },
-    async (ctx) => {
-      ctx.body = MemberList.parse({ members: await service.list(currentOrg(ctx.state.auth as AuthContext)) });
+    async (ctx, { actor }) => {
+      ctx.body = MemberList.parse({ members: await service.list(actor) });
     },
   );
 
@@ -55,9 +52,8 @@ export function memberRoutes(api: Api, service: MemberService): void {
         ),
       },
     },
-    async (ctx, { params, body }) => {
-      const auth = ctx.state.auth as AuthContext;
-      const previous = await service.change(auth.role as Role, currentOrg(auth), pathUser(params), body.role);
+    async (ctx, { params, body, actor }) => {
+      const previous = await service.change(actor, pathUser(params), body.role);
       ctx.state.outcome = { before: { role: previous } };
       ctx.status = 204;
     },
@@ -76,9 +72,8 @@ export function memberRoutes(api: Api, service: MemberService): void {
         409: problem('It would leave the organization without an owner'),
       },
     },
-    async (ctx, { params }) => {
-      const auth = ctx.state.auth as AuthContext;
-      const previous = await service.change(auth.role as Role, currentOrg(auth), pathUser(params), null);
+    async (ctx, { params, actor }) => {
+      const previous = await service.change(actor, pathUser(params), null);
       ctx.state.outcome = { before: { role: previous } };
       ctx.status = 204;
     },

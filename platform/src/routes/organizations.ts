@@ -8,9 +8,8 @@ import {
 } from '../contract/organizations.ts';
 import { Problem } from '../contract/problem.ts';
 import { orgId } from '../contract/token.ts';
-import { NotFound } from '../http/errors.ts';
 import type { Api } from '../http/operation.ts';
-import type { AuthContext } from '../http/state.ts';
+import { NotFoundError } from '../services/errors.ts';
 import type { OrganizationService } from '../services/OrganizationService.ts';
 import { organizationView } from '../services/organization-view.ts';
 
@@ -24,7 +23,7 @@ const refusals = {
 /** A malformed id names no organization: 404, as for one that does not exist. */
 export function pathOrg(params: Record<string, string>): string {
   const parsed = orgId.safeParse(params.org_id);
-  if (!parsed.success) throw new NotFound('No such organization');
+  if (!parsed.success) throw new NotFoundError('No such organization');
   return parsed.data;
 }
 
@@ -48,8 +47,8 @@ export function organizationRoutes(api: Api, service: OrganizationService): void
         409: problem('An organization with this org_id exists'),
       },
     },
-    async (ctx, { body }) => {
-      const { org, ready } = await service.create(ctx.state.auth as AuthContext, body);
+    async (ctx, { body, actor }) => {
+      const { org, ready } = await service.create(actor, body);
       const view = organizationView(org);
       ctx.status = ready ? 201 : 202;
       ctx.set('location', `/tenants/organizations/${view.org_id}`);
@@ -66,8 +65,8 @@ export function organizationRoutes(api: Api, service: OrganizationService): void
       auth: 'any',
       responses: { 200: { description: 'Organizations', schema: OrganizationList }, 401: refusals[401] },
     },
-    (ctx) => {
-      const organizations = service.list(ctx.state.auth as AuthContext).map(organizationView);
+    (ctx, { actor }) => {
+      const organizations = service.list(actor).map(organizationView);
       ctx.body = OrganizationList.parse({ organizations });
     },
   );
@@ -81,8 +80,8 @@ export function organizationRoutes(api: Api, service: OrganizationService): void
       auth: 'any',
       responses: { 200: { description: 'The organization', schema: OrganizationView }, ...refusals },
     },
-    (ctx, { params }) => {
-      const org = service.get(ctx.state.auth as AuthContext, pathOrg(params));
+    (ctx, { params, actor }) => {
+      const org = service.get(actor, pathOrg(params));
       ctx.body = OrganizationView.parse(organizationView(org));
     },
   );
@@ -103,8 +102,8 @@ export function organizationRoutes(api: Api, service: OrganizationService): void
         409: problem('Changed concurrently, owned by another field manager, or it would leave no owner'),
       },
     },
-    async (ctx, { params, body }) => {
-      const { org, before } = await service.update(ctx.state.auth as AuthContext, pathOrg(params), body);
+    async (ctx, { params, body, actor }) => {
+      const { org, before } = await service.update(actor, pathOrg(params), body);
       ctx.state.outcome = { before };
       ctx.body = OrganizationView.parse(organizationView(org));
     },
@@ -119,8 +118,8 @@ export function organizationRoutes(api: Api, service: OrganizationService): void
       auth: 'any',
       responses: { 202: { description: 'Deletion started' }, ...refusals },
     },
-    async (ctx, { params }) => {
-      await service.delete(ctx.state.auth as AuthContext, pathOrg(params));
+    async (ctx, { params, actor }) => {
+      await service.delete(actor, pathOrg(params));
       ctx.status = 202;
     },
   );
@@ -142,10 +141,8 @@ export function organizationRoutes(api: Api, service: OrganizationService): void
         ...refusals,
       },
     },
-    async (ctx, { params, query }) => {
-      ctx.body = OrganizationAnalytics.parse(
-        await service.analytics(ctx.state.auth as AuthContext, pathOrg(params), query.periods),
-      );
+    async (ctx, { params, query, actor }) => {
+      ctx.body = OrganizationAnalytics.parse(await service.analytics(actor, pathOrg(params), query.periods));
     },
   );
 }

@@ -8,10 +8,10 @@ import {
   teamId,
   UpdateTeam,
 } from '../contract/teams.ts';
-import { NotFound } from '../http/errors.ts';
 import type { Api } from '../http/operation.ts';
-import type { AppContext, AuthContext } from '../http/state.ts';
-import { currentOrg } from '../services/authorize.ts';
+import type { AppContext } from '../http/state.ts';
+import { currentOrg } from '../services/actor.ts';
+import { NotFoundError } from '../services/errors.ts';
 import { type Changed, type TeamService, teamView } from '../services/TeamService.ts';
 
 const problem = (description: string) => ({ description, schema: Problem });
@@ -29,11 +29,9 @@ const changeResponses = {
   409: problem('Changed concurrently; retry'),
 };
 
-const org = (auth: AuthContext | undefined) => currentOrg(auth as AuthContext);
-
 function pathTeam(params: Record<string, string>): string {
   const parsed = teamId.safeParse(params.team_id);
-  if (!parsed.success) throw new NotFound('No such team');
+  if (!parsed.success) throw new NotFoundError('No such team');
   return parsed.data;
 }
 
@@ -41,7 +39,7 @@ function pathTeam(params: Record<string, string>): string {
 function pathMember(params: Record<string, string>): { kind: 'User' | 'Group'; name: string } {
   const kind = params.kind === 'users' ? 'User' : params.kind === 'groups' ? 'Group' : undefined;
   const name = params.name ?? '';
-  if (!kind || name.length === 0 || name.length > 256) throw new NotFound('No such member');
+  if (!kind || name.length === 0 || name.length > 256) throw new NotFoundError('No such member');
   return { kind, name };
 }
 
@@ -69,12 +67,11 @@ export function teamRoutes(api: Api, service: TeamService): void {
         409: problem('The team exists, or the organization is not provisioned yet'),
       },
     },
-    async (ctx, { body }) => {
-      const orgId = org(ctx.state.auth);
-      const team = await service.create(orgId, body);
+    async (ctx, { body, actor }) => {
+      const team = await service.create(actor, body);
       ctx.status = 201;
       ctx.set('location', `/tenants/teams/${team.metadata?.name}`);
-      ctx.body = TeamView.parse(teamView(orgId, team));
+      ctx.body = TeamView.parse(teamView(currentOrg(actor), team));
     },
   );
 
@@ -87,9 +84,9 @@ export function teamRoutes(api: Api, service: TeamService): void {
       permission: 'teams:read',
       responses: { 200: { description: 'Teams', schema: TeamList }, ...refusals },
     },
-    (ctx) => {
-      const orgId = org(ctx.state.auth);
-      ctx.body = TeamList.parse({ teams: service.list(orgId).map((team) => teamView(orgId, team)) });
+    (ctx, { actor }) => {
+      const orgId = currentOrg(actor);
+      ctx.body = TeamList.parse({ teams: service.list(actor).map((team) => teamView(orgId, team)) });
     },
   );
 
@@ -102,9 +99,8 @@ export function teamRoutes(api: Api, service: TeamService): void {
       permission: 'teams:read',
       responses: { 200: { description: 'The team', schema: TeamView }, ...refusals },
     },
-    (ctx, { params }) => {
-      const orgId = org(ctx.state.auth);
-      ctx.body = TeamView.parse(teamView(orgId, service.get(orgId, pathTeam(params))));
+    (ctx, { params, actor }) => {
+      ctx.body = TeamView.parse(teamView(currentOrg(actor), service.get(actor, pathTeam(params))));
     },
   );
 
@@ -118,9 +114,8 @@ export function teamRoutes(api: Api, service: TeamService): void {
       body: UpdateTeam,
       responses: changeResponses,
     },
-    async (ctx, { params, body }) => {
-      const orgId = org(ctx.state.auth);
-      answerChange(ctx, orgId, await service.update(orgId, pathTeam(params), body));
+    async (ctx, { params, body, actor }) => {
+      answerChange(ctx, currentOrg(actor), await service.update(actor, pathTeam(params), body));
     },
   );
 
@@ -133,8 +128,8 @@ export function teamRoutes(api: Api, service: TeamService): void {
       permission: 'teams:manage',
       responses: { 204: { description: 'Deleted' }, ...refusals },
     },
-    async (ctx, { params }) => {
-      await service.delete(org(ctx.state.auth), pathTeam(params));
+    async (ctx, { params, actor }) => {
+      await service.delete(actor, pathTeam(params));
       ctx.status = 204;
     },
   );
@@ -148,9 +143,8 @@ export function teamRoutes(api: Api, service: TeamService): void {
       permission: 'teams:read',
       responses: { 200: { description: 'Members', schema: TeamMemberList }, ...refusals },
     },
-    (ctx, { params }) => {
-      const orgId = org(ctx.state.auth);
-      const { members } = teamView(orgId, service.get(orgId, pathTeam(params)));
+    (ctx, { params, actor }) => {
+      const { members } = teamView(currentOrg(actor), service.get(actor, pathTeam(params)));
       ctx.body = TeamMemberList.parse({ members });
     },
   );
@@ -165,10 +159,9 @@ export function teamRoutes(api: Api, service: TeamService): void {
       body: PutTeamMember,
       responses: changeResponses,
     },
-    async (ctx, { params, body }) => {
-      const orgId = org(ctx.state.auth);
+    async (ctx, { params, body, actor }) => {
       const member = { ...pathMember(params), role: body.role };
-      answerChange(ctx, orgId, await service.putMember(orgId, pathTeam(params), member));
+      answerChange(ctx, currentOrg(actor), await service.putMember(actor, pathTeam(params), member));
     },
   );
 
@@ -185,9 +178,9 @@ export function teamRoutes(api: Api, service: TeamService): void {
         409: problem('Owned by another field manager'),
       },
     },
-    async (ctx, { params }) => {
+    async (ctx, { params, actor }) => {
       const { kind, name } = pathMember(params);
-      await service.removeMember(org(ctx.state.auth), pathTeam(params), kind, name);
+      await service.removeMember(actor, pathTeam(params), kind, name);
       ctx.status = 204;
     },
   );

@@ -9,7 +9,7 @@ export function tenantContext(auth: AuthContext): TenantContext {
     org_id: auth.orgId,
     role: auth.role,
     permissions: auth.permissions,
-    team_ids: auth.teamIds,
+    team_ids: [...auth.teamIds],
     orgs: auth.orgs,
     super_admin: auth.superAdmin,
     authenticated_by: auth.via,
@@ -32,7 +32,7 @@ export function tenantRoutes(api: Api): void {
       },
     },
     (ctx) => {
-      ctx.body = TenantContext.parse(tenantContext(ctx.state.auth as AuthContext));
+      ctx.body = TenantContext.parse(tenantContext(ctx.state.auth));
     },
   );
 }

@@ -1,8 +1,6 @@
 import { Problem } from '../contract/problem.ts';
 import { Usage } from '../contract/usage.ts';
-import { Forbidden } from '../http/errors.ts';
 import type { Api } from '../http/operation.ts';
-import type { AuthContext } from '../http/state.ts';
 import type { UsageService } from '../quota/UsageService.ts';
 import { rateLimitDecision } from '../ratelimit/middleware.ts';
 
@@ -25,10 +23,8 @@ export function usageRoutes(api: Api, service: UsageService): void {
         429: { description: 'Over the hourly API limit', schema: Problem },
       },
     },
-    async (ctx) => {
-      const auth = ctx.state.auth as AuthContext;
-      if (auth.orgId === null) throw new Forbidden('No organization is selected (send x-org-id)');
-      ctx.body = await service.usage(auth.orgId, rateLimitDecision(ctx));
+    async (ctx, { actor }) => {
+      ctx.body = await service.usage(actor, rateLimitDecision(ctx));
     },
   );
 }

@@ -1,9 +1,11 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Clock } from '@guardian/kube/clock';
 import type { ApiKeyView } from '../contract/api-keys.ts';
 import { sha256 } from '../crypto/random.ts';
-import { Forbidden, NotFound, Unauthorized } from '../http/errors.ts';
-import { type OrgRole, type Role, rank } from '../rbac.ts';
+import { type OrgRole, rank } from '../rbac.ts';
 import type { ApiKey, ApiKeyStore } from '../stores/ApiKeyStore.ts';
+import { type Actor, currentOrg, currentRole } from './actor.ts';
+import { ForbiddenError, NotFoundError, UnauthenticatedError } from './errors.ts';
 
 const KEY = /^gdn_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 
@@ -35,21 +37,25 @@ export function apiKeyView(key: ApiKey): ApiKeyView {
  */
 export class ApiKeyService {
   private readonly store: ApiKeyStore;
+  private readonly clock: Clock;
   /** When this replica last recorded each key's use: most requests then cost no write at all. */
   private readonly touched = new Map<string, number>();
 
-  constructor(store: ApiKeyStore) {
-    this.store = store;
+  constructor(options: { store: ApiKeyStore; clock: Clock }) {
+    this.store = options.store;
+    this.clock = options.clock;
   }
 
+  /** A key in the organization the actor acts in; its secret is in this answer only. */
   async create(
-    creator: { userId: string; role: Role },
-    orgId: string,
+    actor: Actor,
     input: { name: string; role: OrgRole },
   ): Promise<{ key: ApiKey; secret: string }> {
+    const orgId = currentOrg(actor);
+    const role = currentRole(actor);
     // A key (or its creator) can never mint a stronger one: no role above the creator's own.
-    if (rank(input.role) > rank(creator.role)) {
-      throw new Forbidden(`Your role (${creator.role}) may not create a key with role ${input.role}`);
+    if (rank(input.role) > rank(role)) {
+      throw new ForbiddenError(`Your role (${role}) may not create a key with role ${input.role}`);
     }
     const id = randomBytes(8).toString('hex');
     const secret = `gdn_${id}_${randomBytes(32).toString('base64url')}`;
@@ -58,18 +64,19 @@ export class ApiKeyService {
       name: input.name,
       role: input.role,
       secretHash: sha256(secret),
-      createdBy: creator.userId,
+      createdBy: actor.userId,
     });
     return { key, secret };
   }
 
-  list(orgId: string): Promise<ApiKey[]> {
-    return this.store.list(orgId);
+  list(actor: Actor): Promise<ApiKey[]> {
+    return this.store.list(currentOrg(actor));
   }
 
-  async revoke(orgId: string, id: string): Promise<void> {
+  async revoke(actor: Actor, id: string): Promise<void> {
+    const orgId = currentOrg(actor);
     if (!/^[0-9a-f]{16}$/.test(id) || !(await this.store.revoke(orgId, id))) {
-      throw new NotFound('No such active API key');
+      throw new NotFoundError('No such active API key');
     }
   }
 
@@ -77,15 +84,15 @@ export class ApiKeyService {
   async verify(token: string): Promise<ApiKeyIdentity> {
     const match = KEY.exec(token);
     const id = match?.[1];
-    if (!id) throw new Unauthorized('The API key is malformed');
+    if (!id) throw new UnauthenticatedError('The API key is malformed');
     const key = await this.store.findForAuthentication(id);
     if (!key || !timingSafeEqual(key.secretHash, sha256(token)) || key.revokedAt !== null) {
-      throw new Unauthorized('The API key is not valid');
+      throw new UnauthenticatedError('The API key is not valid');
     }
-    const now = Date.now();
+    const now = this.clock.now();
     if (now - (this.touched.get(key.id) ?? 0) >= 60_000) {
       this.touched.set(key.id, now);
-      await this.store.touch(key.orgId, key.id);
+      await this.store.touch(key.orgId, key.id, new Date(now));
     }
     return { keyId: key.id, orgId: key.orgId, role: key.role, userId: key.createdBy };
   }

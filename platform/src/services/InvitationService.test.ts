@@ -2,7 +2,9 @@ import type { Organization } from '@guardian/crds/generated';
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../test/support/fake-clock.ts';
 import type { Mail } from '../mail/mailer.ts';
+import type { OrgRole } from '../rbac.ts';
 import type { Invitation } from '../stores/InvitationStore.ts';
+import type { Actor } from './actor.ts';
 import { InvitationService } from './InvitationService.ts';
 
 const org: Organization = {
@@ -11,6 +13,16 @@ const org: Organization = {
   metadata: { name: 'acme' },
   spec: { displayName: 'Acme', plan: 'starter' },
 };
+
+/** A member of acme with `role`. */
+const inviter = (role: OrgRole): Actor => ({
+  userId: '00000000-0000-4000-8000-000000000001',
+  superAdmin: false,
+  orgId: 'acme',
+  role,
+  orgs: { acme: role },
+  teamIds: [],
+});
 
 /** The service with in-memory collaborators: what is under test is the link, not storage. */
 function setup() {
@@ -38,10 +50,7 @@ function setup() {
     clock,
   });
   const link = async () => {
-    await service.invite({ userId: '00000000-0000-4000-8000-000000000001', role: 'org_owner' }, 'acme', {
-      email: 'New@Example.com',
-      role: 'team_member',
-    });
+    await service.invite(inviter('org_owner'), { email: 'New@Example.com', role: 'team_member' });
     const mail = sent.at(-1);
     const url = /https:\S+/.exec(mail?.text ?? '')?.[0] ?? '';
     return new URL(url).searchParams.get('invitation') ?? '';
@@ -83,10 +92,7 @@ describe('InvitationService links', () => {
   it('never lets an inviter grant more than mayGrant allows', async () => {
     const { service } = setup();
     await expect(
-      service.invite({ userId: '00000000-0000-4000-8000-000000000001', role: 'org_admin' }, 'acme', {
-        email: 'x@example.com',
-        role: 'org_owner',
-      }),
+      service.invite(inviter('org_admin'), { email: 'x@example.com', role: 'org_owner' }),
     ).rejects.toThrow('may not invite');
   });
 });

@@ -1,10 +1,12 @@
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '@guardian/kube/clock';
-import { Forbidden, HttpProblem, NotFound } from '../http/errors.ts';
+import type { InvitationView } from '../contract/invitations.ts';
 import type { Mailer } from '../mail/mailer.ts';
-import { mayGrant, type OrgRole, type Role } from '../rbac.ts';
+import { mayGrant, type OrgRole } from '../rbac.ts';
 import type { Invitation, InvitationStore } from '../stores/InvitationStore.ts';
 import type { Identity, Join } from './AccessService.ts';
+import { type Actor, currentOrg, currentRole } from './actor.ts';
+import { ConflictError, ForbiddenError, NotFoundError, UnavailableError } from './errors.ts';
 import type { OrganizationDirectory } from './OrganizationDirectory.ts';
 
 const LINK = /^([0-9a-f]{32})\.([a-z0-9-]{1,30})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/;
@@ -36,18 +38,17 @@ export class InvitationService {
     );
   }
 
-  async invite(
-    inviter: { userId: string; role: Role },
-    orgId: string,
-    input: { email: string; role: OrgRole },
-  ): Promise<Invitation> {
-    if (!mayGrant(inviter.role, input.role)) {
-      throw new Forbidden(`Your role (${inviter.role}) may not invite someone as ${input.role}`);
+  /** Invites to the organization the actor acts in, as a role it may grant. */
+  async invite(actor: Actor, input: { email: string; role: OrgRole }): Promise<Invitation> {
+    const orgId = currentOrg(actor);
+    const role = currentRole(actor);
+    if (!mayGrant(role, input.role)) {
+      throw new ForbiddenError(`Your role (${role}) may not invite someone as ${input.role}`);
     }
     const mailer = this.o.mailer;
-    if (!mailer) throw new HttpProblem(503, 'Service Unavailable', 'No SMTP server is configured (SMTP_URL)');
+    if (!mailer) throw new UnavailableError('No SMTP server is configured (SMTP_URL)');
     const org = this.o.directory.get(orgId);
-    if (!org) throw new NotFound('No such organization');
+    if (!org) throw new NotFoundError('No such organization');
     // A pending invitation holds a seat, so the plan's teamMembers is enforced here, when it is
     // taken; accepting it later takes no new one.
     const seatLimit = this.seatLimit(orgId);
@@ -58,15 +59,13 @@ export class InvitationService {
         id: randomBytes(16).toString('hex'),
         email: input.email.toLowerCase(),
         role: input.role,
-        invitedBy: inviter.userId,
+        invitedBy: actor.userId,
         expiresAt,
       },
       seatLimit,
     );
     if (invitation === 'no-seat') {
-      throw new HttpProblem(
-        409,
-        'Conflict',
+      throw new ConflictError(
         `All ${seatLimit} seats of the plan are taken (members and pending invitations)`,
       );
     }
@@ -88,14 +87,22 @@ export class InvitationService {
     return invitation;
   }
 
-  list(orgId: string): Promise<Invitation[]> {
-    return this.o.store.list(orgId);
+  list(actor: Actor): Promise<Invitation[]> {
+    return this.o.store.list(currentOrg(actor));
+  }
+
+  /** What an invitation is now: pending until it is accepted, revoked or expired. */
+  status(invitation: Invitation): InvitationView['status'] {
+    if (invitation.acceptedAt) return 'accepted';
+    if (invitation.revokedAt) return 'revoked';
+    return invitation.expiresAt.getTime() <= this.o.clock.now() ? 'expired' : 'pending';
   }
 
   /** Revokes a pending invitation; returns the email it was for. */
-  async revoke(orgId: string, id: string): Promise<string> {
+  async revoke(actor: Actor, id: string): Promise<string> {
+    const orgId = currentOrg(actor);
     const email = /^[0-9a-f]{32}$/.test(id) ? await this.o.store.revoke(orgId, id) : undefined;
-    if (email === undefined) throw new NotFound('No such pending invitation');
+    if (email === undefined) throw new NotFoundError('No such pending invitation');
     return email;
   }
 
@@ -103,12 +110,12 @@ export class InvitationService {
   check(link: string): string {
     const match = LINK.exec(link);
     const [, id, orgId, expiry, signature] = match ?? [];
-    if (!id || !orgId || !expiry || !signature) throw new Forbidden('The invitation link is not valid');
+    if (!id || !orgId || !expiry || !signature) throw new ForbiddenError('The invitation link is not valid');
     const expected = this.signature(id, orgId, expiry);
     if (!timingSafeEqual(Buffer.from(signature), Buffer.from(expected))) {
-      throw new Forbidden('The invitation link is not valid');
+      throw new ForbiddenError('The invitation link is not valid');
     }
-    if (Number(expiry) * 1000 <= this.o.clock.now()) throw new Forbidden('The invitation has expired');
+    if (Number(expiry) * 1000 <= this.o.clock.now()) throw new ForbiddenError('The invitation has expired');
     return orgId;
   }
 
@@ -121,7 +128,7 @@ export class InvitationService {
     const orgId = this.check(link);
     const id = link.slice(0, 32);
     if (!identity.emailVerified || identity.email === null) {
-      throw new Forbidden('Only a verified email address may accept an invitation');
+      throw new ForbiddenError('Only a verified email address may accept an invitation');
     }
     const seatLimit = this.seatLimit(orgId);
     const outcome = await this.o.store.accept(
@@ -149,7 +156,7 @@ export class InvitationService {
       expired: 'The invitation has expired',
       'other-email': 'The invitation is for another email address',
     };
-    throw new Forbidden(refusals[outcome]);
+    throw new ForbiddenError(refusals[outcome]);
   }
 
   /** The plan's teamMembers (null: unlimited, or a plan that does not exist). */

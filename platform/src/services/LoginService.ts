@@ -3,11 +3,11 @@ import type { Clock } from '@guardian/kube/clock';
 import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
 import { randomId, sha256 } from '../crypto/random.ts';
-import { Forbidden, HttpProblem, NotFound } from '../http/errors.ts';
 import { logError } from '../http/log-error.ts';
 import type { PendingLoginStore } from '../stores/PendingLoginStore.ts';
 import type { UserStore } from '../stores/UserStore.ts';
 import type { AccessService, Identity, Join } from './AccessService.ts';
+import { ForbiddenError, NotFoundError, UnauthenticatedError, UnavailableError } from './errors.ts';
 import type { InvitationService } from './InvitationService.ts';
 import type { OidcClientSettings, OidcClients } from './OidcClients.ts';
 import type { OrganizationDirectory } from './OrganizationDirectory.ts';
@@ -30,9 +30,10 @@ export interface LoginServiceOptions {
   log: Logger;
 }
 
-class LoginFailed extends HttpProblem {
+/** A login that failed validation (state, nonce, issuer, code) or expired: 401. */
+class LoginFailed extends UnauthenticatedError {
   constructor(detail: string, cause?: unknown) {
-    super(401, 'Login Failed', detail, { cause });
+    super(detail, { cause });
   }
 }
 
@@ -153,7 +154,7 @@ export class LoginService {
     if (pending.orgId !== null && !access.superAdmin && access.orgs[pending.orgId] === undefined) {
       const noSeat = refusedForSeats.find((join) => join.orgId === pending.orgId);
       if (noSeat) throw noFreeSeat(noSeat);
-      throw new Forbidden(
+      throw new ForbiddenError(
         signup.refusedUnverified.includes(pending.orgId)
           ? `${unverified} (${pending.orgId})`
           : `You are not a member of organization ${pending.orgId}`,
@@ -163,7 +164,7 @@ export class LoginService {
       const [noSeat] = refusedForSeats;
       if (noSeat) throw noFreeSeat(noSeat);
       if (signup.refusedUnverified.length > 0) {
-        throw new Forbidden(`${unverified} (${signup.refusedUnverified.join(', ')})`);
+        throw new ForbiddenError(`${unverified} (${signup.refusedUnverified.join(', ')})`);
       }
     }
     const session = await this.o.sessions.create(identity, pending.orgId);
@@ -182,10 +183,10 @@ export class LoginService {
   /** An organization one may log in to: it exists, is not suspended, and its plan allows its SSO. */
   private loginOrganization(orgId: string): Organization {
     const org = this.o.directory.get(orgId);
-    if (!org) throw new NotFound(`There is no organization ${orgId}`);
-    if (org.spec.suspended) throw new Forbidden(`Organization ${orgId} is suspended`);
+    if (!org) throw new NotFoundError(`There is no organization ${orgId}`);
+    if (org.spec.suspended) throw new ForbiddenError(`Organization ${orgId} is suspended`);
     if (org.spec.sso && !this.o.directory.ssoEnabled(org)) {
-      throw new Forbidden(
+      throw new ForbiddenError(
         `Organization ${orgId} is configured for its own identity provider, but its plan (${org.spec.plan}) lacks the SSO feature`,
       );
     }
@@ -197,9 +198,7 @@ export class LoginService {
     if (!org || !sso || !this.o.directory.ssoEnabled(org)) return this.o.defaultIdp;
     const clientSecret = await this.o.directory.ssoClientSecret(org);
     if (clientSecret === undefined) {
-      throw new HttpProblem(
-        503,
-        'Service Unavailable',
+      throw new UnavailableError(
         `The SSO client secret of organization ${org.metadata?.name} (Secret ${sso.clientSecretRef.name}) cannot be read`,
       );
     }
@@ -207,8 +206,8 @@ export class LoginService {
   }
 }
 
-function noFreeSeat(join: Join): Forbidden {
-  return new Forbidden(
+function noFreeSeat(join: Join): ForbiddenError {
+  return new ForbiddenError(
     `All ${join.seatLimit} seats of organization ${join.orgId} are taken (members and pending invitations); ask its administrators to free one or to change its plan`,
   );
 }

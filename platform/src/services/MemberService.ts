@@ -1,11 +1,12 @@
 import type { Member } from '../contract/members.ts';
-import { Forbidden, HttpProblem, NotFound } from '../http/errors.ts';
-import { can, mayGrant, type OrgRole, type Role } from '../rbac.ts';
+import { can, mayGrant, type OrgRole } from '../rbac.ts';
 import type { MemberRecord, MembershipStore } from '../stores/MembershipStore.ts';
+import { type Actor, currentOrg, currentRole } from './actor.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from './errors.ts';
 import type { OrganizationDirectory } from './OrganizationDirectory.ts';
 
 /**
- * The members of an organization: membership rows (domain signup, invitations, role changes) and
+ * The members of the organization the actor acts in: membership rows (domain signup, invitations, role changes) and
  * the owners its spec names. A role changes only within `mayGrant`, and never so that the
  * organization is left without an owner.
  */
@@ -24,7 +25,8 @@ export class MemberService {
     this.defaultIssuer = options.defaultIssuer;
   }
 
-  async list(orgId: string): Promise<Member[]> {
+  async list(actor: Actor): Promise<Member[]> {
+    const orgId = currentOrg(actor);
     const org = this.org(orgId);
     const owners = org.spec.owners ?? [];
     const rows = await this.memberships.list(orgId);
@@ -56,26 +58,23 @@ export class MemberService {
     return members;
   }
 
-  /**
-   * Changes a member's role (`role`) or removes them (null), as `actor` in `orgId`; returns the
-   * role they held.
-   */
-  async change(actor: Role, orgId: string, userId: string, role: OrgRole | null): Promise<OrgRole> {
-    if (role !== null && !mayGrant(actor, role)) {
-      throw new Forbidden(`Your role (${actor}) may not grant ${role}`);
+  /** Changes a member's role (`role`) or removes them (null); returns the role they held. */
+  async change(actor: Actor, userId: string, role: OrgRole | null): Promise<OrgRole> {
+    const orgId = currentOrg(actor);
+    const actorRole = currentRole(actor);
+    if (role !== null && !mayGrant(actorRole, role)) {
+      throw new ForbiddenError(`Your role (${actorRole}) may not grant ${role}`);
     }
     const rows = await this.memberships.list(orgId);
     const target = rows.find((row) => row.userId === userId);
-    if (!target) throw new NotFound('No such member');
+    if (!target) throw new NotFoundError('No such member');
     const specOwner = this.isSpecOwner(orgId, target);
     // Taking a role away is as strong an act as granting it: only owners touch owners.
-    if ((target.role === 'org_owner' || specOwner) && !can(actor, 'owners:manage')) {
-      throw new Forbidden(`Your role (${actor}) does not grant owners:manage`);
+    if ((target.role === 'org_owner' || specOwner) && !can(actorRole, 'owners:manage')) {
+      throw new ForbiddenError(`Your role (${actorRole}) does not grant owners:manage`);
     }
     if (specOwner && role !== 'org_owner') {
-      throw new HttpProblem(
-        409,
-        'Conflict',
+      throw new ConflictError(
         'This member owns the organization through its owners list; change owners on the organization',
       );
     }
@@ -85,16 +84,14 @@ export class MemberService {
       role,
       this.org(orgId).spec.owners?.length ?? 0,
     );
-    if (outcome === 'missing') throw new NotFound('No such member');
-    if (outcome === 'last-owner') {
-      throw new HttpProblem(409, 'Conflict', 'The organization would be left without an owner');
-    }
+    if (outcome === 'missing') throw new NotFoundError('No such member');
+    if (outcome === 'last-owner') throw new ConflictError('The organization would be left without an owner');
     return outcome.previous;
   }
 
   private org(orgId: string) {
     const org = this.directory.get(orgId);
-    if (!org) throw new NotFound('No such organization');
+    if (!org) throw new NotFoundError('No such organization');
     return org;
   }
 

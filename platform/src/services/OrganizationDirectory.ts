@@ -4,6 +4,7 @@ import { isNotFound, type KubeClient } from '@guardian/kube/client';
 import { Informer } from '@guardian/kube/informer';
 import { core, type KubeObject } from '@guardian/kube/resources';
 import type { Logger } from 'pino';
+import { ForbiddenError } from './errors.ts';
 
 type Org = Organization & KubeObject;
 type Plan = QuotaPolicy & KubeObject;
@@ -40,6 +41,10 @@ export class OrganizationDirectory {
     return this.orgs.hasSynced && this.plans.hasSynced;
   }
 
+  get plansSynced(): boolean {
+    return this.plans.hasSynced;
+  }
+
   get stale(): boolean {
     return this.orgs.isStale() || this.plans.isStale();
   }
@@ -53,8 +58,26 @@ export class OrganizationDirectory {
     return this.orgs.list().filter((org) => !org.metadata?.deletionTimestamp);
   }
 
+  /** Every request and every token re-checks its organization: deleted or suspended ones are refused. */
+  requireActive(orgId: string | null): void {
+    if (orgId === null) return;
+    const org = this.get(orgId);
+    if (!org) throw new ForbiddenError(`Organization ${orgId} does not exist`);
+    if (org.spec.suspended) throw new ForbiddenError(`Organization ${orgId} is suspended`);
+  }
+
   plan(org: Organization): QuotaPolicy | undefined {
     return this.plans.get(org.spec.plan);
+  }
+
+  /** Every plan (QuotaPolicy), whether an organization uses it or not. */
+  allPlans(): QuotaPolicy[] {
+    return this.plans.list();
+  }
+
+  /** Calls `handler` after each change the plan informer sees (and on its resyncs). */
+  onPlanChange(handler: () => void): void {
+    this.plans.onChange(() => handler());
   }
 
   /** SSO through the org's own identity provider: configured, and allowed by its plan. */

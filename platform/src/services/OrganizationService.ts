@@ -8,14 +8,14 @@ import type {
   OrganizationAnalytics,
   UpdateOrganization,
 } from '../contract/organizations.ts';
-import { Forbidden, HttpProblem, NotFound, ValidationProblem } from '../http/errors.ts';
-import { kubeProblem } from '../http/kube-errors.ts';
-import type { AuthContext } from '../http/state.ts';
 import type { UsageHistory } from '../quota/history.ts';
 import { can, type Permission, type Role } from '../rbac.ts';
 import type { MembershipStore } from '../stores/MembershipStore.ts';
+import type { NameLockStore } from '../stores/NameLockStore.ts';
 import type { UserStore } from '../stores/UserStore.ts';
-import { requireIn } from './authorize.ts';
+import { type Actor, requireIn } from './actor.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors.ts';
+import { kubeRefusal } from './kube-errors.ts';
 import type { OrganizationDirectory } from './OrganizationDirectory.ts';
 import { isReady } from './organization-view.ts';
 import type { TeamDirectory } from './TeamDirectory.ts';
@@ -52,6 +52,8 @@ export interface OrganizationServiceOptions {
   teams: TeamDirectory;
   memberships: MembershipStore;
   users: UserStore;
+  /** Serializes creates of one name (find, then apply), on every replica. */
+  locks: NameLockStore;
   usage: UsageReader;
   selfServiceSignup: boolean;
   /** How long POST waits for Ready before answering 202 instead of 201. */
@@ -69,23 +71,27 @@ export class OrganizationService {
     this.options = options;
   }
 
-  async create(auth: AuthContext, input: CreateOrganization): Promise<{ org: Organization; ready: boolean }> {
-    await this.mayCreate(auth, input);
+  async create(actor: Actor, input: CreateOrganization): Promise<{ org: Organization; ready: boolean }> {
+    await this.mayCreate(actor, input);
     const orgId = input.org_id ?? labelFrom(input.name, 30).replace(/-+$/, '');
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(orgId)) {
-      throw new ValidationProblem([{ field: 'org_id', message: 'cannot be derived from name; send org_id' }]);
+      throw new ValidationError([{ field: 'org_id', message: 'cannot be derived from name; send org_id' }]);
     }
-    const { kube, directory } = this.options;
-    if (await kube.find(KINDS.organization, orgId)) {
-      throw new HttpProblem(409, 'Conflict', `Organization ${orgId} already exists`);
-    }
+    const { kube, directory, locks } = this.options;
     const spec: OrganizationSpec = {
       displayName: input.name,
       plan: input.plan_type,
       owners: [{ kind: 'User', name: input.owner_email.toLowerCase() }],
       ...(input.domain ? { domains: [input.domain] } : {}),
     };
-    const written = await this.apply({ metadata: { name: orgId }, spec }, createFieldNames);
+    // A forced apply would take over an existing organization (its owners first): a create of a
+    // name waits for any other one's, then asks the apiserver itself, which the informer may lag.
+    const written = await locks.holding(KINDS.organization.kind, orgId, async () => {
+      if (await kube.find(KINDS.organization, orgId)) {
+        throw new ConflictError(`Organization ${orgId} already exists`);
+      }
+      return this.apply({ metadata: { name: orgId }, spec }, createFieldNames);
+    });
     const timeoutMs = this.options.readyTimeoutMs ?? 10_000;
     const ready = await poll(
       () => {
@@ -97,11 +103,11 @@ export class OrganizationService {
     return { org: ready ?? directory.get(orgId) ?? written, ready: ready !== undefined };
   }
 
-  list(auth: AuthContext): Organization[] {
+  list(actor: Actor): Organization[] {
     const all = this.options.directory.list();
-    const visible = auth.superAdmin
+    const visible = actor.superAdmin
       ? all
-      : all.filter((org) => auth.orgs[org.metadata?.name ?? ''] !== undefined);
+      : all.filter((org) => actor.orgs[org.metadata?.name ?? ''] !== undefined);
     return visible.sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
   }
 
@@ -109,39 +115,39 @@ export class OrganizationService {
    * requireIn, and a suspended organization closed to all but super admins: the orgs a token
    * names are as old as the token, so its suspension is checked here, not trusted from it.
    */
-  private requireActive(auth: AuthContext, orgId: string, permission: Permission): Role {
-    const role = requireIn(auth, orgId, permission);
-    if (!auth.superAdmin && this.options.directory.get(orgId)?.spec.suspended) {
-      throw new Forbidden(`Organization ${orgId} is suspended`);
+  private authorize(actor: Actor, orgId: string, permission: Permission): Role {
+    const role = requireIn(actor, orgId, permission);
+    if (!actor.superAdmin && this.options.directory.get(orgId)?.spec.suspended) {
+      throw new ForbiddenError(`Organization ${orgId} is suspended`);
     }
     return role;
   }
 
-  get(auth: AuthContext, orgId: string): Organization {
-    this.requireActive(auth, orgId, 'org:read');
+  get(actor: Actor, orgId: string): Organization {
+    this.authorize(actor, orgId, 'org:read');
     return this.existing(orgId);
   }
 
   /** Changes an organization; returns it and the values the change replaced (API field names). */
   async update(
-    auth: AuthContext,
+    actor: Actor,
     orgId: string,
     patch: UpdateOrganization,
   ): Promise<{ org: Organization; before: Record<string, unknown> }> {
-    const role = this.requireActive(auth, orgId, 'org:update');
+    const role = this.authorize(actor, orgId, 'org:update');
     const superAdminOnly = [patch.domains, patch.plan_type, patch.suspended].some((v) => v !== undefined);
-    if (superAdminOnly && !auth.superAdmin) {
-      throw new Forbidden('Only super admins may change domains, plan_type or suspended');
+    if (superAdminOnly && !actor.superAdmin) {
+      throw new ForbiddenError('Only super admins may change domains, plan_type or suspended');
     }
     // SSO decides who owns the organization (group mappings to org_owner, the issuer whose users
     // match spec.owners), so changing it is managing owners.
     const touchesOwners = patch.owners !== undefined || patch.sso !== undefined;
     if (touchesOwners && !can(role, 'owners:manage')) {
-      throw new Forbidden(`Your role (${role}) does not grant owners:manage, which owners and sso need`);
+      throw new ForbiddenError(`Your role (${role}) does not grant owners:manage, which owners and sso need`);
     }
     this.existing(orgId);
     if (patch.owners?.length === 0 && (await this.options.memberships.count(orgId)).owners === 0) {
-      throw new HttpProblem(409, 'Conflict', 'The organization would be left without an owner');
+      throw new ConflictError('The organization would be left without an owner');
     }
     const { kube, directory } = this.options;
     const changes: Partial<Record<ApiField, unknown>> = {};
@@ -156,7 +162,7 @@ export class OrganizationService {
     const before: Record<string, unknown> = {};
     const written = await retryOnConflict(async () => {
       const current = await kube.find<OrgObject>(KINDS.organization, orgId);
-      if (!current) throw new NotFound('No such organization');
+      if (!current) throw new NotFoundError('No such organization');
       for (const field of Object.keys(changes) as ApiField[]) {
         before[API_FIELDS[field]] = current.spec[field] ?? null;
       }
@@ -177,9 +183,7 @@ export class OrganizationService {
       (field) => JSON.stringify(written.spec[field] ?? null) !== JSON.stringify(changes[field] ?? null),
     );
     if (kept.length > 0) {
-      throw new HttpProblem(
-        409,
-        'Conflict',
+      throw new ConflictError(
         `Another field manager owns ${kept.map((field) => API_FIELDS[field]).join(', ')}; change it where it was set`,
       );
     }
@@ -194,15 +198,15 @@ export class OrganizationService {
     return { org, before };
   }
 
-  async delete(auth: AuthContext, orgId: string): Promise<void> {
-    this.requireActive(auth, orgId, 'org:delete');
+  async delete(actor: Actor, orgId: string): Promise<void> {
+    this.authorize(actor, orgId, 'org:delete');
     this.existing(orgId);
     await this.options.kube.delete(KINDS.organization, orgId);
   }
 
   /** This period's figures, and `periods` billing periods of usage history. */
-  async analytics(auth: AuthContext, orgId: string, periods: number): Promise<OrganizationAnalytics> {
-    this.requireActive(auth, orgId, 'analytics:read');
+  async analytics(actor: Actor, orgId: string, periods: number): Promise<OrganizationAnalytics> {
+    this.authorize(actor, orgId, 'analytics:read');
     const org = this.existing(orgId);
     const plan = this.options.directory.plan(org)?.spec ?? {};
     const [counts, seats, monthly, history] = await Promise.all([
@@ -250,23 +254,23 @@ export class OrganizationService {
   }
 
   /** A super admin may create any organization; others only their own, when self-service is on. */
-  private async mayCreate(auth: AuthContext, input: CreateOrganization): Promise<void> {
-    if (auth.superAdmin) return;
+  private async mayCreate(actor: Actor, input: CreateOrganization): Promise<void> {
+    if (actor.superAdmin) return;
     // A key is bound to the organization it was made in; it signs nobody up for another one.
-    if (auth.via === 'api_key') throw new Forbidden('API keys may not create organizations');
+    if (actor.apiKeyId !== undefined) throw new ForbiddenError('API keys may not create organizations');
     if (!this.options.selfServiceSignup) {
-      throw new Forbidden('Only super admins may create organizations on this instance');
+      throw new ForbiddenError('Only super admins may create organizations on this instance');
     }
-    if (input.domain !== undefined) throw new Forbidden('Only super admins may set a domain');
-    const user = await this.options.users.get(auth.userId);
+    if (input.domain !== undefined) throw new ForbiddenError('Only super admins may set a domain');
+    const user = await this.options.users.get(actor.userId);
     if (!user?.emailVerified || user.email?.toLowerCase() !== input.owner_email.toLowerCase()) {
-      throw new Forbidden('owner_email must be your own verified email address');
+      throw new ForbiddenError('owner_email must be your own verified email address');
     }
   }
 
   private existing(orgId: string): Organization {
     const org = this.options.directory.get(orgId);
-    if (!org) throw new NotFound('No such organization');
+    if (!org) throw new NotFoundError('No such organization');
     return org;
   }
 
@@ -286,7 +290,7 @@ export class OrganizationService {
       })) as OrgObject;
     } catch (error) {
       if (isConflict(error)) throw error;
-      return kubeProblem(error, fieldNames);
+      return kubeRefusal(error, fieldNames);
     }
   }
 }

@@ -4,8 +4,10 @@ import { ApiError, isConflict, type KubeClient } from '@guardian/kube/client';
 import { poll } from '@guardian/kube/poll';
 import type { KubeObject } from '@guardian/kube/resources';
 import type { CreateTeam, TeamMember, TeamView, UpdateTeam } from '../contract/teams.ts';
-import { HttpProblem, NotFound, ValidationProblem } from '../http/errors.ts';
-import { kubeProblem } from '../http/kube-errors.ts';
+import type { NameLockStore } from '../stores/NameLockStore.ts';
+import { type Actor, currentOrg } from './actor.ts';
+import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
+import { kubeRefusal } from './kube-errors.ts';
 import { controlNamespace } from './OrganizationDirectory.ts';
 import { FIELD_MANAGER } from './OrganizationService.ts';
 import type { TeamDirectory, TeamObject } from './TeamDirectory.ts';
@@ -36,47 +38,52 @@ export function teamView(orgId: string, team: Team): TeamView {
 }
 
 /**
- * Teams of the current organization: Team CRs in `org-<org>`, from which the operator binds
- * Kubernetes RBAC. The caller's permission was checked by the route (teams:read, teams:manage).
+ * Teams of the organization the actor acts in: Team CRs in `org-<org>`, from which the operator
+ * binds Kubernetes RBAC. The actor's permission there was checked by the route (teams:read,
+ * teams:manage).
  */
 export class TeamService {
   private readonly kube: KubeClient;
   private readonly directory: TeamDirectory;
+  private readonly locks: NameLockStore;
 
-  constructor(kube: KubeClient, directory: TeamDirectory) {
-    this.kube = kube;
-    this.directory = directory;
+  constructor(options: { kube: KubeClient; directory: TeamDirectory; locks: NameLockStore }) {
+    this.kube = options.kube;
+    this.directory = options.directory;
+    this.locks = options.locks;
   }
 
-  list(orgId: string): TeamObject[] {
-    return this.directory.list(orgId);
+  list(actor: Actor): TeamObject[] {
+    return this.directory.list(currentOrg(actor));
   }
 
-  get(orgId: string, teamId: string): TeamObject {
-    const team = this.directory.get(orgId, teamId);
-    if (!team) throw new NotFound('No such team');
-    return team;
+  get(actor: Actor, teamId: string): TeamObject {
+    return this.existing(currentOrg(actor), teamId);
   }
 
-  async create(orgId: string, input: CreateTeam): Promise<TeamObject> {
+  async create(actor: Actor, input: CreateTeam): Promise<TeamObject> {
+    const orgId = currentOrg(actor);
     const teamId = input.team_id ?? labelFrom(input.name, 63);
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(teamId)) {
-      throw new ValidationProblem([
-        { field: 'team_id', message: 'cannot be derived from name; send team_id' },
-      ]);
+      throw new ValidationError([{ field: 'team_id', message: 'cannot be derived from name; send team_id' }]);
     }
-    if (await this.kube.find(KINDS.team, teamId, controlNamespace(orgId))) {
-      throw new HttpProblem(409, 'Conflict', `Team ${teamId} already exists`);
-    }
-    return this.apply(orgId, teamId, undefined, {
-      displayName: input.name,
-      ...(input.description !== undefined ? { description: input.description } : {}),
-      ...(input.agent_categories !== undefined ? { agentCategories: input.agent_categories } : {}),
+    const namespace = controlNamespace(orgId);
+    // As for organizations: one create of a name at a time, each asking the apiserver first.
+    return this.locks.holding(KINDS.team.kind, `${namespace}/${teamId}`, async () => {
+      if (await this.kube.find(KINDS.team, teamId, namespace)) {
+        throw new ConflictError(`Team ${teamId} already exists`);
+      }
+      return this.apply(orgId, teamId, undefined, {
+        displayName: input.name,
+        ...(input.description !== undefined ? { description: input.description } : {}),
+        ...(input.agent_categories !== undefined ? { agentCategories: input.agent_categories } : {}),
+      });
     });
   }
 
   /** Changes a team; returns it and the values the change replaced (API field names). */
-  update(orgId: string, teamId: string, patch: UpdateTeam): Promise<Changed> {
+  update(actor: Actor, teamId: string, patch: UpdateTeam): Promise<Changed> {
+    const orgId = currentOrg(actor);
     return retryOnConflict(async () => {
       const current = await this.fresh(orgId, teamId);
       const was = teamView(orgId, current);
@@ -98,14 +105,16 @@ export class TeamService {
     });
   }
 
-  async delete(orgId: string, teamId: string): Promise<void> {
-    this.get(orgId, teamId);
+  async delete(actor: Actor, teamId: string): Promise<void> {
+    const orgId = currentOrg(actor);
+    this.existing(orgId, teamId);
     await this.kube.delete(KINDS.team, teamId, controlNamespace(orgId));
     await poll(() => !this.directory.cached(orgId, teamId), { timeoutMs: 5_000, intervalMs: 50 });
   }
 
   /** Adds a member or changes its role; `before.role` is the role it had (null: it was not one). */
-  putMember(orgId: string, teamId: string, member: TeamMember): Promise<Changed> {
+  putMember(actor: Actor, teamId: string, member: TeamMember): Promise<Changed> {
+    const orgId = currentOrg(actor);
     return retryOnConflict(async () => {
       const current = await this.fresh(orgId, teamId);
       const same = (existing: TeamMemberSpec) =>
@@ -120,29 +129,32 @@ export class TeamService {
     });
   }
 
-  async removeMember(orgId: string, teamId: string, kind: MemberKind, name: string): Promise<void> {
+  async removeMember(actor: Actor, teamId: string, kind: MemberKind, name: string): Promise<void> {
+    const orgId = currentOrg(actor);
     const written = await retryOnConflict(async () => {
       const current = await this.fresh(orgId, teamId);
       const members = current.spec.members ?? [];
       const kept = members.filter((member) => !(member.kind === kind && member.name === name));
-      if (kept.length === members.length) throw new NotFound('No such member of the team');
+      if (kept.length === members.length) throw new NotFoundError('No such member of the team');
       return this.apply(orgId, teamId, current.metadata?.resourceVersion, { ...current.spec, members: kept });
     });
     // Server-side apply keeps entries another field manager (kubectl apply) owns.
     if ((written.spec.members ?? []).some((member) => member.kind === kind && member.name === name)) {
-      throw new HttpProblem(
-        409,
-        'Conflict',
-        `Another field manager owns this member; remove it where it was set`,
-      );
+      throw new ConflictError('Another field manager owns this member; remove it where it was set');
     }
   }
 
   /** The object as the apiserver has it now (for its resourceVersion); 404 when not ours to see. */
   private async fresh(orgId: string, teamId: string): Promise<TeamObject> {
-    this.get(orgId, teamId);
+    this.existing(orgId, teamId);
     const team = await this.kube.find<TeamObject>(KINDS.team, teamId, controlNamespace(orgId));
-    if (!team) throw new NotFound('No such team');
+    if (!team) throw new NotFoundError('No such team');
+    return team;
+  }
+
+  private existing(orgId: string, teamId: string): TeamObject {
+    const team = this.directory.get(orgId, teamId);
+    if (!team) throw new NotFoundError('No such team');
     return team;
   }
 
@@ -165,14 +177,10 @@ export class TeamService {
       written = (await this.kube.apply(KINDS.team, applied, { fieldManager: FIELD_MANAGER })) as TeamObject;
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
-        throw new HttpProblem(
-          409,
-          'Conflict',
-          'The organization is not provisioned yet; retry when it is Ready',
-        );
+        throw new ConflictError('The organization is not provisioned yet; retry when it is Ready');
       }
       if (isConflict(error)) throw error;
-      return kubeProblem(error, teamFieldNames);
+      return kubeRefusal(error, teamFieldNames);
     }
     return (
       (await poll(

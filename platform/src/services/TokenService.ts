@@ -2,9 +2,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Clock } from '@guardian/kube/clock';
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { TokenClaims } from '../contract/token.ts';
-import { Unauthorized } from '../http/errors.ts';
 import { permissionsOf } from '../rbac.ts';
 import type { Access } from './AccessService.ts';
+import type { Actor } from './actor.ts';
+import { ForbiddenError, UnauthenticatedError } from './errors.ts';
+import type { OrganizationDirectory } from './OrganizationDirectory.ts';
 import { type SigningKeyService, TOKEN_ALG } from './SigningKeyService.ts';
 
 export const AUDIENCE = 'guardian';
@@ -17,6 +19,8 @@ const KID = /^[A-Za-z0-9_-]{1,128}$/;
 
 export interface TokenServiceOptions {
   keys: SigningKeyService;
+  /** Tokens are issued only for organizations that exist and are not suspended. */
+  directory: Pick<OrganizationDirectory, 'requireActive'>;
   issuer: string;
   clock: Clock;
   /** Bound on cached verifications; the oldest go first. */
@@ -30,6 +34,7 @@ export interface TokenServiceOptions {
  */
 export class TokenService {
   private readonly keys: SigningKeyService;
+  private readonly directory: Pick<OrganizationDirectory, 'requireActive'>;
   readonly issuer: string;
   private readonly clock: Clock;
   private readonly cacheSize: number;
@@ -39,6 +44,7 @@ export class TokenService {
 
   constructor(options: TokenServiceOptions) {
     this.keys = options.keys;
+    this.directory = options.directory;
     this.issuer = options.issuer;
     this.clock = options.clock;
     this.cacheSize = options.cacheSize ?? 10_000;
@@ -48,6 +54,19 @@ export class TokenService {
 
   get ttlSeconds(): number {
     return Math.floor(this.keys.tokenTtlMs / 1000);
+  }
+
+  /**
+   * A token for the actor in `orgId`: one of its organizations (any, for a super admin), by
+   * default the one it acts in, else its first (alphabetically); null when it has none.
+   */
+  issueFor(actor: Actor, orgId?: string): Promise<{ token: string; expiresIn: number }> {
+    const chosen = orgId ?? actor.orgId ?? Object.keys(actor.orgs).sort()[0] ?? null;
+    if (chosen !== null && actor.orgs[chosen] === undefined && !actor.superAdmin) {
+      throw new ForbiddenError(`You do not belong to organization ${chosen}`);
+    }
+    this.directory.requireActive(chosen);
+    return this.issue(actor.userId, { superAdmin: actor.superAdmin, orgs: { ...actor.orgs } }, chosen);
   }
 
   async issue(
@@ -82,7 +101,7 @@ export class TokenService {
 
   /** The token's claims, or an Unauthorized problem that says nothing about which check failed. */
   async verify(token: string): Promise<TokenClaims> {
-    if (token.length > MAX_TOKEN_BYTES) throw new Unauthorized('The access token is not valid');
+    if (token.length > MAX_TOKEN_BYTES) throw new UnauthenticatedError('The access token is not valid');
     const cacheKey = createHash('sha256').update(token).digest('base64url');
     const cached = this.cache.get(cacheKey);
     // The same clock tolerance as jwtVerify's, so a cached answer never differs from a fresh one.
@@ -126,9 +145,10 @@ export class TokenService {
       return claims;
     } catch (cause) {
       const expired = cause instanceof joseErrors.JWTExpired;
-      throw new Unauthorized(expired ? 'The access token has expired' : 'The access token is not valid', {
-        cause,
-      });
+      throw new UnauthenticatedError(
+        expired ? 'The access token has expired' : 'The access token is not valid',
+        { cause },
+      );
     }
   }
 }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isConflict } from '@guardian/kube/client';
 import type { KubeObject } from '@guardian/kube/resources';
-import { kubeProblem } from '../http/kube-errors.ts';
+import { kubeRefusal } from './kube-errors.ts';
 
 /**
  * Whether a cached object is at least as new as one we wrote. resourceVersions are opaque by
@@ -36,7 +36,7 @@ export async function retryOnConflict<T>(fn: () => Promise<T>, attempts = 5): Pr
       return await fn();
     } catch (error) {
       if (!isConflict(error)) throw error;
-      if (attempt >= attempts) return kubeProblem(error);
+      if (attempt >= attempts) return kubeRefusal(error);
       await sleep(20 * attempt);
     }
   }

@@ -90,17 +90,15 @@ export class ApiKeyStore {
     });
   }
 
-  /** Records a use, at most once a minute per key whatever the number of replicas. */
-  touch(orgId: string, id: string): Promise<void> {
+  /** Records a use at `now`, at most once a minute per key whatever the number of replicas. */
+  touch(orgId: string, id: string, now: Date): Promise<void> {
     return withTenant(this.db, { orgId }, async (trx) => {
       await trx('api_keys')
         .where({ org_id: orgId, id })
         .andWhere((query) =>
-          query
-            .whereNull('last_used_at')
-            .orWhere('last_used_at', '<', trx.raw("now() - interval '1 minute'")),
+          query.whereNull('last_used_at').orWhere('last_used_at', '<=', new Date(now.getTime() - 60_000)),
         )
-        .update({ last_used_at: trx.fn.now() });
+        .update({ last_used_at: now });
     });
   }
 }

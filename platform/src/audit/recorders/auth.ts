@@ -1,13 +1,19 @@
+import type { Clock } from '@guardian/kube/clock';
 import { decodeJwt } from 'jose';
 import type { AppContext } from '../../http/state.ts';
 import type { Join } from '../../services/AccessService.ts';
+import { auditActor } from '../../services/actor.ts';
 import type { SessionService } from '../../services/SessionService.ts';
 import { type AuditEvent, INSTANCE_CHAIN } from '../AuditLog.ts';
-import { actor, type Recorders, responseBody } from './recorder.ts';
+import { type Recorders, responseBody } from './recorder.ts';
 
 /** Logins (with the memberships they create or are refused), logouts, tokens and API keys. */
-export function authRecorders(options: { sessions: SessionService; sessionCookie: string }): Recorders {
-  const failures = new OncePerMinute();
+export function authRecorders(options: {
+  sessions: SessionService;
+  sessionCookie: string;
+  clock: Clock;
+}): Recorders {
+  const failures = new OncePerMinute(options.clock);
   return {
     'GET /auth/callback': async (ctx, failed) => {
       const joins = (ctx.state.outcome?.joins ?? []).map(joinEvent);
@@ -63,7 +69,7 @@ export function authRecorders(options: { sessions: SessionService; sessionCookie
       const id = body.key_id ?? body.id;
       return {
         orgId: auth.orgId,
-        actor: actor(auth),
+        actor: auditActor(auth),
         action: 'apikey.created',
         target: typeof id === 'string' ? id : '',
         detail: { role: typeof body.role === 'string' ? body.role : null },
@@ -74,7 +80,7 @@ export function authRecorders(options: { sessions: SessionService; sessionCookie
       if (failed || !auth?.orgId) return undefined;
       return {
         orgId: auth.orgId,
-        actor: actor(auth),
+        actor: auditActor(auth),
         action: 'apikey.revoked',
         target: ctx.params?.key_id ?? '',
       };
@@ -125,8 +131,14 @@ function sessionCookieSet(ctx: AppContext, name: string): string | undefined {
 /** Admits a key at most once a minute (per replica); forgets old keys as it goes. */
 class OncePerMinute {
   private readonly until = new Map<string, number>();
+  private readonly clock: Clock;
 
-  take(key: string, now = Date.now()): boolean {
+  constructor(clock: Clock) {
+    this.clock = clock;
+  }
+
+  take(key: string): boolean {
+    const now = this.clock.now();
     const until = this.until.get(key);
     if (until !== undefined && until > now) return false;
     if (this.until.size >= 10_000) {

@@ -1,5 +1,6 @@
 import type { HttpProblem } from '../../http/errors.ts';
-import type { AppContext, AuthContext } from '../../http/state.ts';
+import type { AppContext } from '../../http/state.ts';
+import { auditActor } from '../../services/actor.ts';
 import type { AuditEvent } from '../AuditLog.ts';
 
 /** Builds the audit events of one route's outcome (none, one or several); `failed` is its error. */
@@ -10,11 +11,6 @@ export type Recorder = (
 
 /** Recorders by `METHOD /route/{template}`. */
 export type Recorders = Record<string, Recorder>;
-
-/** Who acted: the API key when one authenticated the request, else the user. */
-export function actor(auth: AuthContext): string {
-  return auth.apiKeyId ? `apikey:${auth.apiKeyId}` : auth.userId;
-}
 
 /** The validated JSON body the request sent (routes refuse any other before they succeed). */
 export function requestBody(ctx: AppContext): Record<string, unknown> {
@@ -45,7 +41,7 @@ export function byCaller(
   orgId = ctx.state.auth?.orgId,
 ): AuditEvent | undefined {
   const auth = ctx.state.auth;
-  return auth && orgId ? { orgId, actor: actor(auth), ...event } : undefined;
+  return auth && orgId ? { orgId, actor: auditActor(auth), ...event } : undefined;
 }
 
 /**

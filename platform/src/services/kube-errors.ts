@@ -1,5 +1,5 @@
 import { ApiError } from '@guardian/kube/client';
-import { type FieldError, HttpProblem, ValidationProblem } from './errors.ts';
+import { ConflictError, type FieldError, ValidationError } from './errors.ts';
 
 interface StatusCause {
   field?: string;
@@ -10,11 +10,12 @@ interface StatusCause {
 export type FieldNames = (kubeField: string) => string;
 
 /**
- * Turns a refusal of the apiserver into the problem the API caller should see: invalid objects
- * (422, or 400 for strict decoding) become 400 with the failing fields, conflicts stay 409.
- * Anything else is rethrown: it is our failure, not the caller's, and stays a logged 500.
+ * Turns a refusal of the apiserver into the error the caller should see: invalid objects (422,
+ * or 400 for strict decoding) become a ValidationError with the failing fields, conflicts a
+ * ConflictError. Anything else is rethrown: it is our failure, not the caller's, and stays a
+ * logged 500.
  */
-export function kubeProblem(error: unknown, fieldNames: FieldNames = (field) => field): never {
+export function kubeRefusal(error: unknown, fieldNames: FieldNames = (field) => field): never {
   if (error instanceof ApiError) {
     if (error.status === 422 || error.status === 400) {
       const causes = ((error.details as { causes?: StatusCause[] } | undefined)?.causes ?? []).filter(
@@ -24,14 +25,12 @@ export function kubeProblem(error: unknown, fieldNames: FieldNames = (field) => 
         field: fieldNames(cause.field ?? ''),
         message: cause.message ?? '',
       }));
-      throw new ValidationProblem(
+      throw new ValidationError(
         errors.length > 0 ? errors : [{ field: '', message: error.message }],
         'Kubernetes refused the object',
       );
     }
-    if (error.status === 409) {
-      throw new HttpProblem(409, 'Conflict', conflictDetail(error), { cause: error });
-    }
+    if (error.status === 409) throw new ConflictError(conflictDetail(error), { cause: error });
   }
   throw error;
 }
