@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../evaluate.ts';
 import type { Agent } from '../types.ts';
-import { type Case, type ExpectedFinding, type Listed, snapshotOf } from './case.ts';
+import { CASE_CLOCK, type Case, type ExpectedFinding, type Listed, snapshotOf } from './case.ts';
 
 const key = ({ check, kind, name }: ExpectedFinding) => `${check} ${kind}/${name}`;
 
-/** The (check, kind, name) of each finding the agent reports on exactly these objects, sorted. */
+/**
+ * The (check, kind, name) of each finding the agent reports on exactly these objects, sorted, at the
+ * case clock's `now`, with Nodes and StorageClasses readable.
+ */
 function found(agent: Agent, objects: readonly Listed[]): string[] {
-  const { findings, failed } = evaluate([agent], snapshotOf(objects));
+  const { findings, failed, skipped } = evaluate([agent], snapshotOf(objects), { now: CASE_CLOCK.now });
+  expect(skipped).toEqual([]);
   expect(failed).toEqual([]);
   for (const finding of findings) expect(finding.message).toContain(finding.resource.name);
   return findings.map((f) => key({ check: f.check, kind: f.resource.kind, name: f.resource.name })).sort();
