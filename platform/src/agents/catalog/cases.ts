@@ -1,14 +1,18 @@
 import type { Case } from '../testing/case.ts';
 import { costEstimatorCases } from './cost-estimator.cases.ts';
 import { hostNamespacesCases } from './host-namespaces.cases.ts';
+import { ingressHealthCases } from './ingress-health.cases.ts';
 import { privilegedContainersCases } from './privileged-containers.cases.ts';
 import { resourceLimitsCases } from './resource-limits.cases.ts';
 import { rolloutHealthCases } from './rollout-health.cases.ts';
+import { serviceHealthCases } from './service-health.cases.ts';
 
 /** Every agent's case table, by agent id: what the integration test applies to a real namespace. */
 export const catalogCases: Readonly<Record<string, readonly Case[]>> = {
   'privileged-containers': privilegedContainersCases,
   'host-namespaces': hostNamespacesCases,
+  'service-health': serviceHealthCases,
+  'ingress-health': ingressHealthCases,
   'resource-limits': resourceLimitsCases,
   'rollout-health': rolloutHealthCases,
   'cost-estimator': costEstimatorCases,

@@ -6,6 +6,8 @@ import { catalog, describeCatalog } from './index.ts';
 const CATEGORY: Record<string, string> = {
   'privileged-containers': 'security',
   'host-namespaces': 'security',
+  'service-health': 'reliability',
+  'ingress-health': 'reliability',
   'resource-limits': 'reliability',
   'rollout-health': 'deployment',
   'cost-estimator': 'cost',
@@ -19,6 +21,13 @@ host-namespaces/host-network high spec
 host-namespaces/host-pid high spec
 host-namespaces/host-ipc high spec
 host-namespaces/host-port medium spec
+service-health/selector-matches-nothing high spec
+service-health/no-ready-endpoints high runtime
+service-health/named-target-port-missing medium spec
+ingress-health/backend-service-missing high spec
+ingress-health/backend-port-missing medium spec
+ingress-health/tls-secret-missing high spec
+ingress-health/ingress-class-unset low spec
 resource-limits/cpu-request-missing medium spec
 resource-limits/memory-request-missing medium spec
 resource-limits/cpu-limit-missing low spec

@@ -1,14 +1,18 @@
 import type { Agent, Category, Severity } from '../types.ts';
 import { costEstimator } from './cost-estimator.ts';
 import { hostNamespaces } from './host-namespaces.ts';
+import { ingressHealth } from './ingress-health.ts';
 import { privilegedContainers } from './privileged-containers.ts';
 import { resourceLimits } from './resource-limits.ts';
 import { rolloutHealth } from './rollout-health.ts';
+import { serviceHealth } from './service-health.ts';
 
 /** The agents of AGENTS.md §2 implemented so far, in its order. */
 export const catalog: readonly Agent[] = [
   privilegedContainers,
   hostNamespaces,
+  serviceHealth,
+  ingressHealth,
   resourceLimits,
   rolloutHealth,
   costEstimator,

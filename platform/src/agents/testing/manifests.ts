@@ -2,9 +2,17 @@ import type {
   V1Container,
   V1CronJobSpec,
   V1JobSpec,
+  V1NodeStatus,
   V1ObjectMeta,
+  V1PersistentVolumeClaimSpec,
+  V1PersistentVolumeClaimStatus,
+  V1PodDisruptionBudgetSpec,
+  V1PodDisruptionBudgetStatus,
   V1PodSpec,
   V1PodStatus,
+  V1ServiceSpec,
+  V2HorizontalPodAutoscalerSpec,
+  V2HorizontalPodAutoscalerStatus,
 } from '@kubernetes/client-node';
 import type { KubeManifest } from './case.ts';
 
@@ -23,6 +31,12 @@ export function container(name = 'app', fields: Omit<Partial<V1Container>, 'name
 export function podSpec(fields: Partial<V1PodSpec> = {}): V1PodSpec {
   return { containers: [container()], ...fields };
 }
+
+/**
+ * A nodeSelector no Node has: its Pods stay Pending, and kwok (which writes the status of Pods on
+ * its Node) leaves them to the status a row writes.
+ */
+export const NO_NODE = { 'guardian.aiops.dev/no-such-node': 'true' } as const;
 
 const meta = (name: string) => ({ name, labels: { app: name } });
 const template = (name: string, spec: V1PodSpec) => ({ metadata: { labels: { app: name } }, spec });
@@ -122,4 +136,141 @@ export function controllerChain<T extends readonly Linkable[]>(
     return { ...object, metadata: { ...object.metadata, uid: uid(object), ownerReferences } };
     // map() loses the tuple's element types; each element keeps its own, with metadata replaced.
   }) as unknown as { [I in keyof T]: Linked<T[I]> };
+}
+
+type Labels = Record<string, string>;
+
+/** A Service on port 80 selecting `selector` (a ClusterIP unless `spec` says otherwise). */
+export function service(
+  name: string,
+  selector: Labels | undefined,
+  spec: Partial<V1ServiceSpec> = {},
+): Of<'Service'> {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name },
+    spec: { selector, ports: [{ port: 80 }], ...spec },
+  };
+}
+
+/** A 1Gi ReadWriteOnce claim, unless `spec` says otherwise. */
+export function claim(
+  name: string,
+  spec: Partial<V1PersistentVolumeClaimSpec> = {},
+  status?: V1PersistentVolumeClaimStatus,
+): Of<'PersistentVolumeClaim'> {
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name },
+    spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, ...spec },
+    status,
+  };
+}
+
+export function configMap(
+  name: string,
+  data?: Labels,
+  metadata: Pick<V1ObjectMeta, 'labels' | 'annotations'> = {},
+): Of<'ConfigMap'> {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { ...metadata, name }, data };
+}
+
+/** An Opaque Secret with one key, unless `type` says otherwise. */
+export function secret(name: string, type = 'Opaque', data: Labels = { key: 'dmFsdWU=' }): Of<'Secret'> {
+  return { apiVersion: 'v1', kind: 'Secret', metadata: { name }, type, data };
+}
+
+/** A PDB selecting the Pods of the workload `app` (see `deployment`), unless `spec` says otherwise. */
+export function pdb(
+  name: string,
+  app: string,
+  spec: Partial<V1PodDisruptionBudgetSpec> = {},
+  status?: V1PodDisruptionBudgetStatus,
+): Of<'PodDisruptionBudget'> {
+  return {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name },
+    spec: { selector: { matchLabels: { app } }, ...spec },
+    status,
+  };
+}
+
+/** An HPA scaling `target` (an apps/v1 kind) between 2 and 5 replicas on CPU, unless `spec` says otherwise. */
+export function hpa(
+  name: string,
+  target: { kind: string; name: string },
+  spec: Partial<V2HorizontalPodAutoscalerSpec> = {},
+  status?: V2HorizontalPodAutoscalerStatus,
+): Of<'HorizontalPodAutoscaler'> {
+  return {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', ...target },
+      minReplicas: 2,
+      maxReplicas: 5,
+      metrics: [
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } },
+        },
+      ],
+      ...spec,
+    },
+    status,
+  };
+}
+
+/** A Node with these labels; `status` is what a kubelet would write (runtime rows only). */
+export function node(
+  name: string,
+  labels: Labels,
+  fields: { unschedulable?: boolean; status?: V1NodeStatus } = {},
+): Of<'Node'> {
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name, labels },
+    spec: fields.unschedulable === undefined ? {} : { unschedulable: fields.unschedulable },
+    status: fields.status,
+  };
+}
+
+/** A StorageClass of a provisioner no cluster runs: its claims stay Pending. */
+export function storageClass(name: string, annotations?: Labels): Of<'StorageClass'> {
+  return {
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: { name, annotations },
+    provisioner: 'guardian.aiops.dev/none',
+  };
+}
+
+/**
+ * An EndpointSlice of `service` with one endpoint per entry of `ready` (its `conditions.ready`), as
+ * the EndpointSlice controller writes them for the Service's Pods. It is managed by another name, so
+ * in a cluster the controller leaves it be and writes its own beside it.
+ */
+export function endpointSlice(name: string, service: string, ready: readonly boolean[]): Of<'EndpointSlice'> {
+  return {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: {
+      name,
+      labels: {
+        'kubernetes.io/service-name': service,
+        'endpointslice.kubernetes.io/managed-by': 'guardian.aiops.dev/agent-cases',
+      },
+    },
+    addressType: 'IPv4',
+    endpoints: ready.map((isReady, index) => ({
+      addresses: [`10.244.255.${index + 1}`],
+      conditions: { ready: isReady },
+    })),
+    ports: [{ port: 8080, protocol: 'TCP' }],
+  };
 }
