@@ -1,8 +1,10 @@
 import type { Case } from '../testing/case.ts';
 import { costEstimatorCases } from './cost-estimator.cases.ts';
+import { highAvailabilityCases } from './high-availability.cases.ts';
 import { hostNamespacesCases } from './host-namespaces.cases.ts';
 import { ingressHealthCases } from './ingress-health.cases.ts';
 import { privilegedContainersCases } from './privileged-containers.cases.ts';
+import { probesCases } from './probes.cases.ts';
 import { resourceLimitsCases } from './resource-limits.cases.ts';
 import { rolloutHealthCases } from './rollout-health.cases.ts';
 import { serviceHealthCases } from './service-health.cases.ts';
@@ -13,7 +15,9 @@ export const catalogCases: Readonly<Record<string, readonly Case[]>> = {
   'host-namespaces': hostNamespacesCases,
   'service-health': serviceHealthCases,
   'ingress-health': ingressHealthCases,
+  probes: probesCases,
   'resource-limits': resourceLimitsCases,
+  'high-availability': highAvailabilityCases,
   'rollout-health': rolloutHealthCases,
   'cost-estimator': costEstimatorCases,
 };

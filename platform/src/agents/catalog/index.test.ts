@@ -8,7 +8,9 @@ const CATEGORY: Record<string, string> = {
   'host-namespaces': 'security',
   'service-health': 'reliability',
   'ingress-health': 'reliability',
+  probes: 'reliability',
   'resource-limits': 'reliability',
+  'high-availability': 'reliability',
   'rollout-health': 'deployment',
   'cost-estimator': 'cost',
 };
@@ -28,11 +30,18 @@ ingress-health/backend-service-missing high spec
 ingress-health/backend-port-missing medium spec
 ingress-health/tls-secret-missing high spec
 ingress-health/ingress-class-unset low spec
+probes/readiness-missing medium spec
+probes/liveness-missing low spec
+probes/identical-probes medium spec
 resource-limits/cpu-request-missing medium spec
 resource-limits/memory-request-missing medium spec
 resource-limits/cpu-limit-missing low spec
 resource-limits/memory-limit-missing medium spec
 resource-limits/ephemeral-storage-unset info spec
+high-availability/single-replica medium spec
+high-availability/missing-pdb medium spec
+high-availability/no-spread low spec
+high-availability/recreate-strategy low spec
 rollout-health/workload-unavailable high runtime
 rollout-health/pods-unschedulable high runtime
 rollout-health/pod-creation-failing high runtime

@@ -1,8 +1,10 @@
 import type { Agent, Category, Severity } from '../types.ts';
 import { costEstimator } from './cost-estimator.ts';
+import { highAvailability } from './high-availability.ts';
 import { hostNamespaces } from './host-namespaces.ts';
 import { ingressHealth } from './ingress-health.ts';
 import { privilegedContainers } from './privileged-containers.ts';
+import { probes } from './probes.ts';
 import { resourceLimits } from './resource-limits.ts';
 import { rolloutHealth } from './rollout-health.ts';
 import { serviceHealth } from './service-health.ts';
@@ -13,7 +15,9 @@ export const catalog: readonly Agent[] = [
   hostNamespaces,
   serviceHealth,
   ingressHealth,
+  probes,
   resourceLimits,
+  highAvailability,
   rolloutHealth,
   costEstimator,
 ];
