@@ -3,11 +3,13 @@ import { costEstimatorCases } from './cost-estimator.cases.ts';
 import { highAvailabilityCases } from './high-availability.cases.ts';
 import { hostNamespacesCases } from './host-namespaces.cases.ts';
 import { ingressHealthCases } from './ingress-health.cases.ts';
+import { podRuntimeCases } from './pod-runtime.cases.ts';
 import { privilegedContainersCases } from './privileged-containers.cases.ts';
 import { probesCases } from './probes.cases.ts';
 import { resourceLimitsCases } from './resource-limits.cases.ts';
 import { rolloutHealthCases } from './rollout-health.cases.ts';
 import { serviceHealthCases } from './service-health.cases.ts';
+import { statefulsetConfigCases } from './statefulset-config.cases.ts';
 
 /** Every agent's case table, by agent id: what the integration test applies to a real namespace. */
 export const catalogCases: Readonly<Record<string, readonly Case[]>> = {
@@ -19,5 +21,7 @@ export const catalogCases: Readonly<Record<string, readonly Case[]>> = {
   'resource-limits': resourceLimitsCases,
   'high-availability': highAvailabilityCases,
   'rollout-health': rolloutHealthCases,
+  'pod-runtime': podRuntimeCases,
+  'statefulset-config': statefulsetConfigCases,
   'cost-estimator': costEstimatorCases,
 };

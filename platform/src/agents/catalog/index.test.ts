@@ -12,6 +12,8 @@ const CATEGORY: Record<string, string> = {
   'resource-limits': 'reliability',
   'high-availability': 'reliability',
   'rollout-health': 'deployment',
+  'pod-runtime': 'observability',
+  'statefulset-config': 'reliability',
   'cost-estimator': 'cost',
 };
 const CHECK_INDEX = `
@@ -46,6 +48,15 @@ rollout-health/workload-unavailable high runtime
 rollout-health/pods-unschedulable high runtime
 rollout-health/pod-creation-failing high runtime
 rollout-health/progress-deadline-exceeded high runtime
+pod-runtime/crash-looping high runtime
+pod-runtime/image-pull-failing high runtime
+pod-runtime/container-config-error high runtime
+pod-runtime/oom-killed high runtime
+pod-runtime/frequent-restarts medium runtime
+pod-runtime/evicted medium runtime
+statefulset-config/service-missing high spec
+statefulset-config/service-not-headless medium spec
+statefulset-config/storageclass-missing medium spec
 cost-estimator/unpriced-workload low spec
 cost-estimator/monthly-cost-high info spec
 cost-estimator/hpa-ceiling-cost-high low spec

@@ -3,11 +3,13 @@ import { costEstimator } from './cost-estimator.ts';
 import { highAvailability } from './high-availability.ts';
 import { hostNamespaces } from './host-namespaces.ts';
 import { ingressHealth } from './ingress-health.ts';
+import { podRuntime } from './pod-runtime.ts';
 import { privilegedContainers } from './privileged-containers.ts';
 import { probes } from './probes.ts';
 import { resourceLimits } from './resource-limits.ts';
 import { rolloutHealth } from './rollout-health.ts';
 import { serviceHealth } from './service-health.ts';
+import { statefulsetConfig } from './statefulset-config.ts';
 
 /** The agents of AGENTS.md §2 implemented so far, in its order. */
 export const catalog: readonly Agent[] = [
@@ -19,6 +21,8 @@ export const catalog: readonly Agent[] = [
   resourceLimits,
   highAvailability,
   rolloutHealth,
+  podRuntime,
+  statefulsetConfig,
   costEstimator,
 ];
 
