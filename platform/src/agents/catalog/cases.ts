@@ -2,7 +2,9 @@ import type { Case } from '../testing/case.ts';
 import { costEstimatorCases } from './cost-estimator.cases.ts';
 import { highAvailabilityCases } from './high-availability.cases.ts';
 import { hostNamespacesCases } from './host-namespaces.cases.ts';
+import { hpaConfigCases } from './hpa-config.cases.ts';
 import { ingressHealthCases } from './ingress-health.cases.ts';
+import { pdbConfigCases } from './pdb-config.cases.ts';
 import { podRuntimeCases } from './pod-runtime.cases.ts';
 import { privilegedContainersCases } from './privileged-containers.cases.ts';
 import { probesCases } from './probes.cases.ts';
@@ -23,5 +25,7 @@ export const catalogCases: Readonly<Record<string, readonly Case[]>> = {
   'rollout-health': rolloutHealthCases,
   'pod-runtime': podRuntimeCases,
   'statefulset-config': statefulsetConfigCases,
+  'hpa-config': hpaConfigCases,
+  'pdb-config': pdbConfigCases,
   'cost-estimator': costEstimatorCases,
 };

@@ -14,6 +14,8 @@ const CATEGORY: Record<string, string> = {
   'rollout-health': 'deployment',
   'pod-runtime': 'observability',
   'statefulset-config': 'reliability',
+  'hpa-config': 'reliability',
+  'pdb-config': 'reliability',
   'cost-estimator': 'cost',
 };
 const CHECK_INDEX = `
@@ -57,6 +59,17 @@ pod-runtime/evicted medium runtime
 statefulset-config/service-missing high spec
 statefulset-config/service-not-headless medium spec
 statefulset-config/storageclass-missing medium spec
+hpa-config/target-missing high spec
+hpa-config/min-equals-max low spec
+hpa-config/min-below-two low spec
+hpa-config/target-lacks-requests medium spec
+hpa-config/pdb-conflicts-with-min medium spec
+hpa-config/scaling-inactive low runtime
+pdb-config/blocks-all-evictions medium spec
+pdb-config/selects-no-pods low spec
+pdb-config/overlapping medium spec
+pdb-config/no-disruptions-allowed medium runtime
+pdb-config/no-policy low spec
 cost-estimator/unpriced-workload low spec
 cost-estimator/monthly-cost-high info spec
 cost-estimator/hpa-ceiling-cost-high low spec

@@ -2,7 +2,9 @@ import type { Agent, Category, Severity } from '../types.ts';
 import { costEstimator } from './cost-estimator.ts';
 import { highAvailability } from './high-availability.ts';
 import { hostNamespaces } from './host-namespaces.ts';
+import { hpaConfig } from './hpa-config.ts';
 import { ingressHealth } from './ingress-health.ts';
+import { pdbConfig } from './pdb-config.ts';
 import { podRuntime } from './pod-runtime.ts';
 import { privilegedContainers } from './privileged-containers.ts';
 import { probes } from './probes.ts';
@@ -23,6 +25,8 @@ export const catalog: readonly Agent[] = [
   rolloutHealth,
   podRuntime,
   statefulsetConfig,
+  hpaConfig,
+  pdbConfig,
   costEstimator,
 ];
 

@@ -198,10 +198,10 @@ export function pdb(
   };
 }
 
-/** An HPA scaling `target` (an apps/v1 kind) between 2 and 5 replicas on CPU, unless `spec` says otherwise. */
+/** An HPA scaling `target` (of apps/v1 by default) between 2 and 5 replicas on CPU, unless `spec` says otherwise. */
 export function hpa(
   name: string,
-  target: { kind: string; name: string },
+  target: { apiVersion?: string; kind: string; name: string },
   spec: Partial<V2HorizontalPodAutoscalerSpec> = {},
   status?: V2HorizontalPodAutoscalerStatus,
 ): Of<'HorizontalPodAutoscaler'> {
