@@ -1,5 +1,7 @@
 import type { Case } from '../testing/case.ts';
+import { batchJobsCases } from './batch-jobs.cases.ts';
 import { costEstimatorCases } from './cost-estimator.cases.ts';
+import { eventsCases } from './events.cases.ts';
 import { highAvailabilityCases } from './high-availability.cases.ts';
 import { hostNamespacesCases } from './host-namespaces.cases.ts';
 import { hpaConfigCases } from './hpa-config.cases.ts';
@@ -12,6 +14,7 @@ import { resourceLimitsCases } from './resource-limits.cases.ts';
 import { rolloutHealthCases } from './rollout-health.cases.ts';
 import { serviceHealthCases } from './service-health.cases.ts';
 import { statefulsetConfigCases } from './statefulset-config.cases.ts';
+import { storageCases } from './storage.cases.ts';
 
 /** Every agent's case table, by agent id: what the integration test applies to a real namespace. */
 export const catalogCases: Readonly<Record<string, readonly Case[]>> = {
@@ -27,5 +30,8 @@ export const catalogCases: Readonly<Record<string, readonly Case[]>> = {
   'statefulset-config': statefulsetConfigCases,
   'hpa-config': hpaConfigCases,
   'pdb-config': pdbConfigCases,
+  'batch-jobs': batchJobsCases,
+  events: eventsCases,
+  storage: storageCases,
   'cost-estimator': costEstimatorCases,
 };

@@ -16,6 +16,9 @@ const CATEGORY: Record<string, string> = {
   'statefulset-config': 'reliability',
   'hpa-config': 'reliability',
   'pdb-config': 'reliability',
+  'batch-jobs': 'deployment',
+  events: 'observability',
+  storage: 'reliability',
   'cost-estimator': 'cost',
 };
 const CHECK_INDEX = `
@@ -70,6 +73,17 @@ pdb-config/selects-no-pods low spec
 pdb-config/overlapping medium spec
 pdb-config/no-disruptions-allowed medium runtime
 pdb-config/no-policy low spec
+batch-jobs/job-no-ttl low spec
+batch-jobs/job-suspended low spec
+batch-jobs/cronjob-no-starting-deadline low spec
+batch-jobs/cronjob-suspended low spec
+batch-jobs/job-failed high runtime
+events/warning-events medium runtime
+storage/pvc-storageclass-missing medium spec
+storage/pvc-pending high runtime
+storage/pvc-lost critical runtime
+storage/emptydir-no-size-limit low spec
+storage/multiple-default-storageclasses medium spec
 cost-estimator/unpriced-workload low spec
 cost-estimator/monthly-cost-high info spec
 cost-estimator/hpa-ceiling-cost-high low spec

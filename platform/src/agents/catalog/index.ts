@@ -1,5 +1,7 @@
 import type { Agent, Category, Severity } from '../types.ts';
+import { batchJobs } from './batch-jobs.ts';
 import { costEstimator } from './cost-estimator.ts';
+import { events } from './events.ts';
 import { highAvailability } from './high-availability.ts';
 import { hostNamespaces } from './host-namespaces.ts';
 import { hpaConfig } from './hpa-config.ts';
@@ -12,6 +14,7 @@ import { resourceLimits } from './resource-limits.ts';
 import { rolloutHealth } from './rollout-health.ts';
 import { serviceHealth } from './service-health.ts';
 import { statefulsetConfig } from './statefulset-config.ts';
+import { storage } from './storage.ts';
 
 /** The agents of AGENTS.md §2 implemented so far, in its order. */
 export const catalog: readonly Agent[] = [
@@ -27,6 +30,9 @@ export const catalog: readonly Agent[] = [
   statefulsetConfig,
   hpaConfig,
   pdbConfig,
+  batchJobs,
+  events,
+  storage,
   costEstimator,
 ];
 

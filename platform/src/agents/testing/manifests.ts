@@ -14,7 +14,7 @@ import type {
   V2HorizontalPodAutoscalerSpec,
   V2HorizontalPodAutoscalerStatus,
 } from '@kubernetes/client-node';
-import type { KubeManifest } from './case.ts';
+import { CASE_NAMESPACE, type KubeManifest, minutesAgo } from './case.ts';
 
 // Builders for the case tables: each workload gets the label `app: <name>`, so no row's selector can
 // match another row's pods, and each spells out only what its row is about.
@@ -272,5 +272,35 @@ export function endpointSlice(name: string, service: string, ready: readonly boo
       conditions: { ready: isReady },
     })),
     ports: [{ port: 8080, protocol: 'TCP' }],
+  };
+}
+
+/**
+ * A core/v1 Event about `involved`, last seen `minutes` before the case clock's now. The API wants
+ * `involvedObject.namespace` to be the Event's own: the integration test writes its namespace there.
+ */
+export function event(
+  name: string,
+  involved: { apiVersion: string; kind: string; metadata: { name: string } },
+  fields: { reason: string; type?: string; message?: string; minutes?: number; count?: number },
+): Of<'Event'> {
+  const { reason, type = 'Warning', message = reason, minutes = 10, count = 1 } = fields;
+  return {
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name },
+    involvedObject: {
+      apiVersion: involved.apiVersion,
+      kind: involved.kind,
+      name: involved.metadata.name,
+      namespace: CASE_NAMESPACE,
+    },
+    type,
+    reason,
+    message,
+    count,
+    firstTimestamp: minutesAgo(minutes),
+    lastTimestamp: minutesAgo(minutes),
+    source: { component: 'agent-cases' },
   };
 }
