@@ -1,10 +1,14 @@
+import type { AgentSettingsOverride } from '../settings.ts';
 import type { Case } from '../testing/case.ts';
 import { batchJobsCases } from './batch-jobs.cases.ts';
+import { configHygieneCases } from './config-hygiene.cases.ts';
 import { costEstimatorCases } from './cost-estimator.cases.ts';
+import { danglingReferencesCases } from './dangling-references.cases.ts';
 import { eventsCases } from './events.cases.ts';
 import { highAvailabilityCases } from './high-availability.cases.ts';
 import { hostNamespacesCases } from './host-namespaces.cases.ts';
 import { hpaConfigCases } from './hpa-config.cases.ts';
+import { imageHygieneCases, imageHygieneSettings } from './image-hygiene.cases.ts';
 import { ingressHealthCases } from './ingress-health.cases.ts';
 import { pdbConfigCases } from './pdb-config.cases.ts';
 import { podRuntimeCases } from './pod-runtime.cases.ts';
@@ -33,5 +37,13 @@ export const catalogCases: Readonly<Record<string, readonly Case[]>> = {
   'batch-jobs': batchJobsCases,
   events: eventsCases,
   storage: storageCases,
+  'dangling-references': danglingReferencesCases,
+  'image-hygiene': imageHygieneCases,
+  'config-hygiene': configHygieneCases,
   'cost-estimator': costEstimatorCases,
+};
+
+/** Settings a table is evaluated with, by agent id (the defaults for the others): the integration test uses them too. */
+export const catalogCaseSettings: Readonly<Record<string, AgentSettingsOverride>> = {
+  'image-hygiene': imageHygieneSettings,
 };

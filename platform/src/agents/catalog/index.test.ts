@@ -19,6 +19,9 @@ const CATEGORY: Record<string, string> = {
   'batch-jobs': 'deployment',
   events: 'observability',
   storage: 'reliability',
+  'dangling-references': 'deployment',
+  'image-hygiene': 'deployment',
+  'config-hygiene': 'deployment',
   'cost-estimator': 'cost',
 };
 const CHECK_INDEX = `
@@ -84,6 +87,18 @@ storage/pvc-pending high runtime
 storage/pvc-lost critical runtime
 storage/emptydir-no-size-limit low spec
 storage/multiple-default-storageclasses medium spec
+dangling-references/missing-secret high spec
+dangling-references/missing-configmap high spec
+dangling-references/missing-pvc high spec
+dangling-references/missing-image-pull-secret medium spec
+image-hygiene/tag-missing-or-latest high spec
+image-hygiene/latest-not-always-pulled medium spec
+image-hygiene/not-pinned-by-digest info spec
+image-hygiene/registry-not-allowed medium spec
+config-hygiene/configmap-unused info spec
+config-hygiene/configmap-empty info spec
+config-hygiene/secret-unused info spec
+config-hygiene/naked-pod low spec
 cost-estimator/unpriced-workload low spec
 cost-estimator/monthly-cost-high info spec
 cost-estimator/hpa-ceiling-cost-high low spec

@@ -1,10 +1,13 @@
 import type { Agent, Category, Severity } from '../types.ts';
 import { batchJobs } from './batch-jobs.ts';
+import { configHygiene } from './config-hygiene.ts';
 import { costEstimator } from './cost-estimator.ts';
+import { danglingReferences } from './dangling-references.ts';
 import { events } from './events.ts';
 import { highAvailability } from './high-availability.ts';
 import { hostNamespaces } from './host-namespaces.ts';
 import { hpaConfig } from './hpa-config.ts';
+import { imageHygiene } from './image-hygiene.ts';
 import { ingressHealth } from './ingress-health.ts';
 import { pdbConfig } from './pdb-config.ts';
 import { podRuntime } from './pod-runtime.ts';
@@ -33,6 +36,9 @@ export const catalog: readonly Agent[] = [
   batchJobs,
   events,
   storage,
+  danglingReferences,
+  imageHygiene,
+  configHygiene,
   costEstimator,
 ];
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../evaluate.ts';
+import { type AgentSettings, type AgentSettingsOverride, agentSettings } from '../settings.ts';
 import type { Agent } from '../types.ts';
 import { CASE_CLOCK, type Case, type ExpectedFinding, type Listed, snapshotOf } from './case.ts';
 
@@ -9,19 +10,30 @@ const key = ({ check, kind, name }: ExpectedFinding) => `${check} ${kind}/${name
  * The (check, kind, name) of each finding the agent reports on exactly these objects, sorted, at the
  * case clock's `now`, with Nodes and StorageClasses readable.
  */
-function found(agent: Agent, objects: readonly Listed[]): string[] {
-  const { findings, failed, skipped } = evaluate([agent], snapshotOf(objects), { now: CASE_CLOCK.now });
+function found(agent: Agent, objects: readonly Listed[], settings: AgentSettings): string[] {
+  const { findings, failed, skipped } = evaluate([agent], snapshotOf(objects), {
+    now: CASE_CLOCK.now,
+    settings,
+  });
   expect(skipped).toEqual([]);
   expect(failed).toEqual([]);
   for (const finding of findings) expect(finding.message).toContain(finding.resource.name);
   return findings.map((f) => key({ check: f.check, kind: f.resource.kind, name: f.resource.name })).sort();
 }
 
-/** Each row alone in a namespace gives exactly its expected findings; every check has a positive row. */
-export function describeCases(agent: Agent, cases: readonly Case[]): void {
+/**
+ * Each row alone in a namespace gives exactly its expected findings; every check has a positive row.
+ * `settings` override the defaults for the whole table (the integration test uses the same).
+ */
+export function describeCases(
+  agent: Agent,
+  cases: readonly Case[],
+  override: AgentSettingsOverride = {},
+): void {
+  const settings = agentSettings(override);
   describe(`${agent.id}: case table`, () => {
     it.each(cases.map((row) => [row.name, row] as const))('%s', (_, row) => {
-      expect(found(agent, row.objects)).toEqual(row.expect.map(key).sort());
+      expect(found(agent, row.objects, settings)).toEqual(row.expect.map(key).sort());
     });
 
     it('gives the union of the rows when all rows share one namespace (but namespace-wide ones)', () => {
@@ -30,6 +42,7 @@ export function describeCases(agent: Agent, cases: readonly Case[]): void {
         found(
           agent,
           shared.flatMap((row) => row.objects),
+          settings,
         ),
       ).toEqual(shared.flatMap((row) => row.expect.map(key)).sort());
     });
