@@ -8,6 +8,7 @@ import { eventsCases } from './events.cases.ts';
 import { highAvailabilityCases } from './high-availability.cases.ts';
 import { hostNamespacesCases } from './host-namespaces.cases.ts';
 import { hpaConfigCases } from './hpa-config.cases.ts';
+import { idleResourcesCases } from './idle-resources.cases.ts';
 import { imageHygieneCases, imageHygieneSettings } from './image-hygiene.cases.ts';
 import { ingressHealthCases } from './ingress-health.cases.ts';
 import { pdbConfigCases } from './pdb-config.cases.ts';
@@ -16,6 +17,7 @@ import { privilegedContainersCases } from './privileged-containers.cases.ts';
 import { probesCases } from './probes.cases.ts';
 import { resourceLimitsCases } from './resource-limits.cases.ts';
 import { rolloutHealthCases } from './rollout-health.cases.ts';
+import { serviceCostCases } from './service-cost.cases.ts';
 import { serviceHealthCases } from './service-health.cases.ts';
 import { statefulsetConfigCases } from './statefulset-config.cases.ts';
 import { storageCases } from './storage.cases.ts';
@@ -41,6 +43,8 @@ export const catalogCases: Readonly<Record<string, readonly Case[]>> = {
   'image-hygiene': imageHygieneCases,
   'config-hygiene': configHygieneCases,
   'cost-estimator': costEstimatorCases,
+  'idle-resources': idleResourcesCases,
+  'service-cost': serviceCostCases,
 };
 
 /** Settings a table is evaluated with, by agent id (the defaults for the others): the integration test uses them too. */

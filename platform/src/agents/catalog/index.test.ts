@@ -23,6 +23,8 @@ const CATEGORY: Record<string, string> = {
   'image-hygiene': 'deployment',
   'config-hygiene': 'deployment',
   'cost-estimator': 'cost',
+  'idle-resources': 'cost',
+  'service-cost': 'cost',
 };
 const CHECK_INDEX = `
 privileged-containers/privileged critical spec
@@ -102,6 +104,11 @@ config-hygiene/naked-pod low spec
 cost-estimator/unpriced-workload low spec
 cost-estimator/monthly-cost-high info spec
 cost-estimator/hpa-ceiling-cost-high low spec
+idle-resources/pvc-unused medium spec
+idle-resources/loadbalancer-idle high runtime
+idle-resources/workload-scaled-to-zero info spec
+service-cost/loadbalancer-service info spec
+service-cost/duplicate-loadbalancers low spec
 `;
 
 describe('catalog', () => {

@@ -7,6 +7,7 @@ import { events } from './events.ts';
 import { highAvailability } from './high-availability.ts';
 import { hostNamespaces } from './host-namespaces.ts';
 import { hpaConfig } from './hpa-config.ts';
+import { idleResources } from './idle-resources.ts';
 import { imageHygiene } from './image-hygiene.ts';
 import { ingressHealth } from './ingress-health.ts';
 import { pdbConfig } from './pdb-config.ts';
@@ -15,6 +16,7 @@ import { privilegedContainers } from './privileged-containers.ts';
 import { probes } from './probes.ts';
 import { resourceLimits } from './resource-limits.ts';
 import { rolloutHealth } from './rollout-health.ts';
+import { serviceCost } from './service-cost.ts';
 import { serviceHealth } from './service-health.ts';
 import { statefulsetConfig } from './statefulset-config.ts';
 import { storage } from './storage.ts';
@@ -40,6 +42,8 @@ export const catalog: readonly Agent[] = [
   imageHygiene,
   configHygiene,
   costEstimator,
+  idleResources,
+  serviceCost,
 ];
 
 export interface AgentDescription {

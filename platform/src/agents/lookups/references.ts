@@ -78,3 +78,31 @@ export function podsUsingClaim(snapshot: Snapshot, claim: Stored<'PersistentVolu
   const users = snapshot.memo(claimConsumers).get(claim.metadata.name) ?? [];
   return [...new Set([...users, ...owners])];
 }
+
+// `<template>-<statefulset>` → the replica counts of the StatefulSets whose claims start so.
+const statefulSetClaimBases = (snapshot: Snapshot) => {
+  const index = new Map<string, number[]>();
+  for (const statefulSet of snapshot.list('StatefulSet')) {
+    const replicas = statefulSet.spec?.replicas ?? 1;
+    for (const template of statefulSet.spec?.volumeClaimTemplates ?? []) {
+      const base = `${template.metadata?.name ?? ''}-${statefulSet.metadata.name}`;
+      index.set(base, [...(index.get(base) ?? []), replicas]);
+    }
+  }
+  return index;
+};
+
+const ORDINAL = /^(0|[1-9]\d*)$/;
+
+/**
+ * A claim a StatefulSet keeps for one of its replicas: named `<template>-<statefulset>-<ordinal>`
+ * after one of its claim templates, with ordinal < `spec.replicas` (a claim above that is left over
+ * from a scale-down).
+ */
+export function isStatefulSetClaim(snapshot: Snapshot, claimName: string): boolean {
+  const dash = claimName.lastIndexOf('-');
+  const ordinal = claimName.slice(dash + 1);
+  if (dash === -1 || !ORDINAL.test(ordinal)) return false;
+  const replicas = snapshot.memo(statefulSetClaimBases).get(claimName.slice(0, dash)) ?? [];
+  return replicas.some((count) => Number(ordinal) < count);
+}
