@@ -11,12 +11,14 @@ import { hpaConfigCases } from './hpa-config.cases.ts';
 import { idleResourcesCases } from './idle-resources.cases.ts';
 import { imageHygieneCases, imageHygieneSettings } from './image-hygiene.cases.ts';
 import { ingressHealthCases } from './ingress-health.cases.ts';
+import { nodeHealthCases } from './node-health.cases.ts';
 import { pdbConfigCases } from './pdb-config.cases.ts';
 import { podRuntimeCases } from './pod-runtime.cases.ts';
 import { privilegedContainersCases } from './privileged-containers.cases.ts';
 import { probesCases } from './probes.cases.ts';
 import { resourceLimitsCases } from './resource-limits.cases.ts';
 import { rolloutHealthCases } from './rollout-health.cases.ts';
+import { schedulingCases } from './scheduling.cases.ts';
 import { serviceCostCases } from './service-cost.cases.ts';
 import { serviceHealthCases } from './service-health.cases.ts';
 import { statefulsetConfigCases } from './statefulset-config.cases.ts';
@@ -45,6 +47,8 @@ export const catalogCases: Readonly<Record<string, readonly Case[]>> = {
   'cost-estimator': costEstimatorCases,
   'idle-resources': idleResourcesCases,
   'service-cost': serviceCostCases,
+  scheduling: schedulingCases,
+  'node-health': nodeHealthCases,
 };
 
 /** Settings a table is evaluated with, by agent id (the defaults for the others): the integration test uses them too. */

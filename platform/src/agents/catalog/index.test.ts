@@ -25,6 +25,8 @@ const CATEGORY: Record<string, string> = {
   'cost-estimator': 'cost',
   'idle-resources': 'cost',
   'service-cost': 'cost',
+  scheduling: 'observability',
+  'node-health': 'observability',
 };
 const CHECK_INDEX = `
 privileged-containers/privileged critical spec
@@ -109,6 +111,11 @@ idle-resources/loadbalancer-idle high runtime
 idle-resources/workload-scaled-to-zero info spec
 service-cost/loadbalancer-service info spec
 service-cost/duplicate-loadbalancers low spec
+scheduling/node-selector-matches-no-node high spec
+scheduling/requests-exceed-node-allocatable high spec
+node-health/node-not-ready critical runtime
+node-health/node-pressure high runtime
+node-health/node-cordoned low spec
 `;
 
 describe('catalog', () => {

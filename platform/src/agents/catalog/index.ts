@@ -10,12 +10,14 @@ import { hpaConfig } from './hpa-config.ts';
 import { idleResources } from './idle-resources.ts';
 import { imageHygiene } from './image-hygiene.ts';
 import { ingressHealth } from './ingress-health.ts';
+import { nodeHealth } from './node-health.ts';
 import { pdbConfig } from './pdb-config.ts';
 import { podRuntime } from './pod-runtime.ts';
 import { privilegedContainers } from './privileged-containers.ts';
 import { probes } from './probes.ts';
 import { resourceLimits } from './resource-limits.ts';
 import { rolloutHealth } from './rollout-health.ts';
+import { scheduling } from './scheduling.ts';
 import { serviceCost } from './service-cost.ts';
 import { serviceHealth } from './service-health.ts';
 import { statefulsetConfig } from './statefulset-config.ts';
@@ -44,6 +46,8 @@ export const catalog: readonly Agent[] = [
   costEstimator,
   idleResources,
   serviceCost,
+  scheduling,
+  nodeHealth,
 ];
 
 export interface AgentDescription {
