@@ -1,7 +1,7 @@
-import { named } from '../kinds.ts';
+import { named, type Stored } from '../kinds.ts';
 import { controllerOf } from '../owners.ts';
 import { hasCondition } from '../semantics/conditions.ts';
-import type { Agent, Check } from '../types.ts';
+import type { Agent, Check, CheckResult, RunContext } from '../types.ts';
 import { describeCommand, fragment } from './text.ts';
 
 const jobNoTtl: Check = {
@@ -16,22 +16,6 @@ const jobNoTtl: Check = {
       message: `${named(job)} has no ttlSecondsAfterFinished: it and its Pods stay after it finishes.`,
       remediation: `Let the TTL controller delete it a while after it finishes.\n${fragment('spec', ['ttlSecondsAfterFinished: 86400'])}`,
       evidence: { ttlSecondsAfterFinished: null },
-    };
-  },
-};
-
-const jobSuspended: Check = {
-  id: 'job-suspended',
-  severity: 'low',
-  mode: 'spec',
-  title: 'Suspended Jobs',
-  target: 'Job',
-  detect(job, { snapshot }) {
-    if (job.spec?.suspend !== true) return undefined;
-    return {
-      message: `${named(job)} is suspended: it runs no Pods.`,
-      remediation: `Resume it, or delete it if it is no longer needed:\nkubectl -n ${snapshot.namespace} patch job ${job.metadata.name} --type merge -p '{"spec":{"suspend":false}}'`,
-      evidence: { suspend: true },
     };
   },
 };
@@ -52,21 +36,24 @@ const cronJobNoStartingDeadline: Check = {
   },
 };
 
-const cronJobSuspended: Check = {
-  id: 'cronjob-suspended',
-  severity: 'low',
-  mode: 'spec',
-  title: 'Suspended CronJobs',
-  target: 'CronJob',
-  detect(cronJob, { snapshot }) {
-    if (cronJob.spec?.suspend !== true) return undefined;
+/** `job-suspended` and `cronjob-suspended`: `spec.suspend: true`. */
+function suspended(kind: 'Job' | 'CronJob', effect: string): Check {
+  const check = {
+    id: `${kind.toLowerCase()}-suspended`,
+    severity: 'low',
+    mode: 'spec',
+    title: `Suspended ${kind}s`,
+  } as const;
+  const detect = (object: Stored<'Job' | 'CronJob'>, { snapshot }: RunContext): CheckResult | undefined => {
+    if (object.spec?.suspend !== true) return undefined;
     return {
-      message: `${named(cronJob)} is suspended: it starts no Jobs.`,
-      remediation: `Resume it, or delete it if it is no longer needed:\nkubectl -n ${snapshot.namespace} patch cronjob ${cronJob.metadata.name} --type merge -p '{"spec":{"suspend":false}}'`,
+      message: `${named(object)} is suspended: it ${effect}.`,
+      remediation: `Resume it, or delete it if it is no longer needed:\nkubectl -n ${snapshot.namespace} patch ${kind.toLowerCase()} ${object.metadata.name} --type merge -p '{"spec":{"suspend":false}}'`,
       evidence: { suspend: true },
     };
-  },
-};
+  };
+  return kind === 'Job' ? { ...check, target: 'Job', detect } : { ...check, target: 'CronJob', detect };
+}
 
 const jobFailed: Check = {
   id: 'job-failed',
@@ -90,5 +77,11 @@ export const batchJobs: Agent = {
   name: 'Batch jobs',
   category: 'deployment',
   description: 'Jobs and CronJobs that are suspended, failed, or never cleaned up.',
-  checks: [jobNoTtl, jobSuspended, cronJobNoStartingDeadline, cronJobSuspended, jobFailed],
+  checks: [
+    jobNoTtl,
+    suspended('Job', 'runs no Pods'),
+    cronJobNoStartingDeadline,
+    suspended('CronJob', 'starts no Jobs'),
+    jobFailed,
+  ],
 };

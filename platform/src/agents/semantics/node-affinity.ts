@@ -1,4 +1,5 @@
 import type { V1NodeSelectorRequirement, V1NodeSelectorTerm, V1PodSpec } from '@kubernetes/client-node';
+import { operatorHolds } from './selectors.ts';
 
 /** What of a Node a pod's node constraints read: its name and labels. */
 export interface NodeIdentity {
@@ -38,27 +39,13 @@ function termMatches(term: V1NodeSelectorTerm, node: NodeIdentity): boolean {
   );
 }
 
+/** The LabelSelector operators, and Gt/Lt comparing integers. */
 function holds({ operator, values = [] }: V1NodeSelectorRequirement, value: string | undefined): boolean {
-  switch (operator) {
-    case 'In':
-      return value !== undefined && values.includes(value);
-    case 'NotIn':
-      return value === undefined || !values.includes(value);
-    case 'Exists':
-      return value !== undefined;
-    case 'DoesNotExist':
-      return value === undefined;
-    case 'Gt':
-    case 'Lt': {
-      const [bound] = values;
-      if (value === undefined || bound === undefined || !INTEGER.test(value) || !INTEGER.test(bound))
-        return false;
-      return operator === 'Gt' ? Number(value) > Number(bound) : Number(value) < Number(bound);
-    }
-    default:
-      // The API rejects other operators; an unknown one matches nothing rather than everything.
-      return false;
-  }
+  if (operator !== 'Gt' && operator !== 'Lt') return operatorHolds(operator, values, value);
+  const [bound] = values;
+  if (value === undefined || bound === undefined || !INTEGER.test(value) || !INTEGER.test(bound))
+    return false;
+  return operator === 'Gt' ? Number(value) > Number(bound) : Number(value) < Number(bound);
 }
 
 const INTEGER = /^-?\d+$/;
