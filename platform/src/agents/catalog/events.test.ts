@@ -41,6 +41,7 @@ describe('events/warning-events', () => {
     expect(findings[0]?.evidence).toEqual({
       reasons: ['BackOff', 'FailedCreate'],
       events: [
+        { object: 'Pod web-1-a', reason: 'BackOff', message: 'BackOff', count: 2, lastSeen: minutesAgo(1) },
         { object: 'Pod web-1-a', reason: 'BackOff', message: 'BackOff', count: 4, lastSeen: minutesAgo(5) },
         {
           object: 'ReplicaSet web-1',
@@ -49,8 +50,8 @@ describe('events/warning-events', () => {
           count: 1,
           lastSeen: minutesAgo(20),
         },
-        { object: 'Pod web-1-a', reason: 'BackOff', message: 'BackOff', count: 2, lastSeen: minutesAgo(1) },
       ],
+      unlisted: 0,
     });
   });
 
@@ -70,5 +71,18 @@ describe('events/warning-events', () => {
       { object: 'Deployment web', reason: 'X', message: 'X', count: 9, lastSeen: minutesAgo(30) },
     ]);
     expect(run([web, { ...modern, series: undefined }])).toEqual([]);
+  });
+
+  it('lists the 20 most recent Events and counts the rest', () => {
+    const web = deployment('web');
+    const many = Array.from({ length: 25 }, (_, index) =>
+      event(`e-${index}`, web, { reason: `R${index}`, minutes: 50 - index }),
+    );
+    const [finding] = run([web, ...many]);
+    expect(finding?.message).toContain('has 25 Warning events');
+    expect(finding?.evidence.unlisted).toBe(5);
+    const listed = finding?.evidence.events;
+    expect(Array.isArray(listed) ? listed.length : undefined).toBe(20);
+    expect(finding?.evidence.reasons).toHaveLength(25);
   });
 });

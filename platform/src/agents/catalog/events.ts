@@ -5,6 +5,8 @@ import type { Agent, Check } from '../types.ts';
 import { describeCommand } from './text.ts';
 
 const WINDOW_MINUTES = 60;
+/** Evidence stays small: the most recent Events, the others counted. */
+const LISTED = 20;
 
 /** The Warning events of the window, with when each was last seen. */
 const recent = (warnings: readonly WarningEvent[], now: number) =>
@@ -32,13 +34,17 @@ const warningEvents: Check = {
       remediation: `Read them beside the object's state:\nkubectl -n ${snapshot.namespace} get events --field-selector type=Warning --sort-by=.lastTimestamp\n${describeCommand(owner, snapshot.namespace)}`,
       evidence: {
         reasons,
-        events: warnings.map(({ event, object, seen }) => ({
-          object: named(object),
-          reason: event.reason ?? '',
-          message: event.message ?? '',
-          count: event.series?.count ?? event.count ?? 1,
-          lastSeen: new Date(seen).toISOString(),
-        })),
+        events: [...warnings]
+          .sort((a, b) => b.seen - a.seen)
+          .slice(0, LISTED)
+          .map(({ event, object, seen }) => ({
+            object: named(object),
+            reason: event.reason ?? '',
+            message: event.message ?? '',
+            count: event.series?.count ?? event.count ?? 1,
+            lastSeen: new Date(seen).toISOString(),
+          })),
+        unlisted: Math.max(0, warnings.length - LISTED),
       },
       on: owner,
     };
