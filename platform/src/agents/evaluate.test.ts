@@ -3,9 +3,11 @@ import { evaluate } from './evaluate.ts';
 import { findingId, mergeEvidence } from './findings.ts';
 import { named } from './kinds.ts';
 import { agentSettings, defaultAgentSettings } from './settings.ts';
-import { snapshotOf } from './testing/case.ts';
+import { CASE_CLOCK, snapshotOf } from './testing/case.ts';
 import { controllerChain, deployment, pod, replicaSet } from './testing/manifests.ts';
 import type { Agent, Check } from './types.ts';
+
+const { now } = CASE_CLOCK;
 
 const base = { category: 'observability', description: 'test agent', name: 'Test' } as const;
 
@@ -81,7 +83,7 @@ const [p1, p2, rs, d] = (() => {
 
 describe('evaluate', () => {
   it('reports a finding once per (check, kind, name), with the evidence of all', () => {
-    const { findings } = evaluate([podsOnOwner], snapshotOf([p1, p2, rs, d]));
+    const { findings } = evaluate([podsOnOwner], snapshotOf([p1, p2, rs, d]), { now });
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({
       check: 'pods/every-pod',
@@ -95,13 +97,15 @@ describe('evaluate', () => {
   });
 
   it('skips checks whose cluster-scoped reads are unavailable, and runs the rest', () => {
-    const unreadable = evaluate([nodes], snapshotOf([pod('solo')]));
+    const unreadable = evaluate([nodes], snapshotOf([pod('solo')], { nodes: undefined }), { now });
     expect(unreadable.skipped).toEqual([
       { check: 'nodes/every-node', reason: 'Nodes are not readable: agents.clusterScopedReads is off' },
     ]);
     expect(unreadable.findings.map((f) => f.check)).toEqual(['nodes/every-workload']);
 
-    const readable = evaluate([nodes], snapshotOf([pod('solo')], { nodes: [{ metadata: { name: 'n1' } }] }));
+    const readable = evaluate([nodes], snapshotOf([pod('solo')], { nodes: [{ metadata: { name: 'n1' } }] }), {
+      now,
+    });
     expect(readable.skipped).toEqual([]);
     expect(readable.findings.map((f) => [f.check, f.resource])).toEqual([
       ['nodes/every-node', { kind: 'Node', namespace: null, name: 'n1' }],
@@ -110,10 +114,10 @@ describe('evaluate', () => {
   });
 
   it('isolates an agent that throws: none of its findings, the others unaffected', () => {
-    const result = evaluate([broken, nodes], snapshotOf([pod('solo')]));
+    const result = evaluate([broken, nodes], snapshotOf([pod('solo')]), { now });
     expect(result.failed).toEqual([{ agent: 'broken', error: 'no such field' }]);
     expect(result.findings.map((f) => f.check)).toEqual(['nodes/every-workload']);
-    expect(evaluate([broken], snapshotOf([])).failed).toEqual([]);
+    expect(evaluate([broken], snapshotOf([]), { now }).failed).toEqual([]);
   });
 
   it('evaluates a Namespace check once, on the namespace itself, reported as cluster-scoped', () => {
@@ -135,7 +139,9 @@ describe('evaluate', () => {
       ],
     };
     const resource = { kind: 'Namespace', namespace: null, name: 'agent-cases' };
-    const empty = evaluate([namespaces], snapshotOf([deployment('web'), deployment('api')])).findings;
+    const empty = evaluate([namespaces], snapshotOf([deployment('web'), deployment('api')]), {
+      now,
+    }).findings;
     expect(empty.map((f) => [f.id, f.check, f.resource, f.message])).toEqual([
       [
         findingId('namespaces/no-pods', resource),
@@ -144,7 +150,7 @@ describe('evaluate', () => {
         'Namespace agent-cases has no Pods.',
       ],
     ]);
-    expect(evaluate([namespaces], snapshotOf([pod('solo')])).findings).toEqual([]);
+    expect(evaluate([namespaces], snapshotOf([pod('solo')]), { now }).findings).toEqual([]);
   });
 
   it('returns the summaries of agents that summarize, given the settings of the run', () => {
@@ -154,9 +160,11 @@ describe('evaluate', () => {
       checks: [],
       summarize: ({ settings }) => ({ currency: settings.currency }),
     };
-    expect(evaluate([summarizing], snapshotOf([])).summaries).toEqual({ sum: { currency: 'USD' } });
+    expect(evaluate([summarizing], snapshotOf([]), { now }).summaries).toEqual({ sum: { currency: 'USD' } });
     const euros = agentSettings({ currency: 'EUR' });
-    expect(evaluate([summarizing], snapshotOf([]), euros).summaries).toEqual({ sum: { currency: 'EUR' } });
+    expect(evaluate([summarizing], snapshotOf([]), { now, settings: euros }).summaries).toEqual({
+      sum: { currency: 'EUR' },
+    });
   });
 });
 

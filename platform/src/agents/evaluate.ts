@@ -47,13 +47,20 @@ const CLUSTER_SCOPED: ReadonlySet<string> = new Set<ClusterKind | 'Namespace'>([
   'Namespace',
 ]);
 
+export interface EvaluateOptions {
+  /** The run's clock (ms since the epoch): Events "in the last 60 minutes", PVCs "Pending for 5 minutes". */
+  now: number;
+  /** Prices, thresholds and allow-lists; the defaults of AGENTS.md §1 when the caller has no overrides. */
+  settings?: AgentSettings;
+}
+
 /** Runs every check of every agent over one snapshot. Pure: the same input gives the same output. */
 export function evaluate(
   agents: readonly Agent[],
   snapshot: Snapshot,
-  settings: AgentSettings = defaultAgentSettings,
+  { now, settings = defaultAgentSettings }: EvaluateOptions,
 ): Evaluation {
-  const run: RunContext = { snapshot, settings };
+  const run: RunContext = { snapshot, settings, now };
   const findings = new Map<string, Finding>();
   const evaluation: Evaluation = { findings: [], skipped: [], failed: [], summaries: {} };
   for (const agent of agents) {

@@ -1,7 +1,13 @@
 // @guardian/platform/agents: deterministic analyzers over one namespace's objects (AGENTS.md).
 // Pure: the caller lists the objects, builds a snapshot, and evaluates the agents it selected.
 export { type AgentDescription, catalog, describeCatalog } from './catalog/index.ts';
-export { type AgentFailure, type Evaluation, evaluate, type Skipped } from './evaluate.ts';
+export {
+  type AgentFailure,
+  type EvaluateOptions,
+  type Evaluation,
+  evaluate,
+  type Skipped,
+} from './evaluate.ts';
 export { findingId } from './findings.ts';
 export {
   API_VERSIONS,

@@ -44,6 +44,13 @@ export type NetworkPolicyIngressRule = Omit<V1NetworkPolicyIngressRule, '_from'>
 export type NetworkPolicy = Omit<V1NetworkPolicy, 'spec'> & {
   spec?: Omit<V1NetworkPolicySpec, 'ingress'> & { ingress?: NetworkPolicyIngressRule[] };
 };
+/** A core/v1 Event; events.k8s.io/v1 Events are the same objects, served here with `involvedObject`. */
+export type Event = Omit<CoreV1Event, 'eventTime' | 'firstTimestamp' | 'lastTimestamp' | 'series'> & {
+  eventTime?: string;
+  firstTimestamp?: string;
+  lastTimestamp?: string;
+  series?: { count?: number; lastObservedTime?: string };
+};
 
 /** The namespaced kinds an agent reads (AGENTS.md §0.1), as the API serves them. */
 export interface NamespacedObjects {
@@ -68,7 +75,7 @@ export interface NamespacedObjects {
   PodDisruptionBudget: V1PodDisruptionBudget;
   ResourceQuota: V1ResourceQuota;
   LimitRange: LimitRange;
-  Event: CoreV1Event;
+  Event: Event;
 }
 
 /** The cluster-scoped kinds a check may read when it says so (AGENTS.md §0.1). */

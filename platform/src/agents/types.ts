@@ -31,6 +31,8 @@ export type Evidence = { readonly [key: string]: Json };
 export interface RunContext {
   snapshot: Snapshot;
   settings: AgentSettings;
+  /** The run's clock, in ms since the epoch: what runtime checks measure ages against (never Date.now()). */
+  now: number;
 }
 
 /** What a check says about one subject when it fires. */

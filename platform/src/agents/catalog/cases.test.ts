@@ -46,6 +46,19 @@ describe('case tables', () => {
     expect([...rowsOfLabel].filter(([, owners]) => owners.size > 1)).toEqual([]);
   });
 
+  it("give Nodes of different rows no label in common, so no row selects another row's Node", () => {
+    const rowsOfLabel = new Map<string, Set<string>>();
+    for (const { agent, row, object } of objects) {
+      if (object.kind !== 'Node') continue;
+      for (const [key, value] of Object.entries(object.metadata.labels ?? {})) {
+        const label = `${key}=${value}`;
+        rowsOfLabel.set(label, new Set([...(rowsOfLabel.get(label) ?? []), `${agent}: ${row.name}`]));
+      }
+    }
+    expect(rowsOfLabel.size).toBeGreaterThan(0);
+    expect([...rowsOfLabel].filter(([, rows]) => rows.size > 1)).toEqual([]);
+  });
+
   it('name rows uniquely within an agent, and write status only in runtime rows or with a note', () => {
     for (const cases of Object.values(catalogCases)) {
       const names = cases.map((row) => row.name);

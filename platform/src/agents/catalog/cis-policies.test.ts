@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../evaluate.ts';
-import { snapshotOf } from '../testing/case.ts';
+import { CASE_CLOCK, snapshotOf } from '../testing/case.ts';
 import { describeCases } from '../testing/run-cases.ts';
 import { cisPoliciesCases } from './cis-policies.cases.ts';
 import { cisPolicies } from './cis-policies.ts';
@@ -9,7 +9,7 @@ describeCases(cisPolicies, cisPoliciesCases);
 
 describe('cis-policies findings', () => {
   it('are on the ServiceAccount default and on the Namespace', () => {
-    const { findings } = evaluate([cisPolicies], snapshotOf([]));
+    const { findings } = evaluate([cisPolicies], snapshotOf([]), { now: CASE_CLOCK.now });
     expect(findings.map((f) => [f.check, f.resource, f.message])).toEqual([
       [
         'cis-policies/default-sa-automount',

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../evaluate.ts';
 import { agentSettings } from '../settings.ts';
-import { type KubeManifest, snapshotOf } from '../testing/case.ts';
+import { CASE_CLOCK, type KubeManifest, snapshotOf } from '../testing/case.ts';
 import { container, cronJob, deployment, job, pod, podSpec } from '../testing/manifests.ts';
 import { describeCases } from '../testing/run-cases.ts';
 import { costEstimatorCases } from './cost-estimator.cases.ts';
 import { costEstimator } from './cost-estimator.ts';
+
+const { now } = CASE_CLOCK;
 
 describeCases(costEstimator, costEstimatorCases);
 
@@ -45,6 +47,7 @@ describe('cost-estimator summary', () => {
           spec: { ports: [{ port: 80 }] },
         },
       ]),
+      { now },
     );
     expect(summaries['cost-estimator']).toEqual({
       currency: 'USD',
@@ -67,13 +70,13 @@ describe('cost-estimator summary', () => {
 
   it('uses the prices and thresholds of the settings', () => {
     const objects = [deployment('web', requesting('1', '1Gi'))];
-    expect(evaluate([costEstimator], snapshotOf(objects)).findings).toEqual([]);
+    expect(evaluate([costEstimator], snapshotOf(objects), { now }).findings).toEqual([]);
     const pricier = agentSettings({
       currency: 'EUR',
       prices: { cpuCore: 40 },
       thresholds: { workloadMonthly: 40 },
     });
-    const [finding] = evaluate([costEstimator], snapshotOf(objects), pricier).findings;
+    const [finding] = evaluate([costEstimator], snapshotOf(objects), { now, settings: pricier }).findings;
     expect(finding?.message).toBe('Deployment web reserves about EUR 43.00 a month (1 × EUR 43.00).');
     expect(finding?.evidence).toEqual({
       replicas: 1,
@@ -95,6 +98,7 @@ describe('cost-estimator summary', () => {
     const [finding] = evaluate(
       [costEstimator],
       snapshotOf([deployment('web', requesting('1', '1Gi')), hpa]),
+      { now },
     ).findings;
     expect(finding?.message).toBe(
       'HorizontalPodAutoscaler web may scale Deployment web to about USD 1040.00 a month (40 × USD 26.00).',

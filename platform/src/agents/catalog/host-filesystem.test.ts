@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../evaluate.ts';
-import { snapshotOf } from '../testing/case.ts';
+import { CASE_CLOCK, snapshotOf } from '../testing/case.ts';
 import { container, deployment, podSpec } from '../testing/manifests.ts';
 import { describeCases } from '../testing/run-cases.ts';
 import { hostFilesystemCases } from './host-filesystem.cases.ts';
@@ -26,7 +26,9 @@ describe('host-filesystem findings', () => {
       container('reader', { volumeMounts: [{ name: 'logs', mountPath: '/logs', readOnly: true }] }),
     ],
   });
-  const findings = evaluate([hostFilesystem], snapshotOf([deployment('agent', spec)])).findings;
+  const findings = evaluate([hostFilesystem], snapshotOf([deployment('agent', spec)]), {
+    now: CASE_CLOCK.now,
+  }).findings;
   const of = (check: string) => findings.find((f) => f.check === `host-filesystem/${check}`);
 
   it('name the volumes and paths, and only the writable mounts of hostPath volumes', () => {

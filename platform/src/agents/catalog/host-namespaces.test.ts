@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../evaluate.ts';
-import { snapshotOf } from '../testing/case.ts';
+import { CASE_CLOCK, snapshotOf } from '../testing/case.ts';
 import { container, pod, podSpec } from '../testing/manifests.ts';
 import { describeCases } from '../testing/run-cases.ts';
 import { hostNamespacesCases } from './host-namespaces.cases.ts';
 import { hostNamespaces } from './host-namespaces.ts';
+
+const { now } = CASE_CLOCK;
 
 describeCases(hostNamespaces, hostNamespacesCases);
 
@@ -17,7 +19,7 @@ describe('host-namespaces/host-port', () => {
         container('metrics', { ports: [{ containerPort: 9090, hostPort: 0 }] }),
       ],
     });
-    const finding = evaluate([hostNamespaces], snapshotOf([pod('edge', spec)])).findings.find(
+    const finding = evaluate([hostNamespaces], snapshotOf([pod('edge', spec)]), { now }).findings.find(
       (f) => f.check === 'host-namespaces/host-port',
     );
     expect(finding?.evidence).toEqual({

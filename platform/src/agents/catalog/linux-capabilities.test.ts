@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../evaluate.ts';
-import { snapshotOf } from '../testing/case.ts';
+import { CASE_CLOCK, snapshotOf } from '../testing/case.ts';
 import { container, deployment, podSpec } from '../testing/manifests.ts';
 import { describeCases } from '../testing/run-cases.ts';
 import { linuxCapabilitiesCases } from './linux-capabilities.cases.ts';
@@ -18,7 +18,9 @@ describe('linux-capabilities findings', () => {
         container('proxy', { securityContext: { capabilities: { add: ['NET_ADMIN'], drop: ['ALL'] } } }),
       ],
     });
-    const findings = evaluate([linuxCapabilities], snapshotOf([deployment('debug', spec)])).findings;
+    const findings = evaluate([linuxCapabilities], snapshotOf([deployment('debug', spec)]), {
+      now: CASE_CLOCK.now,
+    }).findings;
     const evidence = (check: string) =>
       findings.find((f) => f.check === `linux-capabilities/${check}`)?.evidence;
     expect(evidence('dangerous-added')).toEqual({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../evaluate.ts';
-import { type KubeManifest, snapshotOf } from '../testing/case.ts';
+import { CASE_CLOCK, type KubeManifest, snapshotOf } from '../testing/case.ts';
 import { controllerChain, deployment, pod, replicaSet } from '../testing/manifests.ts';
 import { describeCases } from '../testing/run-cases.ts';
 import { networkPolicyCases } from './network-policy.cases.ts';
@@ -16,7 +16,9 @@ describe('network-policy', () => {
     spec: { podSelector: { matchLabels: labels }, policyTypes: ['Ingress', 'Egress'] },
   });
   const checks = (objects: Parameters<typeof snapshotOf>[0]) =>
-    evaluate([networkPolicy], snapshotOf(objects)).findings.map((f) => `${f.check} ${f.resource.name}`);
+    evaluate([networkPolicy], snapshotOf(objects), { now: CASE_CLOCK.now }).findings.map(
+      (f) => `${f.check} ${f.resource.name}`,
+    );
 
   it("matches a policy's selector against live Pods' labels too", () => {
     const [live, replicas, web] = controllerChain(
@@ -42,7 +44,9 @@ describe('network-policy', () => {
       metadata: { name: 'api-in' },
       spec: { podSelector: { matchLabels: { app: 'api' } } },
     };
-    const [finding] = evaluate([networkPolicy], snapshotOf([deployment('api'), ingressOnly])).findings;
+    const [finding] = evaluate([networkPolicy], snapshotOf([deployment('api'), ingressOnly]), {
+      now: CASE_CLOCK.now,
+    }).findings;
     expect(finding?.check).toBe('network-policy/pod-not-isolated-egress');
     expect(finding?.evidence).toEqual({ selectedBy: ['api-in'] });
     expect(finding?.remediation).toContain(

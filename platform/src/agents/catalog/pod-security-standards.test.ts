@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../evaluate.ts';
-import { snapshotOf } from '../testing/case.ts';
+import { CASE_CLOCK, snapshotOf } from '../testing/case.ts';
 import { container, deployment, podSpec } from '../testing/manifests.ts';
 import { describeCases } from '../testing/run-cases.ts';
 import { podSecurityStandardsCases } from './pod-security-standards.cases.ts';
@@ -20,7 +20,9 @@ describe('pod-security-standards findings', () => {
         }),
       ],
     });
-    const findings = evaluate([podSecurityStandards], snapshotOf([deployment('node-agent', spec)])).findings;
+    const findings = evaluate([podSecurityStandards], snapshotOf([deployment('node-agent', spec)]), {
+      now: CASE_CLOCK.now,
+    }).findings;
     const baseline = [
       'Host Namespaces: hostPID',
       'Capabilities: capabilities.add beyond the baseline set (app)',

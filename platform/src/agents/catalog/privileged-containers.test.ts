@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../evaluate.ts';
-import { snapshotOf } from '../testing/case.ts';
+import { CASE_CLOCK, snapshotOf } from '../testing/case.ts';
 import { container, controllerChain, deployment, pod, podSpec, replicaSet } from '../testing/manifests.ts';
 import { describeCases } from '../testing/run-cases.ts';
 import { privilegedContainersCases } from './privileged-containers.cases.ts';
 import { privilegedContainers } from './privileged-containers.ts';
+
+const { now } = CASE_CLOCK;
 
 describeCases(privilegedContainers, privilegedContainersCases);
 
@@ -24,7 +26,9 @@ describe('privileged-containers on live Pods', () => {
     );
 
   it('counts a privileged ephemeral container, on the top-level owner', () => {
-    const { findings } = evaluate([privilegedContainers], snapshotOf(debugged({ privileged: true })));
+    const { findings } = evaluate([privilegedContainers], snapshotOf(debugged({ privileged: true })), {
+      now,
+    });
     expect(findings.map((f) => [f.check, f.resource.kind, f.resource.name, f.evidence])).toEqual([
       ['privileged-containers/privileged', 'Deployment', 'web', { containers: ['debugger'] }],
       ['privileged-containers/allow-privilege-escalation', 'Deployment', 'web', { containers: ['debugger'] }],
@@ -34,7 +38,7 @@ describe('privileged-containers on live Pods', () => {
 
   it('finds nothing when the ephemeral container is not privileged and forbids escalation', () => {
     const objects = debugged({ privileged: false, allowPrivilegeEscalation: false });
-    expect(evaluate([privilegedContainers], snapshotOf(objects)).findings).toEqual([]);
+    expect(evaluate([privilegedContainers], snapshotOf(objects), { now }).findings).toEqual([]);
   });
 
   it('says which containers to change, under the pod template', () => {
@@ -49,6 +53,7 @@ describe('privileged-containers on live Pods', () => {
           }),
         ),
       ]),
+      { now },
     ).findings;
     expect(finding?.message).toBe('Deployment api runs privileged containers: setup, app.');
     expect(finding?.remediation).toBe(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../evaluate.ts';
-import { type KubeManifest, snapshotOf } from '../testing/case.ts';
+import { CASE_CLOCK, type KubeManifest, snapshotOf } from '../testing/case.ts';
 import { describeCases } from '../testing/run-cases.ts';
 import { quotaGovernanceCases } from './quota-governance.cases.ts';
 import { quotaGovernance } from './quota-governance.ts';
@@ -16,7 +16,7 @@ describe('quota-governance/quota-near-limit', () => {
       spec: { hard },
       status: { hard, used },
     };
-    return evaluate([quotaGovernance], snapshotOf([quota])).findings.find(
+    return evaluate([quotaGovernance], snapshotOf([quota]), { now: CASE_CLOCK.now }).findings.find(
       (f) => f.check === 'quota-governance/quota-near-limit',
     );
   };

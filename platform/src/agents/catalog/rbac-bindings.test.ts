@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../evaluate.ts';
-import { snapshotOf } from '../testing/case.ts';
+import { CASE_CLOCK, snapshotOf } from '../testing/case.ts';
 import { describeCases } from '../testing/run-cases.ts';
 import { rbacBindingsCases } from './rbac-bindings.cases.ts';
 import { rbacBindings } from './rbac-bindings.ts';
@@ -24,6 +24,7 @@ describe('rbac-bindings findings', () => {
           ],
         },
       ]),
+      { now: CASE_CLOCK.now },
     ).findings;
     expect(finding?.check).toBe('rbac-bindings/broad-subject');
     expect(finding?.message).toBe(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../evaluate.ts';
-import { type KubeManifest, snapshotOf } from '../testing/case.ts';
+import { CASE_CLOCK, type KubeManifest, snapshotOf } from '../testing/case.ts';
 import { describeCases } from '../testing/run-cases.ts';
 import { rbacRolesCases } from './rbac-roles.cases.ts';
 import { rbacRoles } from './rbac-roles.ts';
@@ -33,6 +33,7 @@ describe('rbac-roles findings', () => {
       binding('ops-bob', 'ops'),
       binding('other', 'ops', 'ClusterRole'),
     ]),
+    { now: CASE_CLOCK.now },
   ).findings;
 
   it('name the grants and the RoleBindings of the Role', () => {

@@ -1,10 +1,18 @@
 import { type Case, tableOf } from '../testing/case.ts';
-import { daemonSet, deployment, pod, podSpec, replicaSet, statefulSet } from '../testing/manifests.ts';
+import {
+  daemonSet,
+  deployment,
+  NO_NODE,
+  pod,
+  podSpec,
+  replicaSet,
+  statefulSet,
+} from '../testing/manifests.ts';
 
 const { found, name } = tableOf('rollout-health');
 // The API rejects Pods naming a ServiceAccount that does not exist: their controllers then fail.
 const rejected = (row: string) => podSpec({ serviceAccountName: name(`${row}-missing-sa`) });
-const nowhere = podSpec({ nodeSelector: { 'guardian.aiops.dev/no-such-node': 'true' } });
+const nowhere = podSpec({ nodeSelector: NO_NODE });
 const daemonStatus = { currentNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0 };
 
 const paused = deployment(name('paused'), podSpec(), {

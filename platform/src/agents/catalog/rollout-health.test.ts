@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../evaluate.ts';
-import { snapshotOf } from '../testing/case.ts';
+import { CASE_CLOCK, snapshotOf } from '../testing/case.ts';
 import { controllerChain, cronJob, deployment, job, pod, podSpec, replicaSet } from '../testing/manifests.ts';
 import { describeCases } from '../testing/run-cases.ts';
 import { rolloutHealthCases } from './rollout-health.cases.ts';
 import { rolloutHealth } from './rollout-health.ts';
+
+const { now } = CASE_CLOCK;
 
 describeCases(rolloutHealth, rolloutHealthCases);
 
@@ -17,7 +19,7 @@ describe('rollout-health on controller-made objects', () => {
   const scheduled = { phase: 'Running', conditions: [{ type: 'PodScheduled', status: 'True' }] };
   const web = deployment('web', podSpec(), { spec: { replicas: 2 }, status: { availableReplicas: 2 } });
   const found = (objects: Parameters<typeof snapshotOf>[0]) =>
-    evaluate([rolloutHealth], snapshotOf(objects)).findings.map((f) => [
+    evaluate([rolloutHealth], snapshotOf(objects), { now }).findings.map((f) => [
       f.check,
       `${f.resource.kind}/${f.resource.name}`,
       f.evidence,

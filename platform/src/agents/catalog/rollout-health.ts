@@ -2,10 +2,7 @@ import { named, type Stored } from '../kinds.ts';
 import { hasCondition, withCondition } from '../semantics/conditions.ts';
 import { desiredReplicas } from '../semantics/workload-class.ts';
 import type { Agent, Check } from '../types.ts';
-import { nameList, names } from './text.ts';
-
-const kubectlDescribe = (object: Stored, namespace: string) =>
-  `kubectl -n ${namespace} describe ${object.kind.toLowerCase()} ${object.metadata.name}`;
+import { describeCommand, nameList, names } from './text.ts';
 
 /** Available replicas, where AGENTS.md counts them: absent is 0, other kinds are not evaluated. */
 function available(object: Stored): number | undefined {
@@ -32,7 +29,7 @@ const workloadUnavailable: Check = {
     if (ready === undefined || desired === 0 || ready >= desired) return undefined;
     return {
       message: `${named(object)} has ${ready} of ${desired} replicas available.`,
-      remediation: `See why its Pods are not available (events, conditions, Pod status):\n${kubectlDescribe(object, snapshot.namespace)}`,
+      remediation: `See why its Pods are not available (events, conditions, Pod status):\n${describeCommand(object, snapshot.namespace)}`,
       evidence: { desired, available: ready },
     };
   },
@@ -58,7 +55,7 @@ const podsUnschedulable: Check = {
       message: `${named(workload.object)} has Pods no Node can take: ${names(stuck.map(({ object }) => object))}.`,
       remediation: [
         'Lower the requests, relax nodeSelector, affinity or tolerations so that a Node fits, or add capacity.',
-        kubectlDescribe(first.object, snapshot.namespace),
+        describeCommand(first.object, snapshot.namespace),
       ].join('\n'),
       evidence: {
         pods: nameList(stuck.map(({ object }) => object)),
@@ -93,7 +90,7 @@ const podCreationFailing: Check = {
       message: `${named(object)} cannot create its Pods: ${first.condition.message ?? first.condition.reason ?? 'ReplicaFailure'}.`,
       remediation: [
         'Fix what the API rejects (a missing ServiceAccount, a quota, an admission policy); the condition says which.',
-        kubectlDescribe(first.object, snapshot.namespace),
+        describeCommand(first.object, snapshot.namespace),
       ].join('\n'),
       evidence: {
         replicaSets: nameList(failing.map(({ object }) => object)),
@@ -122,7 +119,7 @@ const progressDeadlineExceeded: Check = {
       message: `${named(deployment)} has not progressed within its progressDeadlineSeconds.`,
       remediation: [
         "Find why the new ReplicaSet's Pods do not become available, or roll back:",
-        kubectlDescribe(deployment, snapshot.namespace),
+        describeCommand(deployment, snapshot.namespace),
         `kubectl -n ${snapshot.namespace} rollout undo deployment/${deployment.metadata.name}`,
       ].join('\n'),
       evidence: { message: condition.message ?? '' },

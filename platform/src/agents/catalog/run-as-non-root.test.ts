@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../evaluate.ts';
-import { snapshotOf } from '../testing/case.ts';
+import { CASE_CLOCK, snapshotOf } from '../testing/case.ts';
 import { container, deployment, podSpec } from '../testing/manifests.ts';
 import { describeCases } from '../testing/run-cases.ts';
 import { runAsNonRootCases } from './run-as-non-root.cases.ts';
@@ -17,7 +17,9 @@ describe('run-as-non-root/low-uid-gid', () => {
         container('proxy', { securityContext: { runAsUser: 101 } }),
       ],
     });
-    const [finding] = evaluate([runAsNonRoot], snapshotOf([deployment('web', spec)])).findings;
+    const [finding] = evaluate([runAsNonRoot], snapshotOf([deployment('web', spec)]), {
+      now: CASE_CLOCK.now,
+    }).findings;
     expect(finding?.check).toBe('run-as-non-root/low-uid-gid');
     expect(finding?.evidence).toEqual({
       containers: [{ container: 'proxy', runAsUser: 101, runAsGroup: null }],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../evaluate.ts';
-import { snapshotOf } from '../testing/case.ts';
+import { CASE_CLOCK, snapshotOf } from '../testing/case.ts';
 import { container, deployment, podSpec } from '../testing/manifests.ts';
 import { describeCases } from '../testing/run-cases.ts';
 import { catalog } from './index.ts';
@@ -38,7 +38,7 @@ describe('secrets-exposure', () => {
       }),
     ),
   ];
-  const { findings, failed } = evaluate(catalog, snapshotOf(objects));
+  const { findings, failed } = evaluate(catalog, snapshotOf(objects), { now: CASE_CLOCK.now });
 
   it('says where each secret-looking value is and what it looks like', () => {
     expect(failed).toEqual([]);

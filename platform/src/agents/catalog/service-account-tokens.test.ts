@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../evaluate.ts';
-import { DEFAULT_SERVICE_ACCOUNT, snapshotOf } from '../testing/case.ts';
+import { CASE_CLOCK, DEFAULT_SERVICE_ACCOUNT, snapshotOf } from '../testing/case.ts';
 import { deployment, podSpec } from '../testing/manifests.ts';
 import { describeCases } from '../testing/run-cases.ts';
 import { serviceAccountTokensCases } from './service-account-tokens.cases.ts';
@@ -10,7 +10,9 @@ describeCases(serviceAccountTokens, serviceAccountTokensCases);
 
 describe('service-account-tokens', () => {
   const checks = (objects: Parameters<typeof snapshotOf>[0]) =>
-    evaluate([serviceAccountTokens], snapshotOf(objects)).findings.map((f) => f.check);
+    evaluate([serviceAccountTokens], snapshotOf(objects), { now: CASE_CLOCK.now }).findings.map(
+      (f) => f.check,
+    );
 
   it("reads the ServiceAccount default's own setting", () => {
     const web = deployment('web');
@@ -26,6 +28,7 @@ describe('service-account-tokens', () => {
     const [finding] = evaluate(
       [serviceAccountTokens],
       snapshotOf([deployment('web', podSpec({ serviceAccountName: 'web' }))]),
+      { now: CASE_CLOCK.now },
     ).findings;
     expect(finding?.message).toBe(
       'Deployment web mounts an API token of ServiceAccount web into its Pods (ServiceAccount web does not exist).',

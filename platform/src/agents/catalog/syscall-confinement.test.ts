@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../evaluate.ts';
-import { snapshotOf } from '../testing/case.ts';
+import { CASE_CLOCK, snapshotOf } from '../testing/case.ts';
 import { container, deployment, podSpec } from '../testing/manifests.ts';
 import { describeCases } from '../testing/run-cases.ts';
 import { syscallConfinementCases } from './syscall-confinement.cases.ts';
@@ -17,7 +17,9 @@ describe('syscall-confinement findings', () => {
       container('cache', { securityContext: { seLinuxOptions: { type: '', user: '' } } }),
     ],
   });
-  const findings = evaluate([syscallConfinement], snapshotOf([deployment('web', spec)])).findings;
+  const findings = evaluate([syscallConfinement], snapshotOf([deployment('web', spec)]), {
+    now: CASE_CLOCK.now,
+  }).findings;
 
   it('read SELinux options as a whole: a container value replaces the pod value, empty strings are unset', () => {
     expect(findings.map((f) => [f.check, f.evidence])).toEqual([

@@ -53,3 +53,18 @@ export function names(objects: readonly ({ name: string } | { metadata: { name: 
 export function nameList(objects: readonly ({ name: string } | { metadata: { name: string } })[]): string[] {
   return [...new Set(objects.map((object) => ('metadata' in object ? object.metadata.name : object.name)))];
 }
+
+/** `kubectl -n shop describe deployment web`: where a runtime finding's details are. */
+export function describeCommand(
+  object: { kind: string; metadata: { name: string } },
+  namespace: string,
+): string {
+  return `kubectl -n ${namespace} describe ${object.kind.toLowerCase()} ${object.metadata.name}`;
+}
+
+/** `app=web,tier=frontend`: a map selector as kubectl's `-l` reads it. */
+export function labelsText(labels: Readonly<Record<string, string>>): string {
+  return Object.entries(labels)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(',');
+}

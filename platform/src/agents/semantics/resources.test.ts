@@ -7,6 +7,7 @@ import {
   effectiveResource,
   NO_DEFAULTS,
   podLevelResource,
+  podRequest,
 } from './resources.ts';
 
 const limitRange = (...limits: NonNullable<LimitRange['spec']>['limits']): LimitRange => ({
@@ -96,5 +97,29 @@ describe('containersLacking', () => {
     const withPodLevel = { ...spec, resources: { requests: { cpu: '2' } } };
     expect(containersLacking(withPodLevel, 'cpu', 'request', NO_DEFAULTS)).toEqual([]);
     expect(names(containersLacking(withPodLevel, 'cpu', 'limit', NO_DEFAULTS))).toHaveLength(3);
+  });
+});
+
+describe('podRequest', () => {
+  const spec: V1PodSpec = {
+    initContainers: [
+      { name: 'migrate', resources: { requests: { cpu: '3' } } },
+      { name: 'proxy', restartPolicy: 'Always', resources: { requests: { cpu: '500m' } } },
+    ],
+    containers: [{ name: 'app', resources: { limits: { cpu: '1', memory: '1Gi' } } }, { name: 'worker' }],
+  };
+
+  it('takes the larger of the running sum and each init container, limits and LimitRange defaults included', () => {
+    expect(podRequest(spec, 'cpu', NO_DEFAULTS)).toBe(3);
+    expect(podRequest({ ...spec, initContainers: [] }, 'cpu', NO_DEFAULTS)).toBe(1);
+    const defaults = containerDefaults([
+      limitRange({ type: 'Container', defaultRequest: { memory: '512Mi' } }),
+    ]);
+    expect(podRequest(spec, 'memory', defaults)).toBe(2 ** 30 + 2 * 2 ** 29);
+    expect(podRequest(spec, 'memory', NO_DEFAULTS)).toBe(2 ** 30);
+  });
+
+  it('takes a pod-level request instead', () => {
+    expect(podRequest({ ...spec, resources: { requests: { cpu: '250m' } } }, 'cpu', NO_DEFAULTS)).toBe(0.25);
   });
 });

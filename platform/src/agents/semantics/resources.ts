@@ -1,6 +1,7 @@
 import type { V1Container, V1PodSpec } from '@kubernetes/client-node';
 import type { LimitRange } from '../kinds.ts';
 import { runningContainers } from './containers.ts';
+import { parseQuantity } from './quantity.ts';
 
 /** A namespace's LimitRange defaults for containers: what the LimitRanger gives a Pod created now. */
 export interface ContainerDefaults {
@@ -74,4 +75,20 @@ export function containersLacking(
   return runningContainers(spec).filter(
     (container) => effectiveResource(container, resource, defaults)[bound] === undefined,
   );
+}
+
+/**
+ * What a Pod asks the scheduler for (AGENTS.md, scheduling): the pod-level request if set, else the
+ * larger of the running containers' effective requests summed and each init container's; in base
+ * units (cores, bytes), a missing request counting 0.
+ */
+export function podRequest(spec: V1PodSpec, resource: string, defaults: ContainerDefaults): number {
+  const amount = (quantity: string | undefined) =>
+    quantity === undefined ? 0 : (parseQuantity(quantity) ?? 0);
+  const podLevel = podLevelResource(spec, resource).request;
+  if (podLevel !== undefined) return amount(podLevel);
+  const request = (container: V1Container) =>
+    amount(effectiveResource(container, resource, defaults).request);
+  const running = runningContainers(spec).reduce((sum, container) => sum + request(container), 0);
+  return Math.max(running, ...(spec.initContainers ?? []).map(request));
 }

@@ -30,7 +30,19 @@ function requirementHolds(
   { key, operator, values = [] }: V1LabelSelectorRequirement,
   labels: Labels,
 ): boolean {
-  const value = labels[key];
+  return operatorHolds(operator, values, labels[key]);
+}
+
+/**
+ * In, NotIn, Exists and DoesNotExist on one label's value (undefined: the label is absent), as
+ * LabelSelectors and node selector terms read them. Other operators hold for nothing: the API rejects
+ * them here, and an unknown one should select nothing rather than everything.
+ */
+export function operatorHolds(
+  operator: string,
+  values: readonly string[],
+  value: string | undefined,
+): boolean {
   switch (operator) {
     case 'In':
       return value !== undefined && values.includes(value);
@@ -41,7 +53,6 @@ function requirementHolds(
     case 'DoesNotExist':
       return value === undefined;
     default:
-      // The API rejects other operators; an unknown one selects nothing rather than everything.
       return false;
   }
 }

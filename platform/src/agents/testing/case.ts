@@ -1,21 +1,33 @@
 import type { V1Node, V1ObjectMeta, V1StorageClass } from '@kubernetes/client-node';
-import type { API_VERSIONS, NamespacedKind, NamespacedObjects } from '../kinds.ts';
+import type { API_VERSIONS, ClusterObjects, Kind, NamespacedObjects } from '../kinds.ts';
 import { buildSnapshot, type Snapshot, type SnapshotInput } from '../snapshot.ts';
 
-/** An object of a namespaced kind, with its kind: what a snapshot can be built from in a test. */
-export type Listed = { [K in NamespacedKind]: NamespacedObjects[K] & { kind: K } }[NamespacedKind];
+type Objects = NamespacedObjects & ClusterObjects;
+
+/**
+ * An object with its kind: what a snapshot can be built from in a test. Nodes and StorageClasses
+ * are the cluster's, the rest the namespace's.
+ */
+export type Listed = { [K in Kind]: Objects[K] & { kind: K } }[Kind];
 
 /**
  * An apply-able manifest: apiVersion and kind, a name, and nothing only the API server writes (no
- * namespace: the test applies it to its own; no uid or ownerReferences).
+ * namespace: the test applies it to its own; no uid, ownerReferences or creationTimestamp). Nodes and
+ * StorageClasses are cluster-scoped: the whole cluster shares them (see the rows that hold them).
  */
 export type KubeManifest = {
-  [K in NamespacedKind]: NamespacedObjects[K] & {
+  [K in Kind]: Objects[K] & {
     apiVersion: (typeof API_VERSIONS)[K];
     kind: K;
-    metadata: V1ObjectMeta & { name: string; namespace?: never; uid?: never; ownerReferences?: never };
+    metadata: V1ObjectMeta & {
+      name: string;
+      namespace?: never;
+      uid?: never;
+      ownerReferences?: never;
+      creationTimestamp?: never;
+    };
   };
-}[NamespacedKind];
+}[Kind];
 
 export interface ExpectedFinding {
   /** `<agent>/<check>` */
@@ -44,8 +56,6 @@ export interface Case {
   note?: string;
 }
 
-export const CASE_NAMESPACE = 'agent-cases';
-
 /**
  * What a case table writes often: `found(check, object)`, an expected finding of this agent,
  * `onNamespace(check)`, one on the namespace the row runs in, and `name(row)`, an object name
@@ -72,20 +82,63 @@ export const DEFAULT_SERVICE_ACCOUNT = {
 } as const satisfies KubeManifest;
 
 /**
- * A snapshot of these objects, as if they were all a namespace holds besides the ServiceAccount
- * `default` that Kubernetes puts in every namespace (unless the objects bring their own).
+ * The namespace rows are evaluated in. A row names it only where the API demands one (an Event's
+ * `involvedObject.namespace`): the integration test writes its own namespace there.
+ */
+export const CASE_NAMESPACE = 'agent-cases';
+
+const MINUTE = 60_000;
+
+/**
+ * The clock of the case tables: every row's objects are created at `created` (the creationTimestamp
+ * snapshotOf stamps, as the API server would) and evaluated at `now`, ten minutes later. Times a row
+ * writes itself (an Event's lastTimestamp) are written relative to `now` with `minutesAgo`. The
+ * integration test evaluates at its own apply time + 10 minutes, and moves the rows' own times by
+ * (its apply time − `created`) before it creates them.
+ */
+export const CASE_CLOCK = {
+  created: Date.parse('2025-06-01T12:00:00Z'),
+  now: Date.parse('2025-06-01T12:10:00Z'),
+} as const;
+
+/** A timestamp `minutes` before the case clock's `now` (or before `from`), as the API serves it. */
+export function minutesAgo(minutes: number, from: number = CASE_CLOCK.now): string {
+  return new Date(from - minutes * MINUTE).toISOString();
+}
+
+/**
+ * A snapshot of exactly these objects, as if they were all a namespace holds (besides the
+ * ServiceAccount `default` that Kubernetes puts in every namespace, unless the objects bring their
+ * own) and all the cluster's Nodes and StorageClasses (readable, possibly none); `cluster` overrides
+ * those lists, `undefined` marking one unreadable. Objects without a creationTimestamp get
+ * `CASE_CLOCK.created`.
  */
 export function snapshotOf(
   objects: readonly Listed[],
-  cluster: { nodes?: readonly V1Node[]; storageClasses?: readonly V1StorageClass[] } = {},
+  cluster: {
+    nodes?: readonly V1Node[] | undefined;
+    storageClasses?: readonly V1StorageClass[] | undefined;
+  } = {},
 ): Snapshot {
   const ownDefault = objects.some(
     (object) => object.kind === 'ServiceAccount' && object.metadata?.name === 'default',
   );
   const lists: Record<string, Listed[]> = {};
-  for (const object of ownDefault ? objects : [...objects, DEFAULT_SERVICE_ACCOUNT]) {
-    lists[object.kind] = [...(lists[object.kind] ?? []), object];
+  const nodes: V1Node[] = [];
+  const storageClasses: V1StorageClass[] = [];
+  const all: readonly Listed[] = ownDefault ? objects : [...objects, DEFAULT_SERVICE_ACCOUNT];
+  for (const object of all) {
+    const creationTimestamp = object.metadata?.creationTimestamp ?? new Date(CASE_CLOCK.created);
+    const created = { ...object, metadata: { ...object.metadata, creationTimestamp } };
+    if (created.kind === 'Node') nodes.push(created);
+    else if (created.kind === 'StorageClass') storageClasses.push(created);
+    else lists[created.kind] = [...(lists[created.kind] ?? []), created];
   }
-  // Each list holds objects of the kind it is filed under.
-  return buildSnapshot({ namespace: CASE_NAMESPACE, objects: lists as SnapshotInput['objects'], ...cluster });
+  return buildSnapshot({
+    namespace: CASE_NAMESPACE,
+    // Each list holds objects of the kind it is filed under.
+    objects: lists as SnapshotInput['objects'],
+    nodes: 'nodes' in cluster ? cluster.nodes : nodes,
+    storageClasses: 'storageClasses' in cluster ? cluster.storageClasses : storageClasses,
+  });
 }

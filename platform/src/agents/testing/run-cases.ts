@@ -1,23 +1,39 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../evaluate.ts';
+import { type AgentSettings, type AgentSettingsOverride, agentSettings } from '../settings.ts';
 import type { Agent } from '../types.ts';
-import { type Case, type ExpectedFinding, type Listed, snapshotOf } from './case.ts';
+import { CASE_CLOCK, type Case, type ExpectedFinding, type Listed, snapshotOf } from './case.ts';
 
 const key = ({ check, kind, name }: ExpectedFinding) => `${check} ${kind}/${name}`;
 
-/** The (check, kind, name) of each finding the agent reports on exactly these objects, sorted. */
-function found(agent: Agent, objects: readonly Listed[]): string[] {
-  const { findings, failed } = evaluate([agent], snapshotOf(objects));
+/**
+ * The (check, kind, name) of each finding the agent reports on exactly these objects, sorted, at the
+ * case clock's `now`, with Nodes and StorageClasses readable.
+ */
+function found(agent: Agent, objects: readonly Listed[], settings: AgentSettings): string[] {
+  const { findings, failed, skipped } = evaluate([agent], snapshotOf(objects), {
+    now: CASE_CLOCK.now,
+    settings,
+  });
+  expect(skipped).toEqual([]);
   expect(failed).toEqual([]);
   for (const finding of findings) expect(finding.message).toContain(finding.resource.name);
   return findings.map((f) => key({ check: f.check, kind: f.resource.kind, name: f.resource.name })).sort();
 }
 
-/** Each row alone in a namespace gives exactly its expected findings; every check has a positive row. */
-export function describeCases(agent: Agent, cases: readonly Case[]): void {
+/**
+ * Each row alone in a namespace gives exactly its expected findings; every check has a positive row.
+ * `settings` override the defaults for the whole table (the integration test uses the same).
+ */
+export function describeCases(
+  agent: Agent,
+  cases: readonly Case[],
+  override: AgentSettingsOverride = {},
+): void {
+  const settings = agentSettings(override);
   describe(`${agent.id}: case table`, () => {
     it.each(cases.map((row) => [row.name, row] as const))('%s', (_, row) => {
-      expect(found(agent, row.objects)).toEqual(row.expect.map(key).sort());
+      expect(found(agent, row.objects, settings)).toEqual(row.expect.map(key).sort());
     });
 
     // An agent whose checks are about the whole namespace has namespace-wide rows only: no union.
@@ -28,6 +44,7 @@ export function describeCases(agent: Agent, cases: readonly Case[]): void {
           found(
             agent,
             shared.flatMap((row) => row.objects),
+            settings,
           ),
         ).toEqual(shared.flatMap((row) => row.expect.map(key)).sort());
       });
