@@ -1,4 +1,4 @@
-// The setup most platform suites share, registered once with vitest: the suite's plans,
+// The setup most platform suites share, registered once with vitest: Guardian's CRDs, the suite's plans,
 // organizations and teams, the platform started as its own ServiceAccount and seeing them, and
 // everything removed afterwards. What a suite does beyond that (users signing in, an operator,
 // its own database handles) stays in the suite, in hooks registered after this one: vitest runs
@@ -8,6 +8,7 @@ import type { Clock } from '@guardian/kube/clock';
 import { afterAll, beforeAll } from 'vitest';
 import type { Platform } from '../../platform/src/platform.ts';
 import { uniqueName } from './kube.ts';
+import { applyGuardianManifests } from './operator.ts';
 import {
   applyAll,
   createSsoSecret,
@@ -86,6 +87,8 @@ export function platformSuite(options: PlatformSuiteOptions): PlatformSuite {
     until(what, () => objects.every((object) => sees(started().platform, object)));
 
   beforeAll(async () => {
+    // A suite may be the first to run on a fresh stack: Guardian's CRDs, policies and plans first.
+    await applyGuardianManifests();
     await applyAll(...plans, ...organizations);
     for (const org of controlNamespaces) await ensureControlNamespace(org);
     await applyAll(...teams);
