@@ -42,6 +42,7 @@ import { PendingLoginStore } from './stores/PendingLoginStore.ts';
 import { SessionStore } from './stores/SessionStore.ts';
 import { SigningKeyStore } from './stores/SigningKeyStore.ts';
 import { UserStore } from './stores/UserStore.ts';
+import { TenantDatabases } from './tenant-db/databases.ts';
 import { TenantPools } from './tenant-db/pools.ts';
 
 export const SESSION_COOKIE = 'guardian_session';
@@ -145,7 +146,8 @@ export class Platform {
       defaultIssuer: config.OIDC_ISSUER,
       superAdmins: config.GUARDIAN_SUPER_ADMINS,
     });
-    const usage = new UsageService({ db, directory, clock, kube, pools: this.pools });
+    const databases = new TenantDatabases({ kube, pools: this.pools });
+    const usage = new UsageService({ db, directory, clock, databases });
     const invitations = new InvitationService({
       store: new InvitationStore(db),
       directory,
