@@ -117,6 +117,34 @@ export const API_VERSIONS = {
   StorageClass: 'storage.k8s.io/v1',
 } as const satisfies Record<Kind, string>;
 
+/** The resource (plural) each kind is listed by: `/apis/<apiVersion>/namespaces/<ns>/<plural>`. */
+export const PLURALS = {
+  Pod: 'pods',
+  Deployment: 'deployments',
+  ReplicaSet: 'replicasets',
+  StatefulSet: 'statefulsets',
+  DaemonSet: 'daemonsets',
+  Job: 'jobs',
+  CronJob: 'cronjobs',
+  Service: 'services',
+  EndpointSlice: 'endpointslices',
+  Ingress: 'ingresses',
+  NetworkPolicy: 'networkpolicies',
+  ConfigMap: 'configmaps',
+  Secret: 'secrets',
+  ServiceAccount: 'serviceaccounts',
+  Role: 'roles',
+  RoleBinding: 'rolebindings',
+  PersistentVolumeClaim: 'persistentvolumeclaims',
+  HorizontalPodAutoscaler: 'horizontalpodautoscalers',
+  PodDisruptionBudget: 'poddisruptionbudgets',
+  ResourceQuota: 'resourcequotas',
+  LimitRange: 'limitranges',
+  Event: 'events',
+  Node: 'nodes',
+  StorageClass: 'storageclasses',
+} as const satisfies Record<Kind, string>;
+
 export const NAMESPACED_KINDS = Object.keys(API_VERSIONS).filter(
   (kind): kind is NamespacedKind => kind !== 'Node' && kind !== 'StorageClass',
 );
