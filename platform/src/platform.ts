@@ -143,6 +143,7 @@ export class Platform {
     this.access = new AccessService({
       directory,
       memberships,
+      teams: this.teams,
       defaultIssuer: config.OIDC_ISSUER,
       superAdmins: config.GUARDIAN_SUPER_ADMINS,
     });
