@@ -7,6 +7,7 @@ import {
   type RunningOperator,
   startOperator,
 } from '../support/operator.ts';
+import { organizationReady, writesBy } from '../support/tenancy.ts';
 
 const config = kubeConfig();
 const objects = k8s.KubernetesObjectApi.makeApiClient(config);
@@ -92,8 +93,11 @@ describe('guardian operator', () => {
       const current = (await objects.read(plan(planName))) as WithStatus;
       return current.status?.organizations === 1;
     });
+    // Its children too: every one is applied once, then skipped while it is what was applied.
+    await organizationReady(orgName);
     const writesTo = () =>
-      auditEvents().filter((e) => e.user.username === account && e.objectRef?.name === planName).length;
+      auditEvents().filter((e) => e.user.username === account && e.objectRef?.name === planName).length +
+      writesBy(account, orgName);
     const reconciles = async () => {
       const line = (await operator.probe('/metrics')).body.match(
         /guardian_reconcile_total\{controller="quotapolicy",result="success"\} (\d+)/,

@@ -181,6 +181,40 @@ describe('Organization controller', () => {
     }
   });
 
+  it('removes from the quota a key the plan no longer sets', async () => {
+    const planName = uniqueName('it-plan');
+    const onPlan = uniqueName('it-dropkey');
+    const plan = (hard: Record<string, string>) => ({
+      apiVersion: 'guardian.aiops.dev/v1alpha1',
+      kind: 'QuotaPolicy',
+      metadata: { name: planName },
+      spec: { displayName: planName, resourceQuota: { hard } },
+    });
+    const hard = async () =>
+      (
+        await coreApi.readNamespacedResourceQuota({
+          name: 'guardian-plan',
+          namespace: `org-${onPlan}--production`,
+        })
+      ).spec?.hard;
+    try {
+      await apply(plan({ 'requests.cpu': '1', pods: '10' }));
+      await apply(organization(onPlan, { plan: planName }));
+      await organizationReady(onPlan);
+      expect(await hard()).toEqual({ 'requests.cpu': '1', pods: '10' });
+      // The positive control: a changed value is carried over.
+      await apply(plan({ 'requests.cpu': '2', pods: '10' }));
+      await eventually('the changed value', async () => (await hard())?.['requests.cpu'] === '2');
+      await apply(plan({ 'requests.cpu': '2' }));
+      await eventually('the dropped key to go', async () => (await hard())?.pods === undefined, 20_000);
+      expect(await hard()).toEqual({ 'requests.cpu': '2' });
+    } finally {
+      await deleteOrganization(onPlan);
+      await eventually('the organization to be gone', async () => !(await exists('organization', onPlan)));
+      await remove(plan({})).catch(() => undefined);
+    }
+  });
+
   it('adds a namespace for a new environment; removes an empty one, keeps one with work in it', async () => {
     const spec = { plan: 'professional', owners: [{ kind: 'User' as const, name: 'carol@startupco.io' }] };
     await apply(organization(other, { ...spec, environments: ['production', 'staging', 'qa', 'dev'] }));
