@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/stack/process.ts';
-import { eventually, uniqueName } from '../support/kube.ts';
+import { eventually, k8s, kubeConfig, uniqueName } from '../support/kube.ts';
 import {
   applyGuardianManifests,
   operatorKubeconfig,
@@ -138,6 +138,46 @@ describe('Organization controller', () => {
     expect(await canI(agent, 'get', 'secrets', `org-${org}--production`)).toBe(false);
     expect(await canI(agent, 'list', 'pods', `org-${other}--production`)).toBe(false);
     expect(await canI(agent, 'list', 'pods', 'default')).toBe(false);
+  });
+
+  it('admits a privileged Pod and Deployment in a workload namespace, as a real cluster does', async () => {
+    // The local apiserver must not refuse what tenants really run (and agents must find).
+    const namespace = `org-${org}--staging`;
+    const container = {
+      name: 'app',
+      image: 'registry.example/app:1',
+      securityContext: { privileged: true },
+    };
+    const apps = kubeConfig().makeApiClient(k8s.AppsV1Api);
+    // Pods need the namespace's default ServiceAccount, which its controller adds a moment later.
+    await eventually('the default ServiceAccount', () =>
+      coreApi.readNamespacedServiceAccount({ name: 'default', namespace }),
+    );
+    const pod = await coreApi.createNamespacedPod({
+      namespace,
+      body: { metadata: { name: 'privileged' }, spec: { containers: [container] } },
+    });
+    const deployment = await apps.createNamespacedDeployment({
+      namespace,
+      body: {
+        metadata: { name: 'privileged' },
+        spec: {
+          selector: { matchLabels: { app: 'privileged' } },
+          template: { metadata: { labels: { app: 'privileged' } }, spec: { containers: [container] } },
+        },
+      },
+    });
+    try {
+      expect(pod.spec?.containers[0]?.securityContext?.privileged).toBe(true);
+      expect(deployment.spec?.template.spec?.containers[0]?.securityContext?.privileged).toBe(true);
+      await eventually('the Deployment’s pod to be created', async () => {
+        const pods = await coreApi.listNamespacedPod({ namespace, labelSelector: 'app=privileged' });
+        return pods.items.length > 0;
+      });
+    } finally {
+      await apps.deleteNamespacedDeployment({ name: 'privileged', namespace });
+      await coreApi.deleteNamespacedPod({ name: 'privileged', namespace, gracePeriodSeconds: 0 });
+    }
   });
 
   it('follows a plan change into the quota', async () => {
