@@ -92,13 +92,18 @@ export function organizationReconciler(deps: OrganizationDeps): Reconciler {
         // The database needs only the control namespace: provision it alongside the rest.
         // (syncDatabase never rejects; failures come back as an outcome.)
         const database = step('database', () => syncDatabase(deps.database, org));
-        await step('agent-identity', () => syncAgentIdentity(deps, org));
-        await step('rbac', () => syncPeopleRbac(deps, org));
-        failpoint('organization-after-rbac', key);
-        if (plan) await step('quotas', () => syncQuotas(deps, org, plan));
-        await step('network-policies', () => syncNetworkPolicies(deps, org));
-        observed.retained = await step('environments', () => pruneEnvironments(deps, org));
-        observed.database = await database;
+        try {
+          await step('agent-identity', () => syncAgentIdentity(deps, org));
+          await step('rbac', () => syncPeopleRbac(deps, org));
+          failpoint('organization-after-rbac', key);
+          if (plan) await step('quotas', () => syncQuotas(deps, org, plan));
+          await step('network-policies', () => syncNetworkPolicies(deps, org));
+          observed.retained = await step('environments', () => pruneEnvironments(deps, org));
+        } finally {
+          // Settled before the reconcile ends, thrown or not: the queue hands the key out again
+          // only then, so one organization's database is never provisioned twice at once.
+          observed.database = await database;
+        }
       }
       failpoint('organization-after-apply-before-status', key);
       await step('status', () => syncStatus(deps, org, observed));
