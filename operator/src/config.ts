@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { labelSelectorError } from '@guardian/kube/selector';
 import { parseTenantServers } from '@guardian/platform/tenant-db';
 import { z } from 'zod';
 
@@ -22,6 +23,18 @@ export const operatorConfig = z.object({
   OPERATOR_RESYNC_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   /** Organizations reconciled at once (each waits mostly on the apiserver and Postgres). */
   OPERATOR_WORKERS: z.coerce.number().int().min(1).max(64).default(8),
+  /**
+   * The Organizations this operator reconciles, as a label selector (empty: all of them): several
+   * installs (or test suites) in one cluster each reconcile their own.
+   */
+  OPERATOR_ORGANIZATION_SELECTOR: z
+    .string()
+    .max(1024)
+    .default('')
+    .superRefine((value, ctx) => {
+      const error = labelSelectorError(value);
+      if (error) ctx.addIssue({ code: 'custom', message: error });
+    }),
   /** Prefix of people in RBAC subjects: the apiserver's OIDC username and groups prefix. */
   OIDC_SUBJECT_PREFIX: z.string().max(32).default('oidc:'),
   /** Guardian's namespace, from which the tenants' NetworkPolicies admit traffic. */
@@ -65,6 +78,7 @@ export const operatorFlags = {
   'leader-elect': 'LEADER_ELECT',
   'resync-seconds': 'OPERATOR_RESYNC_SECONDS',
   workers: 'OPERATOR_WORKERS',
+  'organization-selector': 'OPERATOR_ORGANIZATION_SELECTOR',
   'oidc-subject-prefix': 'OIDC_SUBJECT_PREFIX',
   'platform-namespace': 'PLATFORM_NAMESPACE',
   'platform-service-account': 'PLATFORM_SERVICE_ACCOUNT',

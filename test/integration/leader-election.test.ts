@@ -1,13 +1,8 @@
 import * as resources from '@guardian/kube/resources';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort } from '../../scripts/stack/process.ts';
 import { adminClient, eventually, k8s, kubeConfig, uniqueName } from '../support/kube.ts';
-import {
-  applyGuardianManifests,
-  operatorKubeconfig,
-  type RunningOperator,
-  startOperator,
-} from '../support/operator.ts';
+import { applyGuardianManifests, operatorKubeconfig, type RunningOperator } from '../support/operator.ts';
+import { startSuiteOperator, suiteSelector } from '../support/operator-suite.ts';
 
 const config = kubeConfig();
 const coordination = config.makeApiClient(k8s.CoordinationV1Api);
@@ -28,12 +23,13 @@ describe('leader election', () => {
     const kubeconfig = await operatorKubeconfig(namespace);
     cleanups.push(() => core.deleteNamespace({ name: namespace }));
     const start = async () => {
-      const replica = await startOperator({ kubeconfig, namespace, port: await freePort() });
+      // Its caches synced (ready); it selects no organization, since nothing is labelled for it.
+      const replica = await startSuiteOperator({
+        kubeconfig,
+        namespace,
+        selector: suiteSelector('leader-election'),
+      });
       cleanups.push(() => replica.stop('SIGKILL'));
-      await eventually(
-        'the replica to sync its caches',
-        async () => (await replica.probe('/readyz')).status === 200,
-      );
       return replica;
     };
     const lease = async () =>
