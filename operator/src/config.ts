@@ -16,6 +16,12 @@ export const operatorConfig = z.object({
     .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
     .max(63)
     .default('guardian-system'),
+  /** The operator's own ServiceAccount there, which may act as tenants' agents (impersonation). */
+  OPERATOR_SERVICE_ACCOUNT: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+    .max(253)
+    .default('guardian-operator'),
   LEADER_ELECT: bool.default(true),
   /** This replica's identity in the Lease; the Pod name in a cluster. */
   POD_NAME: z.string().min(1).max(253).default(`${hostname()}-${process.pid}`),
@@ -60,7 +66,10 @@ export const operatorConfig = z.object({
    * operator's migrations.
    */
   TENANT_DB_CONNECTION_LIMIT: z.coerce.number().int().min(2).max(1000).default(8),
-  /** The platform's ServiceAccount (in PLATFORM_NAMESPACE), allowed to read each org's tenant database Secret and SSO client secret. */
+  /**
+   * The platform's ServiceAccount (in PLATFORM_NAMESPACE), allowed to read each org's tenant
+   * database Secret and SSO client secret, and to act as its agent (impersonation).
+   */
   PLATFORM_SERVICE_ACCOUNT: z
     .string()
     .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
@@ -75,6 +84,7 @@ export const operatorFlags = {
   'metrics-port': 'OPERATOR_METRICS_PORT',
   'probe-address': 'OPERATOR_PROBE_ADDRESS',
   namespace: 'OPERATOR_NAMESPACE',
+  'service-account': 'OPERATOR_SERVICE_ACCOUNT',
   'leader-elect': 'LEADER_ELECT',
   'resync-seconds': 'OPERATOR_RESYNC_SECONDS',
   workers: 'OPERATOR_WORKERS',

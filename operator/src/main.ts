@@ -11,8 +11,9 @@ import { eventRecorder } from './runtime/events.ts';
 import { Manager } from './runtime/manager.ts';
 import { OperatorMetrics } from './runtime/metrics.ts';
 
-export const operatorUsage = `Usage: guardian operator [--metrics-port N] [--probe-address IP] [--namespace NS] [--leader-elect true|false]
-                        [--resync-seconds N] [--workers N] [--organization-selector SELECTOR]
+export const operatorUsage = `Usage: guardian operator [--metrics-port N] [--probe-address IP] [--namespace NS] [--service-account SA]
+                        [--leader-elect true|false] [--resync-seconds N] [--workers N]
+                        [--organization-selector SELECTOR]
                         [--oidc-subject-prefix P] [--platform-namespace NS] [--platform-service-account SA]
                         [--log-level L]
 
@@ -60,6 +61,7 @@ export async function runOperator(args: string[]): Promise<void> {
     platformNamespace: config.PLATFORM_NAMESPACE,
     platformServiceAccount: config.PLATFORM_SERVICE_ACCOUNT,
     operatorNamespace: config.OPERATOR_NAMESPACE,
+    operatorServiceAccount: config.OPERATOR_SERVICE_ACCOUNT,
     provisioner,
     workers: config.OPERATOR_WORKERS,
     organizationSelector: config.OPERATOR_ORGANIZATION_SELECTOR,

@@ -111,11 +111,15 @@ describe('Organization controller', () => {
     expect(await canI(alice, 'get', 'secrets', `org-${org}--production`)).toBe(false);
   });
 
-  it('lets the agent read workloads in its own namespaces only, never Secrets', async () => {
+  it('lets the agent read workloads, Secrets included, in its own namespaces only', async () => {
     const agent = `system:serviceaccount:org-${org}:guardian-agent`;
     expect(await canI(agent, 'list', 'pods', `org-${org}--production`)).toBe(true);
     expect(await canI(agent, 'list', 'deployments.apps', `org-${org}--staging`)).toBe(true);
-    expect(await canI(agent, 'get', 'secrets', `org-${org}--production`)).toBe(false);
+    expect(await canI(agent, 'list', 'endpointslices.discovery.k8s.io', `org-${org}--staging`)).toBe(true);
+    expect(await canI(agent, 'get', 'secrets', `org-${org}--production`)).toBe(true);
+    expect(await canI(agent, 'create', 'pods', `org-${org}--production`)).toBe(false);
+    expect(await canI(agent, 'get', 'secrets', `org-${org}`)).toBe(false);
+    expect(await canI(agent, 'get', 'secrets', `org-${other}--production`)).toBe(false);
     expect(await canI(agent, 'list', 'pods', `org-${other}--production`)).toBe(false);
     expect(await canI(agent, 'list', 'pods', 'default')).toBe(false);
   });

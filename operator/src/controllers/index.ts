@@ -20,6 +20,8 @@ export interface ControllerSettings {
   platformNamespace: string;
   platformServiceAccount: string;
   operatorNamespace: string;
+  /** The operator's own ServiceAccount (in operatorNamespace), bound to impersonate tenants' agents. */
+  operatorServiceAccount: string;
   provisioner: TenantProvisioner;
   workers: number;
   /**
@@ -78,6 +80,10 @@ export function registerControllers(
       subjectPrefix: settings.subjectPrefix,
       platformNamespace: settings.platformNamespace,
       platformServiceAccount: settings.platformServiceAccount,
+      operatorServiceAccount: {
+        namespace: settings.operatorNamespace,
+        serviceAccount: settings.operatorServiceAccount,
+      },
       database: {
         client,
         children,

@@ -52,6 +52,7 @@ function reconcilerWith(steps: Record<string, () => Promise<unknown>>) {
     subjectPrefix: 'oidc:',
     platformNamespace: 'guardian-system',
     platformServiceAccount: 'guardian-platform',
+    operatorServiceAccount: { namespace: 'guardian-system', serviceAccount: 'guardian-operator' },
     database: {} as DatabaseDeps,
     step: <T>(name: string, _work: () => Promise<T>) => (steps[name]?.() ?? Promise.resolve()) as Promise<T>,
     informers: {

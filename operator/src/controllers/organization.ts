@@ -29,9 +29,11 @@ import { desiredNetworkPolicy } from './organization.network.ts';
 import { desiredLimitRange, desiredResourceQuota } from './organization.quota.ts';
 import {
   desiredAgentServiceAccount,
+  desiredImpersonation,
   desiredPeopleBindings,
   desiredPlatformSecretAccess,
   desiredWorkloadBindings,
+  type ServiceAccountRef,
 } from './organization.rbac.ts';
 import { desiredOrganizationStatus, type Observed } from './organization.status.ts';
 
@@ -46,6 +48,8 @@ export interface OrganizationDeps {
   platformNamespace: string;
   /** The platform's ServiceAccount there, which reads tenant database and SSO client secrets. */
   platformServiceAccount: string;
+  /** The operator's own ServiceAccount: it acts as tenants' agents in workflow steps. */
+  operatorServiceAccount: ServiceAccountRef;
   database: DatabaseDeps;
   /** Runs and times one named step of a reconcile (a histogram per step in /metrics). */
   step: <T>(name: string, work: () => Promise<T>) => Promise<T>;
@@ -153,6 +157,10 @@ async function syncPeopleRbac(deps: OrganizationDeps, org: Organization): Promis
       desiredWorkloadBindings(org, workloadNamespace(name, env), deps.subjectPrefix),
     ),
     platform.binding,
+    desiredImpersonation(org, [
+      { namespace: deps.platformNamespace, serviceAccount: deps.platformServiceAccount },
+      deps.operatorServiceAccount,
+    ]),
   ];
   await Promise.all(
     desired.map((binding) => deps.children.ensure(core.roleBinding, deps.informers.roleBindings, binding)),

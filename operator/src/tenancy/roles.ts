@@ -1,20 +1,23 @@
 import { GROUP, KINDS } from '@guardian/crds/kinds';
 import { MATRIX, ORG_ROLES, type OrgRole, type Permission } from '@guardian/platform/rbac';
+import { AGENT_SERVICE_ACCOUNT, REMEDIATOR_SERVICE_ACCOUNT } from './names.ts';
 
 /**
  * Kubernetes RBAC for people, derived from the one permission matrix: each organization role is a
  * ClusterRole (`guardian:<role>`) bound in the organization's control namespace; everybody in an
- * organization also reads its workload namespaces; the agent has its own read-only role.
+ * organization also reads its workload namespaces; the agent has its own read-only role, and the
+ * platform and the operator may impersonate the agent's and the remediator's ServiceAccounts.
  */
 const TEAMS = KINDS.team.plural;
 const RUNS = KINDS.workflowRun.plural;
 // WorkflowApproval arrives with the workflows issue; its people's rules are fixed already.
 const APPROVALS = 'workflowapprovals';
 
-interface PolicyRule {
+export interface PolicyRule {
   apiGroups: string[];
   resources: string[];
   verbs: string[];
+  resourceNames?: string[];
 }
 
 const READ = ['get', 'list', 'watch'];
@@ -33,8 +36,12 @@ const RULES_BY_PERMISSION: Partial<Record<Permission, PolicyRule[]>> = {
 export const clusterRoleName = (role: OrgRole) => `guardian:${role}`;
 export const WORKLOAD_READER = 'guardian:workload-reader';
 export const AGENT_ROLE = 'guardian:agent';
+export const IMPERSONATOR_ROLE = 'guardian:tenant-impersonator';
 
-/** What people and agents may see of workloads: never Secrets (nor ConfigMaps, which often hold some). */
+/**
+ * What everybody in an organization may see of its workloads: never Secrets (nor ConfigMaps, which
+ * often hold some).
+ */
 const WORKLOAD_RULES: PolicyRule[] = [
   {
     apiGroups: [''],
@@ -62,6 +69,55 @@ const WORKLOAD_RULES: PolicyRule[] = [
   { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: READ },
 ];
 
+/**
+ * The agent's own reads: every namespaced kind of AGENTS.md §0.1, in its organization's workload
+ * namespaces, Secrets included (their types and key names; values are never stored, logged or
+ * returned). Not the people's role: nobody gains Secret reads through the agent's rules.
+ */
+const AGENT_RULES: PolicyRule[] = [
+  {
+    apiGroups: [''],
+    resources: [
+      'pods',
+      'services',
+      'configmaps',
+      'secrets',
+      'serviceaccounts',
+      'persistentvolumeclaims',
+      'resourcequotas',
+      'limitranges',
+      'events',
+    ],
+    verbs: READ,
+  },
+  {
+    apiGroups: ['apps'],
+    resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets'],
+    verbs: READ,
+  },
+  { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: READ },
+  { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: READ },
+  { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'networkpolicies'], verbs: READ },
+  { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: READ },
+  { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: READ },
+  { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: READ },
+  { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: READ },
+];
+
+/**
+ * Acting as an organization's agent or remediator: bound in each `org-<org>` (where those
+ * ServiceAccounts live) to the platform's and the operator's ServiceAccounts, so that what an
+ * agent reads is what Kubernetes RBAC lets that organization's agent read.
+ */
+const IMPERSONATOR_RULES: PolicyRule[] = [
+  {
+    apiGroups: [''],
+    resources: ['serviceaccounts'],
+    verbs: ['impersonate'],
+    resourceNames: [AGENT_SERVICE_ACCOUNT, REMEDIATOR_SERVICE_ACCOUNT],
+  },
+];
+
 function rulesFor(role: OrgRole): PolicyRule[] {
   return MATRIX[role].flatMap((permission) => RULES_BY_PERMISSION[permission] ?? []);
 }
@@ -79,7 +135,8 @@ export function tenantClusterRoles() {
   return [
     ...ORG_ROLES.map((role) => clusterRole(clusterRoleName(role), rulesFor(role))),
     clusterRole(WORKLOAD_READER, WORKLOAD_RULES),
-    clusterRole(AGENT_ROLE, WORKLOAD_RULES),
+    clusterRole(AGENT_ROLE, AGENT_RULES),
+    clusterRole(IMPERSONATOR_ROLE, IMPERSONATOR_RULES),
   ];
 }
 
