@@ -147,4 +147,17 @@ describe('the agent identity', () => {
       ),
     ).resolves.toBe(agentOf(techcorp));
   });
+
+  it('lets the platform read Nodes and StorageClasses with its own identity, which the agent cannot', async () => {
+    expect(await kubectlAs(platform, 'get', 'nodes', '-o', 'name')).toContain('node/kwok-node-0');
+    await kubectlAs(platform, 'get', 'storageclasses', '-o', 'name');
+    // Read only, and nothing else cluster-wide.
+    await expect(kubectlAs(platform, 'delete', 'node', 'kwok-node-0', '--dry-run=server')).rejects.toThrow(
+      /\(Forbidden\)/,
+    );
+    await expect(kubectlAs(platform, 'get', 'namespaces')).rejects.toThrow(/\(Forbidden\)/);
+    await expect(kubectlAs([...platform, `--as=${agentOf(techcorp)}`], 'get', 'nodes')).rejects.toThrow(
+      `User "${agentOf(techcorp)}" cannot list resource "nodes"`,
+    );
+  });
 });
