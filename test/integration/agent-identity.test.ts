@@ -1,35 +1,18 @@
 // The agent's identity, checked by the apiserver itself with real credentials: the platform's and
 // the operator's ServiceAccount tokens impersonating an organization's agent (the RoleBinding to
 // guardian:tenant-impersonator the operator makes in org-<org>), and a person's OIDC ID token.
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { login } from '../../scripts/idp/login-client.ts';
 import { kubectl, uniqueName } from '../support/kube.ts';
+import { idToken, tokenFlags } from '../support/oidc.ts';
 import { operatorKubeconfig } from '../support/operator.ts';
 import { operatorSuite } from '../support/operator-suite.ts';
 import { platformKubeconfig } from '../support/platform.ts';
-import { stackEnv } from '../support/stack.ts';
 import { coreApi, organization } from '../support/tenancy.ts';
 
 const agentOf = (org: string) => `system:serviceaccount:org-${org}:guardian-agent`;
 
 /** Runs kubectl with `credentials` (kubectl flags); resolves with stdout, rejects with the apiserver's answer. */
 const kubectlAs = (credentials: string[], ...args: string[]) => kubectl(...credentials, ...args);
-
-async function personToken(email: string): Promise<string> {
-  const tokens = await login({
-    issuer: stackEnv('OIDC_ISSUER'),
-    clientId: stackEnv('OIDC_CLIENT_ID'),
-    clientSecret: stackEnv('OIDC_CLIENT_SECRET'),
-    redirectUri: 'http://127.0.0.1:8080/auth/callback',
-    email,
-    password: 'demo',
-    ca: readFileSync(stackEnv('STACK_CA_FILE'), 'utf8'),
-    scope: 'openid email profile groups',
-  });
-  if (!tokens.id_token) throw new Error('no ID token');
-  return tokens.id_token;
-}
 
 describe('the agent identity', () => {
   // techcorp and startupco of the demo, under names of their own.
@@ -50,16 +33,7 @@ describe('the agent identity', () => {
     // The platform as the operator knows it (PLATFORM_NAMESPACE, PLATFORM_SERVICE_ACCOUNT defaults).
     platform = [`--kubeconfig=${await platformKubeconfig('guardian-system')}`];
     operator = [`--kubeconfig=${await operatorKubeconfig(suite.namespace)}`];
-    // A bearer token only: nothing of the admin's kubeconfig.
-    const server = (
-      await kubectl('config', 'view', '--minify', '-o', 'jsonpath={.clusters[0].cluster.server}')
-    ).trim();
-    carol = [
-      '--kubeconfig=/dev/null',
-      `--server=${server}`,
-      `--certificate-authority=${stackEnv('STACK_CA_FILE')}`,
-      `--token=${await personToken('carol@startupco.io')}`,
-    ];
+    carol = await tokenFlags(await idToken('carol@startupco.io'));
     for (const org of [techcorp, startupco])
       await coreApi.createNamespacedSecret({
         namespace: `org-${org}--production`,

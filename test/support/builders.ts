@@ -54,3 +54,20 @@ export const managedBy = (org: string) => ({
   'app.kubernetes.io/managed-by': 'guardian-operator',
   'guardian.aiops.dev/organization': org,
 });
+
+/** RBAC subjects for people as the apiserver's OIDC authenticator names them (prefix `oidc:`). */
+export const oidcUser = (name: string) => ({
+  kind: 'User',
+  name: `oidc:${name}`,
+  apiGroup: 'rbac.authorization.k8s.io',
+});
+export const oidcGroup = (name: string) => ({
+  kind: 'Group',
+  name: `oidc:${name}`,
+  apiGroup: 'rbac.authorization.k8s.io',
+});
+export const roleRef = (name: string, kind: 'ClusterRole' | 'Role' = 'ClusterRole') => ({
+  apiGroup: 'rbac.authorization.k8s.io',
+  kind,
+  name,
+});

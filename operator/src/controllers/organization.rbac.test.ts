@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { anOrganization, managedBy, ownerReferenceOf } from '../../../test/support/builders.ts';
+import {
+  anOrganization,
+  managedBy,
+  oidcGroup,
+  oidcUser,
+  ownerReferenceOf,
+  roleRef,
+} from '../../../test/support/builders.ts';
 import {
   desiredAgentServiceAccount,
   desiredImpersonation,
@@ -25,21 +32,6 @@ const acme = anOrganization('acme', {
     ],
   },
 });
-const user = (name: string) => ({
-  kind: 'User',
-  name: `oidc:${name}`,
-  apiGroup: 'rbac.authorization.k8s.io',
-});
-const group = (name: string) => ({
-  kind: 'Group',
-  name: `oidc:${name}`,
-  apiGroup: 'rbac.authorization.k8s.io',
-});
-const roleRef = (name: string, kind = 'ClusterRole') => ({
-  apiGroup: 'rbac.authorization.k8s.io',
-  kind,
-  name,
-});
 const owned = (name: string, namespace: string) => ({
   name,
   namespace,
@@ -55,11 +47,11 @@ describe('organizationSubjects', () => {
       apiGroup: 'rbac.authorization.k8s.io',
     });
     expect(organizationSubjects(acme, 'oidc:')).toEqual({
-      org_owner: [user('alice@acme.com'), group('founders')],
-      org_admin: [group('ops')],
+      org_owner: [oidcUser('alice@acme.com'), oidcGroup('founders')],
+      org_admin: [oidcGroup('ops')],
       team_lead: [],
       team_member: [],
-      read_only: [group('auditors')],
+      read_only: [oidcGroup('auditors')],
     });
   });
 });
@@ -72,21 +64,21 @@ describe('desiredPeopleBindings', () => {
         kind: 'RoleBinding',
         metadata: owned('guardian-org-owner', 'org-acme'),
         roleRef: roleRef('guardian:org_owner'),
-        subjects: [user('alice@acme.com'), group('founders')],
+        subjects: [oidcUser('alice@acme.com'), oidcGroup('founders')],
       },
       {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'RoleBinding',
         metadata: owned('guardian-org-admin', 'org-acme'),
         roleRef: roleRef('guardian:org_admin'),
-        subjects: [group('ops')],
+        subjects: [oidcGroup('ops')],
       },
       {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'RoleBinding',
         metadata: owned('guardian-read-only', 'org-acme'),
         roleRef: roleRef('guardian:read_only'),
-        subjects: [group('auditors')],
+        subjects: [oidcGroup('auditors')],
       },
     ]);
     expect(desiredPeopleBindings(anOrganization('empty'), 'oidc:')).toEqual([]);
@@ -103,7 +95,12 @@ describe('desiredWorkloadBindings', () => {
         kind: 'RoleBinding',
         metadata: owned('guardian-people', 'org-acme--production'),
         roleRef: roleRef('guardian:workload-reader'),
-        subjects: [user('alice@acme.com'), group('founders'), group('ops'), group('auditors')],
+        subjects: [
+          oidcUser('alice@acme.com'),
+          oidcGroup('founders'),
+          oidcGroup('ops'),
+          oidcGroup('auditors'),
+        ],
       },
       {
         apiVersion: 'rbac.authorization.k8s.io/v1',

@@ -1,19 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { anOrganization, aTeam, managedBy, ownerReferenceOf } from '../../../test/support/builders.ts';
+import {
+  anOrganization,
+  aTeam,
+  managedBy,
+  oidcGroup,
+  oidcUser,
+  ownerReferenceOf,
+  roleRef,
+} from '../../../test/support/builders.ts';
 import { desiredTeamBindings } from './team.ts';
 
 const acme = anOrganization('acme', { environments: ['production', 'qa'] });
-const user = (name: string) => ({
-  kind: 'User',
-  name: `oidc:${name}`,
-  apiGroup: 'rbac.authorization.k8s.io',
-});
-const group = (name: string) => ({
-  kind: 'Group',
-  name: `oidc:${name}`,
-  apiGroup: 'rbac.authorization.k8s.io',
-});
-const roleRef = (name: string) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name });
 const teamLabels = { ...managedBy('acme'), 'guardian.aiops.dev/team': 'devops' };
 
 describe('desiredTeamBindings', () => {
@@ -39,10 +36,10 @@ describe('desiredTeamBindings', () => {
     const bindings = desiredTeamBindings(devops, acme, 'oidc:');
     expect(bindings.filter((b) => b.metadata?.namespace === 'org-acme')).toEqual(
       [
-        ['team-devops-team-lead', 'guardian:team_lead', [user('lead@acme.com')]],
+        ['team-devops-team-lead', 'guardian:team_lead', [oidcUser('lead@acme.com')]],
         // A member without a role is a team_member.
-        ['team-devops-team-member', 'guardian:team_member', [user('dev@acme.com')]],
-        ['team-devops-read-only', 'guardian:read_only', [group('auditors')]],
+        ['team-devops-team-member', 'guardian:team_member', [oidcUser('dev@acme.com')]],
+        ['team-devops-read-only', 'guardian:read_only', [oidcGroup('auditors')]],
       ].map(([name, role, subjects]) => ({
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'RoleBinding',
@@ -66,7 +63,7 @@ describe('desiredTeamBindings', () => {
           ownerReferences: [ownerReferenceOf(acme)],
         },
         roleRef: roleRef('guardian:workload-reader'),
-        subjects: [user('lead@acme.com'), user('dev@acme.com'), group('auditors')],
+        subjects: [oidcUser('lead@acme.com'), oidcUser('dev@acme.com'), oidcGroup('auditors')],
       })),
     );
   });

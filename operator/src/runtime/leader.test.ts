@@ -50,6 +50,9 @@ function setup() {
   const store = new MemoryLeaseStore();
   const logs: Array<{ level: number; msg: string }> = [];
   const log = pino({ level: 'debug' }, { write: (line: string) => logs.push(JSON.parse(line)) });
+  /** Another candidate on the same Lease and clock. */
+  const candidate = (identity: string) =>
+    new LeaderElector(store, pino({ level: 'silent' }), { namespace: 'ns', name: 'l', identity, clock });
   const elector = new LeaderElector(store, log, { namespace: 'ns', name: 'l', identity: 'me', clock });
   /** Moves time in retry-period steps, letting the elector run between them. */
   const advance = async (ms: number, stepMs = 1_000) => {
@@ -59,7 +62,7 @@ function setup() {
     }
   };
   const warnings = () => logs.filter((line) => line.level === 40);
-  return { clock, store, elector, advance, warnings };
+  return { clock, store, elector, candidate, advance, warnings };
 }
 
 const heldByOther = (renewTime: string): LeaseSpec => ({
@@ -215,29 +218,17 @@ describe('LeaderElector', () => {
   });
 
   it('releases the Lease it holds, so a standby takes it at once', async () => {
-    const { store, elector, clock } = setup();
+    const { store, elector, candidate } = setup();
     await elector.acquire(() => undefined);
     await elector.release();
     expect(elector.isLeader).toBe(false);
     expect(store.lease?.spec).toMatchObject({ holderIdentity: null, leaseDurationSeconds: 1 });
-    const standby = new LeaderElector(store, pino({ level: 'silent' }), {
-      namespace: 'ns',
-      name: 'l',
-      identity: 'standby',
-      clock,
-    });
-    expect(await standby.tryAcquireOrRenew()).toBe('held');
+    expect(await candidate('standby').tryAcquireOrRenew()).toBe('held');
   });
 
   it('loses a race for the Lease without error: only one of two candidates wins', async () => {
-    const { store, elector, clock } = setup();
-    const rival = new LeaderElector(store, pino({ level: 'silent' }), {
-      namespace: 'ns',
-      name: 'l',
-      identity: 'rival',
-      clock,
-    });
-    const outcomes = await Promise.all([elector.tryAcquireOrRenew(), rival.tryAcquireOrRenew()]);
+    const { elector, candidate } = setup();
+    const outcomes = await Promise.all([elector.tryAcquireOrRenew(), candidate('rival').tryAcquireOrRenew()]);
     expect(outcomes.sort()).toEqual(['failed', 'held']);
   });
 });

@@ -22,12 +22,19 @@ export interface PolicyRule {
 
 const READ = ['get', 'list', 'watch'];
 
+/** get, list and watch on `resources` of one API group. */
+const reads = (group: string, ...resources: string[]): PolicyRule => ({
+  apiGroups: [group],
+  resources,
+  verbs: READ,
+});
+
 const RULES_BY_PERMISSION: Partial<Record<Permission, PolicyRule[]>> = {
-  'teams:read': [{ apiGroups: [GROUP], resources: [TEAMS], verbs: READ }],
+  'teams:read': [reads(GROUP, TEAMS)],
   'teams:manage': [
     { apiGroups: [GROUP], resources: [TEAMS], verbs: ['create', 'update', 'patch', 'delete'] },
   ],
-  'workflows:read': [{ apiGroups: [GROUP], resources: [RUNS, APPROVALS], verbs: READ }],
+  'workflows:read': [reads(GROUP, RUNS, APPROVALS)],
   'workflows:create': [{ apiGroups: [GROUP], resources: [RUNS], verbs: ['create'] }],
   'workflows:cancel': [{ apiGroups: [GROUP], resources: [RUNS], verbs: ['update', 'patch', 'delete'] }],
   'workflows:approve': [{ apiGroups: [GROUP], resources: [APPROVALS], verbs: ['create'] }],
@@ -43,30 +50,23 @@ export const IMPERSONATOR_ROLE = 'guardian:tenant-impersonator';
  * often hold some).
  */
 const WORKLOAD_RULES: PolicyRule[] = [
-  {
-    apiGroups: [''],
-    resources: [
-      'pods',
-      'pods/log',
-      'services',
-      'endpoints',
-      'events',
-      'persistentvolumeclaims',
-      'resourcequotas',
-      'limitranges',
-    ],
-    verbs: READ,
-  },
-  {
-    apiGroups: ['apps'],
-    resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets'],
-    verbs: READ,
-  },
-  { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: READ },
-  { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'networkpolicies'], verbs: READ },
-  { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: READ },
-  { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: READ },
-  { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: READ },
+  reads(
+    '',
+    'pods',
+    'pods/log',
+    'services',
+    'endpoints',
+    'events',
+    'persistentvolumeclaims',
+    'resourcequotas',
+    'limitranges',
+  ),
+  reads('apps', 'deployments', 'replicasets', 'statefulsets', 'daemonsets'),
+  reads('batch', 'jobs', 'cronjobs'),
+  reads('networking.k8s.io', 'ingresses', 'networkpolicies'),
+  reads('autoscaling', 'horizontalpodautoscalers'),
+  reads('policy', 'poddisruptionbudgets'),
+  reads('events.k8s.io', 'events'),
 ];
 
 /**
@@ -75,33 +75,26 @@ const WORKLOAD_RULES: PolicyRule[] = [
  * returned). Not the people's role: nobody gains Secret reads through the agent's rules.
  */
 const AGENT_RULES: PolicyRule[] = [
-  {
-    apiGroups: [''],
-    resources: [
-      'pods',
-      'services',
-      'configmaps',
-      'secrets',
-      'serviceaccounts',
-      'persistentvolumeclaims',
-      'resourcequotas',
-      'limitranges',
-      'events',
-    ],
-    verbs: READ,
-  },
-  {
-    apiGroups: ['apps'],
-    resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets'],
-    verbs: READ,
-  },
-  { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: READ },
-  { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: READ },
-  { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'networkpolicies'], verbs: READ },
-  { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: READ },
-  { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: READ },
-  { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: READ },
-  { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: READ },
+  reads(
+    '',
+    'pods',
+    'services',
+    'configmaps',
+    'secrets',
+    'serviceaccounts',
+    'persistentvolumeclaims',
+    'resourcequotas',
+    'limitranges',
+    'events',
+  ),
+  reads('apps', 'deployments', 'replicasets', 'statefulsets', 'daemonsets'),
+  reads('batch', 'jobs', 'cronjobs'),
+  reads('discovery.k8s.io', 'endpointslices'),
+  reads('networking.k8s.io', 'ingresses', 'networkpolicies'),
+  reads('rbac.authorization.k8s.io', 'roles', 'rolebindings'),
+  reads('autoscaling', 'horizontalpodautoscalers'),
+  reads('policy', 'poddisruptionbudgets'),
+  reads('events.k8s.io', 'events'),
 ];
 
 /**
