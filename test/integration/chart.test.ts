@@ -222,6 +222,24 @@ describe('the Helm chart, rendered', () => {
     expect(gateway.map((o) => o.kind)).not.toContain('NetworkPolicy');
   });
 
+  it('passes operator.organizationSelector to the operator, which parses it, only when it is set', async () => {
+    const envOf = async (set: string[]) =>
+      (podSpecOf(find((await renderChart({ set })).objects, 'Deployment', 'guardian-operator')) as PodSpec)
+        .containers[0]?.env ?? [];
+    const names = (await envOf([])).map((variable) => variable.name);
+    expect(names).not.toContain('OPERATOR_ORGANIZATION_SELECTOR');
+    expect(names).toContain('OPERATOR_SERVICE_ACCOUNT');
+    const selector = 'guardian.aiops.dev/install in (eu)';
+    const env = await envOf([`operator.organizationSelector=${selector}`]);
+    expect(env).toContainEqual({ name: 'OPERATOR_ORGANIZATION_SELECTOR', value: selector });
+    expect(
+      parseConfig(operatorConfig, {
+        TENANT_DB_SERVERS: 'main=postgres://p@h/postgres',
+        OPERATOR_ORGANIZATION_SELECTOR: selector,
+      }).OPERATOR_ORGANIZATION_SELECTOR,
+    ).toBe(selector);
+  });
+
   it('lets the platform read Nodes and StorageClasses for agents only while agents.clusterScopedReads is on', async () => {
     const reads = (objects: Manifest[]) =>
       objects.filter((o) => o.metadata.name === 'guardian-platform-cluster-reads').map((o) => o.kind);
