@@ -46,10 +46,12 @@ export type NetworkPolicy = Omit<V1NetworkPolicy, 'spec'> & {
 };
 /** A core/v1 Event; events.k8s.io/v1 Events are the same objects, served here with `involvedObject`. */
 export type Event = Omit<CoreV1Event, 'eventTime' | 'firstTimestamp' | 'lastTimestamp' | 'series'> & {
-  eventTime?: string;
-  firstTimestamp?: string;
-  lastTimestamp?: string;
-  series?: { count?: number; lastObservedTime?: string };
+  // null where unset: the API serves zero timestamps as null (an old recorder's eventTime, a new
+  // one's firstTimestamp and lastTimestamp).
+  eventTime?: string | null;
+  firstTimestamp?: string | null;
+  lastTimestamp?: string | null;
+  series?: { count?: number; lastObservedTime?: string | null };
 };
 
 /** The namespaced kinds an agent reads (AGENTS.md §0.1), as the API serves them. */
