@@ -170,6 +170,10 @@ describe('platform quota: the usage ledger', () => {
       1,
     );
     expect(history.periods.map((p) => p.used.agent_executions)).toEqual([1]);
+    // Per day, the refund counts on the day of the unit it gives back (no day goes below zero).
+    expect(history.days.filter((day) => day.used.agent_executions !== 0)).toEqual([
+      { date: '2026-08-10', used: { agent_executions: 1, workflows: 0 } },
+    ]);
     // And the unit given back may be taken again.
     expect((await consumeAll(db, org, 'agent_executions', ['run2:a'], 2, '2026-08-01', taken)).allowed).toBe(
       true,

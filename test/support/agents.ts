@@ -39,6 +39,8 @@ export interface AgentSuite {
   readonly platform: PlatformSuite;
   /** The platform's own client (its ServiceAccount), as the platform builds it. */
   readonly kube: KubeClient;
+  /** An organization of the suite as it was applied (labelled for the suite's operator). */
+  organization(name: string): { metadata: { name: string }; spec: Record<string, unknown> };
   /** A token for a caller with `role` in `org` (and `teams` there); its user id is random. */
   token(org: string, role: OrgRole, teams?: string[]): Promise<{ token: string; userId: string }>;
   /** A request to the platform with a bearer token. */
@@ -84,6 +86,11 @@ export function agentSuite(options: AgentSuiteOptions): AgentSuite {
   };
   return {
     platform,
+    organization(name) {
+      const org = organizations.find((candidate) => candidate.metadata.name === name);
+      if (!org) throw new Error(`${name} is not an organization of the suite`);
+      return org;
+    },
     get kube() {
       return client();
     },
