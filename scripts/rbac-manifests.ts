@@ -1,6 +1,7 @@
 // The RBAC of Guardian's components as `make dev`, the tests and the benchmarks install it: from
 // the one manifest each component has (the chart renders the same files), placed in a namespace of
-// their choosing; and the grant a platform needs where no operator serves it.
+// their choosing; the platform's cluster-scoped reads for agents (a chart option); and the grant a
+// platform needs where no operator serves it.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { KubeObject } from '@guardian/kube/resources';
@@ -46,8 +47,47 @@ export function operatorRbac(namespace = DEFAULT_NAMESPACE): KubeObject[] {
   return placed(OPERATOR_MANIFESTS, namespace);
 }
 
-export function platformRbac(namespace = DEFAULT_NAMESPACE): KubeObject[] {
-  return placed(PLATFORM_MANIFESTS, namespace);
+/**
+ * The platform's permissions; with `clusterScopedReads` (the chart's `agents.clusterScopedReads`,
+ * on by default) also its reads of Nodes and StorageClasses for agent runs.
+ */
+export function platformRbac(
+  namespace = DEFAULT_NAMESPACE,
+  options: { clusterScopedReads?: boolean } = {},
+): KubeObject[] {
+  return [
+    ...placed(PLATFORM_MANIFESTS, namespace),
+    ...((options.clusterScopedReads ?? true) ? platformClusterReads(namespace) : []),
+  ];
+}
+
+/**
+ * Nodes and StorageClasses are not tenant data, so agents do not read them as the tenant: the
+ * platform reads them with its own identity and adds them to a run's snapshot (DESIGN.md, "Agents,
+ * chat and MCP"). The chart renders the same rules (templates/platform-cluster-reads.yaml) when
+ * `agents.clusterScopedReads` is true; its test checks that they match.
+ */
+export function platformClusterReads(namespace = DEFAULT_NAMESPACE): KubeObject[] {
+  const suffix = namespace === DEFAULT_NAMESPACE ? '' : `-${namespace}`;
+  const name = `${PLATFORM_SERVICE_ACCOUNT}-cluster-reads${suffix}`;
+  const labels = { 'app.kubernetes.io/name': 'guardian-platform', 'app.kubernetes.io/component': 'platform' };
+  const role = {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: { name, labels },
+    rules: [
+      { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list'] },
+      { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['get', 'list'] },
+    ],
+  };
+  const binding = {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name, labels },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+    subjects: [{ kind: 'ServiceAccount', name: PLATFORM_SERVICE_ACCOUNT, namespace }],
+  };
+  return [role, binding];
 }
 
 /**

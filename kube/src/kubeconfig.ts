@@ -25,21 +25,36 @@ interface Named<T> {
 }
 
 /**
- * Loads cluster access the way kubectl does: `KUBECONFIG` (its first file), else ~/.kube/config,
- * else the in-cluster ServiceAccount. Small on purpose: client-node's loader would pull in its
- * whole generated API (about 90 MB of memory) for a few fields.
+ * Loads cluster access the way kubectl does: `KUBECONFIG` (its first file that exists), else
+ * ~/.kube/config, else the in-cluster ServiceAccount. A `KUBECONFIG` that names no readable file is
+ * an error naming it, never a silent fall back to other credentials (in a Pod, the Pod's). Small
+ * on purpose: client-node's loader would pull in its whole generated API (about 90 MB of memory)
+ * for a few fields.
  */
 export function loadClusterAccess(env: NodeJS.ProcessEnv = process.env): ClusterAccess {
-  const file = env.KUBECONFIG?.split(':').find(Boolean) ?? resolve(homedir(), '.kube/config');
-  let text: string | undefined;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    text = undefined;
+  const named = env.KUBECONFIG?.split(':').filter(Boolean) ?? [];
+  if (named.length > 0) {
+    for (const file of named) {
+      const text = readKubeconfig(file);
+      if (text !== undefined) return fromKubeconfig(text, dirname(file));
+    }
+    throw new Error(`KUBECONFIG names no kubeconfig file that exists: ${named.join(', ')}`);
   }
+  const file = resolve(env.HOME ?? homedir(), '.kube/config');
+  const text = readKubeconfig(file);
   if (text !== undefined) return fromKubeconfig(text, dirname(file));
   if (env.KUBERNETES_SERVICE_HOST) return inCluster(env);
   throw new Error(`No kubeconfig at ${file} and not running in a cluster`);
+}
+
+/** The file's text; undefined where it does not exist. A file that exists but cannot be read is an error. */
+function readKubeconfig(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new Error(`Cannot read the kubeconfig ${file}: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 export function fromKubeconfig(text: string, baseDir: string): ClusterAccess {

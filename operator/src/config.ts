@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { labelSelectorError } from '@guardian/kube/selector';
 import { parseTenantServers } from '@guardian/platform/tenant-db';
 import { z } from 'zod';
 
@@ -15,6 +16,12 @@ export const operatorConfig = z.object({
     .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
     .max(63)
     .default('guardian-system'),
+  /** The operator's own ServiceAccount there, which may act as tenants' agents (impersonation). */
+  OPERATOR_SERVICE_ACCOUNT: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+    .max(253)
+    .default('guardian-operator'),
   LEADER_ELECT: bool.default(true),
   /** This replica's identity in the Lease; the Pod name in a cluster. */
   POD_NAME: z.string().min(1).max(253).default(`${hostname()}-${process.pid}`),
@@ -22,6 +29,18 @@ export const operatorConfig = z.object({
   OPERATOR_RESYNC_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   /** Organizations reconciled at once (each waits mostly on the apiserver and Postgres). */
   OPERATOR_WORKERS: z.coerce.number().int().min(1).max(64).default(8),
+  /**
+   * The Organizations this operator reconciles, as a label selector (empty: all of them): several
+   * installs (or test suites) in one cluster each reconcile their own.
+   */
+  OPERATOR_ORGANIZATION_SELECTOR: z
+    .string()
+    .max(1024)
+    .default('')
+    .superRefine((value, ctx) => {
+      const error = labelSelectorError(value);
+      if (error) ctx.addIssue({ code: 'custom', message: error });
+    }),
   /** Prefix of people in RBAC subjects: the apiserver's OIDC username and groups prefix. */
   OIDC_SUBJECT_PREFIX: z.string().max(32).default('oidc:'),
   /** Guardian's namespace, from which the tenants' NetworkPolicies admit traffic. */
@@ -47,7 +66,10 @@ export const operatorConfig = z.object({
    * operator's migrations.
    */
   TENANT_DB_CONNECTION_LIMIT: z.coerce.number().int().min(2).max(1000).default(8),
-  /** The platform's ServiceAccount (in PLATFORM_NAMESPACE), allowed to read each org's tenant database Secret and SSO client secret. */
+  /**
+   * The platform's ServiceAccount (in PLATFORM_NAMESPACE), allowed to read each org's tenant
+   * database Secret and SSO client secret, and to act as its agent (impersonation).
+   */
   PLATFORM_SERVICE_ACCOUNT: z
     .string()
     .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
@@ -62,9 +84,11 @@ export const operatorFlags = {
   'metrics-port': 'OPERATOR_METRICS_PORT',
   'probe-address': 'OPERATOR_PROBE_ADDRESS',
   namespace: 'OPERATOR_NAMESPACE',
+  'service-account': 'OPERATOR_SERVICE_ACCOUNT',
   'leader-elect': 'LEADER_ELECT',
   'resync-seconds': 'OPERATOR_RESYNC_SECONDS',
   workers: 'OPERATOR_WORKERS',
+  'organization-selector': 'OPERATOR_ORGANIZATION_SELECTOR',
   'oidc-subject-prefix': 'OIDC_SUBJECT_PREFIX',
   'platform-namespace': 'PLATFORM_NAMESPACE',
   'platform-service-account': 'PLATFORM_SERVICE_ACCOUNT',

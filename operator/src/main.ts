@@ -11,12 +11,22 @@ import { eventRecorder } from './runtime/events.ts';
 import { Manager } from './runtime/manager.ts';
 import { OperatorMetrics } from './runtime/metrics.ts';
 
-export const operatorUsage = `Usage: guardian operator [--metrics-port N] [--probe-address IP] [--namespace NS] [--leader-elect true|false]
-                        [--resync-seconds N] [--workers N] [--oidc-subject-prefix P] [--platform-namespace NS]
-                        [--platform-service-account SA] [--log-level L]
+export const operatorUsage = `Usage: guardian operator [--metrics-port N] [--probe-address IP] [--namespace NS] [--service-account SA]
+                        [--leader-elect true|false] [--resync-seconds N] [--workers N]
+                        [--organization-selector SELECTOR]
+                        [--oidc-subject-prefix P] [--platform-namespace NS] [--platform-service-account SA]
+                        [--log-level L]
 
-Runs Guardian's controllers. Kubernetes credentials come from KUBECONFIG or, in a Pod, its
-ServiceAccount. Every flag has an environment variable: ${Object.values(operatorFlags).join(', ')}.`;
+Runs Guardian's controllers. Kubernetes credentials come from KUBECONFIG (a file it names that
+cannot be read is an error) or, in a Pod, its ServiceAccount.
+
+  --organization-selector SELECTOR  Reconcile only the Organizations this label selector matches
+                                    (e.g. 'guardian.aiops.dev/install=eu'; default empty: all), and
+                                    only their Teams and children, so that several installs share a
+                                    cluster. The plan counts it writes are of the plans the selector
+                                    matches too (label an install's plans like its organizations).
+
+Every flag has an environment variable: ${Object.values(operatorFlags).join(', ')}.`;
 
 /** `guardian operator`: parse the configuration, run the manager until SIGTERM/SIGINT. */
 export async function runOperator(args: string[]): Promise<void> {
@@ -51,8 +61,10 @@ export async function runOperator(args: string[]): Promise<void> {
     platformNamespace: config.PLATFORM_NAMESPACE,
     platformServiceAccount: config.PLATFORM_SERVICE_ACCOUNT,
     operatorNamespace: config.OPERATOR_NAMESPACE,
+    operatorServiceAccount: config.OPERATOR_SERVICE_ACCOUNT,
     provisioner,
     workers: config.OPERATOR_WORKERS,
+    organizationSelector: config.OPERATOR_ORGANIZATION_SELECTOR,
     // Half the resync period, so that every resync checks each tenant database again.
     databaseCheckMs: (config.OPERATOR_RESYNC_SECONDS * 1000) / 2,
   });

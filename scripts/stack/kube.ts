@@ -130,6 +130,9 @@ export async function startKube(stack: Stack, jwt: unknown[]): Promise<{ KUBECON
         `--client-ca-file=${ca.cert}`,
       ],
       '--authorization-mode=Node,RBAC',
+      // As every real cluster: privileged containers are a matter for admission (Pod Security),
+      // not refused outright, so agents and tests see the workloads tenants really run.
+      '--allow-privileged=true',
       `--authentication-config=${authentication}`,
       ...[`--service-account-key-file=${sa.pub}`, `--service-account-signing-key-file=${sa.key}`],
       '--service-account-issuer=https://kubernetes.default.svc.cluster.local',

@@ -178,8 +178,10 @@ describe('the Helm chart, rendered', () => {
     const platformEnv = resolveEnv(platform as Container, {});
     const platformShape = (platformConfig as unknown as { in: { shape: Record<string, unknown> } }).in.shape;
     const branding = ['GUARDIAN_PRODUCT_NAME', 'GUARDIAN_LOGO_URL', 'GUARDIAN_PRIMARY_COLOR'];
+    // Set by the chart for the platform's agent runs, which read it once its configuration does.
+    const agents = ['AGENTS_CLUSTER_SCOPED_READS'];
     for (const name of Object.keys(platformEnv))
-      expect(name in platformShape || branding.includes(name), name).toBe(true);
+      expect(name in platformShape || branding.includes(name) || agents.includes(name), name).toBe(true);
     const parsedPlatform = parseConfig(platformConfig, platformEnv);
     expect(parsedPlatform.GUARDIAN_SUPER_ADMINS).toEqual(['admin@example.com', 'ops@example.com']);
     expect(parsedPlatform.HOST).toBe('0.0.0.0');
@@ -218,6 +220,50 @@ describe('the Helm chart, rendered', () => {
     const gateway = (await renderChart({ values: [resolve(chartDir, 'ci/gateway-values.yaml')] })).objects;
     expect(find(gateway, 'HTTPRoute').spec).toMatchObject({ hostnames: ['ops.msp.example'] });
     expect(gateway.map((o) => o.kind)).not.toContain('NetworkPolicy');
+  });
+
+  it('passes operator.organizationSelector to the operator, which parses it, only when it is set', async () => {
+    const envOf = async (set: string[]) =>
+      (podSpecOf(find((await renderChart({ set })).objects, 'Deployment', 'guardian-operator')) as PodSpec)
+        .containers[0]?.env ?? [];
+    const names = (await envOf([])).map((variable) => variable.name);
+    expect(names).not.toContain('OPERATOR_ORGANIZATION_SELECTOR');
+    expect(names).toContain('OPERATOR_SERVICE_ACCOUNT');
+    const selector = 'guardian.aiops.dev/install in (eu)';
+    const env = await envOf([`operator.organizationSelector=${selector}`]);
+    expect(env).toContainEqual({ name: 'OPERATOR_ORGANIZATION_SELECTOR', value: selector });
+    expect(
+      parseConfig(operatorConfig, {
+        TENANT_DB_SERVERS: 'main=postgres://p@h/postgres',
+        OPERATOR_ORGANIZATION_SELECTOR: selector,
+      }).OPERATOR_ORGANIZATION_SELECTOR,
+    ).toBe(selector);
+  });
+
+  it('lets the platform read Nodes and StorageClasses for agents only while agents.clusterScopedReads is on', async () => {
+    const reads = (objects: Manifest[]) =>
+      objects.filter((o) => o.metadata.name === 'guardian-platform-cluster-reads').map((o) => o.kind);
+    const envOf = (objects: Manifest[]) =>
+      (podSpecOf(find(objects, 'Deployment', 'guardian-platform')) as PodSpec).containers[0]?.env;
+    const on = (await renderChart()).objects;
+    expect(reads(on).sort()).toEqual(['ClusterRole', 'ClusterRoleBinding']);
+    expect(find(on, 'ClusterRole', 'guardian-platform-cluster-reads').rules).toEqual([
+      { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list'] },
+      { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['get', 'list'] },
+    ]);
+    expect(find(on, 'ClusterRoleBinding', 'guardian-platform-cluster-reads').subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'guardian-platform', namespace: 'guardian-system' },
+    ]);
+    expect(envOf(on)).toContainEqual({ name: 'AGENTS_CLUSTER_SCOPED_READS', value: 'true' });
+    const off = (await renderChart({ set: ['agents.clusterScopedReads=false'] })).objects;
+    expect(reads(off)).toEqual([]);
+    expect(envOf(off)).toContainEqual({ name: 'AGENTS_CLUSTER_SCOPED_READS', value: 'false' });
+    // Nothing else of the platform's RBAC depends on it.
+    const rest = (objects: Manifest[]) =>
+      objects
+        .filter((o) => o.kind.includes('Role') && !reads([o]).length)
+        .map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(rest(off)).toEqual(rest(on));
   });
 
   it('grants no wildcard anywhere in the RBAC it renders', async () => {

@@ -137,11 +137,13 @@ function name(length?: number): string {
 
 type Loose = Record<string, unknown>;
 
+// Labelled for no operator: these organizations are the apiserver's to validate, and an operator
+// reconciling one would write its status under the tests' feet.
 function organization(metadataName: string, spec: Loose = {}): CustomObject {
   return {
     apiVersion: API_VERSION,
     kind: 'Organization',
-    metadata: { name: metadataName },
+    metadata: { name: metadataName, labels: { 'guardian.aiops.dev/test-suite': 'crds' } },
     spec: { displayName: 'Integration Test Corp', plan: 'starter', ...spec },
   };
 }

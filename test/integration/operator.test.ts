@@ -1,71 +1,48 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../scripts/stack/process.ts';
+import { afterAll, describe, expect, it } from 'vitest';
 import { auditEvents, eventually, k8s, kubeConfig, uniqueName } from '../support/kube.ts';
-import {
-  applyGuardianManifests,
-  operatorKubeconfig,
-  type RunningOperator,
-  startOperator,
-} from '../support/operator.ts';
+import { operatorSuite } from '../support/operator-suite.ts';
+import { deleteOrganizations, organizationReady, writesBy } from '../support/tenancy.ts';
 
 const config = kubeConfig();
 const objects = k8s.KubernetesObjectApi.makeApiClient(config);
 const coordination = config.makeApiClient(k8s.CoordinationV1Api);
 const apply = (object: k8s.KubernetesObject) =>
   objects.patch(object, undefined, undefined, 'guardian-test', true, k8s.PatchStrategy.ServerSideApply);
-const plan = (name: string) => ({
-  apiVersion: 'guardian.aiops.dev/v1alpha1',
-  kind: 'QuotaPolicy',
-  metadata: { name },
-  spec: { apiCallsPerHour: 100 },
-});
-const organization = (name: string, planName: string) => ({
-  apiVersion: 'guardian.aiops.dev/v1alpha1',
-  kind: 'Organization',
-  metadata: { name },
-  spec: { displayName: name, plan: planName },
-});
 type WithStatus = k8s.KubernetesObject & { status?: { organizations?: number; observedGeneration?: number } };
 
 describe('guardian operator', () => {
-  const namespace = uniqueName('it-operator');
+  const suite = operatorSuite({ suite: 'operator', env: { OPERATOR_RESYNC_SECONDS: '1' } });
   const planName = uniqueName('it-plan');
   const orgName = uniqueName('it-org');
-  const account = `system:serviceaccount:${namespace}:guardian-operator`;
-  let operator: RunningOperator;
+  // Labelled like the suite's organizations: an operator with a selector counts only such plans.
+  const plan = {
+    apiVersion: 'guardian.aiops.dev/v1alpha1',
+    kind: 'QuotaPolicy',
+    metadata: { name: planName, labels: suite.labels },
+    spec: { apiCallsPerHour: 100 },
+  };
+  const organization = suite.organization(orgName, { plan: planName }) as k8s.KubernetesObject;
 
-  beforeAll(async () => {
-    await applyGuardianManifests();
-    const kubeconfig = await operatorKubeconfig(namespace);
-    operator = await startOperator({
-      kubeconfig,
-      namespace,
-      port: await freePort(),
-      env: { OPERATOR_RESYNC_SECONDS: '1' },
-    });
-    await eventually(
-      'the operator to be ready',
-      async () => (await operator.probe('/readyz')).status === 200,
-    );
-  });
   afterAll(async () => {
-    await operator?.stop();
-    await objects.delete(organization(orgName, planName)).catch(() => undefined);
-    await objects.delete(plan(planName)).catch(() => undefined);
-    await config.makeApiClient(k8s.CoreV1Api).deleteNamespace({ name: namespace });
+    // Organizations first (while the operator runs): a plan in use cannot be deleted.
+    await deleteOrganizations(orgName);
+    await objects.delete(plan).catch(() => undefined);
   });
 
   it('runs as its ServiceAccount, leads, and reconciles a plan’s organization count', async () => {
-    await apply(plan(planName));
-    await apply(organization(orgName, planName));
+    await apply(plan);
+    await apply(organization);
     const status = await eventually('the plan to count its organization', async () => {
-      const current = (await objects.read(plan(planName))) as WithStatus;
+      const current = (await objects.read(plan)) as WithStatus;
       return current.status?.organizations === 1 ? current.status : undefined;
     });
     expect(status.observedGeneration).toBe(1);
 
-    const lease = await coordination.readNamespacedLease({ name: 'guardian-operator', namespace });
-    expect(lease.spec?.holderIdentity).toBe(`operator-${operator.port}`);
+    const lease = await coordination.readNamespacedLease({
+      name: 'guardian-operator',
+      namespace: suite.namespace,
+    });
+    expect(lease.spec?.holderIdentity).toBe(`operator-${suite.operator.port}`);
     const writers = new Set(
       auditEvents()
         .filter(
@@ -76,26 +53,27 @@ describe('guardian operator', () => {
         )
         .map((e) => e.user.username),
     );
-    // Other suites' operators may count the same plan; every writer is an operator's ServiceAccount.
-    expect([...writers]).toContain(account);
-    for (const writer of writers)
-      expect(writer).toMatch(/^system:serviceaccount:[a-z0-9-]+:guardian-operator$/);
+    // Every other operator selects other organizations, and so other plans: ours alone counts.
+    expect([...writers]).toEqual([suite.account]);
 
-    expect(await operator.probe('/healthz')).toEqual({ status: 200, body: 'ok' });
-    const metrics = (await operator.probe('/metrics')).body;
+    expect(await suite.operator.probe('/healthz')).toEqual({ status: 200, body: 'ok' });
+    const metrics = (await suite.operator.probe('/metrics')).body;
     expect(metrics).toMatch(/guardian_reconcile_total\{controller="quotapolicy",result="success"\} [1-9]/);
     expect(metrics).toMatch(/^guardian_leader 1$/m);
   });
 
   it('writes nothing during no-op resyncs (counted from the audit log)', async () => {
     await eventually('the plan to have settled', async () => {
-      const current = (await objects.read(plan(planName))) as WithStatus;
+      const current = (await objects.read(plan)) as WithStatus;
       return current.status?.organizations === 1;
     });
+    // Its children too: every one is applied once, then skipped while it is what was applied.
+    await organizationReady(orgName);
     const writesTo = () =>
-      auditEvents().filter((e) => e.user.username === account && e.objectRef?.name === planName).length;
+      auditEvents().filter((e) => e.user.username === suite.account && e.objectRef?.name === planName)
+        .length + writesBy(suite.account, orgName);
     const reconciles = async () => {
-      const line = (await operator.probe('/metrics')).body.match(
+      const line = (await suite.operator.probe('/metrics')).body.match(
         /guardian_reconcile_total\{controller="quotapolicy",result="success"\} (\d+)/,
       );
       return Number(line?.[1] ?? 0);
@@ -111,10 +89,29 @@ describe('guardian operator', () => {
     expect(writesTo()).toBe(before.writes);
   });
 
+  it('counts only the organizations its selector selects', async () => {
+    // Another install's organization on the same plan: not this operator's to count.
+    const foreign = uniqueName('it-foreign');
+    await apply({
+      ...organization,
+      metadata: { name: foreign, labels: { 'guardian.aiops.dev/test-suite': 'another-install' } },
+    });
+    const mine = uniqueName('it-mine');
+    await apply(suite.organization(mine, { plan: planName }) as k8s.KubernetesObject);
+    // The positive control: its own second organization is counted.
+    await eventually('the plan to count its two organizations', async () => {
+      const current = (await objects.read(plan)) as WithStatus;
+      return current.status?.organizations === 2;
+    });
+    await new Promise((settle) => setTimeout(settle, 1500));
+    expect(((await objects.read(plan)) as WithStatus).status?.organizations).toBe(2);
+    await deleteOrganizations(mine, foreign);
+  });
+
   it('updates the count when an organization leaves the plan', async () => {
-    await objects.delete(organization(orgName, planName));
+    await objects.delete(organization);
     await eventually('the count to drop to 0', async () => {
-      const current = (await objects.read(plan(planName))) as WithStatus;
+      const current = (await objects.read(plan)) as WithStatus;
       return current.status?.organizations === 0;
     });
   });

@@ -1,12 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../scripts/stack/process.ts';
-import { eventually, uniqueName } from '../support/kube.ts';
-import {
-  applyGuardianManifests,
-  operatorKubeconfig,
-  type RunningOperator,
-  startOperator,
-} from '../support/operator.ts';
+import { describe, expect, it } from 'vitest';
+import { eventually, k8s, kubeConfig, uniqueName } from '../support/kube.ts';
+import { operatorSuite } from '../support/operator-suite.ts';
 import {
   apply,
   canI,
@@ -15,48 +9,27 @@ import {
   deleteOrganization,
   deleteOrganizations,
   exists,
-  organization,
   organizationReady,
   readOrganization,
   remove,
+  organization as unlabelled,
   writesBy,
 } from '../support/tenancy.ts';
 
 describe('Organization controller', () => {
-  const operatorNamespace = uniqueName('it-org-op');
-  const account = `system:serviceaccount:${operatorNamespace}:guardian-operator`;
   const org = uniqueName('it-acme');
   const other = uniqueName('it-other');
-  let operator: RunningOperator;
-
-  const reconciles = async () => {
-    const metrics = (await operator.probe('/metrics')).body;
-    const lines =
-      metrics.match(/guardian_reconcile_total\{controller="organization",result="[a-z]+"\} \d+/g) ?? [];
-    return lines.reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
-  };
-
-  beforeAll(async () => {
-    await applyGuardianManifests();
-    const kubeconfig = await operatorKubeconfig(operatorNamespace);
-    operator = await startOperator({ kubeconfig, namespace: operatorNamespace, port: await freePort() });
-    await eventually(
-      'the operator to be ready',
-      async () => (await operator.probe('/readyz')).status === 200,
-    );
-    await apply(
-      organization(org, { plan: 'starter', owners: [{ kind: 'User', name: 'alice@techcorp.com' }] }),
-    );
-    await apply(
-      organization(other, { plan: 'starter', owners: [{ kind: 'User', name: 'carol@startupco.io' }] }),
-    );
-    await Promise.all([organizationReady(org), organizationReady(other)]);
+  const alice = [{ kind: 'User' as const, name: 'alice@techcorp.com' }];
+  const carol = [{ kind: 'User' as const, name: 'carol@startupco.io' }];
+  const suite = operatorSuite({
+    suite: 'organization',
+    organizations: [
+      unlabelled(org, { plan: 'starter', owners: alice }),
+      unlabelled(other, { plan: 'starter', owners: carol }),
+    ],
   });
-  afterAll(async () => {
-    await deleteOrganizations(org, other);
-    await operator?.stop();
-    await coreApi.deleteNamespace({ name: operatorNamespace }).catch(() => undefined);
-  });
+  // Every apply of an organization of this suite keeps the label its operator selects.
+  const organization = suite.organization;
 
   it('provisions namespaces, quotas, policies, RBAC and the agent, and reports them', async () => {
     const ready = await readOrganization(org);
@@ -84,15 +57,22 @@ describe('Organization controller', () => {
   });
 
   it('writes nothing when reconciling an organization that is already in place (audit log)', async () => {
-    const before = { writes: writesBy(account, org), reconciles: await reconciles() };
+    const before = {
+      writes: writesBy(suite.account, org),
+      reconciles: await suite.reconciles('organization'),
+    };
     // A label change is an event for the controller but changes nothing it manages.
+    const current = organization(org, { plan: 'starter', owners: alice });
     await apply({
-      ...organization(org, { plan: 'starter', owners: [{ kind: 'User', name: 'alice@techcorp.com' }] }),
-      metadata: { name: org, labels: { poke: uniqueName('p') } },
+      ...current,
+      metadata: { ...current.metadata, labels: { ...suite.labels, poke: uniqueName('p') } },
     });
-    await eventually('another reconcile', async () => (await reconciles()) > before.reconciles);
+    await eventually(
+      'another reconcile',
+      async () => (await suite.reconciles('organization')) > before.reconciles,
+    );
     await new Promise((settle) => setTimeout(settle, 1000));
-    expect(writesBy(account, org)).toBe(before.writes);
+    expect(writesBy(suite.account, org)).toBe(before.writes);
   });
 
   it('restores deleted children', async () => {
@@ -131,19 +111,61 @@ describe('Organization controller', () => {
     expect(await canI(alice, 'get', 'secrets', `org-${org}--production`)).toBe(false);
   });
 
-  it('lets the agent read workloads in its own namespaces only, never Secrets', async () => {
+  it('lets the agent read workloads, Secrets included, in its own namespaces only', async () => {
     const agent = `system:serviceaccount:org-${org}:guardian-agent`;
     expect(await canI(agent, 'list', 'pods', `org-${org}--production`)).toBe(true);
     expect(await canI(agent, 'list', 'deployments.apps', `org-${org}--staging`)).toBe(true);
-    expect(await canI(agent, 'get', 'secrets', `org-${org}--production`)).toBe(false);
+    expect(await canI(agent, 'list', 'endpointslices.discovery.k8s.io', `org-${org}--staging`)).toBe(true);
+    expect(await canI(agent, 'get', 'secrets', `org-${org}--production`)).toBe(true);
+    expect(await canI(agent, 'create', 'pods', `org-${org}--production`)).toBe(false);
+    expect(await canI(agent, 'get', 'secrets', `org-${org}`)).toBe(false);
+    expect(await canI(agent, 'get', 'secrets', `org-${other}--production`)).toBe(false);
     expect(await canI(agent, 'list', 'pods', `org-${other}--production`)).toBe(false);
     expect(await canI(agent, 'list', 'pods', 'default')).toBe(false);
   });
 
-  it('follows a plan change into the quota', async () => {
-    await apply(
-      organization(other, { plan: 'professional', owners: [{ kind: 'User', name: 'carol@startupco.io' }] }),
+  it('admits a privileged Pod and Deployment in a workload namespace, as a real cluster does', async () => {
+    // The local apiserver must not refuse what tenants really run (and agents must find).
+    const namespace = `org-${org}--staging`;
+    const container = {
+      name: 'app',
+      image: 'registry.example/app:1',
+      securityContext: { privileged: true },
+    };
+    const apps = kubeConfig().makeApiClient(k8s.AppsV1Api);
+    // Pods need the namespace's default ServiceAccount, which its controller adds a moment later.
+    await eventually('the default ServiceAccount', () =>
+      coreApi.readNamespacedServiceAccount({ name: 'default', namespace }),
     );
+    const pod = await coreApi.createNamespacedPod({
+      namespace,
+      body: { metadata: { name: 'privileged' }, spec: { containers: [container] } },
+    });
+    const deployment = await apps.createNamespacedDeployment({
+      namespace,
+      body: {
+        metadata: { name: 'privileged' },
+        spec: {
+          selector: { matchLabels: { app: 'privileged' } },
+          template: { metadata: { labels: { app: 'privileged' } }, spec: { containers: [container] } },
+        },
+      },
+    });
+    try {
+      expect(pod.spec?.containers[0]?.securityContext?.privileged).toBe(true);
+      expect(deployment.spec?.template.spec?.containers[0]?.securityContext?.privileged).toBe(true);
+      await eventually('the Deployment’s pod to be created', async () => {
+        const pods = await coreApi.listNamespacedPod({ namespace, labelSelector: 'app=privileged' });
+        return pods.items.length > 0;
+      });
+    } finally {
+      await apps.deleteNamespacedDeployment({ name: 'privileged', namespace });
+      await coreApi.deleteNamespacedPod({ name: 'privileged', namespace, gracePeriodSeconds: 0 });
+    }
+  });
+
+  it('follows a plan change into the quota', async () => {
+    await apply(organization(other, { plan: 'professional', owners: carol }));
     await eventually('the professional quota', async () => {
       const quota = await coreApi.readNamespacedResourceQuota({
         name: 'guardian-plan',
@@ -178,6 +200,40 @@ describe('Organization controller', () => {
       await deleteOrganization(onPlan);
       await eventually('the organization to be gone', async () => !(await exists('organization', onPlan)));
       await remove(plan('1')).catch(() => undefined);
+    }
+  });
+
+  it('removes from the quota a key the plan no longer sets', async () => {
+    const planName = uniqueName('it-plan');
+    const onPlan = uniqueName('it-dropkey');
+    const plan = (hard: Record<string, string>) => ({
+      apiVersion: 'guardian.aiops.dev/v1alpha1',
+      kind: 'QuotaPolicy',
+      metadata: { name: planName },
+      spec: { displayName: planName, resourceQuota: { hard } },
+    });
+    const hard = async () =>
+      (
+        await coreApi.readNamespacedResourceQuota({
+          name: 'guardian-plan',
+          namespace: `org-${onPlan}--production`,
+        })
+      ).spec?.hard;
+    try {
+      await apply(plan({ 'requests.cpu': '1', pods: '10' }));
+      await apply(organization(onPlan, { plan: planName }));
+      await organizationReady(onPlan);
+      expect(await hard()).toEqual({ 'requests.cpu': '1', pods: '10' });
+      // The positive control: a changed value is carried over.
+      await apply(plan({ 'requests.cpu': '2', pods: '10' }));
+      await eventually('the changed value', async () => (await hard())?.['requests.cpu'] === '2');
+      await apply(plan({ 'requests.cpu': '2' }));
+      await eventually('the dropped key to go', async () => (await hard())?.pods === undefined, 20_000);
+      expect(await hard()).toEqual({ 'requests.cpu': '2' });
+    } finally {
+      await deleteOrganization(onPlan);
+      await eventually('the organization to be gone', async () => !(await exists('organization', onPlan)));
+      await remove(plan({})).catch(() => undefined);
     }
   });
 
@@ -322,6 +378,36 @@ describe('Organization controller', () => {
       }
     },
   );
+
+  it('leaves alone an organization its selector does not select, and takes it up once labelled', async () => {
+    const elsewhere = uniqueName('it-elsewhere');
+    const theirs = {
+      ...organization(elsewhere),
+      metadata: { name: elsewhere, labels: { 'guardian.aiops.dev/test-suite': 'another-install' } },
+    };
+    try {
+      await apply(theirs);
+      // Its own organizations' reconciles go on meanwhile: a change of one shows the operator is working.
+      await apply(organization(org, { plan: 'starter', owners: alice, displayName: 'Acme, renamed' }));
+      await eventually(
+        'a reconcile of its own organization',
+        async () =>
+          (await readOrganization(org)).metadata?.generation ===
+          (await readOrganization(org)).status?.observedGeneration,
+      );
+      await new Promise((settle) => setTimeout(settle, 2000));
+      const ignored = await readOrganization(elsewhere);
+      expect(ignored.status).toBeUndefined();
+      expect(ignored.metadata?.finalizers).toBeUndefined();
+      expect(await exists('namespace', `org-${elsewhere}`)).toBe(false);
+      // The positive control: labelled for this operator, it is provisioned.
+      await apply(organization(elsewhere));
+      await organizationReady(elsewhere);
+      expect(await exists('namespace', `org-${elsewhere}`)).toBe(true);
+    } finally {
+      await deleteOrganizations(elsewhere);
+    }
+  });
 
   it('removes all of an organization’s namespaces when it is deleted', async () => {
     const doomed = uniqueName('it-doomed');

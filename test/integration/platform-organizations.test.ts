@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../platform/src/db.ts';
 import { consume } from '../../platform/src/quota/index.ts';
 import { withTenant } from '../../platform/src/stores/with-tenant.ts';
-import { freePort } from '../../scripts/stack/process.ts';
-import { eventually, uniqueName } from '../support/kube.ts';
-import { operatorKubeconfig, type RunningOperator, startOperator } from '../support/operator.ts';
+import { uniqueName } from '../support/kube.ts';
+import { operatorSuite, SUITE_LABEL } from '../support/operator-suite.ts';
 import {
   type Browser,
   call,
@@ -19,7 +18,7 @@ import {
 } from '../support/platform.ts';
 import { platformSuite } from '../support/platform-suite.ts';
 import { stackEnv } from '../support/stack.ts';
-import { coreApi, deleteOrganizations, readOrganization } from '../support/tenancy.ts';
+import { readOrganization } from '../support/tenancy.ts';
 
 interface Org {
   org_id: string;
@@ -31,7 +30,6 @@ interface Org {
 }
 
 describe('platform organizations API', () => {
-  const operatorNamespace = uniqueName('it-orgapi-op');
   const planName = uniqueName('it-plan');
   const limitedPlan = quotaPolicy(planName, {
     displayName: 'Limited',
@@ -44,9 +42,9 @@ describe('platform organizations API', () => {
     plan: planName,
     owners: [{ kind: 'Group', name: 'nobody-here' }],
   });
-  const created: string[] = [];
   const api = platformSuite({ plans: [limitedPlan], organizations: [foreign] });
-  let operator: RunningOperator;
+  // What the API creates carries no suite's label: this suite's operator takes exactly those.
+  const suite = operatorSuite({ suite: 'platform-organizations', selector: `!${SUITE_LABEL}` });
   let root: string;
   let carol: Browser;
   let carolToken: string;
@@ -54,31 +52,17 @@ describe('platform organizations API', () => {
   let eve: Browser;
 
   beforeAll(async () => {
-    operator = await startOperator({
-      kubeconfig: await operatorKubeconfig(operatorNamespace),
-      namespace: operatorNamespace,
-      port: await freePort(),
-    });
-    await eventually(
-      'the operator to be ready',
-      async () => (await operator.probe('/readyz')).status === 200,
-    );
     root = await (await signedIn(api.url, 'root@guardian.local')).browser.token();
     carol = (await signedIn(api.url, 'carol@startupco.io')).browser;
     carolToken = await carol.token();
     ({ browser: eve, userId: eveId } = await signedIn(api.url, 'eve@startupco.io'));
   });
-  afterAll(async () => {
-    // Deleted while the operator still runs, which holds them by a finalizer until it drops their databases.
-    await deleteOrganizations(...created, foreign.metadata.name);
-    await operator?.stop();
-    await coreApi.deleteNamespace({ name: operatorNamespace }).catch(() => undefined);
-  });
 
   const create = async (token: string, body: Record<string, unknown>) => {
     const response = await call(api.url, 'POST', '/tenants/organizations', token, body);
     const id = (response.body as Org | undefined)?.org_id;
-    if (id) created.push(id);
+    // Deleted after the tests while the operator still runs (it holds them by a finalizer).
+    if (id) suite.track(id);
     return response;
   };
   /** A new organization owned by carol, created by a super admin; its id. */
@@ -210,7 +194,7 @@ describe('platform organizations API', () => {
         403,
       );
       const id = uniqueName('it-self');
-      created.push(id);
+      suite.track(id);
       const own = await post({ org_id: id });
       expect([201, 202], own.text).toContain(own.status);
       expect(own.body).toMatchObject({ org_id: id, owners: [{ kind: 'User', name: 'carol@startupco.io' }] });

@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../scripts/stack/process.ts';
+import { describe, expect, it } from 'vitest';
 import { eventually, uniqueName } from '../support/kube.ts';
-import {
-  applyGuardianManifests,
-  operatorKubeconfig,
-  type RunningOperator,
-  startOperator,
-} from '../support/operator.ts';
+import { operatorSuite } from '../support/operator-suite.ts';
 import {
   apply,
   canI,
   condition,
   coreApi,
-  deleteOrganizations,
   exists,
   objects,
   organization,
-  organizationReady,
   remove,
   team,
 } from '../support/tenancy.ts';
@@ -26,10 +18,9 @@ type TeamWithStatus = ReturnType<typeof team> & {
 };
 
 describe('Team controller', () => {
-  const operatorNamespace = uniqueName('it-team-op');
   const org = uniqueName('it-teams');
   const other = uniqueName('it-teams-other');
-  let operator: RunningOperator;
+  operatorSuite({ suite: 'team', organizations: [organization(org), organization(other)] });
 
   const readTeam = async (namespace: string, name: string) =>
     objects.read({
@@ -37,23 +28,6 @@ describe('Team controller', () => {
       kind: 'Team',
       metadata: { name, namespace },
     }) as Promise<TeamWithStatus>;
-
-  beforeAll(async () => {
-    await applyGuardianManifests();
-    operator = await startOperator({
-      kubeconfig: await operatorKubeconfig(operatorNamespace),
-      namespace: operatorNamespace,
-      port: await freePort(),
-    });
-    await apply(organization(org));
-    await apply(organization(other));
-    await Promise.all([organizationReady(org), organizationReady(other)]);
-  });
-  afterAll(async () => {
-    await deleteOrganizations(org, other);
-    await operator?.stop();
-    await coreApi.deleteNamespace({ name: operatorNamespace }).catch(() => undefined);
-  });
 
   it('binds members by team role: leads manage WorkflowRuns, members create them, read-only members read', async () => {
     await apply(
@@ -102,6 +76,31 @@ describe('Team controller', () => {
       ]);
       return left.every((found) => !found);
     });
+  });
+
+  it('leaves alone the Teams of an organization its selector does not select', async () => {
+    const elsewhere = uniqueName('it-teams-elsewhere');
+    await apply({
+      ...organization(elsewhere),
+      metadata: { name: elsewhere, labels: { 'guardian.aiops.dev/test-suite': 'another-install' } },
+    });
+    // The namespace another install's operator would have made.
+    await coreApi.createNamespace({ body: { metadata: { name: `org-${elsewhere}` } } });
+    try {
+      await apply(team(elsewhere, 'theirs', { members: [{ kind: 'User', name: 'x@acme.test' }] }));
+      // The positive control: a team of its own organization, applied after, gets its status.
+      await apply(team(org, 'ours', { members: [{ kind: 'User', name: 'x@acme.test' }] }));
+      await eventually('its own team to be Ready', async () =>
+        condition(await readTeam(`org-${org}`, 'ours'), 'Ready')?.status === 'True' ? true : undefined,
+      );
+      await new Promise((settle) => setTimeout(settle, 1000));
+      expect((await readTeam(`org-${elsewhere}`, 'theirs')).status).toBeUndefined();
+      expect(await exists('rolebinding', 'team-theirs-team-member', `org-${elsewhere}`)).toBe(false);
+    } finally {
+      await remove(team(org, 'ours'));
+      await coreApi.deleteNamespace({ name: `org-${elsewhere}` });
+      await remove(organization(elsewhere));
+    }
   });
 
   it('reports a team outside an organization’s namespace', async () => {

@@ -1,14 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseTenantServers, TenantProvisioner } from '../../platform/src/tenant-db/index.ts';
-import { freePort } from '../../scripts/stack/process.ts';
 import { eventually, kubectl, uniqueName } from '../support/kube.ts';
-import {
-  applyGuardianManifests,
-  operatorKubeconfig,
-  type RunningOperator,
-  startOperator,
-} from '../support/operator.ts';
+import { operatorSuite } from '../support/operator-suite.ts';
 import { Browser, platformKubeconfig, startPlatform, until, withToken } from '../support/platform.ts';
 import { stackEnv } from '../support/stack.ts';
 import {
@@ -16,9 +10,9 @@ import {
   condition,
   coreApi,
   deleteOrganizations,
-  organization,
   organizationReady,
   readOrganization,
+  organization as unlabelled,
 } from '../support/tenancy.ts';
 import {
   connectAs,
@@ -32,33 +26,19 @@ import {
 const tenantName = (org: string) => `tenant_${org.replaceAll('-', '_')}`;
 
 describe('tenant databases', () => {
-  const operatorNamespace = uniqueName('it-db-op');
   const a = uniqueName('it-dba');
   const b = uniqueName('it-dbb');
-  const created = [a, b];
-  let operator: RunningOperator;
-
-  beforeAll(async () => {
-    await applyGuardianManifests();
-    operator = await startOperator({
-      kubeconfig: await operatorKubeconfig(operatorNamespace),
-      namespace: operatorNamespace,
-      port: await freePort(),
-    });
-    await apply(
-      organization(a, {
+  const suite = operatorSuite({
+    suite: 'tenant-database',
+    organizations: [
+      unlabelled(a, {
         database: { server: 'pg2' },
         owners: [{ kind: 'User', name: 'carol@startupco.io' }],
       }),
-    );
-    await apply(organization(b, { database: { server: 'pg2' } }));
-    await Promise.all([organizationReady(a), organizationReady(b)]);
+      unlabelled(b, { database: { server: 'pg2' } }),
+    ],
   });
-  afterAll(async () => {
-    await deleteOrganizations(...created);
-    await operator?.stop();
-    await coreApi.deleteNamespace({ name: operatorNamespace }).catch(() => undefined);
-  });
+  const organization = suite.organization;
 
   it('gives each organization its own database, reachable with the credentials of its Secret', async () => {
     const org = await readOrganization(a);
@@ -179,7 +159,7 @@ describe('tenant databases', () => {
 
   it('keeps a retained database, and never hands it to a new organization of the same name', async () => {
     const kept = uniqueName('it-kept');
-    created.push(kept);
+    suite.track(kept);
     await apply(organization(kept, { database: { deletionPolicy: 'Retain' } }));
     await organizationReady(kept);
     const secret = await databaseSecret(kept);
@@ -189,10 +169,11 @@ describe('tenant databases', () => {
     await client.end();
 
     await deleteOrganizations(kept);
-    // Whichever suite's operator finalized it keeps the copy in its own namespace.
+    // The operator that finalized it, this suite's, keeps the copy in its own namespace.
     const copies = await coreApi.listSecretForAllNamespaces({
       labelSelector: `guardian.aiops.dev/retained-organization=${kept}`,
     });
+    expect(copies.items.map((copy) => copy.metadata?.namespace)).toEqual([suite.namespace]);
     const where = copies.items[0]?.metadata;
     const copy = await databaseSecret(kept, where?.name, where?.namespace);
     expect(copy.password).toBe(secret.password);
@@ -306,7 +287,7 @@ describe('tenant databases', () => {
       [await readOrganization(a), await readOrganization(b)].map((o) => o.status),
     );
     for (const { password } of secrets) {
-      expect(operator.logs.join('')).not.toContain(password);
+      expect(suite.operator.logs.join('')).not.toContain(password);
       expect(events).not.toContain(password);
       expect(statuses).not.toContain(password);
     }

@@ -149,18 +149,19 @@ export async function containerEnv(
   for (const variable of container.env ?? []) {
     const from = variable.valueFrom;
     let value: string | undefined;
-    if (variable.value !== undefined) {
-      value = variable.value.replace(
+    if (!from) {
+      // The apiserver drops an empty value; the kubelet sets such a variable to "".
+      value = (variable.value ?? '').replace(
         /\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g,
         (whole, name: string) => env[name] ?? whole,
       );
-    } else if (from?.secretKeyRef) {
+    } else if (from.secretKeyRef) {
       const secret = await core.readNamespacedSecret({ name: from.secretKeyRef.name, namespace });
       value = decode(secret.data, from.secretKeyRef.key);
-    } else if (from?.configMapKeyRef) {
+    } else if (from.configMapKeyRef) {
       const map = await core.readNamespacedConfigMap({ name: from.configMapKeyRef.name, namespace });
       value = map.data?.[from.configMapKeyRef.key];
-    } else if (from?.fieldRef) {
+    } else if (from.fieldRef) {
       value = fields[from.fieldRef.fieldPath];
     }
     if (value === undefined) throw new Error(`${container.name}: no value for ${variable.name}`);

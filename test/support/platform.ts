@@ -136,10 +136,12 @@ export const quotaPolicy = (name: string, spec: Record<string, unknown>) => ({
 export const plan = (name: string, sso: boolean) =>
   quotaPolicy(name, { displayName: name, features: { sso } });
 
+// Labelled so that no operator of the test suites reconciles them (each selects its own suite's
+// organizations; the platform suites make what they need of the operator's work themselves).
 export const organization = (name: string, spec: Record<string, unknown>) => ({
   apiVersion,
   kind: 'Organization',
-  metadata: { name },
+  metadata: { name, labels: { 'guardian.aiops.dev/test-suite': 'platform' } },
   spec: { displayName: name, ...spec },
 });
 

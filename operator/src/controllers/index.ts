@@ -20,8 +20,15 @@ export interface ControllerSettings {
   platformNamespace: string;
   platformServiceAccount: string;
   operatorNamespace: string;
+  /** The operator's own ServiceAccount (in operatorNamespace), bound to impersonate tenants' agents. */
+  operatorServiceAccount: string;
   provisioner: TenantProvisioner;
   workers: number;
+  /**
+   * A label selector of the Organizations to reconcile (empty: all). Their Teams and children
+   * follow; the plans whose status (the organization count) this operator writes match it too.
+   */
+  organizationSelector: string;
   /** How long a tenant database found in order is trusted before it is checked again. */
   databaseCheckMs: number;
 }
@@ -35,8 +42,17 @@ export function registerControllers(
   settings: ControllerSettings,
 ): void {
   const managed = { labelSelector: `${MANAGED_BY}=${OPERATOR}` };
+  const selected = settings.organizationSelector.trim()
+    ? { labelSelector: settings.organizationSelector.trim() }
+    : {};
   const plans = manager.informer<QuotaPolicy>(KINDS.quotaPolicy);
-  const organizations = manager.informer<Organization>(KINDS.organization);
+  // Only the selected organizations are cached: whatever is not in this cache is another install's.
+  const organizations = manager.informer<Organization>(KINDS.organization, selected);
+  // The plans whose organizations this operator counts: with a selector, the organizations of
+  // another install are not counted, so writing a shared plan's count would fight that install's.
+  const countedPlans = selected.labelSelector
+    ? manager.informer<QuotaPolicy>(KINDS.quotaPolicy, selected)
+    : plans;
   const teams = manager.informer<Team>(KINDS.team);
   const namespaces = manager.informer<Namespace>(core.namespace, managed);
   const serviceAccounts = manager.informer<KubeObject>(core.serviceAccount, managed);
@@ -49,10 +65,10 @@ export function registerControllers(
   const children = new ChildWriter(client);
 
   manager.register({
-    reconciler: quotaPolicyReconciler({ client, clock, plans, organizations }),
-    primary: plans,
+    reconciler: quotaPolicyReconciler({ client, clock, plans: countedPlans, organizations }),
+    primary: countedPlans,
     // An organization joining or leaving a plan changes that plan's count; the queue de-duplicates.
-    watches: [watch(organizations, () => plans.list().map(keyOf))],
+    watches: [watch(organizations, () => countedPlans.list().map(keyOf))],
   });
 
   manager.register({
@@ -64,6 +80,10 @@ export function registerControllers(
       subjectPrefix: settings.subjectPrefix,
       platformNamespace: settings.platformNamespace,
       platformServiceAccount: settings.platformServiceAccount,
+      operatorServiceAccount: {
+        namespace: settings.operatorNamespace,
+        serviceAccount: settings.operatorServiceAccount,
+      },
       database: {
         client,
         children,
@@ -116,6 +136,8 @@ export function registerControllers(
       clock,
       children,
       subjectPrefix: settings.subjectPrefix,
+      // With a selector, an organization missing from the cache may be another install's.
+      allOrganizations: !selected.labelSelector,
       informers: { teams, organizations, roleBindings },
     }),
     primary: teams,

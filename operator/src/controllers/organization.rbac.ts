@@ -12,7 +12,7 @@ import {
   managedLabels,
   ownedBy,
 } from '../tenancy/names.ts';
-import { AGENT_ROLE, clusterRoleName, WORKLOAD_READER } from '../tenancy/roles.ts';
+import { AGENT_ROLE, clusterRoleName, IMPERSONATOR_ROLE, WORKLOAD_READER } from '../tenancy/roles.ts';
 
 export interface Subject {
   kind: 'User' | 'Group' | 'ServiceAccount';
@@ -135,4 +135,40 @@ export function desiredPlatformSecretAccess(
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: PLATFORM_SECRET_ACCESS },
   };
   return { role, binding };
+}
+
+export const IMPERSONATION_BINDING = 'guardian-tenant-impersonator';
+
+/** A ServiceAccount of Guardian's own, by namespace and name. */
+export interface ServiceAccountRef {
+  namespace: string;
+  serviceAccount: string;
+}
+
+/**
+ * Lets the platform and the operator act as the organization's agent and remediator
+ * (`guardian:tenant-impersonator`, bound where those ServiceAccounts live): the apiserver then
+ * judges every read of an agent run by that organization's RBAC, not by Guardian's code.
+ */
+export function desiredImpersonation(
+  org: Organization,
+  impersonators: ServiceAccountRef[],
+): Wire<V1RoleBinding> {
+  const subjects: Subject[] = impersonators.map(({ namespace, serviceAccount }) => ({
+    kind: 'ServiceAccount',
+    name: serviceAccount,
+    namespace,
+  }));
+  // The same identity given twice (the platform and the operator in one ServiceAccount) is bound once.
+  const unique = subjects.filter(
+    (subject, index) =>
+      subjects.findIndex((s) => s.name === subject.name && s.namespace === subject.namespace) === index,
+  );
+  return roleBinding(
+    org,
+    IMPERSONATION_BINDING,
+    controlNamespace(org.metadata?.name ?? ''),
+    IMPERSONATOR_ROLE,
+    unique,
+  );
 }

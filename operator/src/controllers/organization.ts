@@ -29,9 +29,11 @@ import { desiredNetworkPolicy } from './organization.network.ts';
 import { desiredLimitRange, desiredResourceQuota } from './organization.quota.ts';
 import {
   desiredAgentServiceAccount,
+  desiredImpersonation,
   desiredPeopleBindings,
   desiredPlatformSecretAccess,
   desiredWorkloadBindings,
+  type ServiceAccountRef,
 } from './organization.rbac.ts';
 import { desiredOrganizationStatus, type Observed } from './organization.status.ts';
 
@@ -46,6 +48,8 @@ export interface OrganizationDeps {
   platformNamespace: string;
   /** The platform's ServiceAccount there, which reads tenant database and SSO client secrets. */
   platformServiceAccount: string;
+  /** The operator's own ServiceAccount: it acts as tenants' agents in workflow steps. */
+  operatorServiceAccount: ServiceAccountRef;
   database: DatabaseDeps;
   /** Runs and times one named step of a reconcile (a histogram per step in /metrics). */
   step: <T>(name: string, work: () => Promise<T>) => Promise<T>;
@@ -92,13 +96,18 @@ export function organizationReconciler(deps: OrganizationDeps): Reconciler {
         // The database needs only the control namespace: provision it alongside the rest.
         // (syncDatabase never rejects; failures come back as an outcome.)
         const database = step('database', () => syncDatabase(deps.database, org));
-        await step('agent-identity', () => syncAgentIdentity(deps, org));
-        await step('rbac', () => syncPeopleRbac(deps, org));
-        failpoint('organization-after-rbac', key);
-        if (plan) await step('quotas', () => syncQuotas(deps, org, plan));
-        await step('network-policies', () => syncNetworkPolicies(deps, org));
-        observed.retained = await step('environments', () => pruneEnvironments(deps, org));
-        observed.database = await database;
+        try {
+          await step('agent-identity', () => syncAgentIdentity(deps, org));
+          await step('rbac', () => syncPeopleRbac(deps, org));
+          failpoint('organization-after-rbac', key);
+          if (plan) await step('quotas', () => syncQuotas(deps, org, plan));
+          await step('network-policies', () => syncNetworkPolicies(deps, org));
+          observed.retained = await step('environments', () => pruneEnvironments(deps, org));
+        } finally {
+          // Settled before the reconcile ends, thrown or not: the queue hands the key out again
+          // only then, so one organization's database is never provisioned twice at once.
+          observed.database = await database;
+        }
       }
       failpoint('organization-after-apply-before-status', key);
       await step('status', () => syncStatus(deps, org, observed));
@@ -148,6 +157,10 @@ async function syncPeopleRbac(deps: OrganizationDeps, org: Organization): Promis
       desiredWorkloadBindings(org, workloadNamespace(name, env), deps.subjectPrefix),
     ),
     platform.binding,
+    desiredImpersonation(org, [
+      { namespace: deps.platformNamespace, serviceAccount: deps.platformServiceAccount },
+      deps.operatorServiceAccount,
+    ]),
   ];
   await Promise.all(
     desired.map((binding) => deps.children.ensure(core.roleBinding, deps.informers.roleBindings, binding)),

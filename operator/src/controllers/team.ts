@@ -26,6 +26,11 @@ export interface TeamDeps {
   clock: Clock;
   children: ChildWriter;
   subjectPrefix: string;
+  /**
+   * Whether the organizations informer holds every Organization (no selector). Otherwise an
+   * organization it lacks may exist and be another install's, whose Teams are left alone.
+   */
+  allOrganizations: boolean;
   informers: {
     teams: Informer<Team>;
     organizations: Informer<Organization>;
@@ -96,6 +101,10 @@ export function teamReconciler(deps: TeamDeps): Reconciler {
       const orgName = organizationOfNamespace(namespace);
       const team = deps.informers.teams.get(key);
       const org = orgName === undefined ? undefined : deps.informers.organizations.get(orgName);
+      // Another install's Team, or one of an organization that does not exist: this operator cannot
+      // tell them apart, so it touches neither. (A Team outside any organization's namespace
+      // belongs to no install: every operator reports it, alike.)
+      if (orgName !== undefined && !org && !deps.allOrganizations) return undefined;
       const ours = (b: KubeObject) =>
         b.metadata?.labels?.[LABEL_TEAM] === name && b.metadata?.labels?.[LABEL_ORGANIZATION] === orgName;
       const desired =

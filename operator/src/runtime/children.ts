@@ -1,8 +1,49 @@
+import { createHash } from 'node:crypto';
 import type { KubeClient } from '@guardian/kube/client';
 import type { Informer } from '@guardian/kube/informer';
 import { type KubeObject, keyOf, type Resource } from '@guardian/kube/resources';
 
 export const FIELD_MANAGER = 'guardian-operator';
+
+/** The digest of the configuration the operator last applied to a child, on the child itself. */
+export const APPLIED_HASH = 'guardian.aiops.dev/applied-hash';
+
+/** JSON with object keys sorted at every level, so equal objects hash equally. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  );
+}
+
+/**
+ * The digest of a desired object: a change of any field, a removed one included, changes it. Only
+ * a digest is kept (of a Secret too: it reveals nothing of random credentials).
+ */
+export function appliedHash(desired: KubeObject): string {
+  return createHash('sha256').update(canonical(desired)).digest('base64url').slice(0, 32);
+}
+
+/** `desired` carrying its own digest in the `applied-hash` annotation. */
+export function withAppliedHash<T extends KubeObject>(desired: T): T {
+  const metadata = desired.metadata ?? {};
+  return {
+    ...desired,
+    metadata: { ...metadata, annotations: { ...metadata.annotations, [APPLIED_HASH]: appliedHash(desired) } },
+  };
+}
+
+/**
+ * Whether the apply of `desired` can be skipped: the cached object is exactly what was last
+ * applied (same digest, so no field was added or dropped since) and still holds every value of it
+ * (nobody changed one since: drift is repaired).
+ */
+export function upToDate(existing: KubeObject | undefined, desired: KubeObject): boolean {
+  return (
+    existing?.metadata?.annotations?.[APPLIED_HASH] === appliedHash(desired) && contains(existing, desired)
+  );
+}
 
 /**
  * Whether `actual` already holds everything `desired` says. Fields the apiserver adds (defaults,
@@ -36,11 +77,14 @@ export class ChildWriter {
     this.client = client;
   }
 
-  /** Server-side applies `desired` unless the cached object already matches. Returns whether it wrote. */
+  /**
+   * Server-side applies `desired` unless the cached object is what was last applied and still
+   * holds it. A subset check alone would never apply a desired state that only drops a field
+   * (a plan that no longer limits pods), so the old value would stay forever. Returns whether it wrote.
+   */
   async ensure(resource: Resource, informer: Informer<KubeObject>, desired: KubeObject): Promise<boolean> {
-    const existing = informer.get(keyOf(desired));
-    if (existing && contains(existing, desired)) return false;
-    await this.client.apply(resource, desired, { fieldManager: FIELD_MANAGER });
+    if (upToDate(informer.get(keyOf(desired)), desired)) return false;
+    await this.client.apply(resource, withAppliedHash(desired), { fieldManager: FIELD_MANAGER });
     return true;
   }
 

@@ -7,7 +7,7 @@ export { type Condition, type DesiredCondition, findCondition, isTrue, setCondit
 export { Controller, type Reconciler, type Result, TerminalError } from './controller.ts';
 export { type EventRecorder, eventRecorder } from './events.ts';
 export { failpoint } from './failpoint.ts';
-export { LeaderElector } from './leader.ts';
+export { kubeLeaseStore, LeaderElector, type LeaseStore } from './leader.ts';
 export { Manager, type Registration } from './manager.ts';
 export { OperatorMetrics } from './metrics.ts';
 export { WorkQueue } from './queue.ts';

@@ -5,7 +5,7 @@ import { pollUntil } from '@guardian/kube/poll';
 import { type KubeObject, keyOf, type Resource } from '@guardian/kube/resources';
 import type { Logger } from 'pino';
 import { Controller, type Reconciler } from './controller.ts';
-import { type LeaderElectionOptions, LeaderElector } from './leader.ts';
+import { kubeLeaseStore, type LeaderElectionOptions, LeaderElector } from './leader.ts';
 import type { OperatorMetrics } from './metrics.ts';
 
 /** What a registration needs of an informer, whatever kind it caches. */
@@ -61,8 +61,14 @@ export class Manager {
 
   constructor(options: ManagerOptions) {
     this.options = options;
+    const election = options.leaderElection;
     this.elector =
-      options.leaderElection && new LeaderElector(options.client, options.log, options.leaderElection);
+      election &&
+      new LeaderElector(
+        kubeLeaseStore(options.client, election.namespace, election.name),
+        options.log,
+        election,
+      );
   }
 
   get metrics(): OperatorMetrics {

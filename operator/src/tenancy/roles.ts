@@ -1,30 +1,40 @@
 import { GROUP, KINDS } from '@guardian/crds/kinds';
 import { MATRIX, ORG_ROLES, type OrgRole, type Permission } from '@guardian/platform/rbac';
+import { AGENT_SERVICE_ACCOUNT, REMEDIATOR_SERVICE_ACCOUNT } from './names.ts';
 
 /**
  * Kubernetes RBAC for people, derived from the one permission matrix: each organization role is a
  * ClusterRole (`guardian:<role>`) bound in the organization's control namespace; everybody in an
- * organization also reads its workload namespaces; the agent has its own read-only role.
+ * organization also reads its workload namespaces; the agent has its own read-only role, and the
+ * platform and the operator may impersonate the agent's and the remediator's ServiceAccounts.
  */
 const TEAMS = KINDS.team.plural;
 const RUNS = KINDS.workflowRun.plural;
 // WorkflowApproval arrives with the workflows issue; its people's rules are fixed already.
 const APPROVALS = 'workflowapprovals';
 
-interface PolicyRule {
+export interface PolicyRule {
   apiGroups: string[];
   resources: string[];
   verbs: string[];
+  resourceNames?: string[];
 }
 
 const READ = ['get', 'list', 'watch'];
 
+/** get, list and watch on `resources` of one API group. */
+const reads = (group: string, ...resources: string[]): PolicyRule => ({
+  apiGroups: [group],
+  resources,
+  verbs: READ,
+});
+
 const RULES_BY_PERMISSION: Partial<Record<Permission, PolicyRule[]>> = {
-  'teams:read': [{ apiGroups: [GROUP], resources: [TEAMS], verbs: READ }],
+  'teams:read': [reads(GROUP, TEAMS)],
   'teams:manage': [
     { apiGroups: [GROUP], resources: [TEAMS], verbs: ['create', 'update', 'patch', 'delete'] },
   ],
-  'workflows:read': [{ apiGroups: [GROUP], resources: [RUNS, APPROVALS], verbs: READ }],
+  'workflows:read': [reads(GROUP, RUNS, APPROVALS)],
   'workflows:create': [{ apiGroups: [GROUP], resources: [RUNS], verbs: ['create'] }],
   'workflows:cancel': [{ apiGroups: [GROUP], resources: [RUNS], verbs: ['update', 'patch', 'delete'] }],
   'workflows:approve': [{ apiGroups: [GROUP], resources: [APPROVALS], verbs: ['create'] }],
@@ -33,33 +43,72 @@ const RULES_BY_PERMISSION: Partial<Record<Permission, PolicyRule[]>> = {
 export const clusterRoleName = (role: OrgRole) => `guardian:${role}`;
 export const WORKLOAD_READER = 'guardian:workload-reader';
 export const AGENT_ROLE = 'guardian:agent';
+export const IMPERSONATOR_ROLE = 'guardian:tenant-impersonator';
 
-/** What people and agents may see of workloads: never Secrets (nor ConfigMaps, which often hold some). */
+/**
+ * What everybody in an organization may see of its workloads: never Secrets (nor ConfigMaps, which
+ * often hold some).
+ */
 const WORKLOAD_RULES: PolicyRule[] = [
+  reads(
+    '',
+    'pods',
+    'pods/log',
+    'services',
+    'endpoints',
+    'events',
+    'persistentvolumeclaims',
+    'resourcequotas',
+    'limitranges',
+  ),
+  reads('apps', 'deployments', 'replicasets', 'statefulsets', 'daemonsets'),
+  reads('batch', 'jobs', 'cronjobs'),
+  reads('networking.k8s.io', 'ingresses', 'networkpolicies'),
+  reads('autoscaling', 'horizontalpodautoscalers'),
+  reads('policy', 'poddisruptionbudgets'),
+  reads('events.k8s.io', 'events'),
+];
+
+/**
+ * The agent's own reads: every namespaced kind of AGENTS.md §0.1, in its organization's workload
+ * namespaces, Secrets included (their types and key names; values are never stored, logged or
+ * returned). Not the people's role: nobody gains Secret reads through the agent's rules.
+ */
+const AGENT_RULES: PolicyRule[] = [
+  reads(
+    '',
+    'pods',
+    'services',
+    'configmaps',
+    'secrets',
+    'serviceaccounts',
+    'persistentvolumeclaims',
+    'resourcequotas',
+    'limitranges',
+    'events',
+  ),
+  reads('apps', 'deployments', 'replicasets', 'statefulsets', 'daemonsets'),
+  reads('batch', 'jobs', 'cronjobs'),
+  reads('discovery.k8s.io', 'endpointslices'),
+  reads('networking.k8s.io', 'ingresses', 'networkpolicies'),
+  reads('rbac.authorization.k8s.io', 'roles', 'rolebindings'),
+  reads('autoscaling', 'horizontalpodautoscalers'),
+  reads('policy', 'poddisruptionbudgets'),
+  reads('events.k8s.io', 'events'),
+];
+
+/**
+ * Acting as an organization's agent or remediator: bound in each `org-<org>` (where those
+ * ServiceAccounts live) to the platform's and the operator's ServiceAccounts, so that what an
+ * agent reads is what Kubernetes RBAC lets that organization's agent read.
+ */
+const IMPERSONATOR_RULES: PolicyRule[] = [
   {
     apiGroups: [''],
-    resources: [
-      'pods',
-      'pods/log',
-      'services',
-      'endpoints',
-      'events',
-      'persistentvolumeclaims',
-      'resourcequotas',
-      'limitranges',
-    ],
-    verbs: READ,
+    resources: ['serviceaccounts'],
+    verbs: ['impersonate'],
+    resourceNames: [AGENT_SERVICE_ACCOUNT, REMEDIATOR_SERVICE_ACCOUNT],
   },
-  {
-    apiGroups: ['apps'],
-    resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets'],
-    verbs: READ,
-  },
-  { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: READ },
-  { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'networkpolicies'], verbs: READ },
-  { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: READ },
-  { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: READ },
-  { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: READ },
 ];
 
 function rulesFor(role: OrgRole): PolicyRule[] {
@@ -79,7 +128,8 @@ export function tenantClusterRoles() {
   return [
     ...ORG_ROLES.map((role) => clusterRole(clusterRoleName(role), rulesFor(role))),
     clusterRole(WORKLOAD_READER, WORKLOAD_RULES),
-    clusterRole(AGENT_ROLE, WORKLOAD_RULES),
+    clusterRole(AGENT_ROLE, AGENT_RULES),
+    clusterRole(IMPERSONATOR_ROLE, IMPERSONATOR_RULES),
   ];
 }
 

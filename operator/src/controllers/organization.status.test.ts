@@ -1,0 +1,115 @@
+import type { Organization } from '@guardian/crds/generated';
+import { describe, expect, it } from 'vitest';
+import { anOrganization } from '../../../test/support/builders.ts';
+import type { DatabaseOutcome } from './organization.database.ts';
+import { desiredOrganizationStatus, type Observed } from './organization.status.ts';
+
+const t0 = new Date('2026-01-01T00:00:00Z');
+const t1 = new Date('2026-01-01T01:00:00Z');
+const provisioned: DatabaseOutcome = {
+  ready: true,
+  reason: 'Provisioned',
+  name: 'tenant_acme',
+  server: 'pg1',
+  message: 'Database tenant_acme on pg1',
+};
+const inPlace: Observed = {
+  planFound: true,
+  conflicts: [],
+  retained: [],
+  domainConflicts: [],
+  database: provisioned,
+};
+const acme = anOrganization('acme', { environments: ['production', 'qa'] });
+
+/** type → [status, reason] of every condition. */
+const summary = (org: Organization, observed: Observed) =>
+  Object.fromEntries(
+    (desiredOrganizationStatus(org, observed, t0).conditions ?? []).map((c) => [
+      c.type,
+      [c.status, c.reason],
+    ]),
+  );
+
+describe('desiredOrganizationStatus', () => {
+  it('reports a tenant in place as Ready, with its namespaces and database', () => {
+    const status = desiredOrganizationStatus(acme, inPlace, t0);
+    expect(status).toMatchObject({
+      observedGeneration: 3,
+      namespace: 'org-acme',
+      environments: [
+        { name: 'production', namespace: 'org-acme--production' },
+        { name: 'qa', namespace: 'org-acme--qa' },
+      ],
+      database: { server: 'pg1', name: 'tenant_acme' },
+    });
+    expect(summary(acme, inPlace)).toEqual({
+      NamespacesReady: ['True', 'Created'],
+      QuotaApplied: ['True', 'Applied'],
+      RBACReady: ['True', 'Bound'],
+      EnvironmentsPruned: ['True', 'Pruned'],
+      DatabaseReady: ['True', 'Provisioned'],
+      DomainConflict: ['False', 'DomainsUnique'],
+      Suspended: ['False', 'Active'],
+      Ready: ['True', 'Ready'],
+    });
+    expect(status.conditions?.every((c) => c.lastTransitionTime === '2026-01-01T00:00:00Z')).toBe(true);
+  });
+
+  it('names a namespace it will not adopt, and waits for it in everything else', () => {
+    const conditions = summary(acme, { ...inPlace, conflicts: ['org-acme--qa'], database: undefined });
+    expect(conditions).toMatchObject({
+      NamespacesReady: ['False', 'NamespaceConflict'],
+      QuotaApplied: ['False', 'NamespacesNotReady'],
+      RBACReady: ['False', 'NamespacesNotReady'],
+      DatabaseReady: ['False', 'NamespacesNotReady'],
+      Ready: ['False', 'NamespaceConflict'],
+    });
+    const ready = desiredOrganizationStatus(
+      acme,
+      { ...inPlace, conflicts: ['org-acme--qa'] },
+      t0,
+    ).conditions?.find((c) => c.type === 'Ready');
+    expect(ready?.message).toContain('org-acme--qa');
+  });
+
+  it('reports a plan that does not exist, and a database that is not ready, as why it is not Ready', () => {
+    expect(summary(acme, { ...inPlace, planFound: false })).toMatchObject({
+      QuotaApplied: ['False', 'PlanNotFound'],
+      Ready: ['False', 'PlanNotFound'],
+    });
+    const failing: DatabaseOutcome = {
+      ready: false,
+      reason: 'DatabaseConflict',
+      name: 'tenant_acme',
+      message: 'x',
+    };
+    expect(summary(acme, { ...inPlace, database: failing })).toMatchObject({
+      DatabaseReady: ['False', 'DatabaseConflict'],
+      Ready: ['False', 'DatabaseConflict'],
+    });
+    expect(desiredOrganizationStatus(acme, { ...inPlace, database: failing }, t0).database).toBeUndefined();
+  });
+
+  it('stays Ready while a removed environment is kept, a domain is claimed elsewhere, or it is suspended', () => {
+    const observed: Observed = {
+      ...inPlace,
+      retained: [{ namespace: 'org-acme--dev', reason: 'it holds 1 configmaps' }],
+      domainConflicts: [{ domain: 'acme.com', heldBy: 'older' }],
+    };
+    expect(summary(anOrganization('acme', { suspended: true }), observed)).toMatchObject({
+      EnvironmentsPruned: ['False', 'NamespaceNotEmpty'],
+      DomainConflict: ['True', 'DomainClaimed'],
+      Suspended: ['True', 'Suspended'],
+      Ready: ['True', 'Ready'],
+    });
+    const messages = desiredOrganizationStatus(acme, observed, t0).conditions?.map((c) => c.message);
+    expect(messages).toContain('org-acme--dev kept: it holds 1 configmaps');
+    expect(messages).toContain('acme.com is claimed by older organization older');
+  });
+
+  it('is the same status an hour later when nothing changed, so nothing is written', () => {
+    const status = desiredOrganizationStatus(acme, inPlace, t0);
+    expect(desiredOrganizationStatus({ ...acme, status }, inPlace, t1)).toEqual(status);
+  });
+});
