@@ -5,11 +5,12 @@
 
 import { randomUUID } from 'node:crypto';
 import { core, type KubeObject } from '@guardian/kube/resources';
+import type { V1ResourceRequirements } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentUser, resourceOf } from '../../platform/src/agent-runs/snapshot-reader.ts';
 import { type Agent, catalog, type Finding } from '../../platform/src/agents/index.ts';
-import { NO_NODE } from '../../platform/src/agents/testing/manifests.ts';
-import { agentSuite } from '../support/agents.ts';
+import { container, deployment, NO_NODE, podSpec } from '../../platform/src/agents/testing/manifests.ts';
+import { agentSuite, inNamespace } from '../support/agents.ts';
 import { adminClient, eventually, uniqueName } from '../support/kube.ts';
 import {
   type Answer,
@@ -482,37 +483,13 @@ describe('agents API', () => {
 
   describe('findings across runs', () => {
     const namespace = () => `org-${teams}--lifecycle`;
-    const web = (resources?: object) => ({
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'lifecycle-web', namespace: namespace() },
-      spec: {
-        selector: { matchLabels: { app: 'lifecycle-web' } },
-        template: {
-          metadata: { labels: { app: 'lifecycle-web' } },
-          spec: {
-            containers: [
-              { name: 'app', image: 'registry.k8s.io/pause:3.10', ...(resources ? { resources } : {}) },
-            ],
-          },
-        },
-      },
-    });
-    const nowhere = (nodeSelector?: Record<string, string>) => ({
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'lifecycle-nowhere', namespace: namespace() },
-      spec: {
-        selector: { matchLabels: { app: 'lifecycle-nowhere' } },
-        template: {
-          metadata: { labels: { app: 'lifecycle-nowhere' } },
-          spec: {
-            ...(nodeSelector ? { nodeSelector } : {}),
-            containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.10' }],
-          },
-        },
-      },
-    });
+    const web = (resources?: V1ResourceRequirements) =>
+      inNamespace(
+        deployment('lifecycle-web', podSpec({ containers: [container('app', { resources })] })),
+        namespace(),
+      );
+    const nowhere = (nodeSelector?: Record<string, string>) =>
+      inNamespace(deployment('lifecycle-nowhere', podSpec({ nodeSelector })), namespace());
     const findingsOf = async (query: string): Promise<Tracked[]> => {
       const answer = await suite.call('GET', `/findings?environment=lifecycle${query}`, owner);
       expect(answer.status).toBe(200);

@@ -22,7 +22,8 @@ import {
   type Finding,
 } from '../../platform/src/agents/index.ts';
 import { CASE_CLOCK, CASE_NAMESPACE, type KubeManifest } from '../../platform/src/agents/testing/case.ts';
-import { agentSuite } from '../support/agents.ts';
+import { container, deployment, podSpec } from '../../platform/src/agents/testing/manifests.ts';
+import { agentSuite, inNamespace } from '../support/agents.ts';
 import { adminClient, eventually, kubectl, uniqueName } from '../support/kube.ts';
 import { quotaPolicy } from '../support/platform.ts';
 import { databaseSecret, onTenant } from '../support/tenant-db.ts';
@@ -102,13 +103,6 @@ function sharedActual(findings: readonly Finding[]): Record<string, string[]> {
   return actual;
 }
 
-/** An object of a row, placed in `namespace`, without the status controllers write. */
-function placed(object: KubeManifest, namespace: string): KubeObject {
-  const { status: _, ...rest } = object as KubeManifest & { status?: unknown };
-  // Manifests hold no timestamps (KubeManifest forbids creationTimestamp), only client-node's typing does.
-  return { ...rest, metadata: { ...object.metadata, namespace } } as KubeObject;
-}
-
 // Rows are evaluated ten minutes after their objects were created (the case clock): so is the platform.
 const OFFSET = CASE_CLOCK.now - CASE_CLOCK.created;
 const clock: Clock = { ...systemClock, now: () => Date.now() + OFFSET };
@@ -168,7 +162,7 @@ describe('agents: the catalog’s case tables in a real cluster', () => {
     const applyAll = async ({ agent, row }: Row, namespace: string, objects: readonly KubeManifest[]) => {
       for (const object of objects) {
         await admin
-          .apply(resourceOf(object.kind), placed(object, namespace), { fieldManager: 'guardian-test' })
+          .apply(resourceOf(object.kind), inNamespace(object, namespace), { fieldManager: 'guardian-test' })
           .catch((error: unknown) => {
             refused.push(`${agent}: "${row.name}": ${object.kind} ${object.metadata.name}: ${String(error)}`);
           });
@@ -313,33 +307,26 @@ describe('agents: the catalog’s case tables in a real cluster', () => {
           metadata: { name: 'planted-config', namespace: casesNamespace },
           data: { DB_PASSWORD: secret.configValue },
         },
-        {
-          apiVersion: 'apps/v1',
-          kind: 'Deployment',
-          metadata: { name: 'planted-app', namespace: casesNamespace },
-          spec: {
-            selector: { matchLabels: { app: 'planted-app' } },
-            template: {
-              metadata: { labels: { app: 'planted-app' } },
-              spec: {
-                containers: [
-                  {
-                    name: 'app',
-                    image: 'registry.k8s.io/pause:3.10',
-                    env: [
-                      { name: 'API_TOKEN', value: secret.envValue },
-                      {
-                        name: 'DB_PASSWORD',
-                        valueFrom: { secretKeyRef: { name: 'planted-secret', key: 'password' } },
-                      },
-                    ],
-                    envFrom: [{ configMapRef: { name: 'planted-config' } }],
-                  },
-                ],
-              },
-            },
-          },
-        },
+        inNamespace(
+          deployment(
+            'planted-app',
+            podSpec({
+              containers: [
+                container('app', {
+                  env: [
+                    { name: 'API_TOKEN', value: secret.envValue },
+                    {
+                      name: 'DB_PASSWORD',
+                      valueFrom: { secretKeyRef: { name: 'planted-secret', key: 'password' } },
+                    },
+                  ],
+                  envFrom: [{ configMapRef: { name: 'planted-config' } }],
+                }),
+              ],
+            }),
+          ),
+          casesNamespace,
+        ),
       ],
     };
     const file = join(mkdtempSync(join(tmpdir(), 'guardian-planted-')), 'planted.json');

@@ -8,6 +8,7 @@ import type { OrganizationSpec } from '@guardian/crds/generated';
 import { KubeClient } from '@guardian/kube/client';
 import type { Clock } from '@guardian/kube/clock';
 import { loadClusterAccess } from '@guardian/kube/kubeconfig';
+import type { KubeObject } from '@guardian/kube/resources';
 import { afterAll, beforeAll } from 'vitest';
 import { agentUser, readSnapshot } from '../../platform/src/agent-runs/snapshot-reader.ts';
 import {
@@ -17,6 +18,7 @@ import {
   type Evaluation,
   evaluate,
 } from '../../platform/src/agents/index.ts';
+import type { KubeManifest } from '../../platform/src/agents/testing/case.ts';
 import type { OrgRole } from '../../platform/src/rbac.ts';
 import { operatorSuite, SUITE_LABEL } from './operator-suite.ts';
 import { call, organization, platformKubeconfig } from './platform.ts';
@@ -112,4 +114,14 @@ export function agentSuite(options: AgentSuiteOptions): AgentSuite {
       return evaluate(agents, buildSnapshot(input), { now, settings });
     },
   };
+}
+
+/**
+ * A manifest of the case tables' kind (their builders: `deployment(name, podSpec(...))`) placed in
+ * `namespace`, without the status only controllers write: what a test applies.
+ */
+export function inNamespace(object: KubeManifest, namespace: string): KubeObject {
+  const { status: _, ...rest } = object as KubeManifest & { status?: unknown };
+  // Manifests hold no timestamps (KubeManifest forbids creationTimestamp), only client-node's typing does.
+  return { ...rest, metadata: { ...object.metadata, namespace } } as KubeObject;
 }
