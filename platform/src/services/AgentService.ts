@@ -135,6 +135,7 @@ export class AgentService {
   async run(actor: Actor, request: RunAgents): Promise<StartedRun> {
     const orgId = currentOrg(actor);
     const agents = this.select(actor, request);
+    const agentIds = agents.map((agent) => agent.id);
     const namespace = this.namespaceOf(orgId, request.environment);
     try {
       await this.deps.store.ready(orgId);
@@ -148,7 +149,7 @@ export class AgentService {
     const taken = await metering.consumeAll(
       orgId,
       'agent_executions',
-      agents.map((agent) => keyOf(agent.id)),
+      agentIds.map(keyOf),
       auditActor(actor),
     );
     if (!taken.allowed) throw refusal(agents.length, taken, started);
@@ -160,11 +161,8 @@ export class AgentService {
     const run: AgentRun = {
       runId,
       environment: request.environment,
-      agents: agents.map((agent) => agent.id),
-      status: statusOf(
-        agents.map((agent) => agent.id),
-        evaluation.failed,
-      ),
+      agents: agentIds,
+      status: statusOf(agentIds, evaluation.failed),
       findings: evaluation.findings,
       summary: countBySeverity(evaluation.findings),
       skipped: evaluation.skipped,
@@ -179,7 +177,7 @@ export class AgentService {
     } catch (error) {
       // The caller gets no run: what it was charged for is given back.
       const failed = new Set(evaluation.failed.map((failure) => failure.agent));
-      for (const agent of run.agents.filter((id) => !failed.has(id))) {
+      for (const agent of agentIds.filter((id) => !failed.has(id))) {
         await metering.refund(orgId, 'agent_executions', keyOf(agent));
       }
       throw unavailable(error);
