@@ -8,6 +8,7 @@ import type { PlatformMetrics } from './http/metrics.ts';
 import { Api } from './http/operation.ts';
 import { requestContext } from './http/request-context.ts';
 import type { AppState } from './http/state.ts';
+import { agentRoutes } from './routes/agents.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { type AuthRouteDeps, authRoutes } from './routes/auth.ts';
 import { invitationRoutes } from './routes/invitations.ts';
@@ -16,6 +17,7 @@ import { organizationRoutes } from './routes/organizations.ts';
 import { type SystemRouteDeps, systemRoutes } from './routes/system.ts';
 import { teamRoutes } from './routes/teams.ts';
 import { tenantRoutes } from './routes/tenant.ts';
+import type { AgentService } from './services/AgentService.ts';
 import type { ApiKeyService } from './services/ApiKeyService.ts';
 import type { InvitationService } from './services/InvitationService.ts';
 import type { MemberService } from './services/MemberService.ts';
@@ -33,6 +35,7 @@ export interface AppDeps {
   members: MemberService;
   apiKeys: ApiKeyService;
   invitations: InvitationService;
+  agents: AgentService;
   /** Rate limits and the usage API; absent in apps built without them (tests of other layers). */
   governance?: Pick<Governance, 'middleware' | 'routes'>;
   bodyLimitBytes?: number;
@@ -66,6 +69,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   memberRoutes(api, deps.members);
   apiKeyRoutes(api, deps.apiKeys);
   invitationRoutes(api, deps.invitations);
+  agentRoutes(api, deps.agents);
   app.use(api.router.routes());
   app.use(api.router.allowedMethods());
   return app;

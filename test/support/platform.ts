@@ -11,6 +11,7 @@ import { API_VERSION } from '@guardian/crds/kinds';
 import type { Clock } from '@guardian/kube/clock';
 import { loadClusterAccess } from '@guardian/kube/kubeconfig';
 import { pino } from 'pino';
+import type { Agent } from '../../platform/src/agents/index.ts';
 import { parseConfig, platformConfig } from '../../platform/src/config.ts';
 import { connect, migrate } from '../../platform/src/db.ts';
 import { Platform } from '../../platform/src/platform.ts';
@@ -67,17 +68,26 @@ export async function startPlatform(options: {
   clock?: Clock;
   env?: Record<string, string>;
   unknownKidReloadMs?: number;
+  /** The agents runs may select, when a test brings its own (e.g. one that fails). */
+  agents?: readonly Agent[];
+  /** Every log line, at debug level, for tests that search the platform's logs. */
+  logs?: string[];
 }): Promise<TestPlatform> {
   await migrate(stackEnv('DATABASE_ADMIN_URL'), stackEnv('DATABASE_URL'));
   const port = await freePort();
   const config = parseConfig(platformConfig, { ...platformEnv(port, options.kubeconfig), ...options.env });
   const kube = loadClusterAccess({ KUBECONFIG: options.kubeconfig });
+  const lines = options.logs;
+  const log = lines
+    ? pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) })
+    : pino({ level: process.env.PLATFORM_TEST_LOG ?? 'silent' });
   const platform = await Platform.create({
     config,
     kube,
-    log: pino({ level: process.env.PLATFORM_TEST_LOG ?? 'silent' }),
+    log,
     clock: options.clock,
     unknownKidReloadMs: options.unknownKidReloadMs,
+    agents: options.agents,
   });
   await platform.start();
   const url = `http://127.0.0.1:${port}`;

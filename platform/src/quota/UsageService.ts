@@ -1,5 +1,4 @@
 import type { Organization } from '@guardian/crds/generated';
-import type { KubeClient } from '@guardian/kube/client';
 import type { Clock } from '@guardian/kube/clock';
 import type { Knex } from 'knex';
 import type { Usage, UsageLimit } from '../contract/usage.ts';
@@ -7,7 +6,7 @@ import type { Decision } from '../ratelimit/limiter.ts';
 import { type Actor, currentOrg } from '../services/actor.ts';
 import type { OrganizationDirectory } from '../services/OrganizationDirectory.ts';
 import { withTenant } from '../stores/with-tenant.ts';
-import type { TenantPools } from '../tenant-db/pools.ts';
+import type { TenantDatabases } from '../tenant-db/databases.ts';
 import { usage } from './consume.ts';
 import { type UsageHistory, usageHistory } from './history.ts';
 import { currentPeriod, planLimits } from './limits.ts';
@@ -18,8 +17,7 @@ export interface UsageServiceDeps {
   db: Knex;
   directory: OrganizationDirectory;
   clock: Clock;
-  kube: KubeClient;
-  pools: TenantPools;
+  databases: TenantDatabases;
 }
 
 const STORAGE_CACHE_MS = 60_000;
@@ -100,7 +98,7 @@ export class UsageService {
     const now = this.deps.clock.now();
     const cached = this.storageCache.get(orgId);
     if (cached && cached.until > now) return cached.reading;
-    const reading = await tenantStorage(this.deps.kube, this.deps.pools, orgId).catch(
+    const reading = await tenantStorage(this.deps.databases, orgId).catch(
       (): StorageReading => ({ gib: null, note: 'not measured: the tenant database could not be reached' }),
     );
     this.storageCache.set(orgId, { reading, until: now + STORAGE_CACHE_MS });
