@@ -36,6 +36,7 @@ export interface Evaluation {
   summaries: Record<string, Evidence>;
 }
 
+/** Why a check was skipped when the snapshot's reader gave no reason: it did not read the kind. */
 const UNREADABLE: Record<ClusterRead, string> = {
   nodes: 'Nodes are not readable: agents.clusterScopedReads is off',
   storageClasses: 'StorageClasses are not readable: agents.clusterScopedReads is off',
@@ -87,7 +88,8 @@ function evaluateAgent(agent: Agent, run: RunContext) {
   for (const check of agent.checks) {
     const unreadable = (check.reads ?? []).find((read) => run.snapshot[read] === undefined);
     if (unreadable) {
-      skipped.push({ check: `${agent.id}/${check.id}`, reason: UNREADABLE[unreadable] });
+      const reason = run.snapshot.unreadable[unreadable] ?? UNREADABLE[unreadable];
+      skipped.push({ check: `${agent.id}/${check.id}`, reason });
       continue;
     }
     for (const subject of subjectsOf(check.target, run.snapshot)) {
