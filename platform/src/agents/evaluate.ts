@@ -64,9 +64,18 @@ export function evaluate(
   const run: RunContext = { snapshot, settings, now };
   const findings = new Map<string, Finding>();
   const evaluation: Evaluation = { findings: [], skipped: [], failed: [], summaries: {} };
+  // Agents may share a summary (the cost agents' namespace totals): it is computed once per run.
+  const summaries = new Map<(run: RunContext) => Evidence, Evidence>();
+  const summarize = (agent: Agent): Evidence | undefined => {
+    const summarizer = agent.summarize;
+    if (!summarizer) return undefined;
+    const summary = summaries.get(summarizer) ?? summarizer(run);
+    summaries.set(summarizer, summary);
+    return summary;
+  };
   for (const agent of agents) {
     try {
-      const outcome = evaluateAgent(agent, run);
+      const outcome = evaluateAgent(agent, run, summarize);
       for (const finding of outcome.findings) addFinding(findings, finding);
       evaluation.skipped.push(...outcome.skipped);
       if (outcome.summary) evaluation.summaries[agent.id] = outcome.summary;
@@ -82,7 +91,7 @@ export function evaluate(
 }
 
 // All or nothing per agent: it throws before any of its findings reach the run.
-function evaluateAgent(agent: Agent, run: RunContext) {
+function evaluateAgent(agent: Agent, run: RunContext, summarize: (agent: Agent) => Evidence | undefined) {
   const findings: Finding[] = [];
   const skipped: Skipped[] = [];
   for (const check of agent.checks) {
@@ -98,7 +107,7 @@ function evaluateAgent(agent: Agent, run: RunContext) {
         findings.push(toFinding(agent, check, result.on ?? objectOf(subject), result, run.snapshot));
     }
   }
-  return { findings, skipped, summary: agent.summarize?.(run) };
+  return { findings, skipped, summary: summarize(agent) };
 }
 
 // `detect` is declared as a method, so each check accepts the union of subjects here; subjectsOf
