@@ -14,6 +14,7 @@ import { checkpointKey } from './audit/hash.ts';
 import type { PlatformConfig } from './config.ts';
 import { connect, type Knex } from './db.ts';
 import { Governance } from './governance.ts';
+import { BUILT_CONSOLE } from './http/console.ts';
 import { logError } from './http/log-error.ts';
 import { PlatformMetrics } from './http/metrics.ts';
 import type { AppState } from './http/state.ts';
@@ -43,10 +44,10 @@ import { SessionStore } from './stores/SessionStore.ts';
 import { SigningKeyStore } from './stores/SigningKeyStore.ts';
 import { UserStore } from './stores/UserStore.ts';
 import { TenantPools } from './tenant-db/pools.ts';
+import { PLATFORM_VERSION } from './version.ts';
 
 export const SESSION_COOKIE = 'guardian_session';
 export const LOGIN_COOKIE = 'guardian_login';
-const VERSION = '0.1.0';
 
 export interface PlatformOptions {
   config: PlatformConfig;
@@ -238,13 +239,14 @@ export class Platform {
         },
         keys: this.keys,
         publicUrl,
-        version: VERSION,
+        version: PLATFORM_VERSION,
       },
       organizations,
       teams,
       members,
       apiKeys,
       invitations,
+      console: { dir: config.CONSOLE_DIR ?? BUILT_CONSOLE },
     });
     this.metrics.counter(
       'guardian_signing_key_reloads_total',

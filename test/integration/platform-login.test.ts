@@ -65,7 +65,7 @@ describe('platform login (OIDC code + PKCE against the dev identity providers)',
     const browser = new Browser(api.url);
     const callback = await browser.authorize('alice@techcorp.com', techOrg.metadata.name);
     expect(callback.searchParams.get('iss')).toBe(issuers.techcorp);
-    const me = await browser.get(callback.href);
+    const me = await browser.finish(callback);
     expect(me.status).toBe(200);
     const body = me.body as MeBody;
     expect(body.user).toMatchObject({
@@ -125,7 +125,7 @@ describe('platform login (OIDC code + PKCE against the dev identity providers)',
   it('refuses a replayed authorization code, and accepts its first use', async () => {
     const browser = new Browser(api.url);
     const callback = await browser.authorize('carol@startupco.io');
-    expect((await browser.get(callback.href)).status).toBe(200);
+    expect((await browser.finish(callback)).status).toBe(200);
     // The same callback again: its pending login was used up.
     const replay = await browser.get(callback.href);
     expect(replay.status).toBe(401);
