@@ -55,11 +55,13 @@ export const teamsQuery = (org: string) =>
     queryFn: () => call(api.GET('/tenants/teams', { headers: inOrg(org) })),
   });
 
-/** The organization `/` opens: the one signed in to, else the only one. */
+/**
+ * The organization `/` opens: a person's only one. Several (or a super admin, who may open any)
+ * get the choice; the token's own org_id is no guide, as the platform defaults it to the first.
+ */
 export function defaultOrganization(context: Me['tenant_context']): string | undefined {
-  if (context.org_id) return context.org_id;
   const orgs = Object.keys(context.orgs);
-  return orgs.length === 1 ? orgs[0] : undefined;
+  return orgs.length === 1 && !context.super_admin ? orgs[0] : undefined;
 }
 
 /** The caller's role in `org`: super admins act in every organization. */

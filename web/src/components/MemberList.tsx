@@ -5,6 +5,19 @@ import { EmptyState } from './EmptyState.tsx';
 import { roleLabel } from './roles.ts';
 import './List.css';
 
+const SOURCES: Record<Member['source'], string> = {
+  owner: 'Owner in the organization’s settings',
+  domain: 'Joined by email domain',
+  invitation: 'Joined by invitation',
+  manual: 'Added by an admin',
+};
+
+/** The line under a member's name: their email, or (when the name is the email) how they came. */
+function detail(member: Member): string {
+  if (member.kind === 'Group') return 'Identity-provider group';
+  return member.name && member.email ? member.email : SOURCES[member.source];
+}
+
 const RANK: Record<Member['role'], number> = {
   org_owner: 0,
   org_admin: 1,
@@ -39,11 +52,7 @@ export function MemberList({ members, shown = 6 }: { members: Member[]; shown?: 
               <Avatar name={title} />
               <span className="list__text">
                 <span className="list__title">{title}</span>
-                <span className="list__meta">
-                  {member.kind === 'Group'
-                    ? 'Identity-provider group'
-                    : (member.email ?? 'Not signed in yet')}
-                </span>
+                <span className="list__meta">{detail(member)}</span>
               </span>
               <Badge tone={member.role === 'org_owner' ? 'accent' : 'neutral'}>
                 {roleLabel(member.role)}

@@ -5,6 +5,7 @@ import {
   meQuery,
   type Organization,
   organizationQuery,
+  organizationsQuery,
   roleIn,
   teamsQuery,
   type Usage,
@@ -71,7 +72,10 @@ export function DashboardPage() {
   const usage = useQuery(usageQuery(org));
   const members = useQuery(membersQuery(org));
   const teams = useQuery(teamsQuery(org));
-  useTitle(organization.data?.name ?? org);
+  // The bar above has the list of the person's organizations: their names, even when this one failed.
+  const listed = useQuery(organizationsQuery).data?.organizations.find((entry) => entry.org_id === org);
+  const name = organization.data?.name ?? listed?.name;
+  useTitle(name ?? org);
 
   // A refusal of one of these (no access, the hourly limit, no network) is the page's answer.
   const failed = [organization, usage, members, teams].find((query) => query.isError);
@@ -79,7 +83,7 @@ export function DashboardPage() {
     return (
       <ErrorState
         error={failed.error}
-        org={org}
+        org={name ?? org}
         signInHref={loginHref(org, href)}
         onRetry={() => queryClient.refetchQueries({ predicate: (query) => query.queryKey[1] === org })}
       />
