@@ -86,7 +86,8 @@ describe('QuotaMeter', () => {
       />,
     );
     expect(screen.queryByRole('meter')).toBeNull();
-    expect(screen.getByText('not counted: the plan has no hourly limit')).toBeTruthy();
+    expect(screen.getByText('Not counted: the plan has no hourly limit')).toBeTruthy();
     expect(screen.getByText('Not measured')).toBeTruthy();
+    expect(screen.queryByText('In the last hour')).toBeNull();
   });
 });

@@ -23,6 +23,8 @@ export function quotaLevel(used: number, limit: number): QuotaLevel {
   return used / limit >= 0.8 ? 'warning' : 'ok';
 }
 
+const sentence = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+
 const amount = (value: number, unit: string | undefined) =>
   unit ? `${formatNumber(value)} ${unit}` : formatNumber(value);
 
@@ -36,7 +38,7 @@ export function QuotaMeter({ label, hint, limit, period, unit }: QuotaMeterProps
 
   const when = period ? ` ${period}` : '';
   let caption: string;
-  if (!measured) caption = note ?? 'Not measured yet';
+  if (!measured) caption = 'Not measured';
   else if (!bounded) caption = 'No limit on your plan';
   else if (level === 'full') caption = `Limit reached${when}`;
   else caption = `${amount(remaining ?? Math.max(0, max - used), unit)} left${when}`;
@@ -48,14 +50,7 @@ export function QuotaMeter({ label, hint, limit, period, unit }: QuotaMeterProps
           {label}
         </h3>
         <p className="quota__figure">
-          {measured ? (
-            <strong>{amount(used, unit)}</strong>
-          ) : (
-            <>
-              <strong aria-hidden="true">—</strong>
-              <span className="visually-hidden">Not measured</span>
-            </>
-          )}
+          {measured ? <strong>{amount(used, unit)}</strong> : <strong aria-hidden="true">—</strong>}
           <span className="quota__of"> {bounded ? `of ${amount(max, unit)}` : 'Unlimited'}</span>
         </p>
       </div>
@@ -73,7 +68,8 @@ export function QuotaMeter({ label, hint, limit, period, unit }: QuotaMeterProps
       )}
       <p className="quota__caption">
         <span className="quota__status">{caption}</span>
-        <span className="quota__hint">{hint}</span>
+        {/* Why a figure is missing matters more than what it would count. */}
+        <span className="quota__hint">{!measured && note ? sentence(note) : hint}</span>
       </p>
     </div>
   );

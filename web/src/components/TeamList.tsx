@@ -24,7 +24,7 @@ export function TeamList({ teams }: { teams: Team[] }) {
             </span>
             <span className="list__text">
               <span className="list__title">{team.name}</span>
-              <span className="list__meta">{team.description ?? team.team_id}</span>
+              <span className="list__meta list__meta--wrap">{team.description ?? team.team_id}</span>
             </span>
             <span className="list__figure">
               {plural(team.members.length, 'member')}
