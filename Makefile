@@ -58,6 +58,7 @@ e2e: node_modules ## End-to-end tests against the test stack
 bench: node_modules ## Benchmarks against a stack of their own (.stack/bench); figures as ratios, in bench/results/
 	node bench/operator.ts
 	node bench/platform.ts
+	node bench/console.ts
 
 ##@ Build
 .PHONY: generate

@@ -7,7 +7,15 @@ import {
   redirect,
 } from '@tanstack/react-router';
 import { isApiError } from './api/errors.ts';
-import { defaultOrganization, meQuery } from './api/queries.ts';
+import {
+  defaultOrganization,
+  membersQuery,
+  meQuery,
+  organizationQuery,
+  organizationsQuery,
+  teamsQuery,
+  usageQuery,
+} from './api/queries.ts';
 import { tokens } from './api/session.ts';
 import { Root } from './routes/root.tsx';
 import { RouteError } from './routes/route-error.tsx';
@@ -58,6 +66,11 @@ const signedInRoute = createRoute({
       throw error;
     }
   },
+  // Asked for while the page's code loads (not awaited: a refusal is the page's to show).
+  loader: ({ context }) => {
+    void context.queryClient.prefetchQuery(meQuery);
+    void context.queryClient.prefetchQuery(organizationsQuery);
+  },
   component: lazyRouteComponent(() => import('./routes/signed-in.tsx'), 'SignedInLayout'),
   errorComponent: RouteError,
 });
@@ -77,6 +90,12 @@ const homeRoute = createRoute({
 const dashboardRoute = createRoute({
   getParentRoute: () => signedInRoute,
   path: '/o/$org',
+  loader: ({ context: { queryClient }, params: { org } }) => {
+    void queryClient.prefetchQuery(organizationQuery(org));
+    void queryClient.prefetchQuery(usageQuery(org));
+    void queryClient.prefetchQuery(membersQuery(org));
+    void queryClient.prefetchQuery(teamsQuery(org));
+  },
   component: lazyRouteComponent(() => import('./routes/dashboard.tsx'), 'DashboardPage'),
 });
 
