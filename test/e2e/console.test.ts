@@ -452,33 +452,16 @@ describe('the web console (Chromium)', () => {
       // The session ends while the page is open: the first exchange succeeds, then the API and a
       // renewal refuse, as they do once a session expired or was revoked.
       prepare: async (page) => {
+        const unauthorized = (detail: string) => ({
+          status: 401,
+          contentType: 'application/problem+json',
+          body: JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401, detail }),
+        });
         let exchanges = 0;
         await page.route('**/auth/token', (route) =>
-          exchanges++ === 0
-            ? route.continue()
-            : route.fulfill({
-                status: 401,
-                contentType: 'application/problem+json',
-                body: JSON.stringify({
-                  type: 'about:blank',
-                  title: 'Unauthorized',
-                  status: 401,
-                  detail: 'No session',
-                }),
-              }),
+          exchanges++ === 0 ? route.continue() : route.fulfill(unauthorized('No session')),
         );
-        await page.route(/\/usage$/, (route) =>
-          route.fulfill({
-            status: 401,
-            contentType: 'application/problem+json',
-            body: JSON.stringify({
-              type: 'about:blank',
-              title: 'Unauthorized',
-              status: 401,
-              detail: 'expired',
-            }),
-          }),
-        );
+        await page.route(/\/usage$/, (route) => route.fulfill(unauthorized('The token has expired')));
       },
       ready: (page) => page.getByRole('heading', { name: 'Your session has ended' }),
     },
