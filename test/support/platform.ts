@@ -232,18 +232,21 @@ export class Browser {
     return this.finish(await this.authorize(email, undefined, new URL(link, this.base)));
   }
 
-  /**
-   * Requests the callback the IdP redirected to: a refusal is the answer; a login redirects to
-   * its return path in the console (never followed here: the page is the console's), and then
-   * /auth/me answers who signed in.
-   */
-  async finish(callback: URL): Promise<Answer> {
+  /** Requests the callback the IdP redirected to, as a browser would, without following its redirect. */
+  async land(callback: URL): Promise<Answer> {
     const cookie = this.jar.header(callback);
     const response = await this.fetch(callback, { headers: cookie ? { cookie } : {} });
     this.jar.store(callback, response.headers);
-    if (response.status !== 302) return answer(response);
-    await response.body?.cancel();
-    return this.get('/auth/me');
+    return answer(response);
+  }
+
+  /**
+   * Lands on the callback: a refusal is the answer; a login redirects to its return path in the
+   * console (not followed: the page is the console's), and then /auth/me answers who signed in.
+   */
+  async finish(callback: URL): Promise<Answer> {
+    const landed = await this.land(callback);
+    return landed.status === 302 ? this.get('/auth/me') : landed;
   }
 
   /** Logs in at the IdP, stopping at the redirect to our callback (not yet requested). */
