@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { QuotaMeter, quotaLevel } from './QuotaMeter.tsx';
+import { QuotaMeter, quotaLevel, splitNote } from './QuotaMeter.tsx';
 
 afterEach(cleanup);
 
@@ -16,6 +16,17 @@ describe('quotaLevel', () => {
     [0, 0, 'full'],
   ])('%i of %i is %s', (used, limit, level) => {
     expect(quotaLevel(used, limit)).toBe(level);
+  });
+});
+
+describe('splitNote', () => {
+  it.each([
+    ['not counted: the plan has no hourly limit', 'Not counted', 'The plan has no hourly limit'],
+    ['not measured yet: workflow runs arrive later', 'Not measured yet', 'Workflow runs arrive later'],
+    ['the tenant database is not ready', 'Not measured', 'The tenant database is not ready'],
+    [undefined, 'Not measured', undefined],
+  ])('reads %j as a status and its reason', (note, status, reason) => {
+    expect(splitNote(note)).toEqual(reason === undefined ? { status } : { status, reason });
   });
 });
 
@@ -86,8 +97,8 @@ describe('QuotaMeter', () => {
       />,
     );
     expect(screen.queryByRole('meter')).toBeNull();
-    expect(screen.getByText('Not counted: the plan has no hourly limit')).toBeTruthy();
-    expect(screen.getByText('Not measured')).toBeTruthy();
+    expect(screen.getByText('Not counted')).toBeTruthy();
+    expect(screen.getByText('The plan has no hourly limit')).toBeTruthy();
     expect(screen.queryByText('In the last hour')).toBeNull();
   });
 });

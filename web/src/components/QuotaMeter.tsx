@@ -25,6 +25,14 @@ export function quotaLevel(used: number, limit: number): QuotaLevel {
 
 const sentence = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 
+/** The platform's note on a missing figure, "not counted: why", as a status and its reason. */
+export function splitNote(note: string | undefined): { status: string; reason?: string } {
+  const colon = note?.indexOf(': ') ?? -1;
+  if (note === undefined || note === '') return { status: 'Not measured' };
+  if (colon <= 0) return { status: 'Not measured', reason: sentence(note) };
+  return { status: sentence(note.slice(0, colon)), reason: sentence(note.slice(colon + 2)) };
+}
+
 const amount = (value: number, unit: string | undefined) =>
   unit ? `${formatNumber(value)} ${unit}` : formatNumber(value);
 
@@ -37,8 +45,9 @@ export function QuotaMeter({ label, hint, limit, period, unit }: QuotaMeterProps
   const level = measured && bounded ? quotaLevel(used, max) : 'ok';
 
   const when = period ? ` ${period}` : '';
+  const missing = splitNote(note);
   let caption: string;
-  if (!measured) caption = 'Not measured';
+  if (!measured) caption = missing.status;
   else if (!bounded) caption = 'No limit on your plan';
   else if (level === 'full') caption = `Limit reached${when}`;
   else caption = `${amount(remaining ?? Math.max(0, max - used), unit)} left${when}`;
@@ -69,7 +78,7 @@ export function QuotaMeter({ label, hint, limit, period, unit }: QuotaMeterProps
       <p className="quota__caption">
         <span className="quota__status">{caption}</span>
         {/* Why a figure is missing matters more than what it would count. */}
-        <span className="quota__hint">{!measured && note ? sentence(note) : hint}</span>
+        <span className="quota__hint">{measured ? hint : (missing.reason ?? hint)}</span>
       </p>
     </div>
   );
