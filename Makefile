@@ -59,6 +59,7 @@ bench: node_modules ## Benchmarks against a stack of their own (.stack/bench); f
 	node bench/operator.ts
 	node bench/platform.ts
 	node bench/console.ts
+	node bench/agents.ts
 
 ##@ Build
 .PHONY: generate

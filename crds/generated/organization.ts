@@ -71,6 +71,11 @@ export interface OrganizationSpec {
    */
   branding?: OrganizationBranding;
   /**
+   * How the organization's agent runs judge its workloads. A field left out keeps the
+   * installation's setting (the chart's agents.*), which keeps the defaults of AGENTS.md.
+   */
+  agents?: OrganizationAgents;
+  /**
    * Where the organization's tenant database lives and what happens to it when the organization is
    * deleted.
    * @default {}
@@ -154,6 +159,61 @@ export interface OrganizationBranding {
   logoUrl?: string;
   /** The primary colour of the console as */
   primaryColor?: string;
+}
+
+/**
+ * How the organization's agent runs judge its workloads. A field left out keeps the installation's
+ * setting (the chart's agents.*), which keeps the defaults of AGENTS.md.
+ */
+export interface OrganizationAgents {
+  /**
+   * The image registries the organization's workloads may pull from, each a host with an optional
+   * port as it appears in an image reference (registry.example.com, registry.example.com:5000;
+   * docker.io for Docker Hub images and images without a registry).
+   * image-hygiene/registry-not-allowed reports images from any other; absent or empty, it reports
+   * nothing.
+   */
+  allowedRegistries?: string[];
+  /**
+   * Monthly prices (730 hours) the cost agents estimate with, and the monthly amounts at which they
+   * report, overriding the installation's (the chart's agents.prices) field by field. Setting
+   * currency restates them all: every price and threshold is then required beside it.
+   */
+  prices?: OrganizationAgentsPrices;
+}
+
+/**
+ * Monthly prices (730 hours) the cost agents estimate with, and the monthly amounts at which they
+ * report, overriding the installation's (the chart's agents.prices) field by field. Setting
+ * currency restates them all: every price and threshold is then required beside it.
+ */
+export interface OrganizationAgentsPrices {
+  /** The ISO 4217 code of the currency the amounts are in, e.g. EUR (default USD). */
+  currency?: string;
+  /** One core of effective CPU request, per month (default 23.00). */
+  cpuCore?: number;
+  /** One GiB (2^30 bytes) of effective memory request, per month (default 3.00). */
+  memoryGiB?: number;
+  /** One GiB of PersistentVolumeClaim storage request, per month (default 0.10). */
+  storageGiB?: number;
+  /** One Service of type LoadBalancer, per month (default 18.00). */
+  loadBalancer?: number;
+  /** The monthly amounts at which the cost checks report. */
+  thresholds?: OrganizationAgentsPricesThresholds;
+}
+
+/** The monthly amounts at which the cost checks report. */
+export interface OrganizationAgentsPricesThresholds {
+  /**
+   * cost-estimator/monthly-cost-high reports a workload that costs this much or more a month
+   * (default 50).
+   */
+  workloadMonthly?: number;
+  /**
+   * cost-estimator/hpa-ceiling-cost-high reports an HPA whose maxReplicas cost this much or more a
+   * month (default 500).
+   */
+  hpaCeilingMonthly?: number;
 }
 
 /**

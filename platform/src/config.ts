@@ -47,6 +47,57 @@ const flag = (byDefault: boolean) =>
     .default(byDefault ? 'true' : 'false')
     .transform((value) => value === 'true');
 
+const amount = z.number().min(0, { error: 'must be a non-negative amount' });
+
+/**
+ * The installation's prices and thresholds of the cost agents (the chart's `agents.prices`, as
+ * JSON): the rules of the Organization CRD's `spec.agents.prices`.
+ */
+export const agentPrices = z
+  .strictObject({
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, { error: 'must be a currency code of three capital letters, e.g. EUR' })
+      .optional(),
+    cpuCore: amount.optional(),
+    memoryGiB: amount.optional(),
+    storageGiB: amount.optional(),
+    loadBalancer: amount.optional(),
+    thresholds: z
+      .strictObject({ workloadMonthly: amount.optional(), hpaCeilingMonthly: amount.optional() })
+      .optional(),
+  })
+  .refine(
+    (prices) =>
+      prices.currency === undefined ||
+      [
+        prices.cpuCore,
+        prices.memoryGiB,
+        prices.storageGiB,
+        prices.loadBalancer,
+        prices.thresholds?.workloadMonthly,
+        prices.thresholds?.hpaCeilingMonthly,
+      ].every((value) => value !== undefined),
+    {
+      error:
+        'currency needs every price and threshold beside it (cpuCore, memoryGiB, storageGiB, loadBalancer, thresholds.workloadMonthly, thresholds.hpaCeilingMonthly)',
+    },
+  );
+export type AgentPrices = z.infer<typeof agentPrices>;
+
+const json = <T extends z.ZodType>(schema: T) =>
+  z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+
 /**
  * `guardian platform`: the HTTP API. Each variable's `describe()` is its line in
  * `guardian platform --help`. Kubernetes credentials are not here: they come from KUBECONFIG or,
@@ -160,6 +211,11 @@ export const platformConfig = z
     AGENTS_CLUSTER_SCOPED_READS: flag(true).describe(
       'Whether the platform reads Nodes and StorageClasses with its own identity for the agents (the chart’s agents.clusterScopedReads).',
     ),
+    AGENTS_PRICES: json(agentPrices)
+      .optional()
+      .describe(
+        'The cost agents’ monthly prices and report thresholds for this installation, as JSON (the chart’s agents.prices): {"currency": "EUR", "cpuCore": 21, "memoryGiB": 2.8, "storageGiB": 0.09, "loadBalancer": 16, "thresholds": {"workloadMonthly": 45, "hpaCeilingMonthly": 450}}, each key optional (AGENTS.md section 1 gives the defaults; currency requires the rest). An Organization’s spec.agents.prices overrides them.',
+      ),
   })
   .transform((config) => ({
     ...config,

@@ -259,6 +259,7 @@ export class Platform {
         teams: this.teams,
         kube,
         clusterScopedReads: config.AGENTS_CLUSTER_SCOPED_READS,
+        prices: config.AGENTS_PRICES,
         store: new AgentRunStore(databases),
         metering: this.governance,
         clock,

@@ -52,6 +52,25 @@ function podSpecOf(object: Manifest): PodSpec | undefined {
   return undefined;
 }
 
+/** Every price and threshold in euros: agents.prices as a values file holds it, and as `--set` pairs (integers: --set makes 2.8 a string). */
+const EUROS = {
+  currency: 'EUR',
+  cpuCore: 21,
+  memoryGiB: 2.8,
+  storageGiB: 0.09,
+  loadBalancer: 16,
+  thresholds: { workloadMonthly: 45, hpaCeilingMonthly: 450 },
+};
+const PRICED = [
+  'agents.prices.currency=EUR',
+  'agents.prices.cpuCore=21',
+  'agents.prices.memoryGiB=3',
+  'agents.prices.storageGiB=1',
+  'agents.prices.loadBalancer=16',
+  'agents.prices.thresholds.workloadMonthly=45',
+  'agents.prices.thresholds.hpaCeilingMonthly=450',
+];
+
 describe('the Helm chart, rendered', () => {
   // helm's dry run still maps every kind it renders (the plans) through the apiserver's discovery:
   // on a fresh stack, this suite may run before any other has installed Guardian's CRDs.
@@ -244,6 +263,25 @@ describe('the Helm chart, rendered', () => {
     ).toBe(selector);
   });
 
+  it('passes agents.prices to the platform as AGENTS_PRICES, which its configuration parses, only when set', async () => {
+    const envOf = async (values: string[]) =>
+      (podSpecOf(find((await renderChart({ values })).objects, 'Deployment', 'guardian-platform')) as PodSpec)
+        .containers[0]?.env ?? [];
+    expect((await envOf([])).map((variable) => variable.name)).not.toContain('AGENTS_PRICES');
+    const value = (await envOf([valuesFile({ agents: { prices: EUROS } })])).find(
+      (variable) => variable.name === 'AGENTS_PRICES',
+    )?.value;
+    const parsed = parseConfig(platformConfig, {
+      DATABASE_URL: 'postgres://a@db/guardian',
+      OIDC_ISSUER: 'https://idp.example',
+      OIDC_CLIENT_ID: 'guardian',
+      OIDC_CLIENT_SECRET: 'secret',
+      GUARDIAN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+      AGENTS_PRICES: value,
+    });
+    expect(parsed.AGENTS_PRICES).toEqual(EUROS);
+  });
+
   it('lets the platform read Nodes and StorageClasses for agents only while agents.clusterScopedReads is on', async () => {
     const reads = (objects: Manifest[]) =>
       objects.filter((o) => o.metadata.name === 'guardian-platform-cluster-reads').map((o) => o.kind);
@@ -373,6 +411,24 @@ describe.concurrent('the values schema', () => {
       good: ['branding.primaryColor=#00ff00'],
       bad: ['branding.primaryColor=green'],
       error: /branding\/primaryColor/,
+    },
+    {
+      what: 'a negative agent price',
+      good: ['agents.prices.cpuCore=0'],
+      bad: ['agents.prices.cpuCore=-1'],
+      error: /agents\/prices\/cpuCore.*minimum/,
+    },
+    {
+      what: 'a currency that is not a code',
+      good: PRICED.map((pair) => pair.replace('EUR', 'GBP')),
+      bad: PRICED.map((pair) => pair.replace('EUR', 'euro')),
+      error: /agents\/prices\/currency/,
+    },
+    {
+      what: 'a currency without every price beside it',
+      good: PRICED,
+      bad: PRICED.filter((pair) => !pair.includes('hpaCeilingMonthly')),
+      error: /agents\/prices\/thresholds.*hpaCeilingMonthly/,
     },
     {
       what: 'a non-postgres database URL',

@@ -435,6 +435,97 @@ describe('Organization', () => {
     }
   });
 
+  it('accepts agent settings: registries host[:port], prices field by field, a currency with every amount', async () => {
+    const euros = {
+      currency: 'EUR',
+      cpuCore: 21,
+      memoryGiB: 2.8,
+      storageGiB: 0.09,
+      loadBalancer: 16,
+      thresholds: { workloadMonthly: 45, hpaCeilingMonthly: 450 },
+    };
+    const agents = {
+      allowedRegistries: ['registry.example.com:5000', 'docker.io', 'Registry.Example', 'localhost:5000'],
+      prices: euros,
+    };
+    const created = await create(organization(name(), { agents }));
+    expect((created.spec as Loose).agents).toEqual(agents);
+    await create(
+      organization(name(), { agents: { prices: { cpuCore: 0, thresholds: { workloadMonthly: 40 } } } }),
+    );
+    await create(organization(name(), { agents: { allowedRegistries: [] } }));
+  });
+
+  it('refuses a registry that is not a host[:port], and more than 64 of them', async () => {
+    for (const registry of [
+      'https://registry.example.com',
+      'registry.example.com/team',
+      'a..b',
+      'host:port',
+      '',
+    ]) {
+      await expectInvalid(
+        organization(name(), { agents: { allowedRegistries: [registry] } }),
+        /spec\.agents\.allowedRegistries\[0\]/,
+      );
+    }
+    await expectInvalid(
+      organization(name(), { agents: { allowedRegistries: ['https://registry.example.com'] } }),
+      /host with an optional port, e\.g\. registry\.example\.com/,
+    );
+    const many = Array.from({ length: 65 }, (_, i) => `r${i}.example.com`);
+    await create(organization(name(), { agents: { allowedRegistries: many.slice(0, 64) } }));
+    await expectInvalid(
+      organization(name(), { agents: { allowedRegistries: many } }),
+      /spec\.agents\.allowedRegistries/,
+      /must have at most 64 items/,
+    );
+  });
+
+  it('refuses negative prices and thresholds, a currency that is not a code, and a currency alone', async () => {
+    await expectInvalid(
+      organization(name(), { agents: { prices: { cpuCore: -1 } } }),
+      /spec\.agents\.prices\.cpuCore/,
+      /greater than or equal to 0/,
+    );
+    await expectInvalid(
+      organization(name(), { agents: { prices: { thresholds: { workloadMonthly: -0.5 } } } }),
+      /spec\.agents\.prices\.thresholds\.workloadMonthly/,
+      /greater than or equal to 0/,
+    );
+    const amounts = {
+      cpuCore: 21,
+      memoryGiB: 2.8,
+      storageGiB: 0.09,
+      loadBalancer: 16,
+      thresholds: { workloadMonthly: 45, hpaCeilingMonthly: 450 },
+    };
+    for (const currency of ['eur', 'E1R']) {
+      await expectInvalid(
+        organization(name(), { agents: { prices: { ...amounts, currency } } }),
+        /spec\.agents\.prices\.currency/,
+        /three capital letters, e\.g\. EUR/,
+      );
+    }
+    await expectInvalid(
+      organization(name(), { agents: { prices: { ...amounts, currency: 'EURO' } } }),
+      /spec\.agents\.prices\.currency/,
+      /may not be more than 3 bytes/,
+    );
+    await create(organization(name(), { agents: { prices: { ...amounts, currency: 'CHF' } } }));
+    await expectInvalid(
+      organization(name(), { agents: { prices: { currency: 'EUR', cpuCore: 21 } } }),
+      /spec\.agents\.prices/,
+      /currency needs every price and threshold beside it/,
+    );
+    await expectInvalid(
+      organization(name(), {
+        agents: { prices: { ...amounts, currency: 'EUR', thresholds: { workloadMonthly: 45 } } },
+      }),
+      /currency needs every price and threshold beside it/,
+    );
+  });
+
   it('refuses a deletion policy other than Delete or Retain', async () => {
     await create(organization(name(), { database: { deletionPolicy: 'Retain' } }));
     await expectInvalid(

@@ -251,7 +251,7 @@ describe('tenant databases', () => {
       DROP TABLE agent_run_findings, findings, agent_runs;
       CREATE TABLE agent_runs (id uuid PRIMARY KEY, agent text NOT NULL);
       CREATE TABLE findings (id uuid PRIMARY KEY, agent_run_id uuid REFERENCES agent_runs (id));
-      DELETE FROM knex_migrations WHERE name = '0002_agent_runs'`;
+      DELETE FROM knex_migrations WHERE name IN ('0002_agent_runs', '0003_agent_run_costs')`;
     const runColumns = async () =>
       (
         await onTenant(

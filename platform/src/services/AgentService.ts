@@ -4,23 +4,27 @@ import type { KubeClient } from '@guardian/kube/client';
 import type { Clock } from '@guardian/kube/clock';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { type RunCost, runCost } from '../agent-runs/cost.ts';
 import { decodeCursor, encodeCursor } from '../agent-runs/cursor.ts';
 import { type AgentRun, countBySeverity, noFindings, statusOf } from '../agent-runs/run.ts';
+import { runSettings } from '../agent-runs/settings.ts';
 import { agentUser, NamespaceUnreadable, readSnapshot } from '../agent-runs/snapshot-reader.ts';
-import { runFields, runView, trackedView } from '../agent-runs/views.ts';
+import { costView, runFields, runView, trackedView } from '../agent-runs/views.ts';
 import { workloadReadiness } from '../agent-runs/workloads.ts';
 import {
   type Agent,
   type AgentSettings,
-  agentSettings,
   buildSnapshot,
   CATEGORIES,
   type Category,
+  type CostSummary,
   catalog,
+  costSummary,
   describeCatalog,
   type Evaluation,
   evaluate,
 } from '../agents/index.ts';
+import type { AgentPrices } from '../config.ts';
 import type {
   AgentRunList,
   AgentRunQuery,
@@ -88,8 +92,8 @@ export interface AgentServiceDeps {
   log: Logger;
   /** The agents that may run: the catalog, unless a test brings its own. */
   agents?: readonly Agent[];
-  /** Prices and thresholds; the defaults of AGENTS.md §1 (per chart and organization later). */
-  settings?: AgentSettings;
+  /** The installation's prices and thresholds (AGENTS_PRICES); each Organization's spec.agents overrides them. */
+  prices?: AgentPrices;
 }
 
 export interface StartedRun {
@@ -111,13 +115,11 @@ export class AgentService {
   private readonly deps: AgentServiceDeps;
   private readonly agents: readonly Agent[];
   private readonly byId: ReadonlyMap<string, Agent>;
-  private readonly settings: AgentSettings;
 
   constructor(deps: AgentServiceDeps) {
     this.deps = deps;
     this.agents = deps.agents ?? catalog;
     this.byId = new Map(this.agents.map((agent) => [agent.id, agent]));
-    this.settings = deps.settings ?? agentSettings();
   }
 
   /** Every agent, with whether the actor may run it. */
@@ -154,7 +156,8 @@ export class AgentService {
     );
     if (!taken.allowed) throw refusal(agents.length, taken, started);
 
-    const evaluation = await this.evaluate(orgId, namespace, agents);
+    const settings = runSettings(this.deps.prices, this.deps.directory.get(orgId)?.spec.agents);
+    const evaluation = await this.evaluate(orgId, namespace, agents, settings);
     for (const failure of evaluation.failed) {
       await metering.refund(orgId, 'agent_executions', keyOf(failure.agent));
     }
@@ -167,7 +170,7 @@ export class AgentService {
       summary: countBySeverity(evaluation.findings),
       skipped: evaluation.skipped,
       failures: evaluation.failed,
-      cost: evaluation.summaries['cost-estimator'] ?? null,
+      cost: costOf(agents, evaluation, request.environment),
       durationMs: Math.max(0, clock.now() - started),
       createdAt: new Date(started),
       requestedBy: auditActor(actor),
@@ -246,7 +249,9 @@ export class AgentService {
     const orgId = currentOrg(actor);
     const org = this.deps.directory.get(orgId);
     if (!org) throw new NotFoundError('No such organization');
-    const open = await this.tenant(() => this.deps.store.openBySeverity(orgId));
+    const [open, costs] = await this.tenant(() =>
+      Promise.all([this.deps.store.openBySeverity(orgId), this.deps.store.latestCosts(orgId)]),
+    );
     const agent = this.deps.kube.impersonating(agentUser(orgId));
     return Promise.all(
       (org.spec.environments ?? DEFAULT_ENVIRONMENTS).map(async (name) => {
@@ -264,6 +269,7 @@ export class AgentService {
           provisioned: provisioned !== undefined,
           workloads,
           open_findings: open.get(name) ?? noFindings(),
+          cost: costView(costs.get(name)),
         };
       }),
     );
@@ -337,7 +343,12 @@ export class AgentService {
    * One snapshot as the organization's agent, then every agent over it. A namespace that cannot be
    * read (deleted, or being deleted) fails every agent with the reason: their units go back.
    */
-  private async evaluate(orgId: string, namespace: string, agents: readonly Agent[]): Promise<Evaluation> {
+  private async evaluate(
+    orgId: string,
+    namespace: string,
+    agents: readonly Agent[],
+    settings: AgentSettings,
+  ): Promise<Evaluation> {
     const { kube, clusterScopedReads, clock, log } = this.deps;
     try {
       const input = await readSnapshot(
@@ -352,7 +363,7 @@ export class AgentService {
         },
         namespace,
       );
-      return evaluate(agents, buildSnapshot(input), { now: clock.now(), settings: this.settings });
+      return evaluate(agents, buildSnapshot(input), { now: clock.now(), settings });
     } catch (error) {
       const reason =
         error instanceof NamespaceUnreadable ? error.message : `The namespace ${namespace} could not be read`;
@@ -375,6 +386,16 @@ export class AgentService {
       throw unavailable(error);
     }
   }
+}
+
+/** The cost summary of the first agent that gave one (the cost agents all give the same), for the API. */
+function costOf(agents: readonly Agent[], evaluation: Evaluation, environment: string): RunCost | null {
+  for (const agent of agents) {
+    const summary = agent.summarize === costSummary ? evaluation.summaries[agent.id] : undefined;
+    // What costSummary returned, typed as the summaries of any agent are.
+    if (summary) return runCost(summary as CostSummary, environment);
+  }
+  return null;
 }
 
 function unavailable(error: unknown): Error {

@@ -601,10 +601,8 @@ export interface components {
         AgentRun: {
             /** @description Every agent the run selected */
             agents: string[];
-            /** @description The cost-estimator’s namespace totals, when it ran */
-            cost?: {
-                [key: string]: unknown;
-            };
+            /** @description What the environment costs per month, when the run included a cost agent */
+            cost?: components["schemas"]["AgentRunCost"];
             /** Format: date-time */
             created_at: string;
             duration_ms: number;
@@ -632,13 +630,36 @@ export interface components {
             /** @description The findings by severity */
             summary: components["schemas"]["SeverityCounts"];
         };
+        AgentRunCost: {
+            /** @description The total by environment: the run’s one (GET /environments has the latest of each) */
+            by_environment: {
+                environment: string;
+                /** @description Per month (730 hours), in the currency */
+                monthly: number;
+            }[];
+            /** @description The total by the guardian.aiops.dev/team label of each workload (claims and LoadBalancers by their own); unassigned: no label */
+            by_team: {
+                /** @description Per month (730 hours), in the currency */
+                monthly: number;
+                team: string;
+            }[];
+            /** @description Each priced workload (desired replicas × what one reserves), most expensive first */
+            by_workload: {
+                kind: string;
+                /** @description Per month (730 hours), in the currency */
+                monthly: number;
+                name: string;
+            }[];
+            /** @description ISO 4217, e.g. USD (the chart’s and the organization’s prices) */
+            currency: string;
+            /** @description What the environment reserves per month: workloads, PersistentVolumeClaims and LoadBalancer Services (batch workloads are not counted: how long they run is unknown) */
+            monthly_total: number;
+        };
         AgentRunCreated: {
             /** @description Every agent the run selected */
             agents: string[];
-            /** @description The cost-estimator’s namespace totals, when it ran */
-            cost?: {
-                [key: string]: unknown;
-            };
+            /** @description What the environment costs per month, when the run included a cost agent */
+            cost?: components["schemas"]["AgentRunCost"];
             /** Format: date-time */
             created_at: string;
             duration_ms: number;
@@ -679,10 +700,8 @@ export interface components {
             runs: {
                 /** @description Every agent the run selected */
                 agents: string[];
-                /** @description The cost-estimator’s namespace totals, when it ran */
-                cost?: {
-                    [key: string]: unknown;
-                };
+                /** @description What the environment costs per month, when the run included a cost agent */
+                cost?: components["schemas"]["AgentRunCost"];
                 /** Format: date-time */
                 created_at: string;
                 duration_ms: number;
@@ -846,6 +865,16 @@ export interface components {
             team_id?: string;
         };
         Environment: {
+            /** @description What the environment costs per month, by its latest run that included a cost agent (its by_workload and by_team: GET /agents/runs/{run_id}); null before one */
+            cost: {
+                /** Format: date-time */
+                created_at: string;
+                currency: string;
+                /** @description Per month (730 hours), in the currency */
+                monthly_total: number;
+                /** Format: uuid */
+                run_id: string;
+            } | null;
             name: string;
             namespace: string;
             open_findings: components["schemas"]["SeverityCounts"];
