@@ -8,6 +8,7 @@ import { jsonBody } from './http/json-body.ts';
 import type { PlatformMetrics } from './http/metrics.ts';
 import { Api } from './http/operation.ts';
 import { requestContext } from './http/request-context.ts';
+import { routeGuard } from './http/route-guard.ts';
 import type { AppState } from './http/state.ts';
 import { agentRoutes } from './routes/agents.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
@@ -88,6 +89,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   // Before the body parser, authentication and governance: the console's pages are public files
   // and cost no API call; API routes still win (the console asks the router first).
   app.use(consolePages(deps.console, api.router));
+  app.use(routeGuard(api.router));
   app.use(jsonBody(deps.bodyLimitBytes));
   app.use(authenticate(deps.auth));
   for (const middleware of deps.governance?.middleware ?? []) app.use(middleware);
