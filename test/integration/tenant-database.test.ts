@@ -5,6 +5,7 @@ import { eventually, kubectl, uniqueName } from '../support/kube.ts';
 import { operatorSuite } from '../support/operator-suite.ts';
 import { Browser, platformKubeconfig, startPlatform, until, withToken } from '../support/platform.ts';
 import { stackEnv } from '../support/stack.ts';
+import { s3Provisioner } from '../support/storage.ts';
 import {
   apply,
   condition,
@@ -161,7 +162,7 @@ describe('tenant databases', () => {
     const kept = uniqueName('it-kept');
     suite.track(kept);
     await apply(organization(kept, { database: { deletionPolicy: 'Retain' } }));
-    await organizationReady(kept);
+    const uid = (await organizationReady(kept)).metadata?.uid ?? '';
     const secret = await databaseSecret(kept);
     const client = new (await import('pg')).default.Client({ connectionString: secret.url });
     await client.connect();
@@ -173,8 +174,14 @@ describe('tenant databases', () => {
     const copies = await coreApi.listSecretForAllNamespaces({
       labelSelector: `guardian.aiops.dev/retained-organization=${kept}`,
     });
-    expect(copies.items.map((copy) => copy.metadata?.namespace)).toEqual([suite.namespace]);
-    const where = copies.items[0]?.metadata;
+    // Its storage follows the database's policy, so its credentials are kept beside.
+    expect(copies.items.map((copy) => `${copy.metadata?.namespace}/${copy.metadata?.name}`).sort()).toEqual([
+      `${suite.namespace}/retained-database-${kept}`,
+      `${suite.namespace}/retained-storage-${kept}`,
+    ]);
+    const where = copies.items.find((copy) =>
+      copy.metadata?.name?.startsWith('retained-database-'),
+    )?.metadata;
     const copy = await databaseSecret(kept, where?.name, where?.namespace);
     expect(copy.password).toBe(secret.password);
     const rows = await (async () => {
@@ -209,6 +216,7 @@ describe('tenant databases', () => {
       (await leftoversOf(tenantName(kept))).find((f) => f.startsWith('database'))?.split(' on ')[1] ?? 'pg1';
     await onServer(server, `DROP DATABASE ${tenantName(kept)} WITH (FORCE)`);
     await onServer(server, `DROP ROLE ${tenantName(kept)}`);
+    await s3Provisioner().remove(kept, uid);
   });
 
   it('serializes concurrent migrations of one database, and recovers a lock knex left behind', async () => {

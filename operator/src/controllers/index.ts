@@ -3,6 +3,7 @@ import { KINDS } from '@guardian/crds/kinds';
 import type { KubeClient } from '@guardian/kube/client';
 import type { Clock } from '@guardian/kube/clock';
 import { core, type KubeObject, keyOf, MANAGED_BY } from '@guardian/kube/resources';
+import type { StorageProvisioner } from '@guardian/platform/storage';
 import type { TenantProvisioner } from '@guardian/platform/tenant-db';
 import { ChildWriter } from '../runtime/children.ts';
 import type { EventRecorder } from '../runtime/events.ts';
@@ -23,6 +24,8 @@ export interface ControllerSettings {
   /** The operator's own ServiceAccount (in operatorNamespace), bound to impersonate tenants' agents. */
   operatorServiceAccount: string;
   provisioner: TenantProvisioner;
+  /** Each organization's object storage (a bucket and its account, or a folder), or none. */
+  storage: StorageProvisioner;
   workers: number;
   /**
    * A label selector of the Organizations to reconcile (empty: all). Their Teams and children
@@ -88,6 +91,14 @@ export function registerControllers(
         client,
         children,
         provisioner: settings.provisioner,
+        secrets,
+        operatorNamespace: settings.operatorNamespace,
+        verified: new VerifiedDatabases(settings.databaseCheckMs, clock),
+      },
+      storage: {
+        client,
+        children,
+        provisioner: settings.storage,
         secrets,
         operatorNamespace: settings.operatorNamespace,
         verified: new VerifiedDatabases(settings.databaseCheckMs, clock),

@@ -30,9 +30,8 @@ export const storageEnv = {
   STORAGE_DIR: z.string().startsWith('/', { error: 'must be an absolute path' }).optional(),
 };
 
-type StorageEnv = {
-  [K in keyof typeof storageEnv]: z.output<(typeof storageEnv)[K]>;
-};
+const storageSchema = z.object(storageEnv);
+type StorageEnv = z.output<typeof storageSchema>;
 
 /** The target the parsed environment names; an incomplete or ambiguous one is an error. */
 export function storageTarget(env: StorageEnv): StorageTarget {
