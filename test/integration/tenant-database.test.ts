@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { parseStorageSecret, storedBytes, storeWith } from '@guardian/platform/storage';
 import { describe, expect, it } from 'vitest';
 import { parseTenantServers, TenantProvisioner } from '../../platform/src/tenant-db/index.ts';
 import { eventually, kubectl, uniqueName } from '../support/kube.ts';
@@ -127,8 +129,15 @@ describe('tenant databases', () => {
     expect(tenantRun).toEqual(original);
   });
 
-  it('lets the platform measure the tenant database for GET /usage, through the Role the operator grants it', async () => {
+  it('lets the platform measure the tenant database and bucket for GET /usage, through the Role the operator grants it', async () => {
     // The platform's identity the operator grants (PLATFORM_NAMESPACE and PLATFORM_SERVICE_ACCOUNT defaults).
+    // The bucket counts with the database: 24 MiB of backups move the figure well past its precision.
+    const secret = await coreApi.readNamespacedSecret({ name: 'guardian-storage', namespace: `org-${a}` });
+    const credentials = parseStorageSecret(secret.data);
+    if (!credentials) throw new Error(`org-${a} has no storage credentials`);
+    const bucket = storeWith(credentials);
+    await bucket.upload('backups/usage-probe', Readable.from([Buffer.alloc(24 * 1024 * 1024)]));
+    const stored = await storedBytes(bucket);
     const api = await startPlatform({ kubeconfig: await platformKubeconfig('guardian-system') });
     try {
       await until('the platform to see the organization', () => api.platform.directory.get(a) !== undefined);
@@ -142,10 +151,11 @@ describe('tenant databases', () => {
         tenantName(a),
       ]);
       expect(storage?.note).toBeUndefined();
-      expect(storage?.used).toBeCloseTo(Number(size?.bytes) / 1024 ** 3, 2);
-      expect(storage?.used).toBeGreaterThan(0);
+      expect(storage?.used).toBeCloseTo((Number(size?.bytes) + stored) / 1024 ** 3, 2);
+      expect(stored).toBeGreaterThanOrEqual(24 * 1024 * 1024);
     } finally {
       await api.stop();
+      await bucket.delete(['backups/usage-probe']);
     }
   });
 

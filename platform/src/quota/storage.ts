@@ -1,6 +1,8 @@
 import type { KubeClient } from '@guardian/kube/client';
 import { ApiError } from '@guardian/kube/client';
 import { core, type KubeObject } from '@guardian/kube/resources';
+import { storedBytes } from '../storage/object-store.ts';
+import { organizationStore } from '../storage/secret.ts';
 import type { TenantPools } from '../tenant-db/pools.ts';
 import { DATABASE_SECRET } from '../tenant-db/servers.ts';
 
@@ -9,16 +11,32 @@ const GIB = 1024 ** 3;
 export type StorageReading = { gib: number } | { gib: null; note: string };
 
 /**
- * The size of an organization's tenant database, measured with its own credentials (the Secret
- * `guardian-database` in `org-<org>`), which the operator's per-organization Role lets the
- * platform's ServiceAccount read. Where it cannot (another identity, the Secret not there yet),
- * storage reads as not measured, with the reason.
+ * What an organization stores: its tenant database and its bucket (or folder) together, each
+ * measured with its own credentials (the Secrets `guardian-database` and `guardian-storage` in
+ * `org-<org>`), which the operator's per-organization Role lets the platform's ServiceAccount read.
+ * Where it cannot (another identity, the database not there yet), storage reads as not measured,
+ * with the reason. An organization without storage (none configured) counts its database alone.
  */
 export async function tenantStorage(
   kube: KubeClient,
   pools: TenantPools,
   orgId: string,
 ): Promise<StorageReading> {
+  const database = await databaseBytes(kube, pools, orgId);
+  if (typeof database !== 'number') return database;
+  const bucket = await bucketBytes(kube, orgId);
+  if (typeof bucket !== 'number') return bucket;
+  return { gib: Math.round(((database + bucket) / GIB) * 1000) / 1000 };
+}
+
+const unreadable = (error: unknown) =>
+  error instanceof ApiError && (error.status === 403 || error.status === 404);
+
+async function databaseBytes(
+  kube: KubeClient,
+  pools: TenantPools,
+  orgId: string,
+): Promise<number | StorageReading> {
   let url: string | undefined;
   try {
     const secret = await kube.get<KubeObject & { data?: Record<string, string> }>(
@@ -29,11 +47,11 @@ export async function tenantStorage(
     const encoded = secret.data?.url;
     url = encoded === undefined ? undefined : Buffer.from(encoded, 'base64').toString('utf8');
   } catch (error) {
-    if (error instanceof ApiError && (error.status === 403 || error.status === 404)) {
+    if (unreadable(error)) {
       return {
         gib: null,
         note:
-          error.status === 403
+          (error as ApiError).status === 403
             ? 'not measured: the platform may not read the tenant database Secret'
             : 'not measured: the tenant database is not provisioned yet',
       };
@@ -44,6 +62,17 @@ export async function tenantStorage(
   const result = await pools
     .get(orgId, url)
     .raw<{ rows: Array<{ bytes: string }> }>('SELECT pg_database_size(current_database())::text AS bytes');
-  const bytes = Number(result.rows[0]?.bytes ?? 0);
-  return { gib: Math.round((bytes / GIB) * 1000) / 1000 };
+  return Number(result.rows[0]?.bytes ?? 0);
+}
+
+/** Every object's bytes in the organization's bucket (or folder); 0 where no storage is configured. */
+async function bucketBytes(kube: KubeClient, orgId: string): Promise<number | StorageReading> {
+  try {
+    const store = await organizationStore(kube, orgId);
+    return store ? await storedBytes(store) : 0;
+  } catch (error) {
+    if (unreadable(error))
+      return { gib: null, note: 'not measured: the platform may not read the storage Secret' };
+    throw new Error(`Could not measure the object storage of organization ${orgId}`, { cause: error });
+  }
 }
