@@ -43,10 +43,10 @@ import { SessionStore } from './stores/SessionStore.ts';
 import { SigningKeyStore } from './stores/SigningKeyStore.ts';
 import { UserStore } from './stores/UserStore.ts';
 import { TenantPools } from './tenant-db/pools.ts';
+import { GUARDIAN_VERSION } from './version.ts';
 
 export const SESSION_COOKIE = 'guardian_session';
 export const LOGIN_COOKIE = 'guardian_login';
-const VERSION = '0.1.0';
 
 export interface PlatformOptions {
   config: PlatformConfig;
@@ -238,7 +238,7 @@ export class Platform {
         },
         keys: this.keys,
         publicUrl,
-        version: VERSION,
+        version: GUARDIAN_VERSION,
       },
       organizations,
       teams,

@@ -5,8 +5,14 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { type S3Access, StorageProvisioner, storageTarget } from '@guardian/platform/storage';
+import {
+  parseStorageSecret,
+  type S3Access,
+  StorageProvisioner,
+  storageTarget,
+} from '@guardian/platform/storage';
 import { stackEnv } from './stack.ts';
+import { coreApi } from './tenancy.ts';
 
 /** The test stack's S3 server as its admin (root) account sees it. */
 export function s3Admin(): S3Access {
@@ -60,4 +66,12 @@ export async function reach(client: S3Client, bucket: string, key: string) {
 export async function visibleBuckets(client: S3Client): Promise<string[]> {
   const listed = await client.send(new ListBucketsCommand({}));
   return (listed.Buckets ?? []).map((b) => b.Name ?? '');
+}
+
+/** An organization's S3 credentials, from its Secret guardian-storage (or another Secret of that shape). */
+export async function s3CredentialsOf(org: string, name = 'guardian-storage', namespace = `org-${org}`) {
+  const secret = await coreApi.readNamespacedSecret({ name, namespace });
+  const credentials = parseStorageSecret(secret.data);
+  if (credentials?.type !== 's3') throw new Error(`${namespace}/${name} holds no S3 credentials`);
+  return credentials;
 }

@@ -1,4 +1,4 @@
-export { TENANT_MIGRATIONS, tenantMigrationSource } from './migrations.ts';
+export { migrateTenantDatabase, TENANT_MIGRATIONS, tenantMigrationSource } from './migrations.ts';
 export { TenantPools } from './pools.ts';
 export {
   LoginFailed,
