@@ -3,6 +3,7 @@ import { labelSelectorError } from '@guardian/kube/selector';
 import { storageEnv, storageTarget } from '@guardian/platform/storage';
 import { parseTenantServers } from '@guardian/platform/tenant-db';
 import { z } from 'zod';
+import { parseCron } from './runtime/cron.ts';
 
 const port = z.coerce.number().int().min(1).max(65_535);
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -80,6 +81,34 @@ export const operatorConfig = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
     /** Organizations' object storage: S3 (S3_ENDPOINT and its admin account) or a folder (STORAGE_DIR). */
     ...storageEnv,
+    /** Encrypts backups: 32 random bytes in base64. Without it no backup is taken. */
+    BACKUP_ENCRYPTION_KEY: z
+      .string()
+      .refine(
+        (value) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(value) && Buffer.from(value, 'base64').length === 32,
+        {
+          error: 'must be 32 random bytes in base64 (openssl rand -base64 32)',
+        },
+      )
+      .transform((value) => Buffer.from(value, 'base64'))
+      .optional(),
+    /** The default backup schedule of organizations without spec.backup.schedule (empty: none). */
+    BACKUP_SCHEDULE: z
+      .string()
+      .max(100)
+      .default('')
+      .superRefine((value, ctx) => {
+        if (!value) return;
+        try {
+          parseCron(value);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : 'invalid' });
+        }
+      }),
+    /** The default number of backups kept of organizations without spec.backup.retention. */
+    BACKUP_RETENTION: z.coerce.number().int().min(1).max(1000).default(7),
+    /** Backups run at once (each is a pg_dump and an upload). */
+    BACKUP_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
   })
   .superRefine((config, ctx) => {
     try {

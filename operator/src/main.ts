@@ -70,6 +70,11 @@ export async function runOperator(args: string[]): Promise<void> {
     organizationSelector: config.OPERATOR_ORGANIZATION_SELECTOR,
     // Half the resync period, so that every resync checks each tenant database again.
     databaseCheckMs: (config.OPERATOR_RESYNC_SECONDS * 1000) / 2,
+    backup: {
+      key: config.BACKUP_ENCRYPTION_KEY,
+      defaults: { schedule: config.BACKUP_SCHEDULE || undefined, retention: config.BACKUP_RETENTION },
+      workers: config.BACKUP_WORKERS,
+    },
   });
 
   let stopping = false;

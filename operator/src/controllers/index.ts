@@ -3,12 +3,15 @@ import { KINDS } from '@guardian/crds/kinds';
 import type { KubeClient } from '@guardian/kube/client';
 import type { Clock } from '@guardian/kube/clock';
 import { core, type KubeObject, keyOf, MANAGED_BY } from '@guardian/kube/resources';
+import { backupDatabase, pruneBackups } from '@guardian/platform/backup';
 import type { StorageProvisioner } from '@guardian/platform/storage';
 import type { TenantProvisioner } from '@guardian/platform/tenant-db';
 import { ChildWriter } from '../runtime/children.ts';
 import type { EventRecorder } from '../runtime/events.ts';
 import { type Manager, watch } from '../runtime/manager.ts';
 import { controlNamespace, LABEL_ORGANIZATION, LABEL_TEAM, OPERATOR } from '../tenancy/names.ts';
+import type { BackupDefaults } from './backup.plan.ts';
+import { backupReconciler } from './backup.ts';
 import { sharingDomains } from './organization.domains.ts';
 import type { Namespace } from './organization.namespaces.ts';
 import { organizationReconciler } from './organization.ts';
@@ -34,6 +37,12 @@ export interface ControllerSettings {
   organizationSelector: string;
   /** How long a tenant database found in order is trusted before it is checked again. */
   databaseCheckMs: number;
+  backup: {
+    /** BACKUP_ENCRYPTION_KEY; without it no backup is taken. */
+    key: Buffer | undefined;
+    defaults: BackupDefaults;
+    workers: number;
+  };
 }
 
 /** Every controller of the operator, wired to shared informers. */
@@ -139,6 +148,25 @@ export function registerControllers(
           .map(keyOf),
       ),
     ],
+  });
+
+  // Backups run beside the organization reconciler, with their own queue and workers: a long
+  // pg_dump never holds up an organization's other changes.
+  manager.register({
+    reconciler: backupReconciler({
+      client,
+      clock,
+      events,
+      organizations,
+      secrets,
+      storageConfigured: settings.storage.configured,
+      key: settings.backup.key,
+      defaults: settings.backup.defaults,
+      backup: backupDatabase,
+      prune: pruneBackups,
+    }),
+    primary: organizations,
+    concurrency: settings.backup.workers,
   });
 
   manager.register({
