@@ -24,20 +24,29 @@ export interface BackupRequest {
   point?: (name: 'backup-during-upload' | 'backup-before-manifest') => void;
 }
 
-/** Counts the bytes through it and, optionally, hashes them. */
+/**
+ * The window a crash test kills the process in, mid-upload: this many bytes have passed, so (the
+ * pipeline holding back while a part uploads) at least one 8 MiB part is stored.
+ */
+const MID_UPLOAD_BYTES = 16 * 1024 * 1024;
+
+/** Counts and hashes the bytes through it; calls `crossing` once when `threshold` bytes have passed. */
 class Meter extends Transform {
   bytes = 0;
   private readonly hash = createHash('sha256');
-  private readonly onFirst: (() => void) | undefined;
+  private readonly threshold: number;
+  private readonly crossing: (() => void) | undefined;
 
-  constructor(onFirst?: () => void) {
+  constructor(threshold = Number.POSITIVE_INFINITY, crossing?: () => void) {
     super();
-    this.onFirst = onFirst;
+    this.threshold = threshold;
+    this.crossing = crossing;
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    if (this.bytes === 0) this.onFirst?.();
+    const before = this.bytes;
     this.bytes += chunk.length;
+    if (before < this.threshold && this.bytes >= this.threshold) this.crossing?.();
     this.hash.update(chunk);
     done(null, chunk);
   }
@@ -67,7 +76,7 @@ export async function backupDatabase(request: BackupRequest): Promise<BackupMani
   const dump = pgDump(request.url, { portable });
   dump.stdin.end();
   const plain = new Meter();
-  const stored = new Meter(() => request.point?.('backup-during-upload'));
+  const stored = new Meter(MID_UPLOAD_BYTES, () => request.point?.('backup-during-upload'));
   const body = new PassThrough();
   try {
     const [bytes] = await Promise.all([
