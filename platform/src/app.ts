@@ -10,6 +10,7 @@ import { requestContext } from './http/request-context.ts';
 import type { AppState } from './http/state.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { type AuthRouteDeps, authRoutes } from './routes/auth.ts';
+import { backupRoutes } from './routes/backups.ts';
 import { invitationRoutes } from './routes/invitations.ts';
 import { memberRoutes } from './routes/members.ts';
 import { organizationRoutes } from './routes/organizations.ts';
@@ -17,6 +18,7 @@ import { type SystemRouteDeps, systemRoutes } from './routes/system.ts';
 import { teamRoutes } from './routes/teams.ts';
 import { tenantRoutes } from './routes/tenant.ts';
 import type { ApiKeyService } from './services/ApiKeyService.ts';
+import type { BackupService } from './services/BackupService.ts';
 import type { InvitationService } from './services/InvitationService.ts';
 import type { MemberService } from './services/MemberService.ts';
 import type { OrganizationService } from './services/OrganizationService.ts';
@@ -33,6 +35,7 @@ export interface AppDeps {
   members: MemberService;
   apiKeys: ApiKeyService;
   invitations: InvitationService;
+  backups: BackupService;
   /** Rate limits and the usage API; absent in apps built without them (tests of other layers). */
   governance?: Pick<Governance, 'middleware' | 'routes'>;
   bodyLimitBytes?: number;
@@ -66,6 +69,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   memberRoutes(api, deps.members);
   apiKeyRoutes(api, deps.apiKeys);
   invitationRoutes(api, deps.invitations);
+  backupRoutes(api, deps.backups);
   app.use(api.router.routes());
   app.use(api.router.allowedMethods());
   return app;

@@ -102,6 +102,11 @@ export const platformConfig = z
     GUARDIAN_ENCRYPTION_KEY: key32.describe(
       'Encrypts the token signing keys at rest and keys the audit checkpoints: 32 random bytes in base64 (openssl rand -base64 32). No default: a known key protects nothing.',
     ),
+    BACKUP_ENCRYPTION_KEY: key32
+      .optional()
+      .describe(
+        'The key backups are encrypted with (the operator’s), for restores through POST /admin/backups/{id}/restore: 32 random bytes in base64. Without it restores answer 503.',
+      ),
     TOKEN_TTL_SECONDS: z.coerce
       .number()
       .int()

@@ -23,6 +23,7 @@ import { ApiRateLimiter } from './ratelimit/limiter.ts';
 import { RedisRequirement } from './ratelimit/redis-requirement.ts';
 import { AccessService } from './services/AccessService.ts';
 import { ApiKeyService } from './services/ApiKeyService.ts';
+import { BackupService } from './services/BackupService.ts';
 import { InvitationService } from './services/InvitationService.ts';
 import { LoginService } from './services/LoginService.ts';
 import { MemberService } from './services/MemberService.ts';
@@ -245,6 +246,7 @@ export class Platform {
       members,
       apiKeys,
       invitations,
+      backups: new BackupService({ kube, directory, key: config.BACKUP_ENCRYPTION_KEY }),
     });
     this.metrics.counter(
       'guardian_signing_key_reloads_total',

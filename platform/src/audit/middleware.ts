@@ -8,6 +8,7 @@ import type { AppContext, AppState } from '../http/state.ts';
 import type { SessionService } from '../services/SessionService.ts';
 import type { AuditEvent, AuditLog } from './AuditLog.ts';
 import { authRecorders } from './recorders/auth.ts';
+import { backupRecorders } from './recorders/backups.ts';
 import { memberRecorders } from './recorders/members.ts';
 import type { Recorders } from './recorders/recorder.ts';
 import { tenantRecorders } from './recorders/tenants.ts';
@@ -34,6 +35,7 @@ export function auditTrail(options: AuditTrailOptions): Middleware<AppState> {
     ...authRecorders(options),
     ...memberRecorders(),
     ...tenantRecorders(),
+    ...backupRecorders(),
   };
 
   return async (ctx, next) => {

@@ -4,6 +4,7 @@
 export { listBackups, pruneBackups, readManifest } from './catalog.ts';
 export { CorruptBackupError, decryptStream, encryptStream, keyId, WrongKeyError } from './crypto.ts';
 export { BackupManifest, backupId, backupKeys, backupOwner, PLATFORM_OWNER } from './manifest.ts';
+export { organizationBackups, restoreOrganizationBackup, TargetNotProvisioned } from './organization.ts';
 export {
   BackupNotFound,
   ChecksumMismatch,

@@ -1,10 +1,9 @@
 import type { KubeClient } from '@guardian/kube/client';
 import { ApiError } from '@guardian/kube/client';
-import { core, type KubeObject } from '@guardian/kube/resources';
 import { storedBytes } from '../storage/object-store.ts';
 import { organizationStore } from '../storage/secret.ts';
 import type { TenantPools } from '../tenant-db/pools.ts';
-import { DATABASE_SECRET } from '../tenant-db/servers.ts';
+import { tenantDatabaseUrl } from '../tenant-db/secret.ts';
 
 const GIB = 1024 ** 3;
 
@@ -39,13 +38,7 @@ async function databaseBytes(
 ): Promise<number | StorageReading> {
   let url: string | undefined;
   try {
-    const secret = await kube.get<KubeObject & { data?: Record<string, string> }>(
-      core.secret,
-      DATABASE_SECRET,
-      `org-${orgId}`,
-    );
-    const encoded = secret.data?.url;
-    url = encoded === undefined ? undefined : Buffer.from(encoded, 'base64').toString('utf8');
+    url = await tenantDatabaseUrl(kube, orgId);
   } catch (error) {
     if (unreadable(error)) {
       return {

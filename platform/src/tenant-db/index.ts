@@ -9,6 +9,7 @@ export {
   TenantProvisioner,
 } from './provisioner.ts';
 export { scramVerifier } from './scram.ts';
+export { tenantDatabaseUrl } from './secret.ts';
 export {
   DATABASE_SECRET,
   parseTenantServers,
