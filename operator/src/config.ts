@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { labelSelectorError } from '@guardian/kube/selector';
+import { key32 } from '@guardian/platform/config';
 import { storageEnv, storageTarget } from '@guardian/platform/storage';
 import { parseTenantServers } from '@guardian/platform/tenant-db';
 import { z } from 'zod';
@@ -82,16 +83,7 @@ export const operatorConfig = z
     /** Organizations' object storage: S3 (S3_ENDPOINT and its admin account) or a folder (STORAGE_DIR). */
     ...storageEnv,
     /** Encrypts backups: 32 random bytes in base64. Without it no backup is taken. */
-    BACKUP_ENCRYPTION_KEY: z
-      .string()
-      .refine(
-        (value) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(value) && Buffer.from(value, 'base64').length === 32,
-        {
-          error: 'must be 32 random bytes in base64 (openssl rand -base64 32)',
-        },
-      )
-      .transform((value) => Buffer.from(value, 'base64'))
-      .optional(),
+    BACKUP_ENCRYPTION_KEY: key32.optional(),
     /** The default backup schedule of organizations without spec.backup.schedule (empty: none). */
     BACKUP_SCHEDULE: z
       .string()

@@ -1,4 +1,5 @@
 import {
+  DeleteBucketCommand,
   GetObjectCommand,
   ListBucketsCommand,
   ListObjectsV2Command,
@@ -8,7 +9,9 @@ import {
 import {
   parseStorageSecret,
   type S3Access,
+  S3ObjectStore,
   StorageProvisioner,
+  s3Client,
   storageTarget,
 } from '@guardian/platform/storage';
 import { stackEnv } from './stack.ts';
@@ -74,4 +77,12 @@ export async function s3CredentialsOf(org: string, name = 'guardian-storage', na
   const credentials = parseStorageSecret(secret.data);
   if (credentials?.type !== 's3') throw new Error(`${namespace}/${name} holds no S3 credentials`);
   return credentials;
+}
+
+/** Deletes a bucket and everything in it, as the root account (a test's own buckets). */
+export async function removeBucket(bucket: string): Promise<void> {
+  const root = s3Client(s3Admin());
+  const store = new S3ObjectStore(root, bucket);
+  await store.delete((await store.list('')).map((o) => o.key)).catch(() => undefined);
+  await root.send(new DeleteBucketCommand({ Bucket: bucket })).catch(() => undefined);
 }
