@@ -16,6 +16,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, matchesGlob, posix, resolve } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/stack/process.ts';
 import { repo, runCommand } from '../support/helm.ts';
@@ -24,6 +25,8 @@ import { deleteNamespace, platformEnv, platformKubeconfig } from '../support/pla
 import { stackEnv } from '../support/stack.ts';
 
 interface Dockerfile {
+  /** Build arguments with their defaults. */
+  args: Record<string, string>;
   stages: Array<{ from: string; name?: string }>;
   /** `COPY <sources> <dest>` from the build context, in order (COPY --from=... left out). */
   copies: Array<{ sources: string[]; dest: string }>;
@@ -34,7 +37,7 @@ interface Dockerfile {
 
 function parseDockerfile(text: string): Dockerfile {
   const args: Record<string, string> = {};
-  const result: Dockerfile = { stages: [], copies: [], runs: [], entrypoint: [] };
+  const result: Dockerfile = { args, stages: [], copies: [], runs: [], entrypoint: [] };
   const lines = text.replace(/\\\n/g, ' ').split('\n');
   for (const raw of lines) {
     const line = raw.trim();
@@ -43,8 +46,9 @@ function parseDockerfile(text: string): Dockerfile {
     const operands = rest.map((word) => word.replace(/\$\{(\w+)\}/g, (_, name: string) => args[name] ?? ''));
     switch (instruction.toUpperCase()) {
       case 'ARG': {
-        const [name = '', value = ''] = (operands[0] ?? '').split('=');
-        args[name] = value;
+        const [name = '', value] = (operands[0] ?? '').split('=');
+        // `ARG NAME` in a stage brings the global default into it; it does not clear it.
+        if (value !== undefined || !(name in args)) args[name] = value ?? '';
         break;
       }
       case 'FROM':
@@ -141,11 +145,34 @@ describe('the container image (Dockerfile replayed without a Docker engine)', ()
   afterAll(() => rmSync(app, { recursive: true, force: true }));
 
   it('is node:24-slim, multi-stage, runs as a numeric non-root user, one ENTRYPOINT for every role', () => {
-    expect(dockerfile.stages.map((s) => s.from)).toEqual(['node:24-slim', 'node:24-slim']);
+    expect(dockerfile.stages.map((s) => s.from)).toEqual(['node:24-bookworm-slim', 'node:24-bookworm-slim']);
     expect(dockerfile.stages[0]?.name).toBe('deps');
     expect(dockerfile.user).toBe('1000:1000');
     expect(dockerfile.entrypoint).toEqual(['node', 'bin/guardian.ts']);
     expect(dockerfile.runs.join('\n')).toContain('npm ci --omit=dev');
+  });
+
+  it('installs the PostgreSQL client tools of the servers’ major version, for backups and restores', async () => {
+    const client = new pg.Client({ connectionString: stackEnv('DATABASE_ADMIN_URL') });
+    await client.connect();
+    const { rows } = await client.query<{ server_version_num: string }>('show server_version_num');
+    await client.end();
+    const major = Math.floor(Number(rows[0]?.server_version_num) / 10_000);
+    const packageName = `postgresql-client-${major}`;
+    expect(dockerfile.args.POSTGRES_CLIENT).toBe(packageName);
+    // The base image's Debian release ships that major version.
+    const release = /node:\d+-(\w+)-slim/.exec(dockerfile.args.NODE_IMAGE ?? '')?.[1] ?? '';
+    expect({ bookworm: 15, trixie: 17 }[release], `Debian ${release}`).toBe(major);
+    const install = dockerfile.runs.find((run) => run.includes('apt-get install'));
+    expect(install).toMatch(/--no-install-recommends \$\{POSTGRES_CLIENT\}/);
+    expect(install).toContain('rm -rf /var/lib/apt/lists/*');
+    // The package holds every tool Guardian runs (this machine's Debian has the same package).
+    const files = await runCommand('dpkg', ['-L', packageName], { timeoutMs: 10_000 });
+    for (const tool of ['pg_dump', 'pg_restore', 'psql'])
+      expect(files.stdout, tool).toMatch(new RegExp(`/bin/${tool}$`, 'm'));
+    // And the code runs exactly these.
+    const pgSource = readFileSync(resolve(repo, 'platform/src/backup/pg.ts'), 'utf8');
+    for (const tool of ['pg_dump', 'pg_restore', 'psql']) expect(pgSource).toContain(`'${tool}'`);
   });
 
   it('holds the sources and production dependencies only: no tests, scripts, identity provider or dev tools', () => {
