@@ -44,7 +44,8 @@ Needs BACKUP_ENCRYPTION_KEY, the key the backup was made with.`;
 
 const keyConfig = z.object({ BACKUP_ENCRYPTION_KEY: key32 });
 
-const platformBackupConfig = z
+/** The environment of `guardian backup --platform` (the chart's CronJob sets it). */
+export const platformBackupConfig = z
   .object({
     ...storageEnv,
     BACKUP_ENCRYPTION_KEY: key32,
