@@ -1,6 +1,7 @@
 // The demo organizations of `make dev`: techcorp (enterprise plan, its own SSO through the dev
 // IdP's techcorp issuer, owner alice) and startupco (starter plan, owner carol, domain
-// startupco.io), with what the platform needs to log techcorp's people in.
+// startupco.io), with what the platform needs to log techcorp's people in. Both are backed up daily
+// at 03:00 UTC into their buckets on the stack's S3 server, the last 7 kept.
 
 import { API_VERSION } from '@guardian/crds/kinds';
 import { poll } from '@guardian/kube/poll';
@@ -9,6 +10,7 @@ import { platformOrgSecretAccess } from './rbac-manifests.ts';
 
 const apiVersion = API_VERSION;
 const SSO_SECRET = 'techcorp-sso';
+const DAILY = { schedule: '0 3 * * *', retention: 7 };
 
 export function demoOrganizations(env: Record<string, string>) {
   return [
@@ -30,6 +32,7 @@ export function demoOrganizations(env: Record<string, string>) {
           clientSecretRef: { name: SSO_SECRET },
           groupRoles: [{ group: 'techcorp-developers', role: 'team_member' }],
         },
+        backup: DAILY,
       },
     },
     {
@@ -41,6 +44,7 @@ export function demoOrganizations(env: Record<string, string>) {
         plan: 'starter',
         domains: ['startupco.io'],
         owners: [{ kind: 'User', name: 'carol@startupco.io' }],
+        backup: DAILY,
       },
     },
   ];
