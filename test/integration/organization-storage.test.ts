@@ -1,11 +1,11 @@
 // Each organization's object storage, as the operator provisions it on the test stack's S3 server
 // (versitygw): a bucket owned by an account of its own, whose credentials (the Secret
 // guardian-storage) reach that bucket and no other; removed or kept with the organization.
-import { S3ObjectStore, type StorageCredentials, s3Client } from '@guardian/platform/storage';
+import { S3ObjectStore, s3Client } from '@guardian/platform/storage';
 import { describe, expect, it } from 'vitest';
 import { eventually, uniqueName } from '../support/kube.ts';
 import { operatorSuite } from '../support/operator-suite.ts';
-import { reach, s3Admin, s3Provisioner, visibleBuckets } from '../support/storage.ts';
+import { reach, s3Admin, s3CredentialsOf, s3Provisioner, visibleBuckets } from '../support/storage.ts';
 import {
   apply,
   canI,
@@ -19,19 +19,8 @@ import {
 
 /** The organization's storage credentials, from its Secret (as a tenant workload would read them). */
 async function storageSecret(org: string, name = 'guardian-storage', namespace = `org-${org}`) {
-  const secret = await coreApi.readNamespacedSecret({ name, namespace });
-  const data = Object.fromEntries(
-    Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]),
-  );
-  const credentials: StorageCredentials = {
-    type: 's3',
-    endpoint: data.endpoint ?? '',
-    region: data.region ?? '',
-    bucket: data.bucket ?? '',
-    accessKeyId: data['access-key-id'] ?? '',
-    secretAccessKey: data['secret-access-key'] ?? '',
-  };
-  return { data, credentials, client: s3Client(credentials) };
+  const credentials = await s3CredentialsOf(org, name, namespace);
+  return { credentials, client: s3Client(credentials) };
 }
 
 describe('organization storage', () => {
@@ -42,14 +31,14 @@ describe('organization storage', () => {
   it('gives each organization a bucket of its own and the credentials to it, in guardian-storage', async () => {
     const org = await readOrganization(a);
     expect(condition(org, 'StorageReady')).toMatchObject({ status: 'True', reason: 'Provisioned' });
-    const { data, client } = await storageSecret(a);
-    expect(data).toMatchObject({
+    const { credentials, client } = await storageSecret(a);
+    expect(credentials).toMatchObject({
       type: 's3',
       endpoint: s3Admin().endpoint,
       bucket: `guardian-org-${a}`,
-      'access-key-id': `guardian-org-${a}`,
+      accessKeyId: `guardian-org-${a}`,
     });
-    expect(data['secret-access-key']?.length).toBeGreaterThanOrEqual(40);
+    expect(credentials.secretAccessKey.length).toBeGreaterThanOrEqual(40);
     expect(await visibleBuckets(client)).toEqual([`guardian-org-${a}`]);
     // The platform reads it (the storage quota, restores); nothing else of the namespace.
     const platform = 'system:serviceaccount:guardian-system:guardian-platform';

@@ -1,6 +1,7 @@
 import { type ObjectStore, parseStorageSecret, storeWith } from '@guardian/platform/storage';
 import pg from 'pg';
 import { coreApi } from './tenancy.ts';
+import { onTenant } from './tenant-db.ts';
 
 /** An organization's store, opened with the credentials of its Secret guardian-storage. */
 export async function storeOf(org: string): Promise<ObjectStore> {
@@ -10,15 +11,9 @@ export async function storeOf(org: string): Promise<ObjectStore> {
   return storeWith(credentials);
 }
 
-/** Runs statements in a database, in order. */
+/** Runs statements in a tenant database with its own credentials, in order. */
 export async function execute(url: string, ...statements: string[]): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    for (const statement of statements) await client.query(statement);
-  } finally {
-    await client.end();
-  }
+  for (const statement of statements) await onTenant(url, statement);
 }
 
 /** Every row of the tenant schema's tables, ordered, as JSON text: equal strings, identical rows. */

@@ -116,24 +116,8 @@ async function act(deps: BackupDeps, org: Organization, effective: Effective, pl
       return { requeueAfter: Math.max(1000, Math.min(plan.nextRun.getTime() - now.getTime(), MAX_WAIT_MS)) };
     }
     case 'give-up': {
-      const done: OrganizationStatusBackup = {
-        ...base,
-        running: undefined,
-        lastFailure: {
-          id: plan.id,
-          failedAt: timestamp(now),
-          message: `interrupted ${plan.attempts} times (the operator stopped during the backup); not tried again`,
-        },
-        nextRun: optional(nextRunAfter(status, effective.cron, now)),
-      };
-      await writeBackupStatus(deps, org, done);
-      await deps.events.record(
-        org,
-        'Warning',
-        'BackupFailed',
-        `Backup ${plan.id}: ${done.lastFailure?.message}`,
-      );
-      return requeueFor(done, now);
+      const message = `interrupted ${plan.attempts} times (the operator stopped during the backup); not tried again`;
+      return finish(deps, org, base, effective, { id: plan.id, failure: message });
     }
     case 'run':
       return run(deps, org, effective, plan, base, now);
@@ -169,7 +153,6 @@ async function run(
   failpoint('backup-after-intent', name);
 
   const store = storeWith(storage);
-  let done: OrganizationStatusBackup;
   try {
     const manifest = await deps.backup({
       store,
@@ -182,33 +165,49 @@ async function run(
       point: (point) => failpoint(point, name),
     });
     await deps.prune(store, effective.retention);
-    const ended = new Date(deps.clock.now());
-    done = {
-      ...running,
-      running: undefined,
-      lastSuccess: { id: manifest.id, completedAt: timestamp(ended), bytes: manifest.bytes },
-      nextRun: optional(nextRunAfter(running, effective.cron, ended)),
-    };
-    await writeBackupStatus(deps, org, done);
+    return finish(deps, org, running, effective, { id: manifest.id, bytes: manifest.bytes });
+  } catch (error) {
+    return finish(deps, org, running, effective, { id: plan.id, failure: describe(error).slice(0, 1000) });
+  }
+}
+
+/**
+ * Records how a backup ended: no longer running, its success or failure, the next run planned;
+ * an Event says it too. Returns when to look again.
+ */
+async function finish(
+  deps: BackupDeps,
+  org: Organization,
+  status: OrganizationStatusBackup,
+  effective: Effective,
+  outcome: { id: string; bytes: number } | { id: string; failure: string },
+) {
+  const now = new Date(deps.clock.now());
+  const at = timestamp(now);
+  const done: OrganizationStatusBackup = {
+    ...status,
+    running: undefined,
+    ...('failure' in outcome
+      ? { lastFailure: { id: outcome.id, failedAt: at, message: outcome.failure } }
+      : { lastSuccess: { id: outcome.id, completedAt: at, bytes: outcome.bytes } }),
+    nextRun: optional(nextRunAfter(status, effective.cron, now)),
+  };
+  await writeBackupStatus(deps, org, done);
+  if ('failure' in outcome)
+    await deps.events.record(
+      org,
+      'Warning',
+      'BackupFailed',
+      `Backup ${outcome.id} failed: ${outcome.failure}`,
+    );
+  else
     await deps.events.record(
       org,
       'Normal',
       'BackupCompleted',
-      `Backup ${manifest.id} completed (${manifest.bytes} bytes)`,
+      `Backup ${outcome.id} completed (${outcome.bytes} bytes)`,
     );
-  } catch (error) {
-    const ended = new Date(deps.clock.now());
-    const message = describe(error).slice(0, 1000);
-    done = {
-      ...running,
-      running: undefined,
-      lastFailure: { id: plan.id, failedAt: timestamp(ended), message },
-      nextRun: optional(nextRunAfter(running, effective.cron, ended)),
-    };
-    await writeBackupStatus(deps, org, done);
-    await deps.events.record(org, 'Warning', 'BackupFailed', `Backup ${plan.id} failed: ${message}`);
-  }
-  return requeueFor(done, new Date(deps.clock.now()));
+  return requeueFor(done, now);
 }
 
 function requeueFor(status: OrganizationStatusBackup, now: Date) {

@@ -15,6 +15,7 @@ import {
 import type { ChildWriter } from '../runtime/children.ts';
 import { failpoint } from '../runtime/failpoint.ts';
 import { controlNamespace, managedLabels, ownedBy } from '../tenancy/names.ts';
+import { keepSecretCopy } from './retained.ts';
 import type { VerifiedDatabases } from './verified-databases.ts';
 
 export const STORAGE_FINALIZER = 'guardian.aiops.dev/tenant-storage';
@@ -141,20 +142,11 @@ export async function finalizeStorage(deps: StorageDeps, org: Organization): Pro
     if (storageDeletionPolicy(org) === 'Retain') {
       const secret = deps.secrets.get(`${controlNamespace(orgName)}/${STORAGE_SECRET}`) as Secret | undefined;
       if (secret?.data) {
-        await deps.client.apply(
-          core.secret,
-          {
-            apiVersion: 'v1',
-            kind: 'Secret',
-            metadata: {
-              name: `retained-storage-${orgName}`,
-              namespace: deps.operatorNamespace,
-              labels: { 'guardian.aiops.dev/retained-organization': orgName },
-            },
-            type: 'Opaque',
-            data: secret.data,
-          } as Secret,
-          { fieldManager: STORAGE_FIELD_MANAGER },
+        const copy = { name: `retained-storage-${orgName}`, namespace: deps.operatorNamespace };
+        await keepSecretCopy(
+          deps.client,
+          { ...copy, organization: orgName, fieldManager: STORAGE_FIELD_MANAGER },
+          secret.data,
         );
       }
     } else {
