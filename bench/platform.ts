@@ -57,7 +57,7 @@ const api = await startPlatform({
 await until('the platform to see the organization', () => api.platform.directory.get(orgId) !== undefined);
 const { token } = await api.platform.tokens.issue(
   '00000000-0000-4000-8000-000000000001',
-  { superAdmin: false, orgs: { [orgId]: 'org_owner' } },
+  { superAdmin: false, orgs: { [orgId]: 'org_owner' }, teams: {} },
   orgId,
 );
 

@@ -150,4 +150,31 @@ describe('KubeClient', () => {
     });
     expect(twice.seen).toHaveLength(4);
   });
+
+  it('acts as another user only through the client impersonating() returns, on every page', async () => {
+    const users: Array<string | undefined> = [];
+    const listing = pages(4);
+    const { client } = await serve(
+      (request, url, response) => {
+        users.push(request.headers['impersonate-user'] as string | undefined);
+        if (url.pathname.endsWith('/configmaps')) listing(request, url, response);
+        else json(response, 200, configMap('one'));
+      },
+      { pageSize: 2 },
+    );
+    const agent = client.impersonating('system:serviceaccount:org-a:guardian-agent');
+    expect(agent.impersonated).toBe('system:serviceaccount:org-a:guardian-agent');
+    expect((await agent.list(core.configMap, { namespace: 'ns' })).items).toHaveLength(4);
+    await agent.get(core.configMap, 'one', 'ns');
+    // The control: the client it came from still acts as itself, and outlives the impersonating one.
+    await agent.close();
+    await client.get(core.configMap, 'one', 'ns');
+    expect(client.impersonated).toBeUndefined();
+    expect(users).toEqual([
+      'system:serviceaccount:org-a:guardian-agent',
+      'system:serviceaccount:org-a:guardian-agent',
+      'system:serviceaccount:org-a:guardian-agent',
+      undefined,
+    ]);
+  });
 });

@@ -64,6 +64,12 @@ export interface WatchEvent<T> {
 
 type Query = Record<string, string | number | boolean | undefined>;
 
+/** What a client made by `impersonating` shares with the one it came from. */
+interface Shared {
+  agent: Agent;
+  impersonate: string;
+}
+
 /**
  * A small REST client for the apiserver on node:https: the requests a controller needs (get, list,
  * watch, server-side apply with strict field validation, delete), with the kubeconfig's TLS and
@@ -71,23 +77,44 @@ type Query = Record<string, string | number | boolean | undefined>;
  */
 export class KubeClient {
   readonly server: string;
+  /** The user every request acts as (`Impersonate-User`), or undefined: the credential's own. */
+  readonly impersonated: string | undefined;
   private readonly access: ClusterAccess;
   private readonly agent: Agent;
+  private readonly ownsAgent: boolean;
   private readonly timeoutMs: number;
   private readonly pageSize: number;
 
-  constructor(access: ClusterAccess, options: KubeClientOptions = {}) {
+  constructor(access: ClusterAccess, options: KubeClientOptions = {}, shared?: Shared) {
     this.access = access;
     this.server = access.server;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.pageSize = options.pageSize ?? 500;
-    this.agent = new Agent({
-      ca: access.ca,
-      cert: access.cert,
-      key: access.key,
-      rejectUnauthorized: !access.skipTLSVerify,
-      keepAlive: true,
-    });
+    this.impersonated = shared?.impersonate;
+    this.ownsAgent = shared === undefined;
+    this.agent =
+      shared?.agent ??
+      new Agent({
+        ca: access.ca,
+        cert: access.cert,
+        key: access.key,
+        rejectUnauthorized: !access.skipTLSVerify,
+        keepAlive: true,
+      });
+  }
+
+  /**
+   * A client whose requests act as `user` (e.g. `system:serviceaccount:org-acme:guardian-agent`):
+   * the apiserver checks that this client's credential may impersonate it, then authorizes every
+   * request as that user alone. It shares this client's connections; closing it closes nothing.
+   */
+  impersonating(user: string): KubeClient {
+    if (user.length === 0) throw new Error('impersonating() needs a user name');
+    return new KubeClient(
+      this.access,
+      { timeoutMs: this.timeoutMs, pageSize: this.pageSize },
+      { agent: this.agent, impersonate: user },
+    );
   }
 
   async request<T>(
@@ -263,8 +290,9 @@ export class KubeClient {
     }
   }
 
+  /** Closes the connections; a client made by `impersonating` leaves them to the client it came from. */
   close(): Promise<void> {
-    this.agent.destroy();
+    if (this.ownsAgent) this.agent.destroy();
     return Promise.resolve();
   }
 
@@ -281,6 +309,7 @@ export class KubeClient {
     const headers: Record<string, string> = {
       accept: 'application/json',
       ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(this.impersonated === undefined ? {} : { 'impersonate-user': this.impersonated }),
     };
     if (options.body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);

@@ -9,7 +9,14 @@ import { logError } from './http/log-error.ts';
 import type { PlatformMetrics } from './http/metrics.ts';
 import type { Api } from './http/operation.ts';
 import type { AppState } from './http/state.ts';
-import { type Consumption, consume, type UsageKind } from './quota/consume.ts';
+import {
+  type BatchConsumption,
+  type Consumption,
+  consume,
+  consumeAll,
+  refund,
+  type UsageKind,
+} from './quota/consume.ts';
 import { currentPeriod, planLimits } from './quota/limits.ts';
 import type { UsageService } from './quota/UsageService.ts';
 import type { ApiRateLimiter } from './ratelimit/limiter.ts';
@@ -33,6 +40,15 @@ export interface GovernanceDeps {
   log: Logger;
   metrics: PlatformMetrics;
   onRedisError: RedisErrorPolicy;
+}
+
+/** The routes of governance, /usage and /audit: registering them calls neither service. */
+export function governanceRoutes(
+  api: Api,
+  services: { usage: UsageService; auditService: AuditService },
+): void {
+  usageRoutes(api, services.usage);
+  auditRoutes(api, services.auditService);
 }
 
 /**
@@ -92,31 +108,70 @@ export class Governance {
   }
 
   routes(api: Api): void {
-    usageRoutes(api, this.usage);
-    auditRoutes(api, this.deps.auditService);
+    governanceRoutes(api, { usage: this.usage, auditService: this.deps.auditService });
   }
 
   /**
    * Counts `key` against the org's monthly `kind` quota under its current plan and period, and
-   * audits a refusal. What the API's workflow and agent routes call.
+   * audits a refusal. What the API's workflow routes call.
    */
   async consume(orgId: string, kind: UsageKind, key: string, actor: string): Promise<Consumption> {
+    const { limit, period, now } = this.quotaOf(orgId, kind);
+    const result = await consume(this.deps.db, orgId, kind, key, limit, period.key, now);
+    if (!result.allowed) await this.refused(orgId, actor, kind, key, limit, result.period);
+    return result;
+  }
+
+  /**
+   * Counts `keys` (an agent run's `<run_id>:<agent>`) all or nothing against the org's monthly
+   * `kind` quota, and audits a refusal (target: the first key's run). What agent runs call before
+   * any work; `resetsAt` is when the billing period ends.
+   */
+  async consumeAll(
+    orgId: string,
+    kind: UsageKind,
+    keys: readonly string[],
+    actor: string,
+  ): Promise<BatchConsumption & { resetsAt: Date }> {
+    const { limit, period, now } = this.quotaOf(orgId, kind);
+    const result = await consumeAll(this.deps.db, orgId, kind, keys, limit, period.key, now);
+    if (!result.allowed) {
+      const target = keys[0]?.split(':')[0] ?? '';
+      await this.refused(orgId, actor, kind, target, limit, result.period, keys.length);
+    }
+    return { ...result, resetsAt: period.end };
+  }
+
+  /** Gives back the unit `key` took (a compensating ledger row); false if it was not counted. */
+  refund(orgId: string, kind: UsageKind, key: string): Promise<boolean> {
+    return refund(this.deps.db, orgId, kind, key, new Date(this.deps.clock.now()));
+  }
+
+  private quotaOf(orgId: string, kind: UsageKind) {
     const org = this.deps.directory.get(orgId);
     if (!org) throw new Error(`Organization ${orgId} is not known`);
     const limits = planLimits(this.deps.directory.plan(org));
     const limit = kind === 'workflows' ? limits.workflowsPerMonth : limits.agentExecutionsPerMonth;
     const now = new Date(this.deps.clock.now());
-    const result = await consume(this.deps.db, orgId, kind, key, limit, currentPeriod(org, now).key, now);
-    if (!result.allowed) {
-      await this.audit.append({
-        orgId,
-        actor,
-        action: 'quota.exceeded',
-        target: key,
-        detail: { kind, limit, period: result.period },
-      });
-    }
-    return result;
+    return { limit, period: currentPeriod(org, now), now };
+  }
+
+  private async refused(
+    orgId: string,
+    actor: string,
+    kind: UsageKind,
+    target: string,
+    limit: number | null,
+    period: string,
+    requested = 1,
+  ): Promise<void> {
+    await this.audit.append({
+      orgId,
+      actor,
+      action: 'quota.exceeded',
+      target,
+      detail: { kind, limit, period, ...(requested === 1 ? {} : { requested }) },
+    });
   }
 
   private record(event: Parameters<AuditLog['append']>[0]): void {

@@ -7,6 +7,7 @@ import { pollUntil } from '@guardian/kube/poll';
 import { Redis } from 'ioredis';
 import type Koa from 'koa';
 import type { Logger } from 'pino';
+import type { Agent } from './agents/index.ts';
 import { createApp } from './app.ts';
 import { AuditLog } from './audit/AuditLog.ts';
 import { AuditService } from './audit/AuditService.ts';
@@ -14,6 +15,7 @@ import { checkpointKey } from './audit/hash.ts';
 import type { PlatformConfig } from './config.ts';
 import { connect, type Knex } from './db.ts';
 import { Governance } from './governance.ts';
+import { BUILT_CONSOLE } from './http/console.ts';
 import { logError } from './http/log-error.ts';
 import { PlatformMetrics } from './http/metrics.ts';
 import type { AppState } from './http/state.ts';
@@ -22,6 +24,7 @@ import { UsageService } from './quota/UsageService.ts';
 import { ApiRateLimiter } from './ratelimit/limiter.ts';
 import { RedisRequirement } from './ratelimit/redis-requirement.ts';
 import { AccessService } from './services/AccessService.ts';
+import { AgentService } from './services/AgentService.ts';
 import { ApiKeyService } from './services/ApiKeyService.ts';
 import { BackupService } from './services/BackupService.ts';
 import { InvitationService } from './services/InvitationService.ts';
@@ -35,6 +38,7 @@ import { SigningKeyService } from './services/SigningKeyService.ts';
 import { TeamDirectory } from './services/TeamDirectory.ts';
 import { TeamService } from './services/TeamService.ts';
 import { TokenService } from './services/TokenService.ts';
+import { AgentRunStore } from './stores/AgentRunStore.ts';
 import { ApiKeyStore } from './stores/ApiKeyStore.ts';
 import { InvitationStore } from './stores/InvitationStore.ts';
 import { MembershipStore } from './stores/MembershipStore.ts';
@@ -43,6 +47,7 @@ import { PendingLoginStore } from './stores/PendingLoginStore.ts';
 import { SessionStore } from './stores/SessionStore.ts';
 import { SigningKeyStore } from './stores/SigningKeyStore.ts';
 import { UserStore } from './stores/UserStore.ts';
+import { TenantDatabases } from './tenant-db/databases.ts';
 import { TenantPools } from './tenant-db/pools.ts';
 import { GUARDIAN_VERSION } from './version.ts';
 
@@ -58,6 +63,8 @@ export interface PlatformOptions {
   clock?: Clock;
   /** How often an unknown token `kid` may reload the key set. */
   unknownKidReloadMs?: number;
+  /** The agents runs may select: the catalog, unless a test brings its own (e.g. one that fails). */
+  agents?: readonly Agent[];
 }
 
 /**
@@ -143,10 +150,12 @@ export class Platform {
     this.access = new AccessService({
       directory,
       memberships,
+      teams: this.teams,
       defaultIssuer: config.OIDC_ISSUER,
       superAdmins: config.GUARDIAN_SUPER_ADMINS,
     });
-    const usage = new UsageService({ db, directory, clock, kube, pools: this.pools });
+    const databases = new TenantDatabases({ kube, pools: this.pools });
+    const usage = new UsageService({ db, directory, clock, databases, kube });
     const invitations = new InvitationService({
       store: new InvitationStore(db),
       directory,
@@ -246,7 +255,19 @@ export class Platform {
       members,
       apiKeys,
       invitations,
+      agents: new AgentService({
+        directory,
+        teams: this.teams,
+        kube,
+        clusterScopedReads: config.AGENTS_CLUSTER_SCOPED_READS,
+        store: new AgentRunStore(databases),
+        metering: this.governance,
+        clock,
+        log,
+        agents: options.agents,
+      }),
       backups: new BackupService({ kube, directory, key: config.BACKUP_ENCRYPTION_KEY }),
+      console: { dir: config.CONSOLE_DIR ?? BUILT_CONSOLE },
     });
     this.metrics.counter(
       'guardian_signing_key_reloads_total',

@@ -65,7 +65,9 @@ export const MATRIX: Readonly<Record<Role, readonly Permission[]>> = {
   org_admin: ADMIN,
   team_lead: LEAD,
   team_member: MEMBER,
-  // Stakeholders and auditors: everything visible, nothing changeable.
+  // Stakeholders and auditors: everything visible, nothing changeable. They read agents, runs and
+  // findings (agents:read) but do not run agents (agents:run): a run spends the organization's
+  // plan units (agentExecutionsPerMonth), which is a decision for people who work on its workloads.
   read_only: [...READ, 'analytics:read', 'audit:read'],
 };
 

@@ -1,2 +1,5 @@
-/** Guardian's version: the image's tag and the chart's appVersion (package.json; a test keeps them equal). */
+/**
+ * Guardian's version: the image's tag, the chart's appVersion and the API's (info.version of
+ * /openapi.json); package.json's, which a test keeps equal.
+ */
 export const GUARDIAN_VERSION = '0.1.0';

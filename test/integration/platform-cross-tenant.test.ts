@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { can, type Permission, ROLES, type Role } from '../../platform/src/rbac.ts';
 import { uniqueName } from '../support/kube.ts';
+import { operatorSuite, SUITE_LABEL } from '../support/operator-suite.ts';
 import {
   type Answer,
   call,
@@ -13,11 +14,12 @@ import {
   signedIn,
 } from '../support/platform.ts';
 import { platformSuite } from '../support/platform-suite.ts';
-import { team } from '../support/tenancy.ts';
+import { organizationReady, team } from '../support/tenancy.ts';
 
 /** The ids a request names: of the caller's own organization, or of another one. */
 interface Ids {
   org: string;
+  run: string;
   team: string;
   user: string;
   key: string;
@@ -50,15 +52,26 @@ const unique = () => randomBytes(4).toString('hex');
  */
 describe('platform cross-tenant matrix', () => {
   const basicPlan = plan(uniqueName('it-plan'), false);
-  const orgA = organization(uniqueName('it-mx-a'), {
-    plan: basicPlan.metadata.name,
-    owners: [{ kind: 'User', name: 'carol@startupco.io' }],
+  // Provisioned by an operator of the suite's own (agent runs need their namespaces and databases).
+  const labelled = <T extends { metadata: object }>(object: T): T => ({
+    ...object,
+    metadata: { ...object.metadata, labels: { [SUITE_LABEL]: 'cross-tenant' } },
   });
-  const orgB = organization(uniqueName('it-mx-b'), {
-    displayName: 'Bravo Secret Corp',
-    plan: basicPlan.metadata.name,
-    owners: [{ kind: 'User', name: 'b-owner@bravo.example' }],
-  });
+  const orgA = labelled(
+    organization(uniqueName('it-mx-a'), {
+      plan: basicPlan.metadata.name,
+      owners: [{ kind: 'User', name: 'carol@startupco.io' }],
+      environments: ['production'],
+    }),
+  );
+  const orgB = labelled(
+    organization(uniqueName('it-mx-b'), {
+      displayName: 'Bravo Secret Corp',
+      plan: basicPlan.metadata.name,
+      owners: [{ kind: 'User', name: 'b-owner@bravo.example' }],
+      environments: ['production'],
+    }),
+  );
   const a = orgA.metadata.name;
   const b = orgB.metadata.name;
   const teamB = team(b, 'b-team', {
@@ -69,10 +82,9 @@ describe('platform cross-tenant matrix', () => {
   const api = platformSuite({
     plans: [basicPlan],
     organizations: [orgA, orgB],
-    teams: [teamB],
-    controlNamespaces: [a, b],
     smtp: true,
   });
+  operatorSuite({ suite: 'cross-tenant', env: { PLATFORM_NAMESPACE: api.namespace } }).track(a, b);
   let carol: string;
   let root: string;
   const tokens = new Map<Principal, string | undefined>();
@@ -204,6 +216,16 @@ describe('platform cross-tenant matrix', () => {
       path: (ids) => `/tenants/api-keys/${ids.key}`,
       fresh: async () => ({ key: await mintKey(carol) }),
     },
+    'get /agents': { permission: 'agents:read', path: () => '/agents' },
+    'post /agents/runs': {
+      permission: 'agents:run',
+      path: () => '/agents/runs',
+      body: () => ({ environment: 'production', agents: ['probes'] }),
+    },
+    'get /agents/runs': { permission: 'agents:read', path: () => '/agents/runs' },
+    'get /agents/runs/{run_id}': { permission: 'agents:read', path: (ids) => `/agents/runs/${ids.run}` },
+    'get /findings': { permission: 'agents:read', path: () => '/findings' },
+    'get /environments': { permission: 'agents:read', path: () => '/environments' },
     'post /tenants/invitations': {
       permission: 'members:manage',
       path: () => '/tenants/invitations',
@@ -245,6 +267,12 @@ describe('platform cross-tenant matrix', () => {
     if (response.status !== 201) throw new Error(`key: ${response.status} ${response.text}`);
     return (response.body as { id: string; key: string }).id;
   }
+  async function runIn(token: string, headers: Record<string, string> = {}): Promise<string> {
+    const body = { environment: 'production', agents: ['probes'] };
+    const response = await call(api.url, 'POST', '/agents/runs', token, body, headers);
+    if (response.status !== 201) throw new Error(`agent run: ${response.status} ${response.text}`);
+    return (response.body as { run_id: string }).run_id;
+  }
   async function inviteIn(token: string, headers: Record<string, string> = {}): Promise<string> {
     const body = { email: `i-${unique()}@example.com`, role: 'read_only' };
     const response = await call(api.url, 'POST', '/tenants/invitations', token, body, headers);
@@ -253,6 +281,8 @@ describe('platform cross-tenant matrix', () => {
   }
 
   beforeAll(async () => {
+    await Promise.all([organizationReady(a), organizationReady(b)]);
+    await api.apply(teamB);
     const carolLogin = await signedIn(api.url, 'carol@startupco.io');
     carol = await carolLogin.browser.token(a);
     root = await (await signedIn(api.url, 'root@guardian.local')).browser.token();
@@ -274,6 +304,7 @@ describe('platform cross-tenant matrix', () => {
     await setMembership(b, memberB, 'team_member');
     foreign = {
       org: b,
+      run: await runIn(root, inB),
       team: 'b-team',
       user: memberB,
       key: await mintKey(root, inB),
@@ -284,6 +315,7 @@ describe('platform cross-tenant matrix', () => {
     await setMembership(a, memberA, 'team_member');
     own = {
       org: a,
+      run: await runIn(carol),
       team: await createTeam(),
       user: memberA,
       key: await mintKey(carol),
@@ -293,6 +325,7 @@ describe('platform cross-tenant matrix', () => {
     await call(api.url, 'PUT', `/tenants/teams/${own.team}/members/${own.member}`, carol, {});
     missing = {
       org: 'it-mx-nonexistent',
+      run: '00000000-0000-4000-8000-000000000000',
       team: 'no-such-team',
       user: '00000000-0000-4000-8000-000000000000',
       key: '0000000000000000',
@@ -317,6 +350,7 @@ describe('platform cross-tenant matrix', () => {
       foreign.user,
       foreign.key,
       foreign.invitation,
+      foreign.run,
     ]) {
       expect(answer.text).not.toContain(secret);
     }

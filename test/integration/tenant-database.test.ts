@@ -1,8 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { KubeClient } from '@guardian/kube/client';
+import { loadClusterAccess } from '@guardian/kube/kubeconfig';
 import { parseStorageSecret, storedBytes, storeWith } from '@guardian/platform/storage';
 import { describe, expect, it } from 'vitest';
-import { parseTenantServers, TenantProvisioner } from '../../platform/src/tenant-db/index.ts';
+import { TenantDatabases } from '../../platform/src/tenant-db/databases.ts';
+import {
+  parseTenantServers,
+  TENANT_MIGRATIONS,
+  TenantPools,
+  TenantProvisioner,
+} from '../../platform/src/tenant-db/index.ts';
 import { eventually, kubectl, uniqueName } from '../support/kube.ts';
 import { operatorSuite } from '../support/operator-suite.ts';
 import { Browser, platformKubeconfig, startPlatform, until, withToken } from '../support/platform.ts';
@@ -112,7 +120,8 @@ describe('tenant databases', () => {
     await onTenant(secret.url, `comment on table agent_runs is 'owned by the tenant'`);
     await onTenant(
       secret.url,
-      `insert into agent_runs (id, agent, status, requested_by) values (gen_random_uuid(), 'cost', 'done', 'it')`,
+      `insert into agent_runs (run_id, environment, agents, status, summary, duration_ms, created_at, requested_by)
+       values (gen_random_uuid(), 'production', '["cost-estimator"]', 'succeeded', '{}', 1, now(), 'it')`,
     );
     // Cloned rather than migrated: the migration was recorded once, in the template, and copied.
     const [tenantRun] = await onTenant(secret.url, 'select name, migration_time from knex_migrations');
@@ -249,6 +258,53 @@ describe('tenant databases', () => {
         { is_locked: 0 },
       ]);
     } finally {
+      await provisioner.close();
+    }
+  });
+
+  it('brings a database made before the agent-runs schema up to date: the operator’s migration and the platform’s first use', async () => {
+    const secret = await databaseSecret(b);
+    // What a tenant database provisioned before 0002 holds: 0001's placeholder tables.
+    const before0002 = `
+      DROP TABLE agent_run_findings, findings, agent_runs;
+      CREATE TABLE agent_runs (id uuid PRIMARY KEY, agent text NOT NULL);
+      CREATE TABLE findings (id uuid PRIMARY KEY, agent_run_id uuid REFERENCES agent_runs (id));
+      DELETE FROM knex_migrations WHERE name = '0002_agent_runs'`;
+    const runColumns = async () =>
+      (
+        await onTenant(
+          secret.url,
+          `select column_name from information_schema.columns where table_name = 'agent_runs' order by 1`,
+        )
+      ).map((row) => row.column_name);
+    const provisioner = new TenantProvisioner(parseTenantServers(stackEnv('TENANT_DB_SERVERS')), {
+      connectionLimit: 8,
+    });
+    const kube = new KubeClient(
+      loadClusterAccess({ KUBECONFIG: await platformKubeconfig('guardian-system') }),
+    );
+    const pools = new TenantPools({ maxTenants: 2, connectionsPerTenant: 1 });
+    try {
+      await onTenant(secret.url, before0002);
+      expect(await runColumns()).toEqual(['agent', 'id']);
+      await provisioner.migrate({
+        server: 'pg2',
+        database: secret.database,
+        role: secret.user,
+        password: secret.password,
+      });
+      expect(await runColumns()).toContain('run_id');
+
+      await onTenant(secret.url, before0002);
+      const db = await new TenantDatabases({ kube, pools }).connect(b);
+      expect(await runColumns()).toContain('run_id');
+      const applied = await db.raw<{ rows: Array<{ name: string }> }>(
+        'select name from knex_migrations order by id',
+      );
+      expect(applied.rows.map((row) => row.name)).toEqual(TENANT_MIGRATIONS);
+    } finally {
+      await pools.close();
+      await kube.close();
       await provisioner.close();
     }
   });

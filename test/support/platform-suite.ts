@@ -1,4 +1,4 @@
-// The setup most platform suites share, registered once with vitest: the suite's plans,
+// The setup most platform suites share, registered once with vitest: Guardian's CRDs, the suite's plans,
 // organizations and teams, the platform started as its own ServiceAccount and seeing them, and
 // everything removed afterwards. What a suite does beyond that (users signing in, an operator,
 // its own database handles) stays in the suite, in hooks registered after this one: vitest runs
@@ -6,8 +6,10 @@
 
 import type { Clock } from '@guardian/kube/clock';
 import { afterAll, beforeAll } from 'vitest';
+import type { Agent } from '../../platform/src/agents/index.ts';
 import type { Platform } from '../../platform/src/platform.ts';
 import { uniqueName } from './kube.ts';
+import { applyGuardianManifests } from './operator.ts';
 import {
   applyAll,
   createSsoSecret,
@@ -45,6 +47,10 @@ export interface PlatformSuiteOptions {
   env?: Record<string, string>;
   clock?: Clock;
   unknownKidReloadMs?: number;
+  /** The agents runs may select, when the suite brings its own. */
+  agents?: readonly Agent[];
+  /** Keep the platform's log lines (debug level) in `logs`. */
+  logs?: boolean;
 }
 
 export interface PlatformSuite {
@@ -55,6 +61,8 @@ export interface PlatformSuite {
   readonly smtp: TestSmtp;
   /** Applies test objects; waits until the platform sees the organizations (with plans) and teams. */
   apply(...objects: TestObject[]): Promise<void>;
+  /** The platform's log lines, when the suite keeps them (`logs: true`). */
+  readonly logs: string[];
   /** Changes top-level fields of an organization's spec; waits until the platform has the change. */
   changeOrganization(org: Organization, change: Record<string, unknown>): Promise<void>;
 }
@@ -78,6 +86,7 @@ export function platformSuite(options: PlatformSuiteOptions): PlatformSuite {
   const { plans, organizations, teams = [], controlNamespaces = [], ssoSecrets = [] } = options;
   let api: TestPlatform | undefined;
   let smtp: TestSmtp | undefined;
+  const logs: string[] = [];
   const started = () => {
     if (!api) throw new Error('The platform is started in beforeAll');
     return api;
@@ -86,6 +95,8 @@ export function platformSuite(options: PlatformSuiteOptions): PlatformSuite {
     until(what, () => objects.every((object) => sees(started().platform, object)));
 
   beforeAll(async () => {
+    // A suite may be the first to run on a fresh stack: Guardian's CRDs, policies and plans first.
+    await applyGuardianManifests();
     await applyAll(...plans, ...organizations);
     for (const org of controlNamespaces) await ensureControlNamespace(org);
     await applyAll(...teams);
@@ -96,6 +107,8 @@ export function platformSuite(options: PlatformSuiteOptions): PlatformSuite {
       clock: options.clock,
       unknownKidReloadMs: options.unknownKidReloadMs,
       env: { ...options.env, ...(smtp ? { SMTP_URL: smtp.url } : {}) },
+      agents: options.agents,
+      ...(options.logs ? { logs } : {}),
     });
     await seeing('the platform to see the organizations and teams', [...organizations, ...teams]);
   });
@@ -109,6 +122,7 @@ export function platformSuite(options: PlatformSuiteOptions): PlatformSuite {
 
   return {
     namespace,
+    logs,
     get url() {
       return started().url;
     },

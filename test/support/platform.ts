@@ -11,6 +11,7 @@ import { API_VERSION } from '@guardian/crds/kinds';
 import type { Clock } from '@guardian/kube/clock';
 import { loadClusterAccess } from '@guardian/kube/kubeconfig';
 import { pino } from 'pino';
+import type { Agent } from '../../platform/src/agents/index.ts';
 import { parseConfig, platformConfig } from '../../platform/src/config.ts';
 import { connect, migrate } from '../../platform/src/db.ts';
 import { Platform } from '../../platform/src/platform.ts';
@@ -67,17 +68,26 @@ export async function startPlatform(options: {
   clock?: Clock;
   env?: Record<string, string>;
   unknownKidReloadMs?: number;
+  /** The agents runs may select, when a test brings its own (e.g. one that fails). */
+  agents?: readonly Agent[];
+  /** Every log line, at debug level, for tests that search the platform's logs. */
+  logs?: string[];
 }): Promise<TestPlatform> {
   await migrate(stackEnv('DATABASE_ADMIN_URL'), stackEnv('DATABASE_URL'));
   const port = await freePort();
   const config = parseConfig(platformConfig, { ...platformEnv(port, options.kubeconfig), ...options.env });
   const kube = loadClusterAccess({ KUBECONFIG: options.kubeconfig });
+  const lines = options.logs;
+  const log = lines
+    ? pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) })
+    : pino({ level: process.env.PLATFORM_TEST_LOG ?? 'silent' });
   const platform = await Platform.create({
     config,
     kube,
-    log: pino({ level: process.env.PLATFORM_TEST_LOG ?? 'silent' }),
+    log,
     clock: options.clock,
     unknownKidReloadMs: options.unknownKidReloadMs,
+    agents: options.agents,
   });
   await platform.start();
   const url = `http://127.0.0.1:${port}`;
@@ -224,16 +234,31 @@ export class Browser {
     this.base = base;
   }
 
-  /** Logs in and follows the redirects back to the platform's return path (/auth/me). */
+  /** Logs in; answers /auth/me, or the callback's refusal. */
   async login(email: string, org?: string): Promise<Answer> {
-    const callback = await this.authorize(email, org);
-    return this.get(callback.href);
+    return this.finish(await this.authorize(email, org));
   }
 
   /** Logs in through a link the platform handed out (an invitation), as a browser would follow it. */
   async loginVia(link: string, email: string): Promise<Answer> {
-    const callback = await this.authorize(email, undefined, new URL(link, this.base));
-    return this.get(callback.href);
+    return this.finish(await this.authorize(email, undefined, new URL(link, this.base)));
+  }
+
+  /** Requests the callback the IdP redirected to, as a browser would, without following its redirect. */
+  async land(callback: URL): Promise<Answer> {
+    const cookie = this.jar.header(callback);
+    const response = await this.fetch(callback, { headers: cookie ? { cookie } : {} });
+    this.jar.store(callback, response.headers);
+    return answer(response);
+  }
+
+  /**
+   * Lands on the callback: a refusal is the answer; a login redirects to its return path in the
+   * console (not followed: the page is the console's), and then /auth/me answers who signed in.
+   */
+  async finish(callback: URL): Promise<Answer> {
+    const landed = await this.land(callback);
+    return landed.status === 302 ? this.get('/auth/me') : landed;
   }
 
   /** Logs in at the IdP, stopping at the redirect to our callback (not yet requested). */

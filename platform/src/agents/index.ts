@@ -16,6 +16,7 @@ export {
   NAMESPACED_KINDS,
   type NamespacedKind,
   type NamespacedObjects,
+  PLURALS,
   type Stored,
 } from './kinds.ts';
 export {
@@ -26,7 +27,7 @@ export {
   defaultAgentSettings,
   type Prices,
 } from './settings.ts';
-export { buildSnapshot, type Snapshot, type SnapshotInput } from './snapshot.ts';
+export { buildSnapshot, type Snapshot, type SnapshotInput, withoutSecretValues } from './snapshot.ts';
 export type { Case, ExpectedFinding, KubeManifest } from './testing/case.ts';
 export {
   type Agent,

@@ -46,10 +46,12 @@ export type NetworkPolicy = Omit<V1NetworkPolicy, 'spec'> & {
 };
 /** A core/v1 Event; events.k8s.io/v1 Events are the same objects, served here with `involvedObject`. */
 export type Event = Omit<CoreV1Event, 'eventTime' | 'firstTimestamp' | 'lastTimestamp' | 'series'> & {
-  eventTime?: string;
-  firstTimestamp?: string;
-  lastTimestamp?: string;
-  series?: { count?: number; lastObservedTime?: string };
+  // null where unset: the API serves zero timestamps as null (an old recorder's eventTime, a new
+  // one's firstTimestamp and lastTimestamp).
+  eventTime?: string | null;
+  firstTimestamp?: string | null;
+  lastTimestamp?: string | null;
+  series?: { count?: number; lastObservedTime?: string | null };
 };
 
 /** The namespaced kinds an agent reads (AGENTS.md §0.1), as the API serves them. */
@@ -115,6 +117,34 @@ export const API_VERSIONS = {
   Event: 'v1',
   Node: 'v1',
   StorageClass: 'storage.k8s.io/v1',
+} as const satisfies Record<Kind, string>;
+
+/** The resource (plural) each kind is listed by: `/apis/<apiVersion>/namespaces/<ns>/<plural>`. */
+export const PLURALS = {
+  Pod: 'pods',
+  Deployment: 'deployments',
+  ReplicaSet: 'replicasets',
+  StatefulSet: 'statefulsets',
+  DaemonSet: 'daemonsets',
+  Job: 'jobs',
+  CronJob: 'cronjobs',
+  Service: 'services',
+  EndpointSlice: 'endpointslices',
+  Ingress: 'ingresses',
+  NetworkPolicy: 'networkpolicies',
+  ConfigMap: 'configmaps',
+  Secret: 'secrets',
+  ServiceAccount: 'serviceaccounts',
+  Role: 'roles',
+  RoleBinding: 'rolebindings',
+  PersistentVolumeClaim: 'persistentvolumeclaims',
+  HorizontalPodAutoscaler: 'horizontalpodautoscalers',
+  PodDisruptionBudget: 'poddisruptionbudgets',
+  ResourceQuota: 'resourcequotas',
+  LimitRange: 'limitranges',
+  Event: 'events',
+  Node: 'nodes',
+  StorageClass: 'storageclasses',
 } as const satisfies Record<Kind, string>;
 
 export const NAMESPACED_KINDS = Object.keys(API_VERSIONS).filter(

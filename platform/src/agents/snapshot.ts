@@ -108,18 +108,31 @@ function stored<K extends Kind>(kind: K, item: Listed, namespace: string | undef
   }
   const object = { ...item, kind, metadata: { ...item.metadata, name } } as Stored<K>;
   if (object.kind !== 'Secret') return object;
-  // kubectl apply keeps the whole applied Secret, values included, in an annotation.
-  const { [LAST_APPLIED]: _, ...annotations } = object.metadata.annotations ?? {};
-  const secret = {
-    ...object,
-    metadata: { ...object.metadata, annotations },
-    data: keysOnly(object.data),
-    stringData: undefined,
-  };
-  return secret as Stored<K>;
+  return withoutSecretValues(object) as Stored<K>;
 }
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+interface SecretLike {
+  metadata?: { annotations?: Record<string, string> };
+  data?: Record<string, string>;
+  stringData?: Record<string, string>;
+}
+
+/**
+ * A Secret as agents may see it: its type and key names, no value. `data` keeps its keys with
+ * empty values, `stringData` goes, and so does kubectl's last-applied annotation (which holds the
+ * whole applied Secret, values included). What a reader applies as it lists, and the snapshot again.
+ */
+export function withoutSecretValues<T extends SecretLike>(secret: T): T {
+  const { [LAST_APPLIED]: _, ...annotations } = secret.metadata?.annotations ?? {};
+  const { stringData: _values, ...rest } = secret;
+  return {
+    ...rest,
+    metadata: { ...secret.metadata, annotations },
+    data: keysOnly(secret.data),
+  } as T;
+}
 
 function keysOnly(data: Readonly<Record<string, string>> | undefined): Record<string, string> | undefined {
   return data && Object.fromEntries(Object.keys(data).map((key) => [key, '']));

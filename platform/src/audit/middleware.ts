@@ -7,6 +7,7 @@ import { logError } from '../http/log-error.ts';
 import type { AppContext, AppState } from '../http/state.ts';
 import type { SessionService } from '../services/SessionService.ts';
 import type { AuditEvent, AuditLog } from './AuditLog.ts';
+import { agentRecorders } from './recorders/agents.ts';
 import { authRecorders } from './recorders/auth.ts';
 import { backupRecorders } from './recorders/backups.ts';
 import { memberRecorders } from './recorders/members.ts';
@@ -24,9 +25,9 @@ export interface AuditTrailOptions {
 
 /**
  * Records security events from the outcome of the routes that produce them, so the login, token,
- * key, member, invitation, organization and team code stays unaware of auditing: each route's
- * recorder (recorders/) reads the request, the response, the typed error, and the facts a route
- * left in `ctx.state.outcome` (a previous role, the joins of a login). It wraps the routes (after
+ * key, member, invitation, organization, team and agent-run code stays unaware of auditing: each
+ * route's recorder (recorders/) reads the request, the response, the typed error, and the facts a
+ * route left in `ctx.state.outcome` (a previous role, the joins of a login). It wraps the routes (after
  * authentication), so it sees the typed error before the error handler turns it into a response.
  * A failed append is logged, never turned into a failed request: the change has already happened.
  */
@@ -35,6 +36,7 @@ export function auditTrail(options: AuditTrailOptions): Middleware<AppState> {
     ...authRecorders(options),
     ...memberRecorders(),
     ...tenantRecorders(),
+    ...agentRecorders(),
     ...backupRecorders(),
   };
 

@@ -11,6 +11,18 @@ export const Problem = contract(
     detail: z.string(),
     instance: z.string().optional(),
     errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    quota: z
+      .object({
+        kind: z.string(),
+        limit: z.number().int().nullable(),
+        used: z.number().int(),
+        remaining: z.number().int().nullable(),
+        requested: z.number().int(),
+        period: z.string(),
+        resets_at: z.string(),
+      })
+      .optional()
+      .describe('On 429 for a monthly limit: the limit, what is used and what the request needed'),
   }),
 );
 export type Problem = z.infer<typeof Problem>;

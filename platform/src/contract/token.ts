@@ -40,6 +40,8 @@ export const TokenClaims = contract(
     team_ids: z.array(z.string()),
     permissions: z.array(z.enum(PERMISSIONS)),
     orgs: z.record(z.string(), z.enum(ORG_ROLES)),
+    // Tokens issued before teams were resolved carry none.
+    teams: z.record(z.string(), z.array(z.string())).default({}),
     super_admin: z.boolean(),
     iat: z.number().int(),
     nbf: z.number().int(),

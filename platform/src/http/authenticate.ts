@@ -52,7 +52,8 @@ export function authenticate(options: AuthenticateOptions): Middleware<AppState>
           orgs: access.orgs,
           orgId,
           role: roleIn(orgId, access.orgs, access.superAdmin),
-          teamIds: [],
+          teamIds: orgId === null ? [] : (access.teams[orgId] ?? []),
+          teams: access.teams,
           sessionId,
         };
       }
@@ -81,7 +82,9 @@ async function fromBearer(
       orgs: { [key.orgId]: key.role },
       orgId: key.orgId,
       role: key.role,
+      // A key acts for the organization, not for its creator's teams.
       teamIds: [],
+      teams: {},
       apiKeyId: key.keyId,
     };
   }
@@ -94,6 +97,7 @@ async function fromBearer(
     orgId: claims.org_id,
     role: claims.role,
     teamIds: claims.team_ids,
+    teams: claims.teams,
   };
 }
 
@@ -116,7 +120,12 @@ function selectTenant(
   if (!parsed.success || (base.orgs[parsed.data] === undefined && !base.superAdmin)) {
     throw new ForbiddenError('x-org-id names an organization you do not belong to');
   }
-  return { ...base, orgId: parsed.data, role: roleIn(parsed.data, base.orgs, base.superAdmin) };
+  return {
+    ...base,
+    orgId: parsed.data,
+    role: roleIn(parsed.data, base.orgs, base.superAdmin),
+    teamIds: base.teams[parsed.data] ?? [],
+  };
 }
 
 /**

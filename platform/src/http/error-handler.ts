@@ -45,6 +45,7 @@ export function errorHandler(): Middleware<AppState> {
         detail: problem.detail,
         instance: ctx.state.requestId ? `urn:guardian:request:${ctx.state.requestId}` : undefined,
         ...(problem.errors ? { errors: problem.errors } : {}),
+        ...problem.extensions,
       };
     }
   };
@@ -74,7 +75,8 @@ function fromDomain(error: DomainError): HttpProblem {
   if (error instanceof ConflictError) return new HttpProblem(409, 'Conflict', detail, options);
   if (error instanceof QuotaExceededError) {
     const headers = retryAfter(error.retryAfterSeconds);
-    return new HttpProblem(429, 'Too Many Requests', detail, { ...options, headers });
+    const extensions = error.quota ? { quota: error.quota } : undefined;
+    return new HttpProblem(429, 'Too Many Requests', detail, { ...options, headers, extensions });
   }
   if (error instanceof UnavailableError) {
     const headers = retryAfter(error.retryAfterSeconds);

@@ -7,6 +7,7 @@ import { usageLedger } from './0100_usage_ledger.ts';
 import { auditLog } from './0101_audit_log.ts';
 import { usageLedgerByPeriod } from './0102_usage_ledger_by_period.ts';
 import { auditHeadSignature } from './0103_audit_head_signature.ts';
+import { usageRefunds } from './0104_usage_refunds.ts';
 
 export interface Migration {
   name: string;
@@ -25,6 +26,7 @@ function migrationsFor(appRole: string): Migration[] {
     auditLog(appRole),
     usageLedgerByPeriod,
     auditHeadSignature,
+    usageRefunds,
   ];
 }
 

@@ -7,7 +7,7 @@ import type { Decision } from '../ratelimit/limiter.ts';
 import { type Actor, currentOrg } from '../services/actor.ts';
 import type { OrganizationDirectory } from '../services/OrganizationDirectory.ts';
 import { withTenant } from '../stores/with-tenant.ts';
-import type { TenantPools } from '../tenant-db/pools.ts';
+import type { TenantDatabases } from '../tenant-db/databases.ts';
 import { usage } from './consume.ts';
 import { type UsageHistory, usageHistory } from './history.ts';
 import { currentPeriod, planLimits } from './limits.ts';
@@ -18,8 +18,9 @@ export interface UsageServiceDeps {
   db: Knex;
   directory: OrganizationDirectory;
   clock: Clock;
+  databases: TenantDatabases;
+  /** Reads the organization's storage Secret, to measure its bucket. */
   kube: KubeClient;
-  pools: TenantPools;
 }
 
 const STORAGE_CACHE_MS = 60_000;
@@ -95,13 +96,16 @@ export class UsageService {
     return usageHistory(this.deps.db, org, new Date(this.deps.clock.now()), periods);
   }
 
-  /** Database sizes change slowly: one reading per org a minute spares the apiserver and the database. */
+  /** Stored sizes change slowly: one reading per org a minute spares the apiserver, the database and the bucket. */
   private async storage(orgId: string): Promise<StorageReading> {
     const now = this.deps.clock.now();
     const cached = this.storageCache.get(orgId);
     if (cached && cached.until > now) return cached.reading;
-    const reading = await tenantStorage(this.deps.kube, this.deps.pools, orgId).catch(
-      (): StorageReading => ({ gib: null, note: 'not measured: the tenant database could not be reached' }),
+    const reading = await tenantStorage(this.deps.databases, this.deps.kube, orgId).catch(
+      (): StorageReading => ({
+        gib: null,
+        note: 'not measured: the tenant database or bucket could not be reached',
+      }),
     );
     this.storageCache.set(orgId, { reading, until: now + STORAGE_CACHE_MS });
     return reading;

@@ -19,15 +19,34 @@ export interface Consumption {
 const remainingOf = (limit: number | null, used: number) =>
   limit === null ? null : Math.max(0, limit - used);
 
+/** What `consumeAll` did with a batch of keys that go ahead together or not at all. */
+export interface BatchConsumption {
+  /** Whether the work may go ahead: every key newly counted, or counted before. */
+  allowed: boolean;
+  /** How many keys this call counted (0 when refused, or when all were counted before). */
+  counted: number;
+  used: number;
+  /** null: unlimited. */
+  limit: number | null;
+  remaining: number | null;
+  period: string;
+}
+
+/** Thrown inside the transaction so that a refusal leaves no trace; carries what was used. */
+class Refused extends Error {
+  readonly used: number;
+
+  constructor(used: number) {
+    super('refused');
+    this.used = used;
+  }
+}
+
 /**
- * Counts `key` (a WorkflowRun uid, an agent run id) once against the org's monthly `kind` quota
- * for `period`. The ledger's primary key makes a retried or duplicated call a no-op; the counter
- * is bumped by one conditional UPDATE, whose row lock serializes concurrent consumers and whose
- * WHERE is re-checked after the wait, so N parallel callers against a limit of L take exactly
- * min(N, L). A refused key leaves no ledger row, so it may be tried again next period. `at` is
- * when it was counted (the caller's clock; default the database's), for usage per day.
+ * Counts `key` (a WorkflowRun uid) once against the org's monthly `kind` quota for `period`:
+ * `consumeAll` with one key. A retried or duplicated call is a no-op that is still allowed.
  */
-export function consume(
+export async function consume(
   db: Knex,
   orgId: string,
   kind: UsageKind,
@@ -36,42 +55,89 @@ export function consume(
   period: string,
   at?: Date,
 ): Promise<Consumption> {
+  const { counted, ...rest } = await consumeAll(db, orgId, kind, [key], limit, period, at);
+  return { ...rest, counted: counted > 0 };
+}
+
+/**
+ * Counts `keys` (an agent run's `<run_id>:<agent>`) against the org's monthly `kind` quota for
+ * `period`, all or nothing, in one transaction. The ledger's primary key makes a key counted
+ * before a no-op; the counter moves by the number of new keys in one conditional UPDATE (`used +
+ * n <= limit`), whose row lock serializes concurrent consumers and whose WHERE is re-checked after
+ * the wait, so parallel callers against a limit take exactly what fits and each batch is whole or
+ * absent. A refused batch is rolled back: it leaves no ledger row and may be tried again. `at` is
+ * when it was counted (the caller's clock; default the database's), for usage per day.
+ */
+export async function consumeAll(
+  db: Knex,
+  orgId: string,
+  kind: UsageKind,
+  keys: readonly string[],
+  limit: number | null,
+  period: string,
+  at?: Date,
+): Promise<BatchConsumption> {
+  const answer = (allowed: boolean, counted: number, used: number): BatchConsumption => ({
+    allowed,
+    counted,
+    used,
+    limit,
+    remaining: remainingOf(limit, used),
+    period,
+  });
+  try {
+    return await withTenant(db, { orgId }, async (trx) => {
+      await trx.raw(
+        `INSERT INTO usage_counters (org_id, kind, period, used) VALUES (?, ?, ?, 0)
+         ON CONFLICT (org_id, kind, period) DO NOTHING`,
+        [orgId, kind, period],
+      );
+      const inserted = await trx.raw<{ rows: unknown[] }>(
+        `INSERT INTO usage_ledger (org_id, kind, key, period, created_at)
+         SELECT ?, ?, key, ?, coalesce(?::timestamptz, now()) FROM unnest(?::text[]) AS key
+         ON CONFLICT (org_id, kind, key) DO NOTHING RETURNING key`,
+        [orgId, kind, period, at ?? null, [...new Set(keys)]],
+      );
+      const count = inserted.rows.length;
+      if (count === 0) return answer(true, 0, await usedIn(trx, orgId, kind, period));
+      const bumped = await trx.raw<{ rows: Array<{ used: number }> }>(
+        `UPDATE usage_counters SET used = used + ?::integer
+         WHERE org_id = ? AND kind = ? AND period = ? AND (?::integer IS NULL OR used + ?::integer <= ?::integer)
+         RETURNING used`,
+        [count, orgId, kind, period, limit, count, limit],
+      );
+      const row = bumped.rows[0];
+      if (!row) throw new Refused(await usedIn(trx, orgId, kind, period));
+      return answer(true, count, row.used);
+    });
+  } catch (error) {
+    if (error instanceof Refused) return answer(false, 0, error.used);
+    throw error;
+  }
+}
+
+/**
+ * Gives back the unit `key` took (an agent that failed after its run was metered), by a
+ * compensating ledger row `<key>:refund` counting -1 in the period `key` was counted in; the
+ * ledger stays insert-only and its key makes a repeated refund a no-op. False when `key` was never
+ * counted or is refunded already.
+ */
+export function refund(db: Knex, orgId: string, kind: UsageKind, key: string, at?: Date): Promise<boolean> {
   return withTenant(db, { orgId }, async (trx) => {
+    const inserted = await trx.raw<{ rows: Array<{ period: string }> }>(
+      `INSERT INTO usage_ledger (org_id, kind, key, period, created_at, units)
+       SELECT org_id, kind, key || ':refund', period, coalesce(?::timestamptz, now()), -1
+       FROM usage_ledger WHERE org_id = ? AND kind = ? AND key = ? AND units = 1
+       ON CONFLICT (org_id, kind, key) DO NOTHING RETURNING period`,
+      [at ?? null, orgId, kind, key],
+    );
+    const period = inserted.rows[0]?.period;
+    if (period === undefined) return false;
     await trx.raw(
-      `INSERT INTO usage_counters (org_id, kind, period, used) VALUES (?, ?, ?, 0)
-       ON CONFLICT (org_id, kind, period) DO NOTHING`,
+      'UPDATE usage_counters SET used = used - 1 WHERE org_id = ? AND kind = ? AND period = ? AND used > 0',
       [orgId, kind, period],
     );
-    const inserted = await trx.raw<{ rows: unknown[] }>(
-      `INSERT INTO usage_ledger (org_id, kind, key, period, created_at)
-       VALUES (?, ?, ?, ?, coalesce(?::timestamptz, now()))
-       ON CONFLICT (org_id, kind, key) DO NOTHING RETURNING key`,
-      [orgId, kind, key, period, at ?? null],
-    );
-    if (inserted.rows.length === 0) {
-      const used = await usedIn(trx, orgId, kind, period);
-      return { allowed: true, counted: false, used, limit, remaining: remainingOf(limit, used), period };
-    }
-    const bumped = await trx.raw<{ rows: Array<{ used: number }> }>(
-      `UPDATE usage_counters SET used = used + 1
-       WHERE org_id = ? AND kind = ? AND period = ? AND (?::integer IS NULL OR used < ?::integer)
-       RETURNING used`,
-      [orgId, kind, period, limit, limit],
-    );
-    const row = bumped.rows[0];
-    if (row) {
-      return {
-        allowed: true,
-        counted: true,
-        used: row.used,
-        limit,
-        remaining: remainingOf(limit, row.used),
-        period,
-      };
-    }
-    await trx.raw('DELETE FROM usage_ledger WHERE org_id = ? AND kind = ? AND key = ?', [orgId, kind, key]);
-    const used = await usedIn(trx, orgId, kind, period);
-    return { allowed: false, counted: false, used, limit, remaining: remainingOf(limit, used), period };
+    return true;
   });
 }
 

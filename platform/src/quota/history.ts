@@ -18,10 +18,11 @@ export interface UsageHistory {
 const none = (): Counts => Object.fromEntries(USAGE_KINDS.map((kind) => [kind, 0])) as Counts;
 
 /**
- * Usage over time, counted from the usage ledger (one row per key ever counted, so these are the
- * same figures the monthly limits were enforced on): per kind for each of the last `count`
- * billing periods (by the period each key was counted in) and per day of the current one (by
- * when it was counted, UTC).
+ * Usage over time, counted from the usage ledger (one row per key ever counted, and one per refund
+ * counting -1, so these are the same figures the monthly limits were enforced on): per kind for
+ * each of the last `count` billing periods (by the period each key was counted in, refunds in the
+ * period of what they refund) and per day of the current one (by when it was counted, UTC; a
+ * refund on the day of what it refunds, so no day goes below zero).
  */
 export function usageHistory(db: Knex, org: Organization, now: Date, count: number): Promise<UsageHistory> {
   const orgId = org.metadata?.name ?? '';
@@ -30,13 +31,18 @@ export function usageHistory(db: Knex, org: Organization, now: Date, count: numb
   if (!current) throw new RangeError('count must be at least 1');
   return withTenant(db, { orgId }, async (trx) => {
     const perPeriod = await trx.raw<{ rows: Array<{ bucket: string; kind: UsageKind; n: number }> }>(
-      `SELECT period AS bucket, kind, count(*)::integer AS n FROM usage_ledger
+      `SELECT period AS bucket, kind, sum(units)::integer AS n FROM usage_ledger
        WHERE org_id = ? AND period = ANY(?::text[]) GROUP BY period, kind`,
       [orgId, periods.map((period) => period.key)],
     );
+    // A refund counts on the day of the unit it gives back (its key is that unit's, plus ':refund').
     const perDay = await trx.raw<{ rows: Array<{ bucket: string; kind: UsageKind; n: number }> }>(
-      `SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS bucket, kind, count(*)::integer AS n
-       FROM usage_ledger WHERE org_id = ? AND period = ? GROUP BY 1, 2`,
+      `SELECT to_char(coalesce(taken.created_at, entry.created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS bucket,
+              entry.kind, sum(entry.units)::integer AS n
+       FROM usage_ledger entry
+       LEFT JOIN usage_ledger taken ON entry.units = -1 AND taken.org_id = entry.org_id
+         AND taken.kind = entry.kind AND taken.key || ':refund' = entry.key
+       WHERE entry.org_id = ? AND entry.period = ? GROUP BY 1, 2`,
       [orgId, current.key],
     );
     const tally = (rows: Array<{ bucket: string; kind: UsageKind; n: number }>) => {

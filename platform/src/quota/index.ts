@@ -1,6 +1,16 @@
 // @guardian/platform/quota: plan limits, billing periods, the usage ledger and seats. The API and
-// the operator both count usage through `consume`, so each key is counted exactly once.
-export { type Consumption, consume, USAGE_KINDS, type UsageKind, usage } from './consume.ts';
+// the operator both count usage through `consume`/`consumeAll` (and give back with `refund`), so
+// each key is counted exactly once.
+export {
+  type BatchConsumption,
+  type Consumption,
+  consume,
+  consumeAll,
+  refund,
+  USAGE_KINDS,
+  type UsageKind,
+  usage,
+} from './consume.ts';
 export { type Counts, type UsageHistory, usageHistory } from './history.ts';
 export { currentPeriod, type PlanLimits, planLimits, recentPeriods } from './limits.ts';
 export { type BillingPeriod, billingPeriod } from './period.ts';

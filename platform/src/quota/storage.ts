@@ -1,9 +1,8 @@
-import type { KubeClient } from '@guardian/kube/client';
-import { ApiError } from '@guardian/kube/client';
+import { ApiError, type KubeClient } from '@guardian/kube/client';
 import { storedBytes } from '../storage/object-store.ts';
 import { organizationStore } from '../storage/secret.ts';
-import type { TenantPools } from '../tenant-db/pools.ts';
-import { tenantDatabaseUrl } from '../tenant-db/secret.ts';
+import type { TenantDatabases } from '../tenant-db/databases.ts';
+import { TenantDatabaseUnavailable } from '../tenant-db/databases.ts';
 
 const GIB = 1024 ** 3;
 
@@ -17,44 +16,30 @@ export type StorageReading = { gib: number } | { gib: null; note: string };
  * with the reason. An organization without storage (none configured) counts its database alone.
  */
 export async function tenantStorage(
+  databases: TenantDatabases,
   kube: KubeClient,
-  pools: TenantPools,
   orgId: string,
 ): Promise<StorageReading> {
-  const database = await databaseBytes(kube, pools, orgId);
+  const database = await databaseBytes(databases, orgId);
   if (typeof database !== 'number') return database;
   const bucket = await bucketBytes(kube, orgId);
   if (typeof bucket !== 'number') return bucket;
   return { gib: Math.round(((database + bucket) / GIB) * 1000) / 1000 };
 }
 
-const unreadable = (error: unknown) =>
-  error instanceof ApiError && (error.status === 403 || error.status === 404);
-
-async function databaseBytes(
-  kube: KubeClient,
-  pools: TenantPools,
-  orgId: string,
-): Promise<number | StorageReading> {
-  let url: string | undefined;
+async function databaseBytes(databases: TenantDatabases, orgId: string): Promise<number | StorageReading> {
+  let db: Awaited<ReturnType<TenantDatabases['connect']>>;
   try {
-    url = await tenantDatabaseUrl(kube, orgId);
+    // Measuring needs no particular schema.
+    db = await databases.connect(orgId, { migrate: false });
   } catch (error) {
-    if (unreadable(error)) {
-      return {
-        gib: null,
-        note:
-          (error as ApiError).status === 403
-            ? 'not measured: the platform may not read the tenant database Secret'
-            : 'not measured: the tenant database is not provisioned yet',
-      };
-    }
-    throw new Error(`Could not read the database Secret of organization ${orgId}`, { cause: error });
+    if (error instanceof TenantDatabaseUnavailable)
+      return { gib: null, note: `not measured: ${error.message}` };
+    throw error;
   }
-  if (!url) return { gib: null, note: 'not measured: the tenant database Secret holds no url' };
-  const result = await pools
-    .get(orgId, url)
-    .raw<{ rows: Array<{ bytes: string }> }>('SELECT pg_database_size(current_database())::text AS bytes');
+  const result = await db.raw<{ rows: Array<{ bytes: string }> }>(
+    'SELECT pg_database_size(current_database())::text AS bytes',
+  );
   return Number(result.rows[0]?.bytes ?? 0);
 }
 
@@ -64,7 +49,7 @@ async function bucketBytes(kube: KubeClient, orgId: string): Promise<number | St
     const store = await organizationStore(kube, orgId);
     return store ? await storedBytes(store) : 0;
   } catch (error) {
-    if (unreadable(error))
+    if (error instanceof ApiError && error.status === 403)
       return { gib: null, note: 'not measured: the platform may not read the storage Secret' };
     throw new Error(`Could not measure the object storage of organization ${orgId}`, { cause: error });
   }

@@ -39,6 +39,7 @@ async function call(options: {
       role: 'org_owner',
       permissions: [],
       teamIds: [],
+      teams: {},
     };
     await next();
   });

@@ -1,4 +1,4 @@
-import type { Organization } from '@guardian/crds/generated';
+import type { Organization, Team } from '@guardian/crds/generated';
 import { describe, expect, it } from 'vitest';
 import type { Membership } from '../stores/MembershipStore.ts';
 import { AccessService, type Identity, type OrganizationView } from './AccessService.ts';
@@ -29,10 +29,16 @@ function directory(orgs: Organization[], ssoPlans: string[] = ['enterprise']): O
   };
 }
 
-function service(orgs: Organization[], memberships: Membership[] = [], superAdmins: string[] = []) {
+function service(
+  orgs: Organization[],
+  memberships: Membership[] = [],
+  superAdmins: string[] = [],
+  teams: Team[] = [],
+) {
   const added: Membership[] = [];
   const access = new AccessService({
     directory: directory(orgs),
+    teams: { list: (orgId) => teams.filter((t) => t.metadata?.namespace === `org-${orgId}`) },
     memberships: {
       forUser: async (userId) => [...memberships, ...added].filter((m) => m.userId === userId),
       addIfAbsent: async (orgId, userId, role, source, seatLimit) => {
@@ -152,6 +158,29 @@ describe('AccessService', () => {
     const { access: roomy } = service([full], taken.slice(0, 1));
     const [admitted] = (await roomy.signUpByDomain(person({}))).joins;
     expect(admitted).toMatchObject({ orgId: 'full', admitted: true, seatLimit: 2 });
+  });
+
+  it('finds the user’s Teams by verified email or group, as the organization’s issuer asserts them', async () => {
+    const team = (orgId: string, name: string, members: Team['spec']['members']): Team => ({
+      apiVersion: 'guardian.aiops.dev/v1alpha1',
+      kind: 'Team',
+      metadata: { name, namespace: `org-${orgId}` },
+      spec: { displayName: name, members },
+    });
+    const startupco = org('startupco', { owners: [{ kind: 'Group', name: 'startupco-staff' }] });
+    const teams = [
+      team('startupco', 'platform', [{ kind: 'User', name: 'Erin@StartupCo.io', role: 'team_member' }]),
+      team('startupco', 'sre', [{ kind: 'Group', name: 'oncall', role: 'team_lead' }]),
+      team('startupco', 'data', [{ kind: 'User', name: 'someone@startupco.io' }]),
+      team('elsewhere', 'platform', [{ kind: 'User', name: 'erin@startupco.io' }]),
+    ];
+    const { access } = service([startupco, org('elsewhere', {})], [], [], teams);
+    const erin = person({ email: 'erin@startupco.io', groups: ['startupco-staff', 'oncall'] });
+    expect((await access.access(erin)).teams).toEqual({ startupco: ['platform', 'sre'] });
+    // An unverified email names no User member; the group still counts.
+    expect((await access.access({ ...erin, emailVerified: false })).teams).toEqual({ startupco: ['sre'] });
+    // Another issuer's claims name nobody here (and make the user no member at all).
+    expect((await access.access({ ...erin, issuer: TECHCORP })).teams).toEqual({});
   });
 
   it('makes super admins only of verified emails at the default issuer', () => {

@@ -2,6 +2,7 @@ import type { Organization } from '@guardian/crds/generated';
 import { highest, type OrgRole } from '../rbac.ts';
 import type { MembershipStore } from '../stores/MembershipStore.ts';
 import type { OrganizationDirectory } from './OrganizationDirectory.ts';
+import type { TeamDirectory } from './TeamDirectory.ts';
 
 /** Who the identity provider said the user is, as of their login. */
 export interface Identity {
@@ -16,6 +17,8 @@ export interface Access {
   superAdmin: boolean;
   /** The organizations the user may act in, with their role in each. */
   orgs: Record<string, OrgRole>;
+  /** In each of `orgs`, the Teams whose members name the user (absent: none). */
+  teams: Record<string, string[]>;
 }
 
 /** A membership a login created, or was refused because the plan's seats were all taken. */
@@ -57,21 +60,25 @@ export type OrganizationView = Pick<
   'list' | 'get' | 'plan' | 'ssoEnabled' | 'trustedIssuer' | 'claimingDomain'
 >;
 export type MembershipView = Pick<MembershipStore, 'forUser' | 'addIfAbsent'>;
+export type TeamView = Pick<TeamDirectory, 'list'>;
 
 export class AccessService {
   private readonly directory: OrganizationView;
   private readonly memberships: MembershipView;
+  private readonly teams: TeamView;
   private readonly defaultIssuer: string;
   private readonly superAdmins: ReadonlySet<string>;
 
   constructor(options: {
     directory: OrganizationView;
     memberships: MembershipView;
+    teams: TeamView;
     defaultIssuer: string;
     superAdmins: readonly string[];
   }) {
     this.directory = options.directory;
     this.memberships = options.memberships;
+    this.teams = options.teams;
     this.defaultIssuer = options.defaultIssuer;
     this.superAdmins = new Set(options.superAdmins.map((email) => email.toLowerCase()));
   }
@@ -85,18 +92,29 @@ export class AccessService {
     );
   }
 
+  /**
+   * Whether a `User` (a verified email) or `Group` (the groups claim) entry of `org` names this
+   * identity: only as asserted by the org's trusted issuer, so another issuer's "alice" is not
+   * this org's. How owners and Team members are matched.
+   */
+  private names(org: Organization, identity: Identity): (subject: { kind: string; name: string }) => boolean {
+    if (identity.issuer !== this.directory.trustedIssuer(org, this.defaultIssuer)) return () => false;
+    const email = identity.emailVerified ? identity.email?.toLowerCase() : undefined;
+    const groups = new Set(identity.groups);
+    return (subject) =>
+      subject.kind === 'User'
+        ? email !== undefined && subject.name.toLowerCase() === email
+        : groups.has(subject.name);
+  }
+
   /** The role `spec` alone gives this identity in `org`. */
   specRole(org: Organization, identity: Identity): OrgRole | undefined {
     if (identity.issuer !== this.directory.trustedIssuer(org, this.defaultIssuer)) return undefined;
     const roles: OrgRole[] = [];
-    const email = identity.emailVerified ? identity.email?.toLowerCase() : undefined;
     const groups = new Set(identity.groups);
+    const named = this.names(org, identity);
     for (const owner of org.spec.owners ?? []) {
-      const matches =
-        owner.kind === 'User'
-          ? email !== undefined && owner.name.toLowerCase() === email
-          : groups.has(owner.name);
-      if (matches) roles.push('org_owner');
+      if (named(owner)) roles.push('org_owner');
     }
     if (this.directory.ssoEnabled(org)) {
       for (const mapping of org.spec.sso?.groupRoles ?? []) {
@@ -119,12 +137,20 @@ export class AccessService {
       if (role && orgId) add(orgId, role);
     }
     const orgs: Record<string, OrgRole> = {};
+    const teams: Record<string, string[]> = {};
     for (const [orgId, roles] of [...candidates].sort(([a], [b]) => a.localeCompare(b))) {
       const org = this.directory.get(orgId);
       const role = highest(roles) as OrgRole | undefined;
-      if (org && !org.spec.suspended && role) orgs[orgId] = role;
+      if (!org || org.spec.suspended || !role) continue;
+      orgs[orgId] = role;
+      const named = this.names(org, identity);
+      const mine = this.teams
+        .list(orgId)
+        .filter((team) => (team.spec.members ?? []).some(named))
+        .map((team) => team.metadata?.name ?? '');
+      if (mine.length > 0) teams[orgId] = mine;
     }
-    return { superAdmin: this.isSuperAdmin(identity), orgs };
+    return { superAdmin: this.isSuperAdmin(identity), orgs, teams };
   }
 
   /**

@@ -22,6 +22,7 @@ const inviter = (role: OrgRole): Actor => ({
   role,
   orgs: { acme: role },
   teamIds: [],
+  teams: {},
 });
 
 /** The service with in-memory collaborators: what is under test is the link, not storage. */

@@ -66,7 +66,8 @@ export class TokenService {
       throw new ForbiddenError(`You do not belong to organization ${chosen}`);
     }
     this.directory.requireActive(chosen);
-    return this.issue(actor.userId, { superAdmin: actor.superAdmin, orgs: { ...actor.orgs } }, chosen);
+    const teams = Object.fromEntries(Object.entries(actor.teams).map(([org, ids]) => [org, [...ids]]));
+    return this.issue(actor.userId, { superAdmin: actor.superAdmin, orgs: { ...actor.orgs }, teams }, chosen);
   }
 
   async issue(
@@ -81,9 +82,10 @@ export class TokenService {
       user_id: userId,
       org_id: orgId,
       role,
-      team_ids: [],
+      team_ids: orgId === null ? [] : (access.teams[orgId] ?? []),
       permissions: role === null ? [] : permissionsOf(role),
       orgs: access.orgs,
+      teams: access.teams,
       super_admin: access.superAdmin,
     };
     const token = await new SignJWT(claims)

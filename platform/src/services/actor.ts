@@ -22,8 +22,10 @@ export interface Actor {
   readonly role: Role | null;
   /** Every organization the user belongs to, with their role in each (an API key: its own only). */
   readonly orgs: Readonly<Record<string, OrgRole>>;
-  /** The teams it belongs to in `orgId`. */
+  /** The teams it belongs to in `orgId` (Team members by verified email or group, as of its login). */
   readonly teamIds: readonly string[];
+  /** Its teams in each of `orgs`, so that switching organizations (x-org-id) switches them too. */
+  readonly teams: Readonly<Record<string, readonly string[]>>;
   /** Set when an API key authenticated the request: it acts with the key's role, not its creator's. */
   readonly apiKeyId?: string;
 }

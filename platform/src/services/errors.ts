@@ -7,7 +7,7 @@
  *   ForbiddenError       403  the actor may not do this
  *   NotFoundError        404  no such thing, or not one the actor may know of
  *   ConflictError        409  the current state forbids it (exists already, changed meanwhile, ...)
- *   QuotaExceededError   429  a plan's limit is used up; `retryAfterSeconds` when it frees
+ *   QuotaExceededError   429  a plan's limit is used up; `retryAfterSeconds` when it frees, `quota` its figures
  *   UnavailableError     503  something the platform depends on is missing or down
  *
  * `detail` is said to the caller as it is: never a secret or an internal. Anything else thrown is
@@ -64,12 +64,29 @@ interface RetryAfter {
   cause?: unknown;
 }
 
+/** A monthly limit a refused request met, said beside the problem (member `quota`). */
+export interface QuotaDetails {
+  /** The usage kind: `agent_executions`, `workflows`. */
+  kind: string;
+  /** null: unlimited. */
+  limit: number | null;
+  used: number;
+  remaining: number | null;
+  /** How many units the request needed. */
+  requested: number;
+  /** The billing period's first day (YYYY-MM-DD) and when the next one starts. */
+  period: string;
+  resets_at: string;
+}
+
 export class QuotaExceededError extends DomainError {
   readonly retryAfterSeconds: number | undefined;
+  readonly quota: QuotaDetails | undefined;
 
-  constructor(detail: string, options: RetryAfter = {}) {
+  constructor(detail: string, options: RetryAfter & { quota?: QuotaDetails } = {}) {
     super(detail, options);
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.quota = options.quota;
   }
 }
 

@@ -53,6 +53,62 @@ const MIGRATIONS: Migration[] = [
       });
     },
   },
+  {
+    // 0001's agent_runs and findings were placeholders that nothing wrote: replaced, not altered.
+    name: '0002_agent_runs',
+    async up(db) {
+      await db.raw('DROP TABLE findings');
+      await db.raw('DROP TABLE agent_runs');
+      // One row per run: what the API answers for it, but its findings.
+      await db.raw(`
+        CREATE TABLE agent_runs (
+          run_id uuid PRIMARY KEY,
+          environment text NOT NULL,
+          agents jsonb NOT NULL,
+          status text NOT NULL CHECK (status IN ('succeeded', 'partial', 'failed')),
+          summary jsonb NOT NULL,
+          skipped jsonb NOT NULL DEFAULT '[]',
+          failures jsonb NOT NULL DEFAULT '[]',
+          cost jsonb,
+          duration_ms integer NOT NULL CHECK (duration_ms >= 0),
+          created_at timestamptz NOT NULL,
+          requested_by text NOT NULL
+        )`);
+      await db.raw('CREATE INDEX agent_runs_newest ON agent_runs (created_at DESC, run_id DESC)');
+      await db.raw(
+        'CREATE INDEX agent_runs_newest_by_environment ON agent_runs (environment, created_at DESC, run_id DESC)',
+      );
+      // Each run's findings, as it reported them.
+      await db.raw(`
+        CREATE TABLE agent_run_findings (
+          run_id uuid NOT NULL REFERENCES agent_runs (run_id) ON DELETE CASCADE,
+          finding_id text NOT NULL,
+          severity_rank smallint NOT NULL,
+          finding jsonb NOT NULL,
+          PRIMARY KEY (run_id, finding_id)
+        )`);
+      // Each finding's current state in an environment: open while runs of its agent report it,
+      // resolved once a later run of that agent (which did not skip its check) no longer does.
+      await db.raw(`
+        CREATE TABLE findings (
+          environment text NOT NULL,
+          finding_id text NOT NULL,
+          agent text NOT NULL,
+          check_id text NOT NULL,
+          severity text NOT NULL,
+          severity_rank smallint NOT NULL,
+          status text NOT NULL CHECK (status IN ('open', 'resolved')),
+          first_seen timestamptz NOT NULL,
+          last_seen timestamptz NOT NULL,
+          resolved_at timestamptz,
+          last_run_id uuid NOT NULL,
+          finding jsonb NOT NULL,
+          PRIMARY KEY (environment, finding_id)
+        )`);
+      await db.raw('CREATE INDEX findings_by_status ON findings (environment, status, agent)');
+      await db.raw('CREATE INDEX findings_in_order ON findings (severity_rank, finding_id)');
+    },
+  },
 ];
 
 export const tenantMigrationSource: Knex.MigrationSource<Migration> = {

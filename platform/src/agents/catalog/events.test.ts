@@ -73,6 +73,24 @@ describe('events/warning-events', () => {
     expect(run([web, { ...modern, series: undefined }])).toEqual([]);
   });
 
+  it('reads the null the API serves for an unset timestamp, of either kind of recorder', () => {
+    const web = deployment('web');
+    const base = event('e', web, { reason: 'X', minutes: 5 });
+    const old: Listed = { ...base, eventTime: null };
+    const modern: Listed = {
+      ...base,
+      firstTimestamp: null,
+      lastTimestamp: null,
+      eventTime: minutesAgo(5),
+      series: { count: 2, lastObservedTime: null },
+    };
+    expect(run([web, old]).map((f) => f.check)).toEqual(['events/warning-events']);
+    expect(run([web, modern]).map((f) => f.check)).toEqual(['events/warning-events']);
+    // The control: the same Events an hour older are not counted.
+    const older: Listed = { ...modern, eventTime: minutesAgo(90) };
+    expect(run([web, older])).toEqual([]);
+  });
+
   it('lists the 20 most recent Events and counts the rest', () => {
     const web = deployment('web');
     const many = Array.from({ length: 25 }, (_, index) =>

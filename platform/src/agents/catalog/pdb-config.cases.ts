@@ -96,7 +96,7 @@ export const pdbConfigCases: readonly Case[] = [
       pdb(name('overlapped-pdb-b'), overlapped.metadata.name, { maxUnavailable: 1 }),
     ],
     expect: [found('overlapping', overlapped)],
-    note: 'the disruption controller computes each PDB alone: each allows one disruption',
+    note: 'the disruption controller computes each PDB alone: each allows one disruption. Afterwards it follows one PDB per Pod (MultiplePodDisruptionBudgets), so a PDB computed while the Pods started keeps that status: the integration test applies the PDBs once the Deployment is available',
   },
   {
     name: 'two PDBs over a CronJob: batch workloads are exempt',

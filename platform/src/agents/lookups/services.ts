@@ -2,14 +2,12 @@ import type { Stored } from '../kinds.ts';
 import { mapSelectorMatches } from '../semantics/selectors.ts';
 import type { Snapshot } from '../snapshot.ts';
 import type { Workload } from '../workloads.ts';
+import { type PodsMatched, podsMatching } from './pod-labels.ts';
 
 type Service = Stored<'Service'>;
 
 /** What a Service's selector matches: pod templates of workloads (batch included) and live Pods. */
-export interface ServiceMatch {
-  workloads: readonly Workload[];
-  pods: readonly Stored<'Pod'>[];
-}
+export type ServiceMatch = PodsMatched;
 
 const NOTHING: ServiceMatch = { workloads: [], pods: [] };
 
@@ -24,13 +22,9 @@ const matches = (snapshot: Snapshot) => {
   const byWorkload = new Map<Workload, Service[]>();
   for (const service of snapshot.list('Service').filter(selectsPods)) {
     const selector = service.spec?.selector;
-    const workloads = snapshot.workloads.filter((workload) =>
-      mapSelectorMatches(selector, workload.podLabels),
-    );
-    const pods = snapshot
-      .list('Pod')
-      .filter((pod) => mapSelectorMatches(selector, pod.metadata.labels ?? {}));
-    byService.set(service, { workloads, pods });
+    const matched = podsMatching(snapshot, (labels) => mapSelectorMatches(selector, labels));
+    byService.set(service, matched);
+    const { workloads } = matched;
     for (const workload of workloads)
       byWorkload.set(workload, [...(byWorkload.get(workload) ?? []), service]);
   }

@@ -10,6 +10,8 @@ describe('timeOf', () => {
 
   it('is undefined when absent or not a time', () => {
     expect(timeOf(undefined)).toBeUndefined();
+    // What the API serves for an unset MicroTime or Time (an Event's eventTime from an old recorder).
+    expect(timeOf(null)).toBeUndefined();
     expect(timeOf('yesterday')).toBeUndefined();
   });
 });
