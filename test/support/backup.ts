@@ -21,7 +21,14 @@ export async function tenantRows(url: string): Promise<string> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const tables = ['agent_runs', 'findings', 'chat_sessions', 'chat_messages', 'workflow_history'];
+    const tables = [
+      'agent_runs',
+      'agent_run_findings',
+      'findings',
+      'chat_sessions',
+      'chat_messages',
+      'workflow_history',
+    ];
     const out: Record<string, unknown[]> = {};
     for (const table of tables) {
       const { rows } = await client.query(`select to_jsonb(t) as row from ${table} t order by 1`);
@@ -33,14 +40,19 @@ export async function tenantRows(url: string): Promise<string> {
   }
 }
 
-/** Rows across the tenant schema: runs with findings (jsonb), a chat with messages, workflow history. */
+/** Rows across the tenant schema: a run with its findings (jsonb), a chat with messages, workflow history. */
 export const SAMPLE_ROWS = [
-  `insert into agent_runs (id, agent, status, requested_by, input, output, started_at)
-     values ('00000000-0000-4000-8000-000000000001', 'cost', 'succeeded', 'alice', '{"environment":"production"}',
-             '{"summary":{"high":1}}', '2026-01-02T03:04:05.678901Z')`,
-  `insert into findings (id, agent_run_id, severity, title, detail, resource)
-     values ('00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000001', 'high',
-             'No limits', 'Container app has no memory limit: ünïcödé ✓', '{"kind":"Deployment","name":"web"}')`,
+  `insert into agent_runs (run_id, environment, agents, status, summary, cost, duration_ms, created_at, requested_by)
+     values ('00000000-0000-4000-8000-000000000001', 'production', '["cost"]', 'succeeded', '{"high":1}',
+             '{"units":1}', 1234, '2026-01-02T03:04:05.678901Z', 'alice')`,
+  `insert into agent_run_findings (run_id, finding_id, severity_rank, finding)
+     values ('00000000-0000-4000-8000-000000000001', 'cost/no-limits:Deployment/web', 1,
+             '{"message":"Container app has no memory limit: ünïcödé ✓","resource":{"kind":"Deployment","name":"web"}}')`,
+  `insert into findings (environment, finding_id, agent, check_id, severity, severity_rank, status, first_seen,
+                         last_seen, last_run_id, finding)
+     values ('production', 'cost/no-limits:Deployment/web', 'cost', 'cost/no-limits', 'high', 1, 'open',
+             '2026-01-02T03:04:05Z', '2026-01-02T03:04:05Z', '00000000-0000-4000-8000-000000000001',
+             '{"message":"Container app has no memory limit"}')`,
   `insert into chat_sessions (id, user_id) values ('session-1', 'alice')`,
   `insert into chat_messages (session_id, role, content)
      select 'session-1', case when i % 2 = 0 then 'user' else 'assistant' end, repeat('message ' || i, 50)
