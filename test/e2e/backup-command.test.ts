@@ -7,12 +7,12 @@ import { promisify } from 'node:util';
 import { listBackups } from '@guardian/platform/backup';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { execute, tenantRows } from '../support/backup.ts';
-import { eventually, kubectl, uniqueName } from '../support/kube.ts';
+import { execute, requestBackup, tenantRows } from '../support/backup.ts';
+import { kubectl, uniqueName } from '../support/kube.ts';
 import { operatorSuite } from '../support/operator-suite.ts';
 import { stackEnv, TEST_STACK_DIR } from '../support/stack.ts';
 import { removeBucket, s3Provisioner } from '../support/storage.ts';
-import { apply, coreApi, readOrganization, organization as unlabelled } from '../support/tenancy.ts';
+import { coreApi, organization as unlabelled } from '../support/tenancy.ts';
 import { databaseSecret } from '../support/tenant-db.ts';
 
 const guardian = resolve(import.meta.dirname, '../../bin/guardian.ts');
@@ -60,15 +60,7 @@ describe('guardian restore and guardian backup', () => {
   it('restores an organization’s backup, and says clearly when it cannot', async () => {
     const url = (await databaseSecret(org)).url;
     await execute(url, `insert into chat_sessions (id, user_id) values ('kept', 'carol')`);
-    const current = suite.organization(org);
-    await apply({
-      ...current,
-      metadata: { ...current.metadata, annotations: { 'guardian.aiops.dev/backup-requested': 'cli' } },
-    });
-    const id = await eventually('the backup', async () => {
-      const backup = (await readOrganization(org)).status?.backup;
-      return backup?.lastRequest === 'cli' && !backup.running ? backup.lastSuccess?.id : undefined;
-    });
+    const id = (await requestBackup(suite.organization(org), 'cli')).status?.backup?.lastSuccess?.id;
     const inBackup = await tenantRows(url);
     await execute(url, `delete from chat_sessions`);
 

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { OrganizationSpec } from '@guardian/crds/generated';
 import { listBackups } from '@guardian/platform/backup';
 import { describe, expect, it } from 'vitest';
-import { storeOf } from '../support/backup.ts';
+import { requestBackup, storeOf } from '../support/backup.ts';
 import { eventually, k8s, kubeConfig, uniqueName } from '../support/kube.ts';
 import { operatorSuite } from '../support/operator-suite.ts';
 import {
@@ -45,22 +45,7 @@ describe('backup schedules', () => {
   const organization = (org: string, spec: Partial<OrganizationSpec> = {}) =>
     suite.organization(org, { ...specs[org], ...spec });
   /** Asks for a backup, and waits until the operator has acted on that request. */
-  const request = async (org: string, value: string, spec = {}) => {
-    const current = organization(org, spec);
-    await apply({
-      ...current,
-      metadata: { ...current.metadata, annotations: { 'guardian.aiops.dev/backup-requested': value } },
-    });
-    return eventually(
-      `backup request ${value} of ${org}`,
-      async () => {
-        const found = await readOrganization(org);
-        const backup = found.status?.backup;
-        return backup?.lastRequest === value && !backup.running ? found : undefined;
-      },
-      90_000,
-    );
-  };
+  const request = (org: string, value: string, spec = {}) => requestBackup(organization(org, spec), value);
 
   it('writes the next run as soon as a schedule exists, and runs nothing before it', async () => {
     const org = await eventually('nextRun', async () => {

@@ -7,11 +7,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listBackups, restoreDatabase } from '@guardian/platform/backup';
-import { ORGANIZATION_MARKER, organizationFolder } from '@guardian/platform/storage';
+import { ORGANIZATION_MARKER, organizationFolder, parseStorageSecret } from '@guardian/platform/storage';
 import { migrateTenantDatabase, TENANT_MIGRATIONS } from '@guardian/platform/tenant-db';
 import { afterAll, describe, expect, it } from 'vitest';
-import { execute, SAMPLE_ROWS, storeOf, tenantRows } from '../support/backup.ts';
-import { eventually, uniqueName } from '../support/kube.ts';
+import { execute, requestBackup, SAMPLE_ROWS, storeOf, tenantRows } from '../support/backup.ts';
+import { uniqueName } from '../support/kube.ts';
 import { operatorSuite } from '../support/operator-suite.ts';
 import {
   apply,
@@ -48,10 +48,10 @@ describe('organization storage on a filesystem target', () => {
         name: 'guardian-storage',
         namespace: `org-${org}`,
       });
-      const data = Object.fromEntries(
-        Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]),
-      );
-      expect(data).toEqual({ type: 'filesystem', path: join(root, organizationFolder(org)) });
+      expect(parseStorageSecret(secret.data)).toEqual({
+        type: 'filesystem',
+        path: join(root, organizationFolder(org)),
+      });
       const marker = JSON.parse(
         readFileSync(join(root, organizationFolder(org), ORGANIZATION_MARKER), 'utf8'),
       );
@@ -64,20 +64,8 @@ describe('organization storage on a filesystem target', () => {
     const { url } = await databaseSecret(a);
     await execute(url, ...SAMPLE_ROWS);
     const before = await tenantRows(url);
-    const current = suite.organization(a, { database: { server: 'pg1' } });
-    await apply({
-      ...current,
-      metadata: { ...current.metadata, annotations: { 'guardian.aiops.dev/backup-requested': 'fs-1' } },
-    });
-    const done = await eventually(
-      'the requested backup',
-      async () => {
-        const backup = (await readOrganization(a)).status?.backup;
-        return backup?.lastRequest === 'fs-1' && !backup.running ? backup : undefined;
-      },
-      90_000,
-    );
-    const id = done.lastSuccess?.id ?? '';
+    const done = await requestBackup(suite.organization(a, { database: { server: 'pg1' } }), 'fs-1');
+    const id = done.status?.backup?.lastSuccess?.id ?? '';
     expect(id).toMatch(new RegExp(`^${a}\\.`));
     expect((await listBackups(await storeOf(a))).map((manifest) => manifest.id)).toEqual([id]);
     expect(await listBackups(await storeOf(b))).toEqual([]);

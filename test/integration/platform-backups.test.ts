@@ -3,11 +3,11 @@
 // each audited.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { execute, tenantRows } from '../support/backup.ts';
-import { eventually, uniqueName } from '../support/kube.ts';
+import { execute, requestBackup, tenantRows } from '../support/backup.ts';
+import { uniqueName } from '../support/kube.ts';
 import { operatorSuite } from '../support/operator-suite.ts';
 import { call, platformKubeconfig, signedIn, startPlatform } from '../support/platform.ts';
-import { apply, readOrganization, organization as unlabelled } from '../support/tenancy.ts';
+import { organization as unlabelled } from '../support/tenancy.ts';
 import { databaseSecret } from '../support/tenant-db.ts';
 
 interface AuditPage {
@@ -27,15 +27,11 @@ describe('platform backup routes', () => {
 
   /** Asks the operator for a backup of `org` and returns its id once complete. */
   const backUp = async (org: string, value: string) => {
-    const current = suite.organization(org, org === a ? { owners: carol } : {});
-    await apply({
-      ...current,
-      metadata: { ...current.metadata, annotations: { 'guardian.aiops.dev/backup-requested': value } },
-    });
-    return eventually('the backup', async () => {
-      const backup = (await readOrganization(org)).status?.backup;
-      return backup?.lastRequest === value && !backup.running ? backup.lastSuccess?.id : undefined;
-    });
+    const done = await requestBackup(suite.organization(org, org === a ? { owners: carol } : {}), value);
+    const id = done.status?.backup?.lastSuccess?.id;
+    if (!id)
+      throw new Error(`Backup ${value} of ${org} failed: ${done.status?.backup?.lastFailure?.message}`);
+    return id;
   };
 
   it('lists and restores for super admins only, answers 404 for unknown backups, and audits', async () => {

@@ -1,6 +1,8 @@
+import type { Organization } from '@guardian/crds/generated';
 import { type ObjectStore, parseStorageSecret, storeWith } from '@guardian/platform/storage';
 import pg from 'pg';
-import { coreApi } from './tenancy.ts';
+import { eventually } from './kube.ts';
+import { apply, coreApi, readOrganization } from './tenancy.ts';
 import { onTenant } from './tenant-db.ts';
 
 /** An organization's store, opened with the credentials of its Secret guardian-storage. */
@@ -9,6 +11,27 @@ export async function storeOf(org: string): Promise<ObjectStore> {
   const credentials = parseStorageSecret(secret.data);
   if (!credentials) throw new Error(`org-${org} has no storage credentials`);
   return storeWith(credentials);
+}
+
+/**
+ * Asks the operator for a backup by annotating `organization` (applied whole, as its suite made it)
+ * with `value`; resolves the organization once the operator has acted on that request.
+ */
+export async function requestBackup(organization: Organization, value: string): Promise<Organization> {
+  const name = organization.metadata?.name ?? '';
+  await apply({
+    ...organization,
+    metadata: { ...organization.metadata, annotations: { 'guardian.aiops.dev/backup-requested': value } },
+  });
+  return eventually(
+    `backup request ${value} of ${name}`,
+    async () => {
+      const found = await readOrganization(name);
+      const backup = found.status?.backup;
+      return backup?.lastRequest === value && !backup.running ? found : undefined;
+    },
+    90_000,
+  );
 }
 
 /** Runs statements in a tenant database with its own credentials, in order. */
