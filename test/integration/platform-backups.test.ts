@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { execute, requestBackup, tenantRows } from '../support/backup.ts';
 import { uniqueName } from '../support/kube.ts';
 import { operatorSuite } from '../support/operator-suite.ts';
-import { call, platformKubeconfig, signedIn, startPlatform } from '../support/platform.ts';
+import { type Answer, call, platformKubeconfig, signedIn, startPlatform } from '../support/platform.ts';
 import { organization as unlabelled } from '../support/tenancy.ts';
 import { databaseSecret } from '../support/tenant-db.ts';
 
@@ -115,12 +115,64 @@ describe('platform backup routes', () => {
     }
   });
 
-  it('answers 503 where no backup key is configured', async () => {
+  it('names the failing field of bad input (400), and answers 503 where no backup key is configured', async () => {
     const api = await startPlatform({ kubeconfig: await platformKubeconfig('guardian-system') });
     try {
       const root = await (await signedIn(api.url, 'root@guardian.local')).browser.token();
-      const answer = await call(api.url, 'POST', `/admin/backups/${a}.20200101T000000Z/restore`, root, {});
+      const restorePath = `/admin/backups/${a}.20200101T000000Z/restore`;
+      const cases: Array<[string, Answer, string]> = [
+        ['no org_id', await call(api.url, 'GET', '/admin/backups', root), 'org_id'],
+        [
+          'no organization name',
+          await call(api.url, 'GET', '/admin/backups?org_id=Not_An_Org', root),
+          'org_id',
+        ],
+        ['an unknown field', await call(api.url, 'POST', restorePath, root, { org: a }), 'org'],
+        [
+          'an org_id of another type',
+          await call(api.url, 'POST', restorePath, root, { org_id: 42 }),
+          'org_id',
+        ],
+      ];
+      for (const [what, answer, field] of cases) {
+        expect(answer.status, what).toBe(400);
+        expect(answer.headers.get('content-type'), what).toContain('application/problem+json');
+        expect(
+          (answer.body as { errors?: { field: string }[] }).errors?.map((e) => e.field),
+          what,
+        ).toEqual([field]);
+      }
+      // The same request, well-formed: refused only for the missing key.
+      const answer = await call(api.url, 'POST', restorePath, root, {});
       expect(answer.status).toBe(503);
+      expect(answer.body).toMatchObject({
+        status: 503,
+        detail: expect.stringContaining('BACKUP_ENCRYPTION_KEY'),
+      });
+    } finally {
+      await api.stop();
+    }
+  });
+
+  it('refuses a backup made with another key (409), naming the key ids only, and restores nothing', async () => {
+    const url = (await databaseSecret(b)).url;
+    const id = await backUp(b, 'api-other-key');
+    await execute(url, `insert into chat_sessions (id, user_id) values ('after-other-key', 'carol')`);
+    const before = await tenantRows(url);
+    const otherKey = randomBytes(32).toString('base64');
+    const api = await startPlatform({
+      kubeconfig: await platformKubeconfig('guardian-system'),
+      env: { BACKUP_ENCRYPTION_KEY: otherKey },
+    });
+    try {
+      const root = await (await signedIn(api.url, 'root@guardian.local')).browser.token();
+      const refused = await call(api.url, 'POST', `/admin/backups/${id}/restore`, root, {});
+      expect(refused.status, refused.text).toBe(409);
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+      expect(refused.body).toMatchObject({ status: 409, detail: expect.stringMatching(/key/) });
+      expect(refused.text).not.toContain(key);
+      expect(refused.text).not.toContain(otherKey);
+      expect(await tenantRows(url)).toBe(before);
     } finally {
       await api.stop();
     }
