@@ -82,6 +82,18 @@ export interface OrganizationSpec {
    */
   database?: OrganizationDatabase;
   /**
+   * What happens to the organization's object storage (its own bucket, or folder, which holds its
+   * backups) when the organization is deleted.
+   */
+  storage?: OrganizationStorage;
+  /**
+   * Logical backups of the tenant database (pg_dump, encrypted) into the organization's object
+   * storage, run by the operator. Absent fields take the installation's defaults (the chart's
+   * backup.defaults); with no schedule there or here, no backup is taken. The annotation
+   * guardian.aiops.dev/backup-requested (any new value) asks for one now.
+   */
+  backup?: OrganizationBackup;
+  /**
    * A suspended organization keeps its data, but its users cannot log in, its API keys and tokens
    * are refused and no workflow runs.
    * @default false
@@ -235,6 +247,39 @@ export interface OrganizationDatabase {
   deletionPolicy?: 'Delete' | 'Retain';
 }
 
+/**
+ * What happens to the organization's object storage (its own bucket, or folder, which holds its
+ * backups) when the organization is deleted.
+ */
+export interface OrganizationStorage {
+  /**
+   * Delete removes the bucket (or folder), everything in it and its account when the organization
+   * is deleted; Retain keeps them, backups included, for an administrator (the credentials are
+   * copied to the operator's namespace as retained-storage-<organization>). When absent,
+   * spec.database.deletionPolicy decides, so that a retained database keeps its backups; set Retain
+   * here and Delete there to keep only the backups.
+   */
+  deletionPolicy?: 'Delete' | 'Retain';
+}
+
+/**
+ * Logical backups of the tenant database (pg_dump, encrypted) into the organization's object
+ * storage, run by the operator. Absent fields take the installation's defaults (the chart's
+ * backup.defaults); with no schedule there or here, no backup is taken. The annotation
+ * guardian.aiops.dev/backup-requested (any new value) asks for one now.
+ */
+export interface OrganizationBackup {
+  /**
+   * When to back up, in UTC: five cron fields (minute hour day-of-month month day-of-week, each
+   * `*`, a number, a range `a-b`, a list `a,b` or a step `*\/n` or `a-b/n`; day-of-week 0 or 7 is
+   * Sunday; a day is matched when either day field matches, as in cron), e.g. "0 3 * * *" for 03:00
+   * every day, or one of @hourly, @daily, @weekly, @monthly, @yearly.
+   */
+  schedule?: string;
+  /** How many successful backups are kept (at least 1); after each new one, older ones are deleted. */
+  retention?: number;
+}
+
 /** The observed state of the organization, written by the operator. */
 export interface OrganizationStatus {
   /** The .metadata.generation the operator last reconciled. */
@@ -248,6 +293,11 @@ export interface OrganizationStatus {
   namespace?: string;
   /** The environments provisioned so far and their workload namespaces. */
   environments?: OrganizationStatusEnvironment[];
+  /**
+   * The backups of the tenant database, written by the operator (its leader) with their own field
+   * manager; the condition BackupSucceeded says whether the last one worked.
+   */
+  backup?: OrganizationStatusBackup;
   /** The tenant database as provisioned. */
   database?: OrganizationStatusDatabase;
 }
@@ -258,6 +308,66 @@ export interface OrganizationStatusEnvironment {
   name: string;
   /** Its workload namespace, `org-<organization>--<environment>`. */
   namespace: string;
+}
+
+/**
+ * The backups of the tenant database, written by the operator (its leader) with their own field
+ * manager; the condition BackupSucceeded says whether the last one worked.
+ */
+export interface OrganizationStatusBackup {
+  /** The schedule in effect (spec.backup.schedule, else the installation's default), in UTC. */
+  schedule?: string;
+  /** How many successful backups are kept (spec.backup.retention, else the default). */
+  retention?: number;
+  /** When the next scheduled backup is due. */
+  nextRun?: string;
+  /**
+   * The backup in progress, recorded before it starts, so that a backup interrupted by a crash is
+   * noticed and the same one tried again (at most three times).
+   */
+  running?: OrganizationStatusBackupRunning;
+  /** The last backup that completed (its manifest is stored beside it). */
+  lastSuccess?: OrganizationStatusBackupLastSuccess;
+  /** The last backup that failed. */
+  lastFailure?: OrganizationStatusBackupLastFailure;
+  /**
+   * The last value of the annotation guardian.aiops.dev/backup-requested acted upon; a different
+   * value asks for another backup.
+   */
+  lastRequest?: string;
+}
+
+/**
+ * The backup in progress, recorded before it starts, so that a backup interrupted by a crash is
+ * noticed and the same one tried again (at most three times).
+ */
+export interface OrganizationStatusBackupRunning {
+  /** The backup's id, `<organization>.<UTC time, yyyymmddThhmmssZ>`. */
+  id: string;
+  /** When this attempt started. */
+  startedAt: string;
+  /** Which attempt this is (1 for the first). */
+  attempt?: number;
+}
+
+/** The last backup that completed (its manifest is stored beside it). */
+export interface OrganizationStatusBackupLastSuccess {
+  /** The backup's id, for `guardian restore --backup` and POST /admin/backups/{id}/restore. */
+  id: string;
+  /** When it completed. */
+  completedAt: string;
+  /** Its size as stored (encrypted), in bytes. */
+  bytes?: number;
+}
+
+/** The last backup that failed. */
+export interface OrganizationStatusBackupLastFailure {
+  /** The failed backup's id. */
+  id: string;
+  /** When it failed. */
+  failedAt: string;
+  /** Why it failed. */
+  message: string;
 }
 
 /** The tenant database as provisioned. */

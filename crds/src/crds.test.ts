@@ -105,6 +105,7 @@ const EXPECTED = {
       ['Plan', '.spec.plan'],
       ['Namespace', '.status.namespace'],
       ['Database', '.status.database.server'],
+      ['Last Backup', '.status.backup.lastSuccess.completedAt'],
       ['Ready', '.status.conditions[?(@.type=="Ready")].status'],
       ['Age', '.metadata.creationTimestamp'],
     ],

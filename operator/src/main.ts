@@ -3,6 +3,7 @@ import { KubeClient } from '@guardian/kube/client';
 import { systemClock } from '@guardian/kube/clock';
 import { parseConfig } from '@guardian/kube/env';
 import { loadClusterAccess } from '@guardian/kube/kubeconfig';
+import { StorageProvisioner, storageTarget } from '@guardian/platform/storage';
 import { TenantProvisioner } from '@guardian/platform/tenant-db';
 import { pino } from 'pino';
 import { operatorConfig, operatorFlags } from './config.ts';
@@ -56,6 +57,7 @@ export async function runOperator(args: string[]): Promise<void> {
   const provisioner = new TenantProvisioner(config.TENANT_DB_SERVERS, {
     connectionLimit: config.TENANT_DB_CONNECTION_LIMIT,
   });
+  const storage = new StorageProvisioner(storageTarget(config));
   registerControllers(manager, client, systemClock, events, {
     subjectPrefix: config.OIDC_SUBJECT_PREFIX,
     platformNamespace: config.PLATFORM_NAMESPACE,
@@ -63,10 +65,16 @@ export async function runOperator(args: string[]): Promise<void> {
     operatorNamespace: config.OPERATOR_NAMESPACE,
     operatorServiceAccount: config.OPERATOR_SERVICE_ACCOUNT,
     provisioner,
+    storage,
     workers: config.OPERATOR_WORKERS,
     organizationSelector: config.OPERATOR_ORGANIZATION_SELECTOR,
     // Half the resync period, so that every resync checks each tenant database again.
     databaseCheckMs: (config.OPERATOR_RESYNC_SECONDS * 1000) / 2,
+    backup: {
+      key: config.BACKUP_ENCRYPTION_KEY,
+      defaults: { schedule: config.BACKUP_SCHEDULE || undefined, retention: config.BACKUP_RETENTION },
+      workers: config.BACKUP_WORKERS,
+    },
   });
 
   let stopping = false;

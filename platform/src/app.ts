@@ -13,6 +13,7 @@ import type { AppState } from './http/state.ts';
 import { agentRoutes } from './routes/agents.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { type AuthRouteDeps, authRoutes } from './routes/auth.ts';
+import { backupRoutes } from './routes/backups.ts';
 import { invitationRoutes } from './routes/invitations.ts';
 import { memberRoutes } from './routes/members.ts';
 import { organizationRoutes } from './routes/organizations.ts';
@@ -21,6 +22,7 @@ import { teamRoutes } from './routes/teams.ts';
 import { tenantRoutes } from './routes/tenant.ts';
 import type { AgentService } from './services/AgentService.ts';
 import type { ApiKeyService } from './services/ApiKeyService.ts';
+import type { BackupService } from './services/BackupService.ts';
 import type { InvitationService } from './services/InvitationService.ts';
 import type { MemberService } from './services/MemberService.ts';
 import type { OrganizationService } from './services/OrganizationService.ts';
@@ -37,6 +39,7 @@ export interface ApiDeps {
   apiKeys: ApiKeyService;
   invitations: InvitationService;
   agents: AgentService;
+  backups: BackupService;
   /** The usage and audit routes; absent in apps built without them (tests of other layers). */
   governance?: Pick<Governance, 'routes'>;
 }
@@ -70,6 +73,7 @@ export function mountApi(deps: ApiDeps): Api {
   apiKeyRoutes(api, deps.apiKeys);
   invitationRoutes(api, deps.invitations);
   agentRoutes(api, deps.agents);
+  backupRoutes(api, deps.backups);
   return api;
 }
 

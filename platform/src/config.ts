@@ -33,7 +33,8 @@ const emails = z
   .refine((list) => list.every((email) => z.email().safeParse(email).success), {
     error: 'must be a comma-separated list of email addresses',
   });
-const key32 = z
+/** 32 random bytes in base64 (`openssl rand -base64 32`), as a Buffer. */
+export const key32 = z
   .string()
   .refine((value) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(value) && Buffer.from(value, 'base64').length === 32, {
     error: 'must be 32 random bytes in base64 (openssl rand -base64 32)',
@@ -153,6 +154,11 @@ export const platformConfig = z
     GUARDIAN_ENCRYPTION_KEY: key32.describe(
       'Encrypts the token signing keys at rest and keys the audit checkpoints: 32 random bytes in base64 (openssl rand -base64 32). No default: a known key protects nothing.',
     ),
+    BACKUP_ENCRYPTION_KEY: key32
+      .optional()
+      .describe(
+        'The key backups are encrypted with (the operator’s), for restores through POST /admin/backups/{id}/restore: 32 random bytes in base64. Without it restores answer 503.',
+      ),
     TOKEN_TTL_SECONDS: z.coerce
       .number()
       .int()

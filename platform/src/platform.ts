@@ -26,6 +26,7 @@ import { RedisRequirement } from './ratelimit/redis-requirement.ts';
 import { AccessService } from './services/AccessService.ts';
 import { AgentService } from './services/AgentService.ts';
 import { ApiKeyService } from './services/ApiKeyService.ts';
+import { BackupService } from './services/BackupService.ts';
 import { InvitationService } from './services/InvitationService.ts';
 import { LoginService } from './services/LoginService.ts';
 import { MemberService } from './services/MemberService.ts';
@@ -48,7 +49,7 @@ import { SigningKeyStore } from './stores/SigningKeyStore.ts';
 import { UserStore } from './stores/UserStore.ts';
 import { TenantDatabases } from './tenant-db/databases.ts';
 import { TenantPools } from './tenant-db/pools.ts';
-import { PLATFORM_VERSION } from './version.ts';
+import { GUARDIAN_VERSION } from './version.ts';
 
 export const SESSION_COOKIE = 'guardian_session';
 export const LOGIN_COOKIE = 'guardian_login';
@@ -154,7 +155,7 @@ export class Platform {
       superAdmins: config.GUARDIAN_SUPER_ADMINS,
     });
     const databases = new TenantDatabases({ kube, pools: this.pools });
-    const usage = new UsageService({ db, directory, clock, databases });
+    const usage = new UsageService({ db, directory, clock, databases, kube });
     const invitations = new InvitationService({
       store: new InvitationStore(db),
       directory,
@@ -247,7 +248,7 @@ export class Platform {
         },
         keys: this.keys,
         publicUrl,
-        version: PLATFORM_VERSION,
+        version: GUARDIAN_VERSION,
       },
       organizations,
       teams,
@@ -266,6 +267,7 @@ export class Platform {
         log,
         agents: options.agents,
       }),
+      backups: new BackupService({ kube, directory, key: config.BACKUP_ENCRYPTION_KEY }),
       console: { dir: config.CONSOLE_DIR ?? BUILT_CONSOLE },
     });
     this.metrics.counter(

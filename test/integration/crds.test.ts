@@ -535,6 +535,32 @@ describe('Organization', () => {
     );
   });
 
+  it('refuses a storage deletion policy other than Delete or Retain', async () => {
+    await create(organization(name(), { storage: { deletionPolicy: 'Retain' } }));
+    await expectInvalid(
+      organization(name(), { storage: { deletionPolicy: 'Keep' } }),
+      /spec\.storage\.deletionPolicy/,
+      /Unsupported value/,
+    );
+  });
+
+  it('accepts cron schedules and refuses what is not one, naming the field', async () => {
+    for (const schedule of ['0 3 * * *', '*/15 * * * *', '0,30 8-18/2 * * 1-5', '59 23 31 12 7', '@daily'])
+      await create(organization(name(), { backup: { schedule, retention: 7 } }));
+    for (const schedule of ['0 3 * *', '60 * * * *', '* 24 * * *', '* * * 13 *', '@every 5m', 'daily']) {
+      await expectInvalid(
+        organization(name(), { backup: { schedule } }),
+        /spec\.backup\.schedule must be five cron fields/,
+      );
+    }
+  });
+
+  it('refuses a retention below one backup or above 1000', async () => {
+    await create(organization(name(), { backup: { retention: 1 } }));
+    for (const retention of [0, -3, 1001])
+      await expectInvalid(organization(name(), { backup: { retention } }), /spec\.backup\.retention/);
+  });
+
   it('refuses to change or remove the database server once set, and allows setting it once', async () => {
     const org = await create<Organization & CustomObject>(
       organization(name()) as Organization & CustomObject,

@@ -34,7 +34,7 @@ export async function startOperator(options: {
   kubeconfig: string;
   namespace: string;
   port: number;
-  env?: Record<string, string>;
+  env?: NodeJS.ProcessEnv;
   name?: string;
   /** Another checkout's bin/guardian.ts (the benchmarks' before/after); this one's by default. */
   entry?: string;

@@ -3,11 +3,15 @@ import { KINDS } from '@guardian/crds/kinds';
 import type { KubeClient } from '@guardian/kube/client';
 import type { Clock } from '@guardian/kube/clock';
 import { core, type KubeObject, keyOf, MANAGED_BY } from '@guardian/kube/resources';
+import { backupDatabase, pruneBackups } from '@guardian/platform/backup';
+import type { StorageProvisioner } from '@guardian/platform/storage';
 import type { TenantProvisioner } from '@guardian/platform/tenant-db';
 import { ChildWriter } from '../runtime/children.ts';
 import type { EventRecorder } from '../runtime/events.ts';
 import { type Manager, watch } from '../runtime/manager.ts';
 import { controlNamespace, LABEL_ORGANIZATION, LABEL_TEAM, OPERATOR } from '../tenancy/names.ts';
+import type { BackupDefaults } from './backup.plan.ts';
+import { backupReconciler } from './backup.ts';
 import { sharingDomains } from './organization.domains.ts';
 import type { Namespace } from './organization.namespaces.ts';
 import { organizationReconciler } from './organization.ts';
@@ -23,6 +27,8 @@ export interface ControllerSettings {
   /** The operator's own ServiceAccount (in operatorNamespace), bound to impersonate tenants' agents. */
   operatorServiceAccount: string;
   provisioner: TenantProvisioner;
+  /** Each organization's object storage (a bucket and its account, or a folder), or none. */
+  storage: StorageProvisioner;
   workers: number;
   /**
    * A label selector of the Organizations to reconcile (empty: all). Their Teams and children
@@ -31,6 +37,12 @@ export interface ControllerSettings {
   organizationSelector: string;
   /** How long a tenant database found in order is trusted before it is checked again. */
   databaseCheckMs: number;
+  backup: {
+    /** BACKUP_ENCRYPTION_KEY; without it no backup is taken. */
+    key: Buffer | undefined;
+    defaults: BackupDefaults;
+    workers: number;
+  };
 }
 
 /** Every controller of the operator, wired to shared informers. */
@@ -92,6 +104,14 @@ export function registerControllers(
         operatorNamespace: settings.operatorNamespace,
         verified: new VerifiedDatabases(settings.databaseCheckMs, clock),
       },
+      storage: {
+        client,
+        children,
+        provisioner: settings.storage,
+        secrets,
+        operatorNamespace: settings.operatorNamespace,
+        verified: new VerifiedDatabases(settings.databaseCheckMs, clock),
+      },
       step: (name, work) => manager.metrics.timeStep('organization', name, work),
       informers: {
         organizations,
@@ -128,6 +148,25 @@ export function registerControllers(
           .map(keyOf),
       ),
     ],
+  });
+
+  // Backups run beside the organization reconciler, with their own queue and workers: a long
+  // pg_dump never holds up an organization's other changes.
+  manager.register({
+    reconciler: backupReconciler({
+      client,
+      clock,
+      events,
+      organizations,
+      secrets,
+      storageConfigured: settings.storage.configured,
+      key: settings.backup.key,
+      defaults: settings.backup.defaults,
+      backup: backupDatabase,
+      prune: pruneBackups,
+    }),
+    primary: organizations,
+    concurrency: settings.backup.workers,
   });
 
   manager.register({

@@ -17,6 +17,7 @@ import type { ChildWriter } from '../runtime/children.ts';
 import { FIELD_MANAGER } from '../runtime/children.ts';
 import { failpoint } from '../runtime/failpoint.ts';
 import { controlNamespace, managedLabels, ownedBy } from '../tenancy/names.ts';
+import { keepSecretCopy } from './retained.ts';
 import type { VerifiedDatabases } from './verified-databases.ts';
 
 export const DATABASE_FINALIZER = 'guardian.aiops.dev/tenant-database';
@@ -241,20 +242,11 @@ export async function finalizeDatabase(deps: DatabaseDeps, org: Organization): P
         | Secret
         | undefined;
       if (secret?.data) {
-        await deps.client.apply(
-          core.secret,
-          {
-            apiVersion: 'v1',
-            kind: 'Secret',
-            metadata: {
-              name: `retained-database-${orgName}`,
-              namespace: deps.operatorNamespace,
-              labels: { 'guardian.aiops.dev/retained-organization': orgName },
-            },
-            type: 'Opaque',
-            data: secret.data,
-          } as Secret,
-          { fieldManager: FIELD_MANAGER },
+        const copy = { name: `retained-database-${orgName}`, namespace: deps.operatorNamespace };
+        await keepSecretCopy(
+          deps.client,
+          { ...copy, organization: orgName, fieldManager: FIELD_MANAGER },
+          secret.data,
         );
       }
     } else {

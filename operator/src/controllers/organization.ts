@@ -35,7 +35,8 @@ import {
   desiredWorkloadBindings,
   type ServiceAccountRef,
 } from './organization.rbac.ts';
-import { desiredOrganizationStatus, type Observed } from './organization.status.ts';
+import { desiredOrganizationStatus, type Observed, organizationOwnedStatus } from './organization.status.ts';
+import { finalizeStorage, type StorageDeps, syncStorage } from './organization.storage.ts';
 
 export interface OrganizationDeps {
   client: KubeClient;
@@ -51,6 +52,7 @@ export interface OrganizationDeps {
   /** The operator's own ServiceAccount: it acts as tenants' agents in workflow steps. */
   operatorServiceAccount: ServiceAccountRef;
   database: DatabaseDeps;
+  storage: StorageDeps;
   /** Runs and times one named step of a reconcile (a histogram per step in /metrics). */
   step: <T>(name: string, work: () => Promise<T>) => Promise<T>;
   informers: {
@@ -76,9 +78,9 @@ export function organizationReconciler(deps: OrganizationDeps): Reconciler {
     async reconcile(key) {
       const org = deps.informers.organizations.get(key);
       if (!org) return undefined;
-      // In-cluster children go by ownerReference; the database, outside, by the finalizer.
+      // In-cluster children go by ownerReference; the database and storage, outside, by finalizers.
       if (org.metadata?.deletionTimestamp) {
-        await finalizeDatabase(deps.database, org);
+        await Promise.all([finalizeDatabase(deps.database, org), finalizeStorage(deps.storage, org)]);
         return undefined;
       }
       const plan = deps.informers.plans.get(org.spec.plan);
@@ -93,9 +95,10 @@ export function organizationReconciler(deps: OrganizationDeps): Reconciler {
       observed.conflicts = await step('namespaces', () => syncNamespaces(deps, org));
       failpoint('organization-after-namespaces', key);
       if (observed.conflicts.length === 0) {
-        // The database needs only the control namespace: provision it alongside the rest.
-        // (syncDatabase never rejects; failures come back as an outcome.)
+        // The database and storage need only the control namespace: provision them alongside the
+        // rest. (Neither sync rejects; failures come back as an outcome.)
         const database = step('database', () => syncDatabase(deps.database, org));
+        const storage = step('storage', () => syncStorage(deps.storage, org));
         try {
           await step('agent-identity', () => syncAgentIdentity(deps, org));
           await step('rbac', () => syncPeopleRbac(deps, org));
@@ -107,11 +110,13 @@ export function organizationReconciler(deps: OrganizationDeps): Reconciler {
           // Settled before the reconcile ends, thrown or not: the queue hands the key out again
           // only then, so one organization's database is never provisioned twice at once.
           observed.database = await database;
+          observed.storage = await storage;
         }
       }
       failpoint('organization-after-apply-before-status', key);
       await step('status', () => syncStatus(deps, org, observed));
-      if (observed.database?.retry) throw observed.database.retry;
+      const retry = observed.database?.retry ?? observed.storage?.retry;
+      if (retry) throw retry;
       // A conflicting namespace is not ours to watch: look again later.
       return observed.conflicts.length > 0 || observed.retained.length > 0
         ? { requeueAfter: 30_000 }
@@ -232,7 +237,8 @@ async function pruneEnvironments(deps: OrganizationDeps, org: Organization): Pro
 
 async function syncStatus(deps: OrganizationDeps, org: Organization, observed: Observed): Promise<void> {
   const status = desiredOrganizationStatus(org, observed, new Date(deps.clock.now()));
-  const wrote = await writeStatus(deps.client, KINDS.organization, org, status);
+  const owned = { ...org, status: organizationOwnedStatus(org.status) };
+  const wrote = await writeStatus(deps.client, KINDS.organization, owned, status);
   if (!wrote) return;
   const before = findCondition(org.status?.conditions, 'Ready');
   const after = findCondition(status.conditions, 'Ready');

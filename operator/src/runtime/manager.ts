@@ -164,7 +164,9 @@ export class Manager {
     const { metrics, probes } = this.options;
     this.server = createServer((request, response) => {
       const reply = (status: number, body: string, type = 'text/plain') => {
-        response.writeHead(status, { 'content-type': type });
+        // One request per connection: a client reusing an idle connection the server is closing
+        // (its keep-alive timeout) sees "other side closed"; probes gain nothing from keep-alive.
+        response.writeHead(status, { 'content-type': type, connection: 'close' });
         response.end(body);
       };
       if (request.url === '/healthz') reply(this.healthy ? 200 : 503, this.healthy ? 'ok' : 'informer stale');

@@ -16,8 +16,8 @@ export interface Migration {
 }
 
 /** Migrations are plain modules listed here in order, so they load the same with or without a build. */
-export function platformMigrations(appRole: string): Knex.MigrationSource<Migration> {
-  const migrations: Migration[] = [
+function migrationsFor(appRole: string): Migration[] {
+  return [
     appRoleGrants(appRole),
     identity,
     apiKeys,
@@ -28,6 +28,13 @@ export function platformMigrations(appRole: string): Knex.MigrationSource<Migrat
     auditHeadSignature,
     usageRefunds,
   ];
+}
+
+/** The names of the platform's migrations, oldest first (a restore knows which schemas it can take). */
+export const PLATFORM_MIGRATIONS: readonly string[] = migrationsFor('guardian_app').map((m) => m.name);
+
+export function platformMigrations(appRole: string): Knex.MigrationSource<Migration> {
+  const migrations = migrationsFor(appRole);
   return {
     getMigrations: async () => migrations,
     getMigrationName: (migration) => migration.name,

@@ -1,4 +1,5 @@
 import type { Organization } from '@guardian/crds/generated';
+import type { KubeClient } from '@guardian/kube/client';
 import type { Clock } from '@guardian/kube/clock';
 import type { Knex } from 'knex';
 import type { Usage, UsageLimit } from '../contract/usage.ts';
@@ -18,6 +19,8 @@ export interface UsageServiceDeps {
   directory: OrganizationDirectory;
   clock: Clock;
   databases: TenantDatabases;
+  /** Reads the organization's storage Secret, to measure its bucket. */
+  kube: KubeClient;
 }
 
 const STORAGE_CACHE_MS = 60_000;
@@ -93,13 +96,16 @@ export class UsageService {
     return usageHistory(this.deps.db, org, new Date(this.deps.clock.now()), periods);
   }
 
-  /** Database sizes change slowly: one reading per org a minute spares the apiserver and the database. */
+  /** Stored sizes change slowly: one reading per org a minute spares the apiserver, the database and the bucket. */
   private async storage(orgId: string): Promise<StorageReading> {
     const now = this.deps.clock.now();
     const cached = this.storageCache.get(orgId);
     if (cached && cached.until > now) return cached.reading;
-    const reading = await tenantStorage(this.deps.databases, orgId).catch(
-      (): StorageReading => ({ gib: null, note: 'not measured: the tenant database could not be reached' }),
+    const reading = await tenantStorage(this.deps.databases, this.deps.kube, orgId).catch(
+      (): StorageReading => ({
+        gib: null,
+        note: 'not measured: the tenant database or bucket could not be reached',
+      }),
     );
     this.storageCache.set(orgId, { reading, until: now + STORAGE_CACHE_MS });
     return reading;

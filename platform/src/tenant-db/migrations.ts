@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import knex, { type Knex } from 'knex';
 
 interface Migration {
   name: string;
@@ -169,4 +169,14 @@ export async function migrateSchema(db: Knex): Promise<void> {
      end $$`,
   );
   await db.migrate.latest({ migrationSource: tenantMigrationSource });
+}
+
+/** Brings the tenant schema of the database `url` names up to date, as the role in the URL. */
+export async function migrateTenantDatabase(url: string): Promise<void> {
+  const db = knex({ client: 'pg', connection: url, pool: { min: 0, max: 1 } });
+  try {
+    await migrateSchema(db);
+  } finally {
+    await db.destroy();
+  }
 }

@@ -52,5 +52,12 @@ export const queryRules = {
     "cursor": {
       "maxLength": 512
     }
+  },
+  "GET /admin/backups": {
+    "org_id": {
+      "minLength": 1,
+      "maxLength": 30,
+      "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
+    }
   }
 } as const;

@@ -19,6 +19,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/backups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An organization’s backups, newest first (super admins)
+         * @description Complete backups only: one a crash or failure interrupted is never listed.
+         */
+        get: operations["getAdminBackups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/backups/{backup_id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore a backup into its organization, or into another (super admins)
+         * @description Checks the backup against its manifest (key id, size, sha256), then replaces the target organization’s tenant database with it in one transaction, and migrates it forward when the backup is older. Into the same organization this loses what was written since the backup; into another, that organization gets a copy owned by its own role. Large databases: `guardian restore`.
+         */
+        post: operations["postAdminBackupsBackupIdRestore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/agents": {
         parameters: {
             query?: never;
@@ -810,6 +850,31 @@ export interface components {
                 seq: number;
             }[];
         };
+        Backup: {
+            /** @description <org_id>.<yyyymmddThhmmssZ> */
+            backup_id: string;
+            /** @description As stored, encrypted */
+            bytes: number;
+            /** @description sha256 of the stored object, checked before every restore */
+            checksum: string;
+            /** Format: date-time */
+            completed_at: string;
+            database: string;
+            guardian_version: string;
+            org_id: string;
+            /** @description The last tenant migration it holds */
+            schema_version: string | null;
+            /** @description The tenant database server it was taken on */
+            server: string;
+            server_version: string;
+        };
+        BackupList: {
+            backups: components["schemas"]["Backup"][];
+        };
+        BackupListQuery: {
+            /** @description The organization whose backups to list */
+            org_id: string;
+        };
         CreateApiKey: {
             name: string;
             /**
@@ -1145,6 +1210,20 @@ export interface components {
              */
             role: "team_lead" | "team_member" | "read_only";
         };
+        RestoreBackup: {
+            /** @description The organization to restore into (its database is replaced); default: the backup’s own. Another organization gets a copy it owns. */
+            org_id?: string;
+        };
+        RestoredBackup: {
+            backup_id: string;
+            /** @description The organization restored into */
+            org_id: string;
+            /** @description After migrating forward to this Guardian’s schema */
+            schema_after: string | null;
+            /** @description The schema the backup held */
+            schema_before: string | null;
+            source_org_id: string;
+        };
         RunAgents: {
             /** @description Agent ids (GET /agents) to run */
             agents?: string[];
@@ -1442,6 +1521,190 @@ export interface operations {
                 };
             };
             /** @description A service the platform needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAdminBackups: {
+        parameters: {
+            query: {
+                /** @description The organization whose backups to list */
+                org_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Its backups */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupList"];
+                };
+            };
+            /** @description No or an invalid org_id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a super admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The organization’s rate limit is spent; Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service the platform needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postAdminBackupsBackupIdRestore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                backup_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RestoreBackup"];
+            };
+        };
+        responses: {
+            /** @description Restored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RestoredBackup"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a super admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such backup, or no such target organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The backup fails its checksum, was made with another key or a newer schema, or the target has no database yet */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the platform accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The organization’s rate limit is spent; Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Backups are not configured (BACKUP_ENCRYPTION_KEY) */
             503: {
                 headers: {
                     [name: string]: unknown;
