@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { approvalPolicy, DEFAULT_APPROVAL_POLICY, gateFor, loosening } from './approval-policy.ts';
+import {
+  approvalPolicy,
+  DEFAULT_APPROVAL_POLICY,
+  gateFor,
+  loosening,
+  type OrganizationApprovals,
+} from './approval-policy.ts';
 import { RISKS } from './vocabulary.ts';
 
 const floor = approvalPolicy(undefined);
@@ -81,3 +87,7 @@ describe('an organization’s spec.approvals', () => {
     }
   });
 });
+
+// The Organization CRD's spec.approvals is what this module reads: a change to either fails the typecheck.
+type CrdApprovals = import('@guardian/crds/generated').OrganizationApprovals;
+export const crdApprovalsFit = (approvals: CrdApprovals): OrganizationApprovals => approvals;
