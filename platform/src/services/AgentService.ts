@@ -90,6 +90,11 @@ export interface AgentServiceDeps {
   agents?: readonly Agent[];
   /** Prices and thresholds; the defaults of AGENTS.md §1 (per chart and organization later). */
   settings?: AgentSettings;
+  /**
+   * The id of each new run: random, unless the caller derives it (a workflow step's idempotency key,
+   * so that the step repeated after a crash counts the same units and finds the run it stored).
+   */
+  newRunId?: () => string;
 }
 
 export interface StartedRun {
@@ -143,7 +148,7 @@ export class AgentService {
       throw unavailable(error);
     }
     const { clock, metering, log } = this.deps;
-    const runId = randomUUID();
+    const runId = (this.deps.newRunId ?? randomUUID)();
     const started = clock.now();
     const keyOf = (agent: string) => `${runId}:${agent}`;
     const taken = await metering.consumeAll(

@@ -1,6 +1,7 @@
 // @guardian/platform/workflows: what the operator and the API both need of workflows, once: the
 // vocabulary, the templates (data, validated by a schema) and their parameters, the approval
 // policy, and the names and keys of runs and steps.
+export { admissible, admits, type QueuedRun, queueOrder } from './admission.ts';
 export {
   type ApprovalPolicy,
   approvalPolicy,
@@ -25,6 +26,7 @@ export {
   uuidFrom,
 } from './names.ts';
 export { checkParameters, type ParameterCheck, type ParameterError, parseWorkload } from './parameters.ts';
+export { type Admission, type GoneRuns, type SlotRun, WorkflowSlots } from './slots.ts';
 export {
   builtInTemplates,
   type Parameter,
