@@ -67,7 +67,7 @@ const services: Service[] = [
   {
     name: 'operator',
     args: ['bin/guardian.ts', 'operator', '--metrics-port', operatorPort, '--namespace', OPERATOR_NAMESPACE],
-    env: { KUBECONFIG: operatorKubeconfig },
+    env: { KUBECONFIG: operatorKubeconfig, GUARDIAN_ENCRYPTION_KEY: encryptionKey },
   },
   {
     name: 'platform',

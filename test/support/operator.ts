@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { installManifests } from '../../crds/src/install.ts';
 import { operatorIdentity } from '../../scripts/service-account-identity.ts';
 import { adminClient, kubeConfig } from './kube.ts';
+import { encryptionKey } from './stack.ts';
 
 const guardian = resolve(import.meta.dirname, '../../bin/guardian.ts');
 const repo = resolve(import.meta.dirname, '../..');
@@ -55,6 +56,7 @@ export async function startOperator(options: {
         ...process.env,
         KUBECONFIG: options.kubeconfig,
         POD_NAME: options.name ?? `operator-${options.port}`,
+        GUARDIAN_ENCRYPTION_KEY: encryptionKey(),
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
