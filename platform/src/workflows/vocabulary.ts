@@ -65,6 +65,7 @@ export const REASONS = {
   agentQuotaExceeded: 'AgentQuotaExceeded',
   agentsFailed: 'AgentsFailed',
   regression: 'RegressionDetected',
+  environmentUnreadable: 'EnvironmentUnreadable',
   approvalExpired: 'ApprovalExpired',
   rejected: 'Rejected',
   cancelled: 'Cancelled',
