@@ -40,8 +40,9 @@ test: node_modules ## Everything CI runs: lint, typecheck, unit, integration and
 lint: node_modules ## Lint and check formatting (Biome)
 	biome check .
 
-typecheck: node_modules ## Typecheck every workspace (tsc --noEmit)
+typecheck: node_modules ## Typecheck every workspace (tsc --noEmit; web/ with the DOM library)
 	tsc --noEmit -p .
+	tsc --noEmit -p web
 
 unit: node_modules ## Unit tests (no services needed)
 	vitest run --project unit
@@ -57,12 +58,18 @@ e2e: node_modules ## End-to-end tests against the test stack
 bench: node_modules ## Benchmarks against a stack of their own (.stack/bench); figures as ratios, in bench/results/
 	node bench/operator.ts
 	node bench/platform.ts
+	node bench/console.ts
 
 ##@ Build
 .PHONY: generate
-generate: node_modules ## Regenerate crds/generated/ (types) and operator/rbac/tenant-roles.yaml (from the permission matrix)
+generate: node_modules ## Regenerate crds/generated/ (types), operator/rbac/tenant-roles.yaml (from the permission matrix) and the console's API types
 	node scripts/generate-crd-types.ts
 	node scripts/generate-rbac.ts
+	node scripts/generate-api-types.ts
+
+.PHONY: console
+console: node_modules ## Build the web console into web/dist (what the platform serves)
+	npm run build --workspace @guardian/web
 
 .PHONY: chart-sync image
 chart-sync: node_modules ## Copy CRDs, admission policies and RBAC into charts/guardian (make test fails when stale)

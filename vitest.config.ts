@@ -15,7 +15,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{bin,scripts,crds,kube,operator,platform}/**/*.test.ts'],
+          // The console's tests name their DOM (`@vitest-environment happy-dom`) where they need one.
+          include: ['{bin,scripts,crds,kube,operator,platform}/**/*.test.ts', 'web/src/**/*.test.{ts,tsx}'],
           exclude: ['**/node_modules/**'],
         },
       },

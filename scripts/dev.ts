@@ -1,8 +1,10 @@
-// `make dev`: the development stack, Guardian's CRDs, policies and plans, then Guardian's own
-// processes in the foreground with their logs prefixed, until Ctrl-C; then it stops what it
-// started (a stack that was already up stays up).
-import { type ChildProcess, spawn } from 'node:child_process';
+// `make dev`: the development stack, Guardian's CRDs, policies and plans, the web console (built,
+// then rebuilt on every change by Vite's build watch), then Guardian's own processes in the
+// foreground with their logs prefixed, until Ctrl-C; then it stops what it started (a stack that
+// was already up stays up).
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { installManifests } from '@guardian/crds/install';
 import { KubeClient } from '@guardian/kube/client';
@@ -21,7 +23,10 @@ interface Service {
   name: string;
   args: string[];
   env?: Record<string, string>;
+  cwd?: string;
 }
+
+const buildConsole = [resolve('node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'];
 
 const stack = new Stack('.stack', false);
 let env: Record<string, string>;
@@ -63,7 +68,17 @@ setInterval(() => {
   printed = mail.messages.length;
 }, 500).unref();
 
+// Built once before the platform starts, so the console is there when its URL is printed; the
+// watch that follows rebuilds it on every change (reload the page to see it).
+execFileSync(process.execPath, buildConsole, { cwd: 'web', stdio: 'inherit' });
+console.log('[dev] built the console into web/dist');
+
 const services: Service[] = [
+  {
+    name: 'console',
+    args: [...buildConsole, '--watch'],
+    cwd: 'web',
+  },
   {
     name: 'operator',
     args: ['bin/guardian.ts', 'operator', '--metrics-port', operatorPort, '--namespace', OPERATOR_NAMESPACE],
@@ -87,24 +102,29 @@ const pad = '\n                     ';
 console.log(`
 Guardian development stack is up. Credentials: ${stack.path('env')} (\`source .stack/env\`)
   Kubernetes         export KUBECONFIG=${env.KUBECONFIG}   (kubectl get qp; kubectl explain organization.spec)
-  Platform API       http://127.0.0.1:${platformPort}/openapi.json   (log in: http://127.0.0.1:${platformPort}/auth/login?org=techcorp)
+  Console            http://127.0.0.1:${platformPort}/   (rebuilt on every change to web/; reload the page)
+  Platform API       http://127.0.0.1:${platformPort}/openapi.json
   Operator           http://127.0.0.1:${operatorPort}/metrics, /healthz, /readyz (as ServiceAccount ${OPERATOR_NAMESPACE}/guardian-operator)
-  Identity providers ${env.OIDC_ISSUER} (default)${pad}${env.OIDC_ISSUER_TECHCORP} (techcorp)
+  Identity providers ${env.OIDC_ISSUER} (default)${pad}${env.OIDC_ISSUER_TECHCORP} (techcorp)${pad}HTTPS with the stack's CA, which browsers do not trust: see the README ("Demo logins")
   OIDC client        ${env.OIDC_CLIENT_ID} (secret in .stack/env)
   Platform database  ${withoutPassword(env.DATABASE_URL ?? '')}
   Tenant servers     ${(env.TENANT_DB_SERVERS ?? '').split(',').map(withoutPassword).join(pad)}
   Redis              ${withoutPassword(env.REDIS_URL ?? '')}
   Mail (dev sink)    ${mail.url}   (invitation mail is printed here as [mail] lines)
 Demo logins (password: demo)
-  root@guardian.local    super admin          default issuer
-  alice@techcorp.com     owner of techcorp    techcorp issuer
-  bob@techcorp.com       member of techcorp   techcorp issuer
-  carol@startupco.io     owner of startupco   default issuer
+  root@guardian.local    super admin                            default issuer
+  alice@techcorp.com     owner of techcorp                      techcorp issuer
+  bob@techcorp.com       member of techcorp                     techcorp issuer
+  carol@startupco.io     owner of startupco                     default issuer
+  dana@startupco.io      read-only in startupco                 default issuer
+  erin@startupco.io      member of startupco's team platform    default issuer
+  frank@startupco.io     lead of startupco's team platform      default issuer
 Press Ctrl-C to stop.
 `);
 
 const children: ChildProcess[] = services.map((service) => {
   const child = spawn(process.execPath, service.args, {
+    cwd: service.cwd,
     env: { ...process.env, ...env, ...service.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -117,7 +137,8 @@ const children: ChildProcess[] = services.map((service) => {
 
 // After the services start: the operator makes the namespaces the demo organizations' Secrets go in.
 createDemoOrganizations(admin, env, OPERATOR_NAMESPACE).then(
-  () => console.log('[dev] demo organizations techcorp and startupco are in place'),
+  () =>
+    console.log('[dev] demo organizations techcorp and startupco (with its team and people) are in place'),
   (error: unknown) => console.error('[dev] could not create the demo organizations', error),
 );
 

@@ -38,9 +38,11 @@ node scripts/stack/main.ts up --dir "$stack" --test >"$logs/stack-up.log" 2>&1 &
 stack_pid=$!
 
 phase lint biome check .
-phase generated bash -c 'node scripts/generate-crd-types.ts --check && node scripts/generate-rbac.ts --check'
-phase typecheck tsc --noEmit -p .
+phase generated bash -c 'node scripts/generate-crd-types.ts --check && node scripts/generate-rbac.ts --check && node scripts/generate-api-types.ts --check'
+phase typecheck bash -c 'tsc --noEmit -p . && tsc --noEmit -p web'
 vitest_phase unit
+# The platform the integration and e2e tests start serves the console from web/dist.
+phase console npm run build --workspace @guardian/web
 
 echo "==> waiting for the test stack"
 if ! wait "$stack_pid"; then

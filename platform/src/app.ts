@@ -2,6 +2,7 @@ import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Governance } from './governance.ts';
 import { type AuthenticateOptions, authenticate } from './http/authenticate.ts';
+import { type ConsoleOptions, consolePages } from './http/console.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { jsonBody } from './http/json-body.ts';
 import type { PlatformMetrics } from './http/metrics.ts';
@@ -24,10 +25,9 @@ import type { MemberService } from './services/MemberService.ts';
 import type { OrganizationService } from './services/OrganizationService.ts';
 import type { TeamService } from './services/TeamService.ts';
 
-export interface AppDeps {
-  log: Logger;
+/** What the API's routes are built from: the services their handlers call. */
+export interface ApiDeps {
   metrics: PlatformMetrics;
-  auth: AuthenticateOptions;
   authRoutes: AuthRouteDeps;
   systemRoutes: Omit<SystemRouteDeps, 'metrics'>;
   organizations: OrganizationService;
@@ -36,11 +36,40 @@ export interface AppDeps {
   apiKeys: ApiKeyService;
   invitations: InvitationService;
   agents: AgentService;
+  /** The usage and audit routes; absent in apps built without them (tests of other layers). */
+  governance?: Pick<Governance, 'routes'>;
+}
+
+export interface AppDeps extends ApiDeps {
+  log: Logger;
+  auth: AuthenticateOptions;
   /** Rate limits and the usage API; absent in apps built without them (tests of other layers). */
   governance?: Pick<Governance, 'middleware' | 'routes'>;
+  /** The built web console, served for console pages no API route answers. */
+  console: ConsoleOptions;
   bodyLimitBytes?: number;
   /** X-Forwarded-For entries to trust, from the right (TRUSTED_PROXIES); 0 or absent: none. */
   trustedProxies?: number;
+}
+
+/**
+ * Every API route, registered on one Api (router and OpenAPI operations). Registering calls no
+ * service: handlers do, per request. So the offline OpenAPI document (http/offline-api.ts) is
+ * built from exactly this list, without anything running.
+ */
+export function mountApi(deps: ApiDeps): Api {
+  const api = new Api();
+  systemRoutes(api, { ...deps.systemRoutes, metrics: deps.metrics });
+  authRoutes(api, deps.authRoutes);
+  tenantRoutes(api);
+  deps.governance?.routes(api);
+  organizationRoutes(api, deps.organizations);
+  teamRoutes(api, deps.teams);
+  memberRoutes(api, deps.members);
+  apiKeyRoutes(api, deps.apiKeys);
+  invitationRoutes(api, deps.invitations);
+  agentRoutes(api, deps.agents);
+  return api;
 }
 
 /**
@@ -55,21 +84,13 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.maxIpsCount = deps.trustedProxies ?? 0;
   app.use(requestContext(deps.log, deps.metrics));
   app.use(errorHandler());
+  const api = mountApi(deps);
+  // Before the body parser, authentication and governance: the console's pages are public files
+  // and cost no API call; API routes still win (the console asks the router first).
+  app.use(consolePages(deps.console, api.router));
   app.use(jsonBody(deps.bodyLimitBytes));
   app.use(authenticate(deps.auth));
   for (const middleware of deps.governance?.middleware ?? []) app.use(middleware);
-
-  const api = new Api();
-  systemRoutes(api, { ...deps.systemRoutes, metrics: deps.metrics });
-  authRoutes(api, deps.authRoutes);
-  tenantRoutes(api);
-  deps.governance?.routes(api);
-  organizationRoutes(api, deps.organizations);
-  teamRoutes(api, deps.teams);
-  memberRoutes(api, deps.members);
-  apiKeyRoutes(api, deps.apiKeys);
-  invitationRoutes(api, deps.invitations);
-  agentRoutes(api, deps.agents);
   app.use(api.router.routes());
   app.use(api.router.allowedMethods());
   return app;

@@ -151,6 +151,13 @@ export const platformConfig = z
     GUARDIAN_SELF_SERVICE_SIGNUP: flag(false).describe(
       'Whether any signed-in user may create an organization they then own (no domains: only super admins claim domains). Off by default: an instance operator opts in.',
     ),
+    CONSOLE_DIR: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'The built web console (Vite’s output) served at / and the console’s pages. Default: web/dist of this installation (the image holds it; a checkout builds it with make dev).',
+      ),
     AGENTS_CLUSTER_SCOPED_READS: flag(true).describe(
       'Whether the platform reads Nodes and StorageClasses with its own identity for the agents (the chart’s agents.clusterScopedReads).',
     ),

@@ -35,6 +35,15 @@ export interface GovernanceDeps {
   onRedisError: RedisErrorPolicy;
 }
 
+/** The routes of governance, /usage and /audit: registering them calls neither service. */
+export function governanceRoutes(
+  api: Api,
+  services: { usage: UsageService; auditService: AuditService },
+): void {
+  usageRoutes(api, services.usage);
+  auditRoutes(api, services.auditService);
+}
+
 /**
  * Quotas, rate limits, usage and the audit trail, for the app in one field: `middleware` runs
  * right after authentication (the audit trail wraps the rate limiter, so it sees refusals too),
@@ -99,8 +108,7 @@ export class Governance {
   }
 
   routes(api: Api): void {
-    usageRoutes(api, this.usage);
-    auditRoutes(api, this.deps.auditService);
+    governanceRoutes(api, { usage: this.usage, auditService: this.deps.auditService });
   }
 
   /**

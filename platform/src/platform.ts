@@ -15,6 +15,7 @@ import { checkpointKey } from './audit/hash.ts';
 import type { PlatformConfig } from './config.ts';
 import { connect, type Knex } from './db.ts';
 import { Governance } from './governance.ts';
+import { BUILT_CONSOLE } from './http/console.ts';
 import { logError } from './http/log-error.ts';
 import { PlatformMetrics } from './http/metrics.ts';
 import type { AppState } from './http/state.ts';
@@ -47,10 +48,10 @@ import { SigningKeyStore } from './stores/SigningKeyStore.ts';
 import { UserStore } from './stores/UserStore.ts';
 import { TenantDatabases } from './tenant-db/databases.ts';
 import { TenantPools } from './tenant-db/pools.ts';
+import { PLATFORM_VERSION } from './version.ts';
 
 export const SESSION_COOKIE = 'guardian_session';
 export const LOGIN_COOKIE = 'guardian_login';
-const VERSION = '0.1.0';
 
 export interface PlatformOptions {
   config: PlatformConfig;
@@ -246,7 +247,7 @@ export class Platform {
         },
         keys: this.keys,
         publicUrl,
-        version: VERSION,
+        version: PLATFORM_VERSION,
       },
       organizations,
       teams,
@@ -264,6 +265,7 @@ export class Platform {
         log,
         agents: options.agents,
       }),
+      console: { dir: config.CONSOLE_DIR ?? BUILT_CONSOLE },
     });
     this.metrics.counter(
       'guardian_signing_key_reloads_total',

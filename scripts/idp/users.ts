@@ -29,6 +29,28 @@ export const USERS: Record<IssuerName, DemoUser[]> = {
       name: 'Carol Startup',
       groups: ['startupco-owners'],
     },
+    // StartupCo's other people (their roles come from `make dev`'s demo data, scripts/demo-orgs.ts).
+    {
+      sub: 'u-5fbf3e8e5a948732aaa5',
+      email: 'dana@startupco.io',
+      emailVerified: true,
+      name: 'Dana Reviewer',
+      groups: [],
+    },
+    {
+      sub: 'u-89d9ec80d27cc5074c8c',
+      email: 'erin@startupco.io',
+      emailVerified: true,
+      name: 'Erin Engineer',
+      groups: [],
+    },
+    {
+      sub: 'u-a334a2840b62cf111dd4',
+      email: 'frank@startupco.io',
+      emailVerified: true,
+      name: 'Frank Lead',
+      groups: [],
+    },
     // Unverified: the platform must refuse her a domain-based signup.
     {
       sub: 'u-83480d5b642a28dd07ad',

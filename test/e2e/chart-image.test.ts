@@ -1,8 +1,9 @@
-// The container image without a Docker engine: the Dockerfile's COPY instructions are replayed
-// into a temporary directory (through .dockerignore's rules), its `npm ci --omit=dev` runs there
-// against the npm registry, and the result runs every role as the image's ENTRYPOINT would:
-// `--help` of each command, `migrate` against the test stack's database, and the platform up to
-// /readyz. What the image lacks (a dev-only package, a file under scripts/) fails here.
+// The container image without a Docker engine: each stage of the Dockerfile is replayed into a
+// temporary directory (its COPYs through .dockerignore's rules or from an earlier stage, its RUNs:
+// `npm ci --omit=dev` and the console's build against the npm registry), and the last one runs
+// every role as the image's ENTRYPOINT would: `--help` of each command, `migrate` against the test
+// stack's database, and the platform up to /readyz with the console it serves. What the image
+// lacks (a dev-only package, a file under scripts/) fails here.
 import { spawn } from 'node:child_process';
 import {
   cpSync,
@@ -23,24 +24,30 @@ import { eventually, uniqueName } from '../support/kube.ts';
 import { deleteNamespace, platformEnv, platformKubeconfig } from '../support/platform.ts';
 import { stackEnv } from '../support/stack.ts';
 
-interface Dockerfile {
-  stages: Array<{ from: string; name?: string }>;
-  /** `COPY <sources> <dest>` from the build context, in order (COPY --from=... left out). */
-  copies: Array<{ sources: string[]; dest: string }>;
+interface Stage {
+  from: string;
+  name?: string;
+  /** Its COPYs in order: from the build context, or (`from`) what it takes of another stage. */
+  copies: Array<{ sources: string[]; dest: string; from?: string }>;
   runs: string[];
+}
+
+interface Dockerfile {
+  stages: Stage[];
   user?: string;
   entrypoint: string[];
 }
 
 function parseDockerfile(text: string): Dockerfile {
   const args: Record<string, string> = {};
-  const result: Dockerfile = { stages: [], copies: [], runs: [], entrypoint: [] };
+  const result: Dockerfile = { stages: [], entrypoint: [] };
   const lines = text.replace(/\\\n/g, ' ').split('\n');
   for (const raw of lines) {
     const line = raw.trim();
     if (!line || line.startsWith('#')) continue;
     const [instruction = '', ...rest] = line.split(/\s+/);
     const operands = rest.map((word) => word.replace(/\$\{(\w+)\}/g, (_, name: string) => args[name] ?? ''));
+    const stage = result.stages.at(-1);
     switch (instruction.toUpperCase()) {
       case 'ARG': {
         const [name = '', value = ''] = (operands[0] ?? '').split('=');
@@ -48,14 +55,20 @@ function parseDockerfile(text: string): Dockerfile {
         break;
       }
       case 'FROM':
-        result.stages.push({ from: operands[0] ?? '', name: operands[2] });
+        result.stages.push({ from: operands[0] ?? '', name: operands[2], copies: [], runs: [] });
         break;
-      case 'COPY':
-        if (!operands.some((word) => word.startsWith('--from')))
-          result.copies.push({ sources: operands.slice(0, -1), dest: operands.at(-1) ?? '' });
+      case 'COPY': {
+        const from = operands.find((word) => word.startsWith('--from='))?.slice('--from='.length);
+        const paths = operands.filter((word) => !word.startsWith('--'));
+        stage?.copies.push({
+          sources: paths.slice(0, -1),
+          dest: paths.at(-1) ?? '',
+          ...(from ? { from } : {}),
+        });
         break;
+      }
       case 'RUN':
-        result.runs.push(rest.join(' '));
+        stage?.runs.push(rest.join(' '));
         break;
       case 'USER':
         result.user = operands[0];
@@ -117,41 +130,74 @@ describe('the container image (Dockerfile replayed without a Docker engine)', ()
     });
   };
 
-  beforeAll(async () => {
-    // Docker's rules: a directory's contents go into dest; a file goes into dest/ or becomes dest.
-    for (const { sources, dest } of dockerfile.copies) {
-      for (const source of sources) {
-        const directory = statSync(resolve(repo, source)).isDirectory();
-        const target =
-          directory || !dest.endsWith('/') ? join(app, dest) : join(app, dest, posix.basename(source));
-        copyContext(source, target, ignored);
-      }
-    }
-    const install = dockerfile.runs.find((run) => run.includes('npm ci'));
-    if (!install) throw new Error('the Dockerfile runs no npm ci');
-    // As in a fresh build: an empty npm cache of its own (the RUN also cleans it).
-    const result = await runCommand('bash', ['-c', install], {
-      cwd: app,
-      env: { ...process.env, npm_config_cache: join(app, '.npm-cache') },
+  const scratch: string[] = [];
+  /** Runs a stage's RUN as Docker would, in `dir`, with an empty npm cache of its own. */
+  async function run(command: string, dir: string): Promise<void> {
+    const cache = mkdtempSync(join(tmpdir(), 'guardian-npm-cache-'));
+    scratch.push(cache);
+    const result = await runCommand('bash', ['-c', command], {
+      cwd: dir,
+      env: { ...process.env, npm_config_cache: cache },
       timeoutMs: 600_000,
     });
-    if (result.code !== 0) throw new Error(`npm ci failed:\n${result.stderr}`);
-    rmSync(join(app, '.npm-cache'), { recursive: true, force: true });
-  }, 660_000);
-  afterAll(() => rmSync(app, { recursive: true, force: true }));
+    if (result.code !== 0) throw new Error(`${command} failed:\n${result.stderr}`);
+  }
+
+  beforeAll(async () => {
+    // Every stage in a directory of its own, in order: its COPYs (from the build context through
+    // .dockerignore, or from an earlier stage), then its RUNs. The last stage is the image.
+    const built = new Map<string, string>();
+    for (const [index, stage] of dockerfile.stages.entries()) {
+      const last = index === dockerfile.stages.length - 1;
+      const dir = last ? app : mkdtempSync(join(tmpdir(), `guardian-stage-${stage.name}-`));
+      if (!last) scratch.push(dir);
+      for (const { sources, dest, from } of stage.copies) {
+        for (const source of sources) {
+          if (from !== undefined) {
+            const earlier = built.get(from);
+            if (!earlier) throw new Error(`COPY --from=${from}: no such earlier stage`);
+            // As Docker copies: symlinks (npm's workspace links) stay as they are.
+            cpSync(join(earlier, posix.relative('/app', source)), join(dir, dest), {
+              recursive: true,
+              verbatimSymlinks: true,
+            });
+            continue;
+          }
+          // Docker's rules: a directory's contents go into dest; a file goes into dest/ or becomes dest.
+          const directory = statSync(resolve(repo, source)).isDirectory();
+          const target =
+            directory || !dest.endsWith('/') ? join(dir, dest) : join(dir, dest, posix.basename(source));
+          copyContext(source, target, ignored);
+        }
+      }
+      for (const command of stage.runs) await run(command, dir);
+      if (stage.name) built.set(stage.name, dir);
+    }
+  }, 900_000);
+  afterAll(() => {
+    for (const dir of [app, ...scratch]) rmSync(dir, { recursive: true, force: true });
+  });
 
   it('is node:24-slim, multi-stage, runs as a numeric non-root user, one ENTRYPOINT for every role', () => {
-    expect(dockerfile.stages.map((s) => s.from)).toEqual(['node:24-slim', 'node:24-slim']);
-    expect(dockerfile.stages[0]?.name).toBe('deps');
+    expect(dockerfile.stages.map((s) => s.from)).toEqual(['node:24-slim', 'node:24-slim', 'node:24-slim']);
+    expect(dockerfile.stages.map((s) => s.name)).toEqual(['deps', 'console', undefined]);
     expect(dockerfile.user).toBe('1000:1000');
     expect(dockerfile.entrypoint).toEqual(['node', 'bin/guardian.ts']);
-    expect(dockerfile.runs.join('\n')).toContain('npm ci --omit=dev');
+    expect(dockerfile.stages[0]?.runs.join('\n')).toContain('npm ci --omit=dev');
+    // The image takes the production install and the built console, nothing else of the stages.
+    expect(dockerfile.stages.at(-1)?.copies.filter((copy) => copy.from)).toEqual([
+      { sources: ['/app'], dest: './', from: 'deps' },
+      { sources: ['/app/web/dist'], dest: 'web/dist/', from: 'console' },
+    ]);
   });
 
   it('holds the sources and production dependencies only: no tests, scripts, identity provider or dev tools', () => {
     expect(readdirSync(app).sort()).toEqual(
-      [...WORKSPACES, 'bin', 'node_modules', 'package-lock.json', 'package.json'].sort(),
+      [...WORKSPACES, 'bin', 'node_modules', 'package-lock.json', 'package.json', 'web'].sort(),
     );
+    // Of the console, its built files only: no sources, no Vite configuration.
+    expect(readdirSync(join(app, 'web')).sort()).toEqual(['dist', 'package.json']);
+    expect(existsSync(join(app, 'web', 'dist', 'index.html'))).toBe(true);
     expect(existsSync(join(app, 'scripts'))).toBe(false);
     expect(existsSync(join(app, 'test'))).toBe(false);
     const files = (dir: string): string[] =>
@@ -171,6 +217,11 @@ describe('the container image (Dockerfile replayed without a Docker engine)', ()
       'typescript',
       '@biomejs/biome',
       '@kubernetes/client-node',
+      // The console's packages are bundled into web/dist at build time.
+      'vite',
+      'react',
+      '@tanstack/react-router',
+      'openapi-fetch',
     ])
       expect(existsSync(join(app, 'node_modules', devOnly)), devOnly).toBe(false);
     // The positive control: production dependencies are there.
@@ -236,7 +287,7 @@ describe('the container image (Dockerfile replayed without a Docker engine)', ()
     expect(result.stdout).toMatch(/Already up to date|Applied /);
   });
 
-  it('serves the platform API up to /readyz from the production install', async () => {
+  it('serves the platform API up to /readyz, and the console it built, from the production install', async () => {
     const namespace = uniqueName('e2e-image');
     const kubeconfig = await platformKubeconfig(namespace);
     const port = await freePort();
@@ -260,6 +311,12 @@ describe('the container image (Dockerfile replayed without a Docker engine)', ()
         30_000,
       );
       expect(ready).toMatchObject({ status: 'ok' });
+      const console = await fetch(`http://127.0.0.1:${port}/`, { headers: { accept: 'text/html' } });
+      expect(console.status).toBe(200);
+      const script = /src="(\/assets\/[^"]+\.js)"/.exec(await console.text())?.[1];
+      const asset = await fetch(`http://127.0.0.1:${port}${script}`);
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     } finally {
       child.kill('SIGTERM');
       await new Promise((exited) => child.once('exit', exited));

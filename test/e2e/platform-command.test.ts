@@ -78,9 +78,14 @@ describe('guardian platform', () => {
       checks: Record<string, boolean>;
     };
     expect(ready.checks).toEqual({ database: true, organizations: true, teams: true, redis: true });
-    const root = await fetch(`${platform.url}/`, { redirect: 'manual' });
-    expect(root.status).toBe(302);
-    expect(root.headers.get('location')).toBe('/openapi.json');
+    // `/` is the console's (built by `make test` before this suite), for browsers; not an API route.
+    const root = await fetch(`${platform.url}/`, { headers: { accept: 'text/html' } });
+    expect(root.status).toBe(200);
+    expect(root.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(root.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const notForJson = await fetch(`${platform.url}/`, { headers: { accept: 'application/json' } });
+    expect(notForJson.status).toBe(404);
+    expect(notForJson.headers.get('content-type')).toBe('application/problem+json');
 
     const document = (await (await fetch(`${platform.url}/openapi.json`)).json()) as {
       openapi: string;

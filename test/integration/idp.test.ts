@@ -40,6 +40,9 @@ describe('development identity provider', () => {
     ['default', 'root@guardian.local', ['guardian-admins'], redirectUri],
     ['techcorp', 'alice@techcorp.com', ['techcorp-platform-owners'], 'http://localhost:51234/cb'],
     ['techcorp', 'bob@techcorp.com', ['techcorp-developers'], redirectUri],
+    ['default', 'dana@startupco.io', [], redirectUri],
+    ['default', 'erin@startupco.io', [], redirectUri],
+    ['default', 'frank@startupco.io', [], redirectUri],
   ] as const)('signs %s user %s in with code + PKCE', async (issuer, email, groups, uri) => {
     const tokens = await login(as(issuer, email, { redirectUri: uri }));
     expect(tokens.claims).toMatchObject({

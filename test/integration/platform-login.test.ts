@@ -65,7 +65,7 @@ describe('platform login (OIDC code + PKCE against the dev identity providers)',
     const browser = new Browser(api.url);
     const callback = await browser.authorize('alice@techcorp.com', techOrg.metadata.name);
     expect(callback.searchParams.get('iss')).toBe(issuers.techcorp);
-    const me = await browser.get(callback.href);
+    const me = await browser.finish(callback);
     expect(me.status).toBe(200);
     const body = me.body as MeBody;
     expect(body.user).toMatchObject({
@@ -122,10 +122,50 @@ describe('platform login (OIDC code + PKCE against the dev identity providers)',
     expect((await control.login('carol@startupco.io')).status).toBe(200);
   });
 
+  it('returns a login only to a console page of this site, never elsewhere (no open redirect)', async () => {
+    for (const target of [
+      '//evil.example/o/acme',
+      '/\\evil.example',
+      'https://evil.example/',
+      'evil.example',
+      '/auth/me',
+      '/o/acme#https://evil.example',
+      '/o/ acme',
+    ]) {
+      const refused = await new Browser(api.url).get(`/auth/login?return_to=${encodeURIComponent(target)}`);
+      expect(refused.status, target).toBe(400);
+      expect((refused.body as ProblemBody & { errors: Array<{ field: string }> }).errors, target).toEqual([
+        expect.objectContaining({ field: 'return_to' }),
+      ]);
+    }
+    // The positive controls: a console page, with its query, and the default, the console's start.
+    const page = `/o/${domainOrg.metadata.name}?tab=teams`;
+    const browser = new Browser(api.url);
+    const start = new URL(`/auth/login?return_to=${encodeURIComponent(page)}`, api.url);
+    const landed = await browser.land(await browser.authorize('carol@startupco.io', undefined, start));
+    expect(landed.status).toBe(302);
+    expect(landed.headers.get('location')).toBe(page);
+    const plain = new Browser(api.url);
+    expect((await plain.land(await plain.authorize('carol@startupco.io'))).headers.get('location')).toBe('/');
+  });
+
+  it('checks the stored return path again at the callback: a tampered row sends the browser to /', async () => {
+    const browser = new Browser(api.url);
+    const callback = await browser.authorize('carol@startupco.io');
+    const pending = browser.cookie('guardian_login', '/auth/callback') ?? '';
+    const changed = await db('pending_logins')
+      .where({ id_hash: sha256(pending) })
+      .update({ return_to: '//evil.example/' });
+    expect(changed).toBe(1);
+    const landed = await browser.land(callback);
+    expect(landed.status).toBe(302);
+    expect(landed.headers.get('location')).toBe('/');
+  });
+
   it('refuses a replayed authorization code, and accepts its first use', async () => {
     const browser = new Browser(api.url);
     const callback = await browser.authorize('carol@startupco.io');
-    expect((await browser.get(callback.href)).status).toBe(200);
+    expect((await browser.finish(callback)).status).toBe(200);
     // The same callback again: its pending login was used up.
     const replay = await browser.get(callback.href);
     expect(replay.status).toBe(401);

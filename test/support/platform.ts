@@ -229,16 +229,31 @@ export class Browser {
     this.base = base;
   }
 
-  /** Logs in and follows the redirects back to the platform's return path (/auth/me). */
+  /** Logs in; answers /auth/me, or the callback's refusal. */
   async login(email: string, org?: string): Promise<Answer> {
-    const callback = await this.authorize(email, org);
-    return this.get(callback.href);
+    return this.finish(await this.authorize(email, org));
   }
 
   /** Logs in through a link the platform handed out (an invitation), as a browser would follow it. */
   async loginVia(link: string, email: string): Promise<Answer> {
-    const callback = await this.authorize(email, undefined, new URL(link, this.base));
-    return this.get(callback.href);
+    return this.finish(await this.authorize(email, undefined, new URL(link, this.base)));
+  }
+
+  /** Requests the callback the IdP redirected to, as a browser would, without following its redirect. */
+  async land(callback: URL): Promise<Answer> {
+    const cookie = this.jar.header(callback);
+    const response = await this.fetch(callback, { headers: cookie ? { cookie } : {} });
+    this.jar.store(callback, response.headers);
+    return answer(response);
+  }
+
+  /**
+   * Lands on the callback: a refusal is the answer; a login redirects to its return path in the
+   * console (not followed: the page is the console's), and then /auth/me answers who signed in.
+   */
+  async finish(callback: URL): Promise<Answer> {
+    const landed = await this.land(callback);
+    return landed.status === 302 ? this.get('/auth/me') : landed;
   }
 
   /** Logs in at the IdP, stopping at the redirect to our callback (not yet requested). */

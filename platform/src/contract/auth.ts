@@ -1,13 +1,8 @@
 import { z } from 'zod';
 import { ORG_ROLES, PERMISSIONS, ROLES } from '../rbac.ts';
+import { consoleReturnPath } from './console.ts';
 import { contract } from './registry.ts';
 import { orgId } from './token.ts';
-
-/** Only same-origin paths: an open redirect after login would hand sessions to phishing pages. */
-const returnPath = z
-  .string()
-  .max(512)
-  .regex(/^\/(?![/\\])[^\s]*$/, { error: 'must be a path on this site, starting with a single /' });
 
 export const LoginQuery = contract(
   'LoginQuery',
@@ -15,7 +10,9 @@ export const LoginQuery = contract(
     org: orgId
       .optional()
       .describe('Log in to this organization (through its own identity provider if it has one)'),
-    return_to: returnPath.optional().describe('Where to go after the login; default /auth/me'),
+    return_to: consoleReturnPath
+      .optional()
+      .describe('The console page to land on after the login; default / (which opens the organization)'),
     invitation: z
       .string()
       .max(256)

@@ -25,6 +25,16 @@ function queryParameters(schema: z.ZodType): Json[] {
   }));
 }
 
+/** The path's template parameters ({org_id}): OpenAPI requires each to be declared, as required. */
+function pathParameters(path: string): Json[] {
+  return [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+    name,
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+  }));
+}
+
 /**
  * The OpenAPI 3.1 document, generated from the operations and the zod schemas that validate them
  * (OpenAPI 3.1 schemas are JSON Schema 2020-12, which is what zod emits).
@@ -66,7 +76,14 @@ export function openApiDocument(
       tags: [operation.tag],
       security,
       ...(operation.permission ? { 'x-guardian-permission': operation.permission } : {}),
-      ...(operation.query ? { parameters: queryParameters(operation.query) } : {}),
+      ...(operation.query || operation.path.includes('{')
+        ? {
+            parameters: [
+              ...pathParameters(operation.path),
+              ...(operation.query ? queryParameters(operation.query) : []),
+            ],
+          }
+        : {}),
       ...(operation.body
         ? {
             requestBody: {

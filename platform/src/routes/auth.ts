@@ -1,4 +1,5 @@
 import { LoginQuery, Me } from '../contract/auth.ts';
+import { consoleReturnPath } from '../contract/console.ts';
 import { Problem } from '../contract/problem.ts';
 import { TokenRequest, TokenResponse } from '../contract/token.ts';
 import { clearCookie, getCookie, setCookie } from '../http/cookies.ts';
@@ -48,7 +49,7 @@ export function authRoutes(api: Api, deps: AuthRouteDeps): void {
       }
       const { url, pendingId, maxAgeMs } = await deps.login.begin(
         invitedTo ?? query.org,
-        query.return_to ?? '/auth/me',
+        query.return_to ?? '/',
         query.invitation,
       );
       setCookie(ctx, cookies.login, pendingId, { path: '/auth/callback', maxAgeMs, secure: cookies.secure });
@@ -63,7 +64,7 @@ export function authRoutes(api: Api, deps: AuthRouteDeps): void {
       tag: 'auth',
       summary: 'Where the identity provider returns the browser; starts the session',
       responses: {
-        302: { description: 'Signed in: to the login’s return path' },
+        302: { description: 'Signed in: to the login’s return path in the console' },
         401: problem('The login failed validation (state, nonce, issuer, code) or expired'),
         403: problem('The user may not enter the organization'),
       },
@@ -81,7 +82,8 @@ export function authRoutes(api: Api, deps: AuthRouteDeps): void {
       ctx.state.outcome = { joins };
       const { sessionId, returnTo, maxAgeMs } = await deps.login.complete(pendingId, callbackUrl, joins);
       setCookie(ctx, cookies.session, sessionId, { path: '/', maxAgeMs, secure: cookies.secure });
-      ctx.redirect(returnTo);
+      // Checked when the login began; checked again, so that no stored row can make an open redirect.
+      ctx.redirect(consoleReturnPath.safeParse(returnTo).success ? returnTo : '/');
     },
   );
 

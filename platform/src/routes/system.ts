@@ -26,17 +26,6 @@ export function systemRoutes(api: Api, deps: SystemRouteDeps): void {
   api.mount(
     {
       method: 'get',
-      path: '/',
-      tag: 'system',
-      summary: 'The console arrives later; until then, the API description',
-      responses: { 302: { description: 'To /openapi.json' } },
-    },
-    (ctx) => ctx.redirect('/openapi.json'),
-  );
-
-  api.mount(
-    {
-      method: 'get',
       path: '/healthz',
       tag: 'system',
       summary: 'The process is up',
