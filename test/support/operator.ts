@@ -2,8 +2,15 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseConfig } from '@guardian/kube/env';
+import { loadClusterAccess } from '@guardian/kube/kubeconfig';
+import type { TemplateCatalog } from '@guardian/platform/workflows';
+import { pino } from 'pino';
 import { installManifests } from '../../crds/src/install.ts';
+import { operatorConfig } from '../../operator/src/config.ts';
+import { createOperator } from '../../operator/src/main.ts';
 import { operatorIdentity } from '../../scripts/service-account-identity.ts';
+import { freePort } from '../../scripts/stack/process.ts';
 import { adminClient, kubeConfig } from './kube.ts';
 import { encryptionKey } from './stack.ts';
 
@@ -81,4 +88,34 @@ export async function startOperator(options: {
       return exited;
     },
   };
+}
+
+/**
+ * The operator built in this process (createOperator, as `guardian operator` builds it), as the
+ * ServiceAccount of `namespace`, selecting `selector`: for tests that bring their own workflow
+ * templates. Started, and stopped by the returned function.
+ */
+export async function startOperatorInProcess(options: {
+  namespace: string;
+  selector: string;
+  templates?: TemplateCatalog;
+  env?: Record<string, string>;
+}): Promise<{ stop(): Promise<void> }> {
+  const kubeconfig = await operatorKubeconfig(options.namespace);
+  const config = parseConfig(operatorConfig, {
+    ...process.env,
+    OPERATOR_NAMESPACE: options.namespace,
+    OPERATOR_ORGANIZATION_SELECTOR: options.selector,
+    OPERATOR_METRICS_PORT: String(await freePort()),
+    GUARDIAN_ENCRYPTION_KEY: encryptionKey(),
+    LEADER_ELECT: 'false',
+    ...options.env,
+  });
+  const operator = createOperator(config, {
+    kube: loadClusterAccess({ KUBECONFIG: kubeconfig }),
+    log: pino({ level: process.env.OPERATOR_TEST_LOG ?? 'silent' }),
+    ...(options.templates ? { templates: options.templates } : {}),
+  });
+  await operator.manager.start();
+  return operator;
 }
