@@ -26,6 +26,9 @@ import {
 const suite = 'workflowrun';
 const org = uniqueName('wfr');
 const plan = uniqueName('wfr-plan');
+/** An organization whose plan allows one workflow run a month. */
+const small = uniqueName('wfr-one');
+const smallPlan = uniqueName('wfr-one-plan');
 const LABELS = { 'guardian.aiops.dev/test-suite': suite };
 
 // Organizations are applied before the suite's operator starts them, so the platform database is
@@ -138,4 +141,48 @@ describe('the WorkflowRun controller', () => {
     await startRun(org, next, { parameters: { window: '1s' } });
     expect((await runEnded(org, next)).status?.phase).toBe('Succeeded');
   }, 150_000);
+});
+
+describe('a run its organization may not start', () => {
+  beforeAll(async () => {
+    await apply({
+      ...quotaPolicy(smallPlan, { displayName: smallPlan, workflowsPerMonth: 1 }),
+      metadata: { name: smallPlan, labels: LABELS },
+    });
+    await apply(operator.organization(small, { plan: smallPlan, environments: ['staging'] }));
+    operator.track(small);
+    await organizationReady(small, 'True', 120_000);
+  }, 180_000);
+
+  it('fails QuotaExceeded past workflowsPerMonth, doing nothing and consuming nothing', async () => {
+    const first = uniqueName('wf-health');
+    await startRun(small, first, { parameters: { window: '1s' } });
+    expect((await runEnded(small, first)).status?.phase).toBe('Succeeded');
+    const over = uniqueName('wf-health');
+    const created = await startRun(small, over, { parameters: { window: '1s' } });
+    const run = await runEnded(small, over);
+    expect(run.status?.phase).toBe('Failed');
+    expect(condition(run as never, 'Ready')).toMatchObject({
+      status: 'False',
+      reason: REASONS.quotaExceeded,
+    });
+    expect(run.status?.steps ?? []).toEqual([]);
+    expect(await unitsCounted(small, 'workflows', created.metadata?.uid)).toBe(0);
+    expect(await unitsCounted(small, 'workflows')).toBe(1);
+    expect(await auditActions(small, over)).toEqual(['workflow.finished']);
+  }, 120_000);
+
+  it('fails OrganizationSuspended in a suspended organization, consuming nothing', async () => {
+    await apply(
+      operator.organization(small, { plan: smallPlan, environments: ['staging'], suspended: true }),
+    );
+    const name = uniqueName('wf-health');
+    const created = await startRun(small, name);
+    const run = await runEnded(small, name);
+    expect(condition(run as never, 'Ready')).toMatchObject({
+      status: 'False',
+      reason: REASONS.organizationSuspended,
+    });
+    expect(await unitsCounted(small, 'workflows', created.metadata?.uid)).toBe(0);
+  }, 60_000);
 });
