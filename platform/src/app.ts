@@ -18,12 +18,14 @@ import { organizationRoutes } from './routes/organizations.ts';
 import { type SystemRouteDeps, systemRoutes } from './routes/system.ts';
 import { teamRoutes } from './routes/teams.ts';
 import { tenantRoutes } from './routes/tenant.ts';
+import { workflowRoutes } from './routes/workflows.ts';
 import type { AgentService } from './services/AgentService.ts';
 import type { ApiKeyService } from './services/ApiKeyService.ts';
 import type { InvitationService } from './services/InvitationService.ts';
 import type { MemberService } from './services/MemberService.ts';
 import type { OrganizationService } from './services/OrganizationService.ts';
 import type { TeamService } from './services/TeamService.ts';
+import type { WorkflowService } from './services/WorkflowService.ts';
 
 /** What the API's routes are built from: the services their handlers call. */
 export interface ApiDeps {
@@ -36,6 +38,7 @@ export interface ApiDeps {
   apiKeys: ApiKeyService;
   invitations: InvitationService;
   agents: AgentService;
+  workflows: WorkflowService;
   /** The usage and audit routes; absent in apps built without them (tests of other layers). */
   governance?: Pick<Governance, 'routes'>;
 }
@@ -69,6 +72,7 @@ export function mountApi(deps: ApiDeps): Api {
   apiKeyRoutes(api, deps.apiKeys);
   invitationRoutes(api, deps.invitations);
   agentRoutes(api, deps.agents);
+  workflowRoutes(api, deps.workflows);
   return api;
 }
 

@@ -4,7 +4,7 @@
 // AwaitingApproval, holding its concurrency slot, until it is cancelled. (Deciding a gate is
 // Workflows 3/3's: WorkflowApprovals.)
 
-import { core } from '@guardian/kube/resources';
+import { core, type KubeObject } from '@guardian/kube/resources';
 import { builtInTemplates, REASONS } from '@guardian/platform/workflows';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminClient, uniqueName } from '../support/kube.ts';
@@ -81,9 +81,12 @@ describe('an approval gate, by policy', () => {
     expect(gate?.approval?.reason).toMatch(/staging/);
     const text = `gated_notice ran in staging for ${run.spec.requestedBy}`;
     expect(tell?.result?.notification).toEqual({ reason: 'WorkflowNotification', message: text });
-    const events = await adminClient().list<{ note?: string; regarding?: { name?: string } }>(core.event, {
-      namespace: `org-${org}`,
-    });
+    const events = await adminClient().list<KubeObject & { note?: string; regarding?: { name?: string } }>(
+      core.event,
+      {
+        namespace: `org-${org}`,
+      },
+    );
     expect(
       events.items.filter((event) => event.regarding?.name === name && event.note === text),
     ).toHaveLength(1);

@@ -5,7 +5,9 @@ const pod = (name: string, restarts: number, ready: boolean, owner = 'web-1') =>
   metadata: {
     name,
     uid: `uid-${name}`,
-    ownerReferences: [{ kind: 'ReplicaSet', name: owner, controller: true }],
+    ownerReferences: [
+      { apiVersion: 'apps/v1', uid: owner, kind: 'ReplicaSet', name: owner, controller: true },
+    ],
   },
   status: {
     conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }],
@@ -13,8 +15,22 @@ const pod = (name: string, restarts: number, ready: boolean, owner = 'web-1') =>
   },
 });
 const replicaSets = [
-  { metadata: { name: 'web-1', ownerReferences: [{ kind: 'Deployment', name: 'web', controller: true }] } },
-  { metadata: { name: 'db-1', ownerReferences: [{ kind: 'Deployment', name: 'db', controller: true }] } },
+  {
+    metadata: {
+      name: 'web-1',
+      ownerReferences: [
+        { apiVersion: 'apps/v1', uid: 'web', kind: 'Deployment', name: 'web', controller: true },
+      ],
+    },
+  },
+  {
+    metadata: {
+      name: 'db-1',
+      ownerReferences: [
+        { apiVersion: 'apps/v1', uid: 'db', kind: 'Deployment', name: 'db', controller: true },
+      ],
+    },
+  },
 ];
 const warning = (uid: string, name: string, count = 1) => ({
   metadata: { uid },

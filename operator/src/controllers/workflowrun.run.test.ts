@@ -1,7 +1,14 @@
-import type { Organization } from '@guardian/crds/generated';
+import type { Organization, WorkflowRunStatus } from '@guardian/crds/generated';
 import { builtInTemplates, REASONS } from '@guardian/platform/workflows';
 import { describe, expect, it } from 'vitest';
-import { checkRun, currentStep, finished, initialSteps, type Run } from './workflowrun.run.ts';
+import {
+  checkRun,
+  currentStep,
+  finished,
+  initialSteps,
+  type Run,
+  type StepStatus,
+} from './workflowrun.run.ts';
 
 const org = {
   apiVersion: 'guardian.aiops.dev/v1alpha1',
@@ -48,22 +55,16 @@ describe('a run’s steps in status', () => {
     if (!template) throw new Error('no template');
     const steps = initialSteps(template);
     expect(steps.map((s) => `${s.name}:${s.phase}`)).toEqual(['analysis:Pending', 'watch:Pending']);
-    const midway = {
-      phase: 'Running' as const,
+    const [analysis, watch] = steps as [StepStatus, StepStatus];
+    const midway: WorkflowRunStatus = {
+      phase: 'Running',
       steps: [
-        { ...steps[0], phase: 'Succeeded' as const },
-        { ...steps[1], phase: 'Running' as const },
+        { ...analysis, phase: 'Succeeded' },
+        { ...watch, phase: 'Running' },
       ],
     };
     expect(currentStep(midway)?.name).toBe('watch');
-    const ended = finished(
-      midway as never,
-      run({}),
-      'Cancelled',
-      REASONS.cancelled,
-      'stop',
-      Date.UTC(2026, 0, 1),
-    );
+    const ended = finished(midway, run({}), 'Cancelled', REASONS.cancelled, 'stop', Date.UTC(2026, 0, 1));
     expect(ended.steps?.map((s) => `${s.name}:${s.phase}`)).toEqual([
       'analysis:Succeeded',
       'watch:Cancelled',

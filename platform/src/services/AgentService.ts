@@ -44,11 +44,8 @@ import {
   UnavailableError,
   ValidationError,
 } from './errors.ts';
-import type { OrganizationDirectory } from './OrganizationDirectory.ts';
+import { environmentsOf, type OrganizationDirectory } from './OrganizationDirectory.ts';
 import type { TeamDirectory } from './TeamDirectory.ts';
-
-/** What `spec.environments` holds when the Organization leaves it out (the CRD's default). */
-const DEFAULT_ENVIRONMENTS = ['production', 'staging'];
 
 /** Roles that may run every category, whatever teams they are in: they manage the organization. */
 const EVERY_CATEGORY_ROLES = new Set(['super_admin', 'org_owner', 'org_admin']);
@@ -254,7 +251,7 @@ export class AgentService {
     const open = await this.tenant(() => this.deps.store.openBySeverity(orgId));
     const agent = this.deps.kube.impersonating(agentUser(orgId));
     return Promise.all(
-      (org.spec.environments ?? DEFAULT_ENVIRONMENTS).map(async (name) => {
+      environmentsOf(org).map(async (name) => {
         const provisioned = org.status?.environments?.find((environment) => environment.name === name);
         const namespace = provisioned?.namespace ?? `org-${orgId}--${name}`;
         const workloads = provisioned
@@ -320,7 +317,7 @@ export class AgentService {
   private namespaceOf(orgId: string, environment: string): string {
     const org = this.deps.directory.get(orgId);
     if (!org) throw new NotFoundError('No such organization');
-    const environments = org.spec.environments ?? DEFAULT_ENVIRONMENTS;
+    const environments = environmentsOf(org);
     if (!environments.includes(environment)) {
       throw new ValidationError([
         {

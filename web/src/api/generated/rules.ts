@@ -52,5 +52,10 @@ export const queryRules = {
     "cursor": {
       "maxLength": 512
     }
+  },
+  "GET /workflows": {
+    "template": {
+      "maxLength": 63
+    }
   }
 } as const;
