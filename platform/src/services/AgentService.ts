@@ -40,7 +40,8 @@ import {
   ConflictError,
   ForbiddenError,
   NotFoundError,
-  QuotaExceededError,
+  type QuotaExceededError,
+  quotaRefusal,
   UnavailableError,
   ValidationError,
 } from './errors.ts';
@@ -394,20 +395,11 @@ function refusal(
   taken: Awaited<ReturnType<AgentServiceDeps['metering']['consumeAll']>>,
   now: number,
 ): QuotaExceededError {
-  const { limit, used, remaining, period, resetsAt } = taken;
-  return new QuotaExceededError(
-    `This run needs ${requested} agent executions; ${remaining ?? 0} of ${limit ?? 0} are left this billing period`,
-    {
-      retryAfterSeconds: Math.max(1, Math.ceil((resetsAt.getTime() - now) / 1000)),
-      quota: {
-        kind: 'agent_executions',
-        limit,
-        used,
-        remaining,
-        requested,
-        period,
-        resets_at: resetsAt.toISOString(),
-      },
-    },
+  return quotaRefusal(
+    `This run needs ${requested} agent executions; ${taken.remaining ?? 0} of ${taken.limit ?? 0} are left this billing period`,
+    'agent_executions',
+    requested,
+    taken,
+    now,
   );
 }

@@ -23,13 +23,7 @@ import {
   type WorkflowTemplate,
 } from '../workflows/index.ts';
 import { type Actor, auditActor, currentOrg } from './actor.ts';
-import {
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  QuotaExceededError,
-  ValidationError,
-} from './errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, quotaRefusal, ValidationError } from './errors.ts';
 import { kubeRefusal } from './kube-errors.ts';
 import { controlNamespace, environmentsOf, type OrganizationDirectory } from './OrganizationDirectory.ts';
 import { FIELD_MANAGER } from './OrganizationService.ts';
@@ -171,23 +165,12 @@ export class WorkflowService {
     const taken = await this.deps.metering.consume(orgId, 'workflows', uid, auditActor(actor));
     if (!taken.allowed) {
       // The run exists; the operator sees its unit refused too, and fails it with QuotaExceeded.
-      throw new QuotaExceededError(
+      throw quotaRefusal(
         `All ${taken.limit ?? 0} workflow runs of this billing period are used; ${run.metadata?.name} will not run`,
-        {
-          retryAfterSeconds: Math.max(
-            1,
-            Math.ceil((taken.resetsAt.getTime() - this.deps.clock.now()) / 1000),
-          ),
-          quota: {
-            kind: 'workflows',
-            limit: taken.limit,
-            used: taken.used,
-            remaining: taken.remaining,
-            requested: 1,
-            period: taken.period,
-            resets_at: taken.resetsAt.toISOString(),
-          },
-        },
+        'workflows',
+        1,
+        taken,
+        this.deps.clock.now(),
       );
     }
     return { run, quotaRemaining: taken.remaining };
