@@ -274,6 +274,7 @@ export function workflowRunReconciler(deps: WorkflowRunDeps): Reconciler {
         limit,
         gone,
       );
+      for (const waiting of admission.next) deps.wake(`${waiting.namespace}/${waiting.name}`);
       if (!admission.admitted) {
         await record.write(
           withReady(

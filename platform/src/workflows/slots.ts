@@ -37,6 +37,11 @@ export interface Admission {
   holders: number;
   /** Waiters ahead of this run (0 once admitted). */
   ahead: number;
+  /**
+   * Other runs that may now be admitted because this call dropped gone rows ahead of them (the
+   * first in line, when a later run found the holder gone): the caller wakes them, or nobody would.
+   */
+  next: Array<{ namespace: string; name: string }>;
 }
 
 /**
@@ -65,6 +70,7 @@ export class WorkflowSlots {
         [orgId, run.uid, run.namespace, run.name, run.createdAt],
       );
       let queue = await this.queue(trx, orgId);
+      let dropping = false;
       if (!admits(queue, run.uid, limit)) {
         const me = queue.find((row) => row.uid === run.uid);
         const blocking = queue.filter(
@@ -74,6 +80,7 @@ export class WorkflowSlots {
         if (dropped.length > 0) {
           await trx('workflow_slots').where({ org_id: orgId }).whereIn('run_uid', dropped).delete();
           queue = await this.queue(trx, orgId);
+          dropping = true;
         }
       }
       const admitted = admits(queue, run.uid, limit);
@@ -81,7 +88,12 @@ export class WorkflowSlots {
         await trx('workflow_slots').where({ org_id: orgId, run_uid: run.uid }).update({ admitted });
       const holders = queue.filter((row) => row.admitted || (admitted && row.uid === run.uid)).length;
       const position = admissible(queue, null).findIndex((row) => row.uid === run.uid);
-      return { admitted, holders, ahead: admitted ? 0 : Math.max(0, position) };
+      const next = dropping
+        ? admissible(queue, limit)
+            .filter((row) => row.uid !== run.uid)
+            .map(({ namespace, name }) => ({ namespace, name }))
+        : [];
+      return { admitted, holders, ahead: admitted ? 0 : Math.max(0, position), next };
     });
   }
 
@@ -96,11 +108,10 @@ export class WorkflowSlots {
   ): Promise<Array<{ namespace: string; name: string }>> {
     return this.locked(orgId, async (trx) => {
       const rows = trx('workflow_slots').where({ org_id: orgId });
-      const deleted =
-        'uid' in run
-          ? await rows.andWhere({ run_uid: run.uid }).delete()
-          : await rows.andWhere({ namespace: run.namespace, run_name: run.name }).delete();
-      if (deleted === 0) return [];
+      if ('uid' in run) await rows.andWhere({ run_uid: run.uid }).delete();
+      else await rows.andWhere({ namespace: run.namespace, run_name: run.name }).delete();
+      // Even when nothing was deleted (a waiter found this run gone and dropped its row, and may
+      // not have been first in line): whoever may now be admitted is woken.
       return admissible(await this.queue(trx, orgId), limit).map(({ namespace, name }) => ({
         namespace,
         name,
