@@ -26,7 +26,7 @@ export {
   uuidFrom,
 } from './names.ts';
 export { checkParameters, type ParameterCheck, type ParameterError, parseWorkload } from './parameters.ts';
-export { type Admission, type GoneRuns, type SlotRun, WorkflowSlots } from './slots.ts';
+export { type Admission, type GoneRuns, type SlotRun, slotsHeld, WorkflowSlots } from './slots.ts';
 export {
   builtInTemplates,
   type Parameter,

@@ -119,17 +119,6 @@ export class WorkflowSlots {
     });
   }
 
-  /** Runs holding a slot now. */
-  held(orgId: string): Promise<number> {
-    return withTenant(this.db, { orgId }, async (trx) => {
-      const row = (await trx('workflow_slots')
-        .where({ org_id: orgId, admitted: true })
-        .count({ count: '*' })
-        .first()) as { count: string | number } | undefined;
-      return Number(row?.count ?? 0);
-    });
-  }
-
   private locked<T>(orgId: string, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
     return withTenant(this.db, { orgId }, async (trx) => {
       await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?), hashtext(?))', [
@@ -146,4 +135,13 @@ export class WorkflowSlots {
       .select('run_uid', 'namespace', 'run_name', 'created_at', 'admitted')) as Row[];
     return rows.map(queued);
   }
+}
+
+/** Workflow runs holding one of the organization's concurrency slots now (Running or AwaitingApproval). */
+export async function slotsHeld(trx: Knex.Transaction, orgId: string): Promise<number> {
+  const row = (await trx('workflow_slots')
+    .where({ org_id: orgId, admitted: true })
+    .count({ n: '*' })
+    .first()) as { n: string | number } | undefined;
+  return Number(row?.n ?? 0);
 }
