@@ -30,6 +30,8 @@ export function operatorKubeconfig(namespace: string): Promise<string> {
 
 export interface RunningOperator {
   process: ChildProcess;
+  /** Its POD_NAME: its identity in the Lease. */
+  name: string;
   port: number;
   logs: string[];
   /** GET one of the probe endpoints; resolves with status and body. */
@@ -47,6 +49,7 @@ export async function startOperator(options: {
   /** Another checkout's bin/guardian.ts (the benchmarks' before/after); this one's by default. */
   entry?: string;
 }): Promise<RunningOperator> {
+  const name = options.name ?? `operator-${options.port}`;
   const child = spawn(
     process.execPath,
     [
@@ -62,7 +65,7 @@ export async function startOperator(options: {
       env: {
         ...process.env,
         KUBECONFIG: options.kubeconfig,
-        POD_NAME: options.name ?? `operator-${options.port}`,
+        POD_NAME: name,
         GUARDIAN_ENCRYPTION_KEY: encryptionKey(),
         ...options.env,
       },
@@ -79,6 +82,7 @@ export async function startOperator(options: {
   };
   return {
     process: child,
+    name,
     port: options.port,
     logs,
     probe,
