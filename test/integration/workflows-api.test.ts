@@ -160,7 +160,7 @@ describe('workflows API', () => {
     expect(await runs(org)).toBe(before);
   });
 
-  it('cancels a run for its requester, not for another member; 409 once it has ended; 404 for unknown ids', async () => {
+  it('cancels a run for a team lead, not for a team member; 409 once it has ended; 404 for unknown ids', async () => {
     const requester = await suite.token(org, 'team_member', ['payments']);
     const started = await suite.call('POST', '/workflows/start', requester.token, {
       workflow_type: 'deployment_health_check',
@@ -168,16 +168,16 @@ describe('workflows API', () => {
     });
     const id = (started.body as { workflow_id: string }).workflow_id;
     await phaseOf(id, requester.token, 'Running');
-    const stranger = await suite.token(org, 'team_member', ['payments']);
-    expect((await suite.call('POST', `/workflows/${id}/cancel`, stranger.token)).status).toBe(403);
-    const cancelled = await suite.call('POST', `/workflows/${id}/cancel`, requester.token);
+    expect((await suite.call('POST', `/workflows/${id}/cancel`, requester.token)).status).toBe(403);
+    const lead = await suite.token(org, 'team_lead', ['payments']);
+    const cancelled = await suite.call('POST', `/workflows/${id}/cancel`, lead.token);
     expect(cancelled.status).toBe(200);
     await phaseOf(id, requester.token, 'Cancelled');
-    expect((await suite.call('POST', `/workflows/${id}/cancel`, requester.token)).status).toBe(409);
+    expect((await suite.call('POST', `/workflows/${id}/cancel`, lead.token)).status).toBe(409);
     expect(await auditActions(org, id)).toContain('workflow.cancel_requested');
     expect((await auditActions(org, id)).at(-1)).toBe('workflow.cancelled');
     expect((await suite.call('GET', '/workflows/wf-health-zzzzz', requester.token)).status).toBe(404);
-    expect((await suite.call('POST', '/workflows/wf-health-zzzzz/cancel', requester.token)).status).toBe(404);
+    expect((await suite.call('POST', '/workflows/wf-health-zzzzz/cancel', lead.token)).status).toBe(404);
     // Another organization's run is not this one's to see.
     const outsider = await suite.token(other, 'org_owner');
     expect((await suite.call('GET', `/workflows/${id}`, outsider.token)).status).toBe(404);

@@ -120,13 +120,11 @@ export function workflowRoutes(api: Api, service: WorkflowService): void {
       summary: 'Cancel a workflow run',
       description:
         'Asks the operator to stop the run: a waiting run ends at once, the step in progress ends ' +
-        'Cancelled and the steps after it are skipped. Its requester may cancel it, and roles with ' +
-        'workflows:cancel.',
-      permission: 'workflows:read',
+        'Cancelled and the steps after it are skipped.',
+      permission: 'workflows:cancel',
       responses: {
         200: { description: 'The run, its cancellation requested', schema: WorkflowView },
         ...refusals,
-        403: problem('Neither the run’s requester nor allowed workflows:cancel'),
         ...notFound,
         409: problem('The run has ended'),
       },

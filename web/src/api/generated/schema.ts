@@ -620,7 +620,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel a workflow run
-         * @description Asks the operator to stop the run: a waiting run ends at once, the step in progress ends Cancelled and the steps after it are skipped. Its requester may cancel it, and roles with workflows:cancel.
+         * @description Asks the operator to stop the run: a waiting run ends at once, the step in progress ends Cancelled and the steps after it are skipped.
          */
         post: operations["postWorkflowsWorkflowIdCancel"];
         delete?: never;
@@ -3828,7 +3828,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Neither the run’s requester nor allowed workflows:cancel */
+            /** @description Not allowed in this organization, it is suspended, or none is selected */
             403: {
                 headers: {
                     [name: string]: unknown;
