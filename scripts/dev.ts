@@ -84,8 +84,13 @@ const services: Service[] = [
   {
     name: 'operator',
     args: ['bin/guardian.ts', 'operator', '--metrics-port', operatorPort, '--namespace', OPERATOR_NAMESPACE],
-    // Organizations' buckets on the stack's S3 server (S3_* from .stack/env), and their backups.
-    env: { KUBECONFIG: operatorKubeconfig, BACKUP_ENCRYPTION_KEY: backupKey },
+    // Organizations' buckets on the stack's S3 server (S3_* from .stack/env), and their backups; the
+    // platform database for workflow runs (their ledger, audit trail and slots).
+    env: {
+      KUBECONFIG: operatorKubeconfig,
+      BACKUP_ENCRYPTION_KEY: backupKey,
+      GUARDIAN_ENCRYPTION_KEY: encryptionKey,
+    },
   },
   {
     name: 'platform',

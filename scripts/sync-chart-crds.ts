@@ -1,6 +1,6 @@
 // `make chart-sync`: brings the Helm chart's copies of Guardian's one-source manifests up to date.
 //   crds/*.yaml                  -> charts/guardian/crds/ (copies: Helm installs them, never templates them)
-//   crds/policies/*.yaml         -> charts/guardian/templates/admission-policies.yaml
+//   crds/policies/*.yaml         -> charts/guardian/templates/admission-policy-*.yaml
 //   operator/rbac, platform/rbac -> charts/guardian/templates/*-rbac.yaml, tenant-roles.yaml
 //   the QuotaPolicy CRD's spec   -> the `plan` definition of charts/guardian/values.schema.json
 //   the Organization CRD's spec.agents.prices -> its `agentPrices` definition (the chart's agents.prices)
@@ -14,14 +14,22 @@ const repo = resolve(import.meta.dirname, '..');
 const chart = 'charts/guardian';
 const read = (path: string) => readFileSync(resolve(repo, path), 'utf8');
 
+// Each policy outlives the release, as what it protects does; `keep` says why, per file.
+const KEPT_POLICIES: Record<string, string> = {
+  'plan-in-use.yaml': 'Kept on uninstall: it protects the plans, which are kept too.',
+  'workflow-requester.yaml':
+    'Kept on uninstall: WorkflowRuns outlive the release (the CRDs are kept), and so does the rule ' +
+    'that ties each to whoever created it.',
+};
+
 const POLICIES: ManifestSource[] = readdirSync(resolve(repo, 'crds/policies'))
   .filter((file) => file.endsWith('.yaml'))
   .sort()
-  .map((file, _index, all) => ({
-    source: `crds/policies/${file}`,
-    target: `${chart}/templates/${all.length === 1 ? 'admission-policies.yaml' : `admission-policy-${file}`}`,
-    keep: 'Kept on uninstall: it protects the plans, which are kept too.',
-  }));
+  .map((file) => {
+    const keep = KEPT_POLICIES[file];
+    if (!keep) throw new Error(`crds/policies/${file}: say in KEPT_POLICIES why the chart keeps it`);
+    return { source: `crds/policies/${file}`, target: `${chart}/templates/admission-policy-${file}`, keep };
+  });
 
 function crdSources(): string[] {
   return readdirSync(resolve(repo, 'crds'))

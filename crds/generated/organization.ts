@@ -99,6 +99,12 @@ export interface OrganizationSpec {
    * @default false
    */
   suspended?: boolean;
+  /**
+   * How workflow gates are approved in this organization. The default policy (DESIGN.md) is a
+   * floor: these settings may only tighten it (more production environments, more approvers,
+   * stronger roles), never loosen it.
+   */
+  approvals?: OrganizationApprovals;
 }
 
 /** One owner, a user or a group, unique by kind and name. */
@@ -278,6 +284,160 @@ export interface OrganizationBackup {
   schedule?: string;
   /** How many successful backups are kept (at least 1); after each new one, older ones are deleted. */
   retention?: number;
+}
+
+/**
+ * How workflow gates are approved in this organization. The default policy (DESIGN.md) is a floor:
+ * these settings may only tighten it (more production environments, more approvers, stronger
+ * roles), never loosen it.
+ */
+export interface OrganizationApprovals {
+  /**
+   * The environments whose gates follow the in-production column of the policy. An environment
+   * named production always counts.
+   * @default ["production"]
+   */
+  productionEnvironments?: string[];
+  /**
+   * How long a gate waits for its approvers, e.g. 24h or 90m; an undecided gate then fails its run
+   * with reason ApprovalExpired. Between 1m and 720h.
+   * @default "24h"
+   */
+  timeout?: string;
+  /** Stricter requirements per gate risk; what is not named stays at the floor. */
+  risks?: OrganizationApprovalsRisks;
+}
+
+/** Stricter requirements per gate risk; what is not named stays at the floor. */
+export interface OrganizationApprovalsRisks {
+  /** What a low-risk gate needs. */
+  low?: OrganizationApprovalsRisksLow;
+  /** What a medium-risk gate needs. */
+  medium?: OrganizationApprovalsRisksMedium;
+  /** What a high-risk gate needs. */
+  high?: OrganizationApprovalsRisksHigh;
+  /** What a critical-risk gate needs. */
+  critical?: OrganizationApprovalsRisksCritical;
+}
+
+/** What a low-risk gate needs. */
+export interface OrganizationApprovalsRisksLow {
+  /** Outside production. The floor: auto (0 approvers). */
+  outsideProduction?: OrganizationApprovalsRisksLowOutsideProduction;
+  /** In production. The floor: auto (0 approvers). */
+  inProduction?: OrganizationApprovalsRisksLowInProduction;
+}
+
+/** Outside production. The floor: auto (0 approvers). */
+export interface OrganizationApprovalsRisksLowOutsideProduction {
+  /** How many distinct people must approve; 0 lets the gate pass on its own. */
+  approvers: number;
+  /**
+   * The least role of an approver: team_lead (of the run's team, or anyone at least org_admin),
+   * org_admin or org_owner.
+   */
+  role?: 'team_lead' | 'org_admin' | 'org_owner';
+}
+
+/** In production. The floor: auto (0 approvers). */
+export interface OrganizationApprovalsRisksLowInProduction {
+  /** How many distinct people must approve; 0 lets the gate pass on its own. */
+  approvers: number;
+  /**
+   * The least role of an approver: team_lead (of the run's team, or anyone at least org_admin),
+   * org_admin or org_owner.
+   */
+  role?: 'team_lead' | 'org_admin' | 'org_owner';
+}
+
+/** What a medium-risk gate needs. */
+export interface OrganizationApprovalsRisksMedium {
+  /** Outside production. The floor: auto (0 approvers). */
+  outsideProduction?: OrganizationApprovalsRisksMediumOutsideProduction;
+  /** In production. The floor: 1 approver, at least team_lead. */
+  inProduction?: OrganizationApprovalsRisksMediumInProduction;
+}
+
+/** Outside production. The floor: auto (0 approvers). */
+export interface OrganizationApprovalsRisksMediumOutsideProduction {
+  /** How many distinct people must approve; 0 lets the gate pass on its own. */
+  approvers: number;
+  /**
+   * The least role of an approver: team_lead (of the run's team, or anyone at least org_admin),
+   * org_admin or org_owner.
+   */
+  role?: 'team_lead' | 'org_admin' | 'org_owner';
+}
+
+/** In production. The floor: 1 approver, at least team_lead. */
+export interface OrganizationApprovalsRisksMediumInProduction {
+  /** How many distinct people must approve; 0 lets the gate pass on its own. */
+  approvers: number;
+  /**
+   * The least role of an approver: team_lead (of the run's team, or anyone at least org_admin),
+   * org_admin or org_owner.
+   */
+  role?: 'team_lead' | 'org_admin' | 'org_owner';
+}
+
+/** What a high-risk gate needs. */
+export interface OrganizationApprovalsRisksHigh {
+  /** Outside production. The floor: 1 approver, at least team_lead. */
+  outsideProduction?: OrganizationApprovalsRisksHighOutsideProduction;
+  /** In production. The floor: 1 approver, at least org_admin. */
+  inProduction?: OrganizationApprovalsRisksHighInProduction;
+}
+
+/** Outside production. The floor: 1 approver, at least team_lead. */
+export interface OrganizationApprovalsRisksHighOutsideProduction {
+  /** How many distinct people must approve; 0 lets the gate pass on its own. */
+  approvers: number;
+  /**
+   * The least role of an approver: team_lead (of the run's team, or anyone at least org_admin),
+   * org_admin or org_owner.
+   */
+  role?: 'team_lead' | 'org_admin' | 'org_owner';
+}
+
+/** In production. The floor: 1 approver, at least org_admin. */
+export interface OrganizationApprovalsRisksHighInProduction {
+  /** How many distinct people must approve; 0 lets the gate pass on its own. */
+  approvers: number;
+  /**
+   * The least role of an approver: team_lead (of the run's team, or anyone at least org_admin),
+   * org_admin or org_owner.
+   */
+  role?: 'team_lead' | 'org_admin' | 'org_owner';
+}
+
+/** What a critical-risk gate needs. */
+export interface OrganizationApprovalsRisksCritical {
+  /** Outside production. The floor: 2 distinct approvers, at least org_admin. */
+  outsideProduction?: OrganizationApprovalsRisksCriticalOutsideProduction;
+  /** In production. The floor: 2 distinct approvers, at least org_admin. */
+  inProduction?: OrganizationApprovalsRisksCriticalInProduction;
+}
+
+/** Outside production. The floor: 2 distinct approvers, at least org_admin. */
+export interface OrganizationApprovalsRisksCriticalOutsideProduction {
+  /** How many distinct people must approve; 0 lets the gate pass on its own. */
+  approvers: number;
+  /**
+   * The least role of an approver: team_lead (of the run's team, or anyone at least org_admin),
+   * org_admin or org_owner.
+   */
+  role?: 'team_lead' | 'org_admin' | 'org_owner';
+}
+
+/** In production. The floor: 2 distinct approvers, at least org_admin. */
+export interface OrganizationApprovalsRisksCriticalInProduction {
+  /** How many distinct people must approve; 0 lets the gate pass on its own. */
+  approvers: number;
+  /**
+   * The least role of an approver: team_lead (of the run's team, or anyone at least org_admin),
+   * org_admin or org_owner.
+   */
+  role?: 'team_lead' | 'org_admin' | 'org_owner';
 }
 
 /** The observed state of the organization, written by the operator. */

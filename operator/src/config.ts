@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { labelSelectorError } from '@guardian/kube/selector';
-import { key32 } from '@guardian/platform/config';
+import { key32, postgresUrl } from '@guardian/platform/config';
 import { storageEnv, storageTarget } from '@guardian/platform/storage';
 import { parseTenantServers } from '@guardian/platform/tenant-db';
 import { z } from 'zod';
@@ -8,6 +8,7 @@ import { parseCron } from './runtime/cron.ts';
 
 const port = z.coerce.number().int().min(1).max(65_535);
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+const seconds = (fallback: number) => z.coerce.number().min(0.1).max(600).default(fallback);
 
 /** The operator's configuration: environment first, flags override (`--metrics-port 9000`). */
 export const operatorConfig = z
@@ -27,6 +28,21 @@ export const operatorConfig = z
       .max(253)
       .default('guardian-operator'),
     LEADER_ELECT: bool.default(true),
+    /**
+     * Leader election's timing, as client-go's: a standby takes over once the Lease has not been
+     * renewed for the lease duration; the leader gives up when it cannot renew within the deadline,
+     * and tries every retry period.
+     */
+    LEADER_ELECT_LEASE_DURATION_SECONDS: seconds(15),
+    LEADER_ELECT_RENEW_DEADLINE_SECONDS: seconds(10),
+    LEADER_ELECT_RETRY_PERIOD_SECONDS: seconds(2),
+    /**
+     * The platform database, as the platform's app role (guardian_app): workflow runs count their
+     * units in its usage ledger, write the audit trail and take concurrency slots there.
+     */
+    DATABASE_URL: postgresUrl,
+    /** The platform's key: the operator signs the audit trail's head and checkpoints with it. */
+    GUARDIAN_ENCRYPTION_KEY: key32,
     /** This replica's identity in the Lease; the Pod name in a cluster. */
     POD_NAME: z.string().min(1).max(253).default(`${hostname()}-${process.pid}`),
     /** How often every cached object is reconciled again, so drift is repaired without an event. */
@@ -112,7 +128,16 @@ export const operatorConfig = z
         message: error instanceof Error ? error.message : 'invalid',
       });
     }
-  });
+  })
+  .refine(
+    (config) =>
+      config.LEADER_ELECT_RETRY_PERIOD_SECONDS < config.LEADER_ELECT_RENEW_DEADLINE_SECONDS &&
+      config.LEADER_ELECT_RENEW_DEADLINE_SECONDS < config.LEADER_ELECT_LEASE_DURATION_SECONDS,
+    {
+      path: ['LEADER_ELECT_RENEW_DEADLINE_SECONDS'],
+      message: 'leader election needs retry period < renew deadline < lease duration',
+    },
+  );
 
 export type OperatorConfig = z.infer<typeof operatorConfig>;
 
@@ -122,6 +147,9 @@ export const operatorFlags = {
   namespace: 'OPERATOR_NAMESPACE',
   'service-account': 'OPERATOR_SERVICE_ACCOUNT',
   'leader-elect': 'LEADER_ELECT',
+  'leader-elect-lease-duration': 'LEADER_ELECT_LEASE_DURATION_SECONDS',
+  'leader-elect-renew-deadline': 'LEADER_ELECT_RENEW_DEADLINE_SECONDS',
+  'leader-elect-retry-period': 'LEADER_ELECT_RETRY_PERIOD_SECONDS',
   'resync-seconds': 'OPERATOR_RESYNC_SECONDS',
   workers: 'OPERATOR_WORKERS',
   'organization-selector': 'OPERATOR_ORGANIZATION_SELECTOR',

@@ -20,6 +20,7 @@ import { organizationRoutes } from './routes/organizations.ts';
 import { type SystemRouteDeps, systemRoutes } from './routes/system.ts';
 import { teamRoutes } from './routes/teams.ts';
 import { tenantRoutes } from './routes/tenant.ts';
+import { workflowRoutes } from './routes/workflows.ts';
 import type { AgentService } from './services/AgentService.ts';
 import type { ApiKeyService } from './services/ApiKeyService.ts';
 import type { BackupService } from './services/BackupService.ts';
@@ -27,6 +28,7 @@ import type { InvitationService } from './services/InvitationService.ts';
 import type { MemberService } from './services/MemberService.ts';
 import type { OrganizationService } from './services/OrganizationService.ts';
 import type { TeamService } from './services/TeamService.ts';
+import type { WorkflowService } from './services/WorkflowService.ts';
 
 /** What the API's routes are built from: the services their handlers call. */
 export interface ApiDeps {
@@ -40,6 +42,7 @@ export interface ApiDeps {
   invitations: InvitationService;
   agents: AgentService;
   backups: BackupService;
+  workflows: WorkflowService;
   /** The usage and audit routes; absent in apps built without them (tests of other layers). */
   governance?: Pick<Governance, 'routes'>;
 }
@@ -74,6 +77,7 @@ export function mountApi(deps: ApiDeps): Api {
   invitationRoutes(api, deps.invitations);
   agentRoutes(api, deps.agents);
   backupRoutes(api, deps.backups);
+  workflowRoutes(api, deps.workflows);
   return api;
 }
 

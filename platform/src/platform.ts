@@ -38,6 +38,7 @@ import { SigningKeyService } from './services/SigningKeyService.ts';
 import { TeamDirectory } from './services/TeamDirectory.ts';
 import { TeamService } from './services/TeamService.ts';
 import { TokenService } from './services/TokenService.ts';
+import { WorkflowService } from './services/WorkflowService.ts';
 import { AgentRunStore } from './stores/AgentRunStore.ts';
 import { ApiKeyStore } from './stores/ApiKeyStore.ts';
 import { InvitationStore } from './stores/InvitationStore.ts';
@@ -50,6 +51,7 @@ import { UserStore } from './stores/UserStore.ts';
 import { TenantDatabases } from './tenant-db/databases.ts';
 import { TenantPools } from './tenant-db/pools.ts';
 import { GUARDIAN_VERSION } from './version.ts';
+import type { TemplateCatalog } from './workflows/index.ts';
 
 export const SESSION_COOKIE = 'guardian_session';
 export const LOGIN_COOKIE = 'guardian_login';
@@ -65,6 +67,8 @@ export interface PlatformOptions {
   unknownKidReloadMs?: number;
   /** The agents runs may select: the catalog, unless a test brings its own (e.g. one that fails). */
   agents?: readonly Agent[];
+  /** The workflow templates runs may name: the built-in ones, unless a test brings its own. */
+  templates?: TemplateCatalog;
 }
 
 /**
@@ -268,6 +272,15 @@ export class Platform {
         agents: options.agents,
       }),
       backups: new BackupService({ kube, directory, key: config.BACKUP_ENCRYPTION_KEY }),
+      workflows: new WorkflowService({
+        kube,
+        directory,
+        teams: this.teams,
+        metering: this.governance,
+        audit: auditLog,
+        clock,
+        ...(options.templates ? { templates: options.templates } : {}),
+      }),
       console: { dir: config.CONSOLE_DIR ?? BUILT_CONSOLE },
     });
     this.metrics.counter(

@@ -364,6 +364,8 @@ describe('the Helm chart, rendered', () => {
     expect(
       parseConfig(operatorConfig, {
         TENANT_DB_SERVERS: 'main=postgres://p@h/postgres',
+        DATABASE_URL: 'postgres://guardian_app:p@h/guardian',
+        GUARDIAN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
         OPERATOR_ORGANIZATION_SELECTOR: selector,
       }).OPERATOR_ORGANIZATION_SELECTOR,
     ).toBe(selector);

@@ -2,11 +2,18 @@ import type { Organization, QuotaPolicy, Team } from '@guardian/crds/generated';
 import { KINDS } from '@guardian/crds/kinds';
 import type { KubeClient } from '@guardian/kube/client';
 import type { Clock } from '@guardian/kube/clock';
+import type { Informer } from '@guardian/kube/informer';
 import { core, type KubeObject, keyOf, MANAGED_BY } from '@guardian/kube/resources';
+import { type Agent, type AgentRunStore, agentUser } from '@guardian/platform/agents';
+import { AuditLog } from '@guardian/platform/audit';
 import { backupDatabase, pruneBackups } from '@guardian/platform/backup';
+import type { Knex } from '@guardian/platform/db';
+import { Metering } from '@guardian/platform/quota';
 import type { StorageProvisioner } from '@guardian/platform/storage';
 import type { TenantProvisioner } from '@guardian/platform/tenant-db';
+import { isFinal, type TemplateCatalog, WorkflowSlots } from '@guardian/platform/workflows';
 import { ChildWriter } from '../runtime/children.ts';
+import type { Controller } from '../runtime/controller.ts';
 import type { EventRecorder } from '../runtime/events.ts';
 import { type Manager, watch } from '../runtime/manager.ts';
 import { controlNamespace, LABEL_ORGANIZATION, LABEL_TEAM, OPERATOR } from '../tenancy/names.ts';
@@ -18,6 +25,21 @@ import { organizationReconciler } from './organization.ts';
 import { quotaPolicyReconciler } from './quotapolicy.ts';
 import { teamReconciler } from './team.ts';
 import { VerifiedDatabases } from './verified-databases.ts';
+import type { Run } from './workflowrun.run.ts';
+import { workflowRunReconciler } from './workflowrun.ts';
+
+/** What the WorkflowRun controller needs beyond the cluster: the platform database and the agents' run path. */
+export interface WorkflowSettings {
+  /** The platform database as its app role: the usage ledger, the audit trail, the concurrency slots. */
+  db: Knex;
+  /** Signs the audit chain's head and checkpoints (derived from GUARDIAN_ENCRYPTION_KEY, as the platform does). */
+  auditKey: Buffer;
+  /** Agent runs of agents steps, in each organization's tenant database. */
+  agentRuns: AgentRunStore;
+  templates: TemplateCatalog;
+  /** The agents agents steps select from: the catalog, unless a test brings its own. */
+  agents?: readonly Agent[];
+}
 
 export interface ControllerSettings {
   subjectPrefix: string;
@@ -43,6 +65,7 @@ export interface ControllerSettings {
     defaults: BackupDefaults;
     workers: number;
   };
+  workflows: WorkflowSettings;
 }
 
 /** Every controller of the operator, wired to shared informers. */
@@ -66,6 +89,7 @@ export function registerControllers(
     ? manager.informer<QuotaPolicy>(KINDS.quotaPolicy, selected)
     : plans;
   const teams = manager.informer<Team>(KINDS.team);
+  const runs = manager.informer<Run>(KINDS.workflowRun);
   const namespaces = manager.informer<Namespace>(core.namespace, managed);
   const serviceAccounts = manager.informer<KubeObject>(core.serviceAccount, managed);
   const roleBindings = manager.informer<KubeObject>(core.roleBinding, managed);
@@ -194,6 +218,78 @@ export function registerControllers(
           .list()
           .filter((t) => t.metadata?.namespace === controlNamespace(org.metadata?.name ?? ''))
           .map(keyOf),
+      ),
+    ],
+  });
+
+  registerWorkflowRuns(manager, client, clock, events, settings, { runs, organizations, plans, teams });
+}
+
+function registerWorkflowRuns(
+  manager: Manager,
+  client: KubeClient,
+  clock: Clock,
+  events: EventRecorder,
+  settings: ControllerSettings,
+  informers: {
+    runs: Informer<Run>;
+    organizations: Informer<Organization>;
+    plans: Informer<QuotaPolicy>;
+    teams: Informer<Team>;
+  },
+): void {
+  const { db, auditKey, agentRuns, templates, agents } = settings.workflows;
+  const { runs, organizations, plans } = informers;
+  const audit = new AuditLog({ db, key: auditKey, clock });
+  const metering = new Metering({
+    db,
+    audit,
+    organizations: { get: (orgId) => organizations.get(orgId), plan: (org) => plans.get(org.spec.plan) },
+    clock,
+  });
+  const log = manager.log.child({ controller: 'workflowrun' });
+  /** The runs of an organization that have not ended: what its changes may move. */
+  const unfinished = (orgId: string) =>
+    runs
+      .list()
+      .filter((run) => run.metadata?.namespace === controlNamespace(orgId) && !isFinal(run.status?.phase))
+      .map(keyOf);
+  let controller: Controller | undefined;
+  controller = manager.register({
+    reconciler: workflowRunReconciler({
+      client,
+      clock,
+      log,
+      events,
+      templates,
+      metering,
+      audit,
+      slots: new WorkflowSlots(db),
+      steps: {
+        client,
+        agentOf: (orgId) => client.impersonating(agentUser(orgId)),
+        metering,
+        agentRuns,
+        ...(agents ? { agents } : {}),
+        organizations: { get: (orgId) => organizations.get(orgId) },
+        clock,
+        log,
+      },
+      allOrganizations: !settings.organizationSelector.trim(),
+      informers: { runs, organizations, plans, teams: informers.teams as Informer<Team & KubeObject> },
+      wake: (key) => controller?.enqueue(key),
+    }),
+    primary: runs,
+    concurrency: settings.workers,
+    watches: [
+      // Suspension, a provisioned environment, a changed approval policy: the organization's runs.
+      watch(organizations, (org) => unfinished(org.metadata?.name ?? '')),
+      // A plan's concurrentWorkflows raised: its organizations' waiting runs.
+      watch(plans, (plan) =>
+        organizations
+          .list()
+          .filter((org) => org.spec.plan === plan.metadata?.name)
+          .flatMap((org) => unfinished(org.metadata?.name ?? '')),
       ),
     ],
   });

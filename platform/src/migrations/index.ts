@@ -8,6 +8,8 @@ import { auditLog } from './0101_audit_log.ts';
 import { usageLedgerByPeriod } from './0102_usage_ledger_by_period.ts';
 import { auditHeadSignature } from './0103_audit_head_signature.ts';
 import { usageRefunds } from './0104_usage_refunds.ts';
+import { auditKeys } from './0105_audit_keys.ts';
+import { workflowSlots } from './0106_workflow_slots.ts';
 
 export interface Migration {
   name: string;
@@ -27,6 +29,8 @@ function migrationsFor(appRole: string): Migration[] {
     usageLedgerByPeriod,
     auditHeadSignature,
     usageRefunds,
+    auditKeys(appRole),
+    workflowSlots,
   ];
 }
 

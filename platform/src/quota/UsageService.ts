@@ -8,6 +8,7 @@ import { type Actor, currentOrg } from '../services/actor.ts';
 import type { OrganizationDirectory } from '../services/OrganizationDirectory.ts';
 import { withTenant } from '../stores/with-tenant.ts';
 import type { TenantDatabases } from '../tenant-db/databases.ts';
+import { slotsHeld } from '../workflows/slots.ts';
 import { usage } from './consume.ts';
 import { type UsageHistory, usageHistory } from './history.ts';
 import { currentPeriod, planLimits } from './limits.ts';
@@ -51,10 +52,11 @@ export class UsageService {
     const limits = planLimits(directory.plan(org));
     const period = currentPeriod(org, new Date(clock.now()));
     // One transaction (one connection, one tenant setting) for both reads.
-    const [{ used, seats }, storage] = await Promise.all([
+    const [{ used, seats, running }, storage] = await Promise.all([
       withTenant(db, { orgId }, async (trx) => ({
         used: await usage(trx, orgId, period.key),
         seats: await seatsUsed(trx, orgId),
+        running: await slotsHeld(trx, orgId),
       })),
       this.storage(orgId),
     ]);
@@ -70,11 +72,7 @@ export class UsageService {
           : limitOf(limits.apiCallsPerHour, null, 'not counted: the plan has no hourly limit'),
         team_members: limitOf(limits.teamMembers, seats),
         storage_gib: limitOf(limits.storageGiB, storage.gib, 'note' in storage ? storage.note : undefined),
-        concurrent_workflows: limitOf(
-          limits.concurrentWorkflows,
-          null,
-          'not measured yet: workflow runs arrive with the workflows API',
-        ),
+        concurrent_workflows: limitOf(limits.concurrentWorkflows, running),
       },
     };
   }

@@ -44,15 +44,13 @@ import {
   ConflictError,
   ForbiddenError,
   NotFoundError,
-  QuotaExceededError,
+  type QuotaExceededError,
+  quotaRefusal,
   UnavailableError,
   ValidationError,
 } from './errors.ts';
-import type { OrganizationDirectory } from './OrganizationDirectory.ts';
+import { environmentsOf, type OrganizationDirectory } from './OrganizationDirectory.ts';
 import type { TeamDirectory } from './TeamDirectory.ts';
-
-/** What `spec.environments` holds when the Organization leaves it out (the CRD's default). */
-const DEFAULT_ENVIRONMENTS = ['production', 'staging'];
 
 /** Roles that may run every category, whatever teams they are in: they manage the organization. */
 const EVERY_CATEGORY_ROLES = new Set(['super_admin', 'org_owner', 'org_admin']);
@@ -94,6 +92,11 @@ export interface AgentServiceDeps {
   agents?: readonly Agent[];
   /** The installation's prices and thresholds (AGENTS_PRICES); each Organization's spec.agents overrides them. */
   prices?: AgentPrices;
+  /**
+   * The id of each new run: random, unless the caller derives it (a workflow step's idempotency key,
+   * so that the step repeated after a crash counts the same units and finds the run it stored).
+   */
+  newRunId?: () => string;
 }
 
 export interface StartedRun {
@@ -145,7 +148,7 @@ export class AgentService {
       throw unavailable(error);
     }
     const { clock, metering, log } = this.deps;
-    const runId = randomUUID();
+    const runId = (this.deps.newRunId ?? randomUUID)();
     const started = clock.now();
     const keyOf = (agent: string) => `${runId}:${agent}`;
     const taken = await metering.consumeAll(
@@ -254,7 +257,7 @@ export class AgentService {
     );
     const agent = this.deps.kube.impersonating(agentUser(orgId));
     return Promise.all(
-      (org.spec.environments ?? DEFAULT_ENVIRONMENTS).map(async (name) => {
+      environmentsOf(org).map(async (name) => {
         const provisioned = org.status?.environments?.find((environment) => environment.name === name);
         const namespace = provisioned?.namespace ?? `org-${orgId}--${name}`;
         const workloads = provisioned
@@ -321,7 +324,7 @@ export class AgentService {
   private namespaceOf(orgId: string, environment: string): string {
     const org = this.deps.directory.get(orgId);
     if (!org) throw new NotFoundError('No such organization');
-    const environments = org.spec.environments ?? DEFAULT_ENVIRONMENTS;
+    const environments = environmentsOf(org);
     if (!environments.includes(environment)) {
       throw new ValidationError([
         {
@@ -413,20 +416,11 @@ function refusal(
   taken: Awaited<ReturnType<AgentServiceDeps['metering']['consumeAll']>>,
   now: number,
 ): QuotaExceededError {
-  const { limit, used, remaining, period, resetsAt } = taken;
-  return new QuotaExceededError(
-    `This run needs ${requested} agent executions; ${remaining ?? 0} of ${limit ?? 0} are left this billing period`,
-    {
-      retryAfterSeconds: Math.max(1, Math.ceil((resetsAt.getTime() - now) / 1000)),
-      quota: {
-        kind: 'agent_executions',
-        limit,
-        used,
-        remaining,
-        requested,
-        period,
-        resets_at: resetsAt.toISOString(),
-      },
-    },
+  return quotaRefusal(
+    `This run needs ${requested} agent executions; ${taken.remaining ?? 0} of ${taken.limit ?? 0} are left this billing period`,
+    'agent_executions',
+    requested,
+    taken,
+    now,
   );
 }

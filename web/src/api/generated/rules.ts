@@ -59,5 +59,10 @@ export const queryRules = {
       "maxLength": 30,
       "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
     }
+  },
+  "GET /workflows": {
+    "template": {
+      "maxLength": 63
+    }
   }
 } as const;

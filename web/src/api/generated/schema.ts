@@ -615,6 +615,97 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workflows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization’s workflow runs, newest first */
+        get: operations["getWorkflows"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workflows/{workflow_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One workflow run: its phase and each step’s */
+        get: operations["getWorkflowsWorkflowId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workflows/{workflow_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a workflow run
+         * @description Asks the operator to stop the run: a waiting run ends at once, the step in progress ends Cancelled and the steps after it are skipped.
+         */
+        post: operations["postWorkflowsWorkflowIdCancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workflows/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a workflow run
+         * @description Creates a WorkflowRun in the organization, which the operator drives. The template, environment (default: the organization’s first), parameters and team (default: the requester’s only team) are checked before anything is written. The run’s workflow unit is counted before the answer, so workflow_quota_remaining counts it; a run past the plan’s workflowsPerMonth is refused (429) and ends Failed with reason QuotaExceeded.
+         */
+        post: operations["postWorkflowsStart"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workflows/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workflow templates runs may name, with their parameters and steps */
+        get: operations["getWorkflowsTemplates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1239,6 +1330,20 @@ export interface components {
             low: number;
             medium: number;
         };
+        StartWorkflow: {
+            /** @description Default: the organization’s first environment */
+            environment?: string;
+            /** @description What the requester wants, in their words */
+            message?: string;
+            /** @description Values of the template’s parameters; defaults fill in the rest */
+            parameters?: {
+                [key: string]: string;
+            };
+            /** @description The run’s team; required when the requester is in several */
+            team?: string;
+            /** @description The template to run (GET /workflows/templates) */
+            workflow_type: string;
+        };
         Team: {
             /** @description null: every category */
             agent_categories: string[] | null;
@@ -1465,6 +1570,82 @@ export interface components {
                 start: string;
             };
             plan: string;
+        };
+        Workflow: {
+            created_at: string;
+            environment: string;
+            message: string | null;
+            /** @enum {string} */
+            phase: "Pending" | "Running" | "AwaitingApproval" | "Succeeded" | "Failed" | "Rejected" | "Cancelled";
+            /** @description Why the run is where it is (its Ready condition’s reason) */
+            reason: string | null;
+            requested_by: string;
+            steps: components["schemas"]["WorkflowStep"][];
+            team: string | null;
+            template: string;
+            /** @description The WorkflowRun’s name, e.g. wf-health-7k2x9 */
+            workflow_id: string;
+        };
+        WorkflowList: {
+            /** @description Newest first */
+            workflows: components["schemas"]["Workflow"][];
+        };
+        WorkflowQuery: {
+            /** @enum {string} */
+            phase?: "Pending" | "Running" | "AwaitingApproval" | "Succeeded" | "Failed" | "Rejected" | "Cancelled";
+            template?: string;
+        };
+        WorkflowStarted: {
+            /** @enum {string} */
+            phase: "Pending" | "Running" | "AwaitingApproval" | "Succeeded" | "Failed" | "Rejected" | "Cancelled";
+            tenant_context: {
+                org_id: string;
+                user_id: string;
+                /** @description Workflow runs left this billing period, this one counted; null: unlimited */
+                workflow_quota_remaining: number | null;
+            };
+            workflow_id: string;
+        };
+        WorkflowStep: {
+            /** @description A gate’s policy: Auto (and why), or what it requires and when it expires */
+            approval: {
+                [key: string]: unknown;
+            } | null;
+            finished_at: string | null;
+            name: string;
+            /** @enum {string} */
+            phase: "Pending" | "Running" | "AwaitingApproval" | "Succeeded" | "Failed" | "Skipped" | "Cancelled";
+            /** @description What the step found or did */
+            result: {
+                [key: string]: unknown;
+            } | null;
+            /** @description A gate’s risk; null for other steps */
+            risk: ("low" | "medium" | "high" | "critical") | null;
+            started_at: string | null;
+            /** @enum {string} */
+            type: "agents" | "remediate" | "job" | "rollout" | "monitor" | "approval" | "notify";
+        };
+        WorkflowTemplate: {
+            description: string;
+            name: string;
+            parameters: {
+                [key: string]: {
+                    default: string | null;
+                    description: string;
+                    kind: string;
+                    required: boolean;
+                };
+            };
+            steps: {
+                description: string;
+                name: string;
+                risk: ("low" | "medium" | "high" | "critical") | null;
+                /** @enum {string} */
+                type: "agents" | "remediate" | "job" | "rollout" | "monitor" | "approval" | "notify";
+            }[];
+        };
+        WorkflowTemplateList: {
+            templates: components["schemas"]["WorkflowTemplate"][];
         };
     };
     responses: never;
@@ -4746,6 +4927,369 @@ export interface operations {
                 };
             };
             /** @description The organization’s rate limit is spent; Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service the platform needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWorkflows: {
+        parameters: {
+            query?: {
+                phase?: "Pending" | "Running" | "AwaitingApproval" | "Succeeded" | "Failed" | "Rejected" | "Cancelled";
+                template?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Runs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowList"];
+                };
+            };
+            /** @description Invalid query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in this organization, it is suspended, or none is selected */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the hourly API limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service the platform needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWorkflowsWorkflowId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workflow"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in this organization, it is suspended, or none is selected */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such workflow run in the current organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the hourly API limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service the platform needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postWorkflowsWorkflowIdCancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run, its cancellation requested */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workflow"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in this organization, it is suspended, or none is selected */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such workflow run in the current organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The run has ended */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the hourly API limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service the platform needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postWorkflowsStart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["StartWorkflow"];
+            };
+        };
+        responses: {
+            /** @description The run, as it starts */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowStarted"];
+                };
+            };
+            /** @description Invalid input: an unknown template, environment or team, parameters outside the template */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in this organization, it is suspended, or none is selected */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The organization is not provisioned yet */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the platform accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The plan’s workflow runs for this billing period are used (quota), or the hourly API limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service the platform needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWorkflowsTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Templates */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowTemplateList"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in this organization, it is suspended, or none is selected */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the hourly API limit */
             429: {
                 headers: {
                     [name: string]: unknown;
