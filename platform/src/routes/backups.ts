@@ -21,6 +21,7 @@ export function backupRoutes(api: Api, service: BackupService): void {
         401: problem('No valid credential'),
         403: problem('Not a super admin'),
         404: problem('No such organization'),
+        409: problem('The platform may not read the organization’s storage (not provisioned for it)'),
       },
     },
     async (ctx, { query, actor }) => {
