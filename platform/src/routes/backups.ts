@@ -1,9 +1,6 @@
 import { BackupList, BackupListQuery, RestoreBackup, RestoredBackup } from '../contract/backups.ts';
-import { Problem } from '../contract/problem.ts';
-import type { Api } from '../http/operation.ts';
+import { type Api, problem } from '../http/operation.ts';
 import type { BackupService } from '../services/BackupService.ts';
-
-const problem = (description: string) => ({ description, schema: Problem });
 
 export function backupRoutes(api: Api, service: BackupService): void {
   api.mount(
