@@ -4,7 +4,7 @@ import { node } from '../testing/manifests.ts';
 
 const { found, name } = tableOf('node-health');
 const NOTE =
-  "Nodes are the cluster's: the integration test creates this one and writes its status right before the run (the node lifecycle controller marks every condition of a Node without a kubelet heartbeat Unknown after node-monitor-grace-period); the cluster's own kwok-node-0 is Ready and schedulable, so adds nothing";
+  "Nodes are the cluster's: the integration test registers this one with its status, as a kubelet does, and renews its Lease (the node lifecycle controller marks every condition of a Node without a kubelet heartbeat Unknown after node-monitor-grace-period); the cluster's own kwok-node-0 is Ready and schedulable, so adds nothing";
 
 const condition = (type: string, status: string, reason: string): V1NodeCondition => ({
   type,
