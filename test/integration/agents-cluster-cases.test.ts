@@ -224,7 +224,7 @@ describe('agents: the case rows with Nodes or StorageClasses, in a real cluster'
   });
 
   it('runs every row that holds a Node or a StorageClass, with the tables’ default settings', () => {
-    expect(rows.length).toBe(13);
+    expect(rows.length).toBe(14);
     expect(agents.sort()).toEqual(['node-health', 'scheduling', 'statefulset-config', 'storage']);
     expect(agents.filter((agent) => catalogCaseSettings[agent] !== undefined)).toEqual([]);
     expect(passing.map(({ row }) => row.name)).toEqual([

@@ -40,6 +40,10 @@ const notReady = withConditions('not-ready', [condition('Ready', 'False', 'Kubel
 const memory = withConditions('memory', [
   condition('MemoryPressure', 'True', 'KubeletHasInsufficientMemory'),
 ]);
+const disk = withConditions('disk', [
+  condition('DiskPressure', 'True', 'KubeletHasDiskPressure'),
+  condition('PIDPressure', 'True', 'KubeletHasInsufficientPID'),
+]);
 const cordoned = withConditions('cordoned', [], true);
 const lost = withConditions(
   'lost',
@@ -69,6 +73,13 @@ export const nodeHealthCases: readonly Case[] = [
     name: 'a Node under memory pressure',
     objects: [memory],
     expect: [found('node-pressure', memory)],
+    runtime: true,
+    note: NOTE,
+  },
+  {
+    name: 'a Node under disk and PID pressure',
+    objects: [disk],
+    expect: [found('node-pressure', disk)],
     runtime: true,
     note: NOTE,
   },
