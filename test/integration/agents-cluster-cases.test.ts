@@ -16,7 +16,8 @@
 //   status nor Lease moved within node-monitor-grace-period) leaves them as written;
 // - the default StorageClasses are created last and deleted first: while they exist, the apiserver
 //   gives claims created anywhere without a class the newer one, and the PV controller gives it to
-//   Pending claims without one (every other suite's claim names a class, or "");
+//   Pending claims without one. Every other suite's claim names a class, or "", but one: the claim
+//   of agents-cases' StatefulSet whose template names none, and agents-cases counts no finding on it;
 // - all of them are removed afterwards, with those an earlier run of this file left behind.
 
 import { randomBytes } from 'node:crypto';
