@@ -3,7 +3,13 @@
 // `--check` fails when the page is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type Agent, CATEGORIES, catalog, SEVERITIES } from '../platform/src/agents/index.ts';
+import {
+  type Agent,
+  CATEGORIES,
+  catalog,
+  defaultAgentSettings,
+  SEVERITIES,
+} from '../platform/src/agents/index.ts';
 
 const FILE = resolve(import.meta.dirname, '../docs/reference/agents.md');
 
@@ -14,6 +20,28 @@ const cell = (text: string): string =>
     .replaceAll('<', '&lt;')
     .replaceAll('>', '&gt;')
     .replaceAll('{{', '&#123;&#123;');
+
+/** The cost agents' default prices and thresholds, which an installation and an organization override. */
+function prices(): string {
+  const { currency, prices, thresholds } = defaultAgentSettings;
+  return [
+    '## Prices and thresholds',
+    '',
+    `The cost agents (\`cost-estimator\`, \`idle-resources\`, \`service-cost\`) price what a namespace reserves`,
+    `per month (730 hours). The defaults, in ${currency}, are overridden key by key by the installation`,
+    "(`AGENTS_PRICES`, the chart's `agents.prices`), then by the Organization's `spec.agents.prices`:",
+    '',
+    '| Key | Default | Prices |',
+    '|---|---|---|',
+    `| \`cpuCore\` | ${prices.cpuCore} | one core of effective CPU request of running containers |`,
+    `| \`memoryGiB\` | ${prices.memoryGiB} | one GiB (2^30 bytes) of effective memory request |`,
+    `| \`storageGiB\` | ${prices.storageGiB} | one GiB of a PersistentVolumeClaim's requested storage |`,
+    `| \`loadBalancer\` | ${prices.loadBalancer} | one Service of \`type: LoadBalancer\` |`,
+    `| \`thresholds.workloadMonthly\` | ${thresholds.workloadMonthly} | a workload above this fires \`cost-estimator/monthly-cost-high\` |`,
+    `| \`thresholds.hpaCeilingMonthly\` | ${thresholds.hpaCeilingMonthly} | a HorizontalPodAutoscaler's \`maxReplicas\` above this fires \`cost-estimator/hpa-ceiling-cost-high\` |`,
+    '',
+  ].join('\n');
+}
 
 function agentSection(agent: Agent): string {
   const rows = agent.checks.map((check) => {
@@ -58,8 +86,9 @@ function agentReference(agents: readonly Agent[]): string {
     '',
     `${agents.length} agents, ${checks} checks (${bySeverity}). Every agent is a pure function from one snapshot of an`,
     "environment's namespace to findings; a finding's `check` is `<agent>/<check>` as listed here.",
-    'What each check looks at exactly, with its sources, is in the agent catalog specification; how a',
-    'run works (metering, the snapshot, the findings’ lifecycle) is in [Agents](../concepts/agents.md).',
+    'What each check looks at exactly is its source, `platform/src/agents/catalog/<agent>.ts`, beside a',
+    'table of cases that fire and nearly fire it (`<agent>.cases.ts`); how a run works (metering, the',
+    'snapshot, the findings’ lifecycle) is in [Agents](../concepts/agents.md).',
     '',
     '- **Mode** `spec`: decided from the objects’ spec and metadata. `runtime`: needs the status that',
     '  controllers and the kubelet write (a Pod’s restarts, a rollout’s progress).',
@@ -73,6 +102,7 @@ function agentReference(agents: readonly Agent[]): string {
     ...overview,
     '',
     ...sections,
+    prices(),
   ].join('\n');
 }
 
