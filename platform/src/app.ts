@@ -99,7 +99,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   // and cost no API call; API routes still win (the console asks the router first).
   app.use(consolePages(deps.console, api.router));
   // The API reference (/docs) likewise: public, rendered in the browser from /openapi.json.
-  app.use(apiReference());
+  app.use(apiReference(deps.console));
   app.use(routeGuard(api.router));
   app.use(jsonBody(deps.bodyLimitBytes));
   app.use(authenticate(deps.auth));

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SCALAR_BUNDLE } from '../../platform/src/http/api-reference.ts';
+import { BUNDLE_FILE } from '../../platform/src/http/api-reference.ts';
+import { BUILT_CONSOLE } from '../../platform/src/http/console.ts';
 import { platformSuite } from '../support/platform-suite.ts';
 
 /** A CSP header as directive → sources. */
@@ -42,7 +44,8 @@ describe('/docs: the API reference, from the platform’s own origin', () => {
     expect(csp.get('frame-ancestors')).toEqual(["'none'"]);
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
 
-    // The script is Scalar's bundle, compressed, cached for good under its versioned URL.
+    // The script is Scalar's bundle as the console's build copied it, compressed, cached for good
+    // under its versioned URL.
     const script = await fetch(scriptUrl, { headers: { 'accept-encoding': 'br' } });
     expect(script.status).toBe(200);
     expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
@@ -53,7 +56,7 @@ describe('/docs: the API reference, from the platform’s own origin', () => {
       .digest('hex');
     expect(served).toBe(
       createHash('sha256')
-        .update(await readFile(SCALAR_BUNDLE))
+        .update(await readFile(join(BUILT_CONSOLE, BUNDLE_FILE)))
         .digest('hex'),
     );
 
