@@ -13,6 +13,8 @@ import {
   REASONS,
   stepKey,
   type TemplateCatalog,
+  type TemplateResource,
+  templatesFor,
   type WorkflowSlots,
 } from '@guardian/platform/workflows';
 import type { Logger } from 'pino';
@@ -53,6 +55,7 @@ export interface WorkflowRunDeps {
   clock: Clock;
   log: Logger;
   events: EventRecorder;
+  /** The built-in templates (tests add their own); each organization adds its WorkflowTemplates. */
   templates: TemplateCatalog;
   metering: StepDeps['metering'] & {
     consume(
@@ -74,6 +77,7 @@ export interface WorkflowRunDeps {
     organizations: Informer<Organization>;
     plans: Informer<QuotaPolicy>;
     teams: Informer<Team & KubeObject>;
+    templates: Informer<TemplateResource>;
   };
   /** Enqueues a run (`namespace/name`): the next in line when a slot frees. */
   wake(key: string): void;
@@ -221,10 +225,17 @@ export function workflowRunReconciler(deps: WorkflowRunDeps): Reconciler {
     };
 
     // Accept: checks that cost nothing, then the workflow unit.
+    const control = controlNamespace(orgId);
+    const templates = await templatesFor(
+      deps.templates,
+      deps.informers.templates.list().filter((resource) => resource.metadata?.namespace === control),
+      run.spec.template,
+      (name) => deps.client.find<TemplateResource>(KINDS.workflowTemplate, name, control),
+    );
     const checked = checkRun(
       run,
       org,
-      deps.templates,
+      templates,
       (team) => deps.informers.teams.get(`${controlNamespace(orgId)}/${team}`) !== undefined,
     );
     if ('reason' in checked) return finish('Failed', checked.reason, checked.message);

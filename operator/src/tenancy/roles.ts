@@ -10,6 +10,7 @@ import { AGENT_SERVICE_ACCOUNT, REMEDIATOR_SERVICE_ACCOUNT } from './names.ts';
  */
 const TEAMS = KINDS.team.plural;
 const RUNS = KINDS.workflowRun.plural;
+const TEMPLATES = KINDS.workflowTemplate.plural;
 // WorkflowApproval arrives with the workflows issue; its people's rules are fixed already.
 const APPROVALS = 'workflowapprovals';
 
@@ -34,7 +35,11 @@ const RULES_BY_PERMISSION: Partial<Record<Permission, PolicyRule[]>> = {
   'teams:manage': [
     { apiGroups: [GROUP], resources: [TEAMS], verbs: ['create', 'update', 'patch', 'delete'] },
   ],
-  'workflows:read': [reads(GROUP, RUNS, APPROVALS)],
+  'workflows:read': [reads(GROUP, RUNS, APPROVALS, TEMPLATES)],
+  // An organization's own workflow templates decide what its runs do: its admins define them.
+  'org:update': [
+    { apiGroups: [GROUP], resources: [TEMPLATES], verbs: ['create', 'update', 'patch', 'delete'] },
+  ],
   'workflows:create': [{ apiGroups: [GROUP], resources: [RUNS], verbs: ['create'] }],
   'workflows:cancel': [{ apiGroups: [GROUP], resources: [RUNS], verbs: ['update', 'patch', 'delete'] }],
   'workflows:approve': [{ apiGroups: [GROUP], resources: [APPROVALS], verbs: ['create'] }],

@@ -26,8 +26,22 @@ export {
   uuidFrom,
 } from './names.ts';
 export { checkParameters, type ParameterCheck, type ParameterError, parseWorkload } from './parameters.ts';
-export { type Admission, type GoneRuns, type SlotRun, slotsHeld, WorkflowSlots } from './slots.ts';
 export {
+  checkTemplateResource,
+  organizationTemplates,
+  type TemplateCheck,
+  type TemplateResource,
+  type TemplateSource,
+  type Templates,
+  resourceNameOf,
+  templateInputOf,
+  templateNameOf,
+  templatesFor,
+} from './org-templates.ts';
+export { type Admission, type GoneRuns, type SlotRun, slotsHeld, WorkflowSlots } from './slots.ts';
+export { DEFAULT_STEP_TIMEOUT } from './step-schemas.ts';
+export {
+  AGENT_IDS,
   builtInTemplates,
   type Parameter,
   type Step,

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { catalog } from '../agents/catalog/index.ts';
 import { CATEGORIES } from '../agents/types.ts';
 import { parseDuration } from './duration.ts';
+import { JobStep, RolloutStep } from './step-schemas.ts';
 import { RISKS } from './vocabulary.ts';
 
 const description = z.string().min(1).max(512);
@@ -44,18 +46,28 @@ const stepName = z
   .max(63)
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label');
 
+/** The agent catalog's ids: what an agents step may name (WorkflowTemplate's CRD lists the same). */
+export const AGENT_IDS = catalog.map((agent) => agent.id) as [string, ...string[]];
+
 /**
- * One step. The types the operator runs today; Workflows 2/3 adds remediate, job and rollout, and
- * a template naming one fails this schema until then (it is never offered to run half).
+ * One step, of a type the operator runs (STEP_TYPES_AVAILABLE); a template naming another fails
+ * this schema (it is never offered to run half).
  */
 const Step = z.discriminatedUnion('type', [
-  z.strictObject({
-    name: stepName,
-    type: z.literal('agents'),
-    description,
-    /** Every agent of these categories; a category with no agents selects none. */
-    categories: z.array(z.enum(CATEGORIES)).min(1).max(CATEGORIES.length),
-  }),
+  z
+    .strictObject({
+      name: stepName,
+      type: z.literal('agents'),
+      description,
+      /** Every agent of these categories; a category with no agents selects none. */
+      categories: z.array(z.enum(CATEGORIES)).min(1).max(CATEGORIES.length).optional(),
+      /** These agents, by id (GET /agents), besides those of `categories`. */
+      agents: z.array(z.enum(AGENT_IDS)).min(1).max(AGENT_IDS.length).optional(),
+    })
+    .refine((step) => step.categories !== undefined || step.agents !== undefined, {
+      message: 'an agents step names categories, agents or both',
+      path: ['categories'],
+    }),
   z.strictObject({
     name: stepName,
     type: z.literal('monitor'),
@@ -74,6 +86,8 @@ const Step = z.discriminatedUnion('type', [
     /** What the event says; `{template}`, `{environment}`, `{requestedBy}` and `{run}` are filled in. */
     message: z.string().min(1).max(1024),
   }),
+  JobStep,
+  RolloutStep,
 ]);
 export type Step = z.infer<typeof Step>;
 
