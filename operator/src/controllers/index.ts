@@ -11,7 +11,7 @@ import type { Knex } from '@guardian/platform/db';
 import { Metering } from '@guardian/platform/quota';
 import type { StorageProvisioner } from '@guardian/platform/storage';
 import type { TenantProvisioner } from '@guardian/platform/tenant-db';
-import { isFinal, type TemplateCatalog, WorkflowSlots } from '@guardian/platform/workflows';
+import { isFinal, remediatorUser, type TemplateCatalog, WorkflowSlots } from '@guardian/platform/workflows';
 import { ChildWriter } from '../runtime/children.ts';
 import type { Controller } from '../runtime/controller.ts';
 import type { EventRecorder } from '../runtime/events.ts';
@@ -268,6 +268,7 @@ function registerWorkflowRuns(
       steps: {
         client,
         agentOf: (orgId) => client.impersonating(agentUser(orgId)),
+        remediatorOf: (orgId) => client.impersonating(remediatorUser(orgId)),
         metering,
         agentRuns,
         ...(agents ? { agents } : {}),
