@@ -13,6 +13,7 @@ import type { StorageProvisioner } from '@guardian/platform/storage';
 import type { TenantProvisioner } from '@guardian/platform/tenant-db';
 import {
   isFinal,
+  remediatorUser,
   type TemplateCatalog,
   type TemplateResource,
   WorkflowSlots,
@@ -293,6 +294,7 @@ function registerWorkflowRuns(
       steps: {
         client,
         agentOf: (orgId) => client.impersonating(agentUser(orgId)),
+        remediatorOf: (orgId) => client.impersonating(remediatorUser(orgId)),
         metering,
         agentRuns,
         ...(agents ? { agents } : {}),

@@ -21,6 +21,8 @@ export { formatDuration, parseDuration } from './duration.ts';
 export {
   PLATFORM_REQUESTER_PREFIX,
   platformUserOf,
+  REMEDIATOR_SERVICE_ACCOUNT,
+  remediatorUser,
   runName,
   stepKey,
   uuidFrom,
