@@ -94,8 +94,8 @@ export interface WorkflowTemplateStep {
   /** For an approval step, its risk, which decides who must approve it. */
   risk?: 'low' | 'medium' | 'high' | 'critical';
   /**
-   * For a notify step, what the Event says ({template}, {environment}, {requestedBy}, {run} are
-   * filled in).
+   * For a notify step, what the Event says; {<parameter>}, {template}, {environment}, {requestedBy}
+   * and {run} are filled in.
    */
   message?: string;
   /** The image of a job's container, or a rollout's new image, e.g. {image}. */
@@ -112,7 +112,10 @@ export interface WorkflowTemplateStep {
   backoffLimit?: number;
   /** How long a job may run, or a rollout take before it is rolled back (default 10m). */
   timeout?: string;
-  /** For a rollout step, the Deployment in the run's environment, e.g. {deployment}. */
+  /**
+   * For a rollout step, the Deployment in the run's environment, its name or deployment/<name>,
+   * e.g. {workload}.
+   */
   deployment?: string;
   /** For a rollout step, the container whose image changes (default the first). */
   container?: string;

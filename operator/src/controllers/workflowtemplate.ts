@@ -10,8 +10,8 @@ import {
   type TemplateResource,
   templateNameOf,
 } from '@guardian/platform/workflows';
-import type { Reconciler } from '../runtime/controller.ts';
 import { type DesiredCondition, setConditions } from '../runtime/conditions.ts';
+import type { Reconciler } from '../runtime/controller.ts';
 import { writeStatus } from '../runtime/status.ts';
 import { organizationOfNamespace } from '../tenancy/names.ts';
 
@@ -40,16 +40,15 @@ export function workflowTemplateReconciler(deps: WorkflowTemplateDeps): Reconcil
       if (orgId === undefined || !deps.organizations.get(orgId)) return undefined;
       const template = templateNameOf(name);
       const result = checkTemplateResource(resource);
-      const ready: Omit<DesiredCondition, 'type'> =
-        deps.builtIns.get(template)
-            ? { status: 'False', reason: 'NameTaken', message: `${template} is a built-in template` }
-            : !result.ok
-              ? { status: 'False', reason: 'InvalidTemplate', message: result.message }
-              : {
-                  status: 'True',
-                  reason: 'Valid',
-                  message: `Runs may name ${template} (${resource.spec.steps.length} steps)`,
-                };
+      const ready: Omit<DesiredCondition, 'type'> = deps.builtIns.get(template)
+        ? { status: 'False', reason: 'NameTaken', message: `${template} is a built-in template` }
+        : !result.ok
+          ? { status: 'False', reason: 'InvalidTemplate', message: result.message }
+          : {
+              status: 'True',
+              reason: 'Valid',
+              message: `Runs may name ${template} (${resource.spec.steps.length} steps)`,
+            };
       const status: WorkflowTemplateStatus = {
         observedGeneration: resource.metadata?.generation,
         template,

@@ -99,7 +99,10 @@ const TEMPLATE_SOURCES = ['built_in', 'organization'] as const;
 export const WorkflowTemplateQuery = contract(
   'WorkflowTemplateQuery',
   z.strictObject({
-    source: z.enum(TEMPLATE_SOURCES).optional().describe('Only the built-in templates, or only the organization’s'),
+    source: z
+      .enum(TEMPLATE_SOURCES)
+      .optional()
+      .describe('Only the built-in templates, or only the organization’s'),
   }),
 );
 

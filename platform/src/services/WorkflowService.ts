@@ -15,15 +15,15 @@ import {
   builtInTemplates,
   checkParameters,
   isFinal,
+  organizationTemplates,
   type Phase,
   PLATFORM_REQUESTER_PREFIX,
-  runName,
-  organizationTemplates,
   resourceNameOf,
+  runName,
   type TemplateCatalog,
   type TemplateResource,
-  type Templates,
   type TemplateSource,
+  type Templates,
   type WorkflowTemplate,
 } from '../workflows/index.ts';
 import { type Actor, auditActor, currentOrg } from './actor.ts';
@@ -124,7 +124,9 @@ export class WorkflowService {
   /** The built-in templates and the organization's own (WorkflowTemplates that are valid). */
   async listTemplates(actor: Actor): Promise<WorkflowTemplateView[]> {
     const templates = await this.templatesOf(currentOrg(actor));
-    return templates.list().map((template) => templateView(template, templates.sourceOf(template.name) ?? 'built_in'));
+    return templates
+      .list()
+      .map((template) => templateView(template, templates.sourceOf(template.name) ?? 'built_in'));
   }
 
   /** Read from the apiserver, not a cache: a template created a moment ago can be run at once. */

@@ -27,19 +27,19 @@ export {
   stepKey,
   uuidFrom,
 } from './names.ts';
-export { checkParameters, type ParameterCheck, type ParameterError, parseWorkload } from './parameters.ts';
 export {
   checkTemplateResource,
   organizationTemplates,
+  resourceNameOf,
   type TemplateCheck,
   type TemplateResource,
   type TemplateSource,
   type Templates,
-  resourceNameOf,
   templateInputOf,
   templateNameOf,
   templatesFor,
 } from './org-templates.ts';
+export { checkParameters, type ParameterCheck, type ParameterError, parseWorkload } from './parameters.ts';
 export { type Admission, type GoneRuns, type SlotRun, slotsHeld, WorkflowSlots } from './slots.ts';
 export { DEFAULT_STEP_TIMEOUT } from './step-schemas.ts';
 export {

@@ -68,10 +68,7 @@ export function organizationTemplates(
   }
   return {
     get: (name) => builtIns.get(name) ?? own.get(name),
-    list: () => [
-      ...builtIns.list(),
-      ...[...own.values()].sort((a, b) => a.name.localeCompare(b.name)),
-    ],
+    list: () => [...builtIns.list(), ...[...own.values()].sort((a, b) => a.name.localeCompare(b.name))],
     sourceOf: (name) => (builtIns.get(name) ? 'built_in' : own.has(name) ? 'organization' : undefined),
   };
 }
@@ -90,6 +87,7 @@ export async function templatesFor(
   find: (resourceName: string) => Promise<TemplateResource | undefined>,
 ): Promise<Templates> {
   const known = builtIns.get(wanted) || cached.some((r) => templateNameOf(r.metadata?.name ?? '') === wanted);
-  const fresh = known || !/^[a-z][a-z0-9_]{0,62}$/.test(wanted) ? undefined : await find(resourceNameOf(wanted));
+  const fresh =
+    known || !/^[a-z][a-z0-9_]{0,62}$/.test(wanted) ? undefined : await find(resourceNameOf(wanted));
   return organizationTemplates(builtIns, fresh ? [...cached, fresh] : cached);
 }
