@@ -25,8 +25,10 @@ import { STATUS_FIELD_MANAGER } from '../runtime/status.ts';
 import { controlNamespace, organizationOfNamespace } from '../tenancy/names.ts';
 import { agentsStep } from './workflowrun.agents.ts';
 import { approvalStep } from './workflowrun.approval.ts';
+import { jobStep } from './workflowrun.job.ts';
 import { monitorStep } from './workflowrun.monitor.ts';
 import { notifyStep } from './workflowrun.notify.ts';
+import { rolloutStep } from './workflowrun.rollout.ts';
 import {
   anyStepStarted,
   checkRun,
@@ -42,10 +44,12 @@ import {
 } from './workflowrun.run.ts';
 import type { RunContext, StepDeps, StepExecutor, StepExecutors, StepOutcome } from './workflowrun.steps.ts';
 
-/** The executors of the step types the operator runs (Workflows 2/3 adds remediate, job, rollout). */
+/** The executors of the step types the operator runs (Workflows 2/3 adds remediate). */
 export const STEP_EXECUTORS: StepExecutors = {
   agents: agentsStep,
   approval: approvalStep,
+  job: jobStep,
+  rollout: rolloutStep,
   monitor: monitorStep,
   notify: notifyStep,
 };

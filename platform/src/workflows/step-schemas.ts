@@ -33,7 +33,15 @@ export const JobStep = z.strictObject({
   command: z.array(text).max(32).optional(),
   args: z.array(text).max(64).optional(),
   /** Environment variables of its container. */
-  env: z.record(z.string().max(128).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a variable name'), text).optional(),
+  env: z
+    .record(
+      z
+        .string()
+        .max(128)
+        .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a variable name'),
+      text,
+    )
+    .optional(),
   /** Annotations of its pod. */
   annotations: annotations.optional(),
   /** Retries before the Job fails (Job spec.backoffLimit). */
@@ -47,7 +55,7 @@ export const RolloutStep = z
     name: stepName,
     type: z.literal('rollout'),
     description,
-    /** The Deployment's name in the run's environment, e.g. `{deployment}`. */
+    /** The Deployment in the run's environment: its name, or `deployment/<name>` (e.g. `{workload}`). */
     deployment: text,
     /** The container whose image changes; default: the pod template's first. */
     container: text.optional(),

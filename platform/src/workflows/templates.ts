@@ -83,7 +83,7 @@ const Step = z.discriminatedUnion('type', [
     name: stepName,
     type: z.literal('notify'),
     description,
-    /** What the event says; `{template}`, `{environment}`, `{requestedBy}` and `{run}` are filled in. */
+    /** What the event says; `{<parameter>}`, `{template}`, `{environment}`, `{requestedBy}` and `{run}` are filled in. */
     message: z.string().min(1).max(1024),
   }),
   JobStep,
@@ -139,8 +139,8 @@ export type TemplateInput = z.input<typeof WorkflowTemplate>;
 
 /**
  * The built-in templates (DESIGN.md's table) whose every step type the operator runs today.
- * cost_optimization_pipeline, security_hardening_pipeline and ml_model_lifecycle need remediate,
- * job and rollout (Workflows 2/3) and join this list with them.
+ * cost_optimization_pipeline and security_hardening_pipeline need remediate and join this list
+ * with it.
  */
 const BUILT_IN: readonly TemplateInput[] = [
   {
@@ -176,6 +176,62 @@ const BUILT_IN: readonly TemplateInput[] = [
         type: 'monitor',
         description: 'Watches the workloads for the window; fails on a regression',
       },
+    ],
+  },
+  {
+    name: 'ml_model_lifecycle',
+    namePrefix: 'ml',
+    description:
+      'Trains and validates a model as Jobs in the environment (the model image’s train and validate ' +
+      'commands), waits for a high-risk approval, rolls the model server out with the new image (rolled ' +
+      'back when it does not finish in time), then watches it for regressions.',
+    parameters: {
+      image: {
+        kind: 'string',
+        description: 'The model image: its train and validate commands run as Jobs, and the server runs it',
+        required: true,
+        pattern: '[^\\s]+',
+        maxLength: 1024,
+      },
+      workload: {
+        kind: 'workload',
+        description: 'The model server, deployment/<name>: rolled out with the image, then watched',
+        required: true,
+      },
+      window: {
+        kind: 'duration',
+        description: 'How long the monitor step watches the model server, e.g. 30s or 5m',
+        default: '30s',
+        min: '1s',
+        max: '1h',
+      },
+    },
+    steps: [
+      {
+        name: 'train',
+        type: 'job',
+        description: 'Trains the model: a Job running the image with argument train',
+        image: '{image}',
+        args: ['train'],
+        env: { GUARDIAN_RUN: '{run}', GUARDIAN_ENVIRONMENT: '{environment}' },
+      },
+      {
+        name: 'validate',
+        type: 'job',
+        description: 'Validates the trained model: a Job running the image with argument validate',
+        image: '{image}',
+        args: ['validate'],
+        env: { GUARDIAN_RUN: '{run}', GUARDIAN_ENVIRONMENT: '{environment}' },
+      },
+      { name: 'gate', type: 'approval', description: 'The model update, approved', risk: 'high' },
+      {
+        name: 'deploy',
+        type: 'rollout',
+        description: 'Rolls the model server out with the new image; rolls it back when it does not finish',
+        deployment: '{workload}',
+        image: '{image}',
+      },
+      { name: 'watch', type: 'monitor', description: 'Watches the model server for the window' },
     ],
   },
 ];
