@@ -8,12 +8,21 @@
 
 import type { WorkflowRun } from '@guardian/crds/generated';
 import { KINDS } from '@guardian/crds/kinds';
-import { core, type KubeObject } from '@guardian/kube/resources';
+import { core } from '@guardian/kube/resources';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { agentSuite } from '../support/agents.ts';
-import { adminClient, auditEvents, eventually, uniqueName } from '../support/kube.ts';
+import { adminClient, uniqueName } from '../support/kube.ts';
 import { quotaPolicy } from '../support/platform.ts';
 import { apply } from '../support/tenancy.ts';
+import {
+  createTemplate,
+  type Deployment,
+  jobCreations,
+  jobsOf,
+  kwokDeployment,
+  operatorPatches,
+  rolledOut as rolledOutIn,
+} from '../support/workflow-steps.ts';
 import { migratePlatformDatabase, readRun, runEnded, runWhere, startRun } from '../support/workflows.ts';
 
 const SUITE = 'workflow-steps';
@@ -21,86 +30,8 @@ const org = uniqueName('it-wfs');
 const plan = quotaPolicy(uniqueName('it-wfs-plan'), { displayName: 'open', features: { sso: false } });
 const workloads = `org-${org}--staging`;
 const remediator = `system:serviceaccount:org-${org}:guardian-remediator`;
-
-interface Deployment extends KubeObject {
-  spec: {
-    replicas?: number;
-    template: {
-      metadata?: { annotations?: Record<string, string> };
-      spec: { containers: Array<{ name: string; image: string }> };
-    };
-  };
-  status?: {
-    updatedReplicas?: number;
-    availableReplicas?: number;
-    replicas?: number;
-    observedGeneration?: number;
-  };
-}
-interface Job extends KubeObject {
-  status?: {
-    succeeded?: number;
-    failed?: number;
-    conditions?: Array<{ type: string; status: string; reason?: string }>;
-  };
-}
-
-function deployment(name: string, image: string): Deployment {
-  const labels = { app: name };
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, namespace: workloads },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels },
-        spec: {
-          containers: [{ name: 'server', image }],
-          nodeSelector: { type: 'kwok' },
-          tolerations: [{ key: 'kwok.x-k8s.io/node', operator: 'Exists', effect: 'NoSchedule' }],
-        },
-      },
-    },
-  } as Deployment;
-}
-
-/** The Deployment once its rollout finished with `image`. */
-const rolledOut = (name: string, image: string) =>
-  eventually(
-    `${name} rolled out with ${image}`,
-    async () => {
-      const current = await adminClient().get<Deployment>(core.deployment, name, workloads);
-      const done =
-        current.spec.template.spec.containers[0]?.image === image &&
-        (current.status?.observedGeneration ?? 0) >= (current.metadata?.generation ?? 0) &&
-        current.status?.updatedReplicas === 1 &&
-        current.status?.availableReplicas === 1 &&
-        current.status?.replicas === 1;
-      return done ? current : undefined;
-    },
-    90_000,
-  );
-
-const jobsOf = async (run: string) =>
-  (
-    await adminClient().list<Job>(core.job, {
-      namespace: workloads,
-      labelSelector: `guardian.aiops.dev/workflow-run=${run}`,
-    })
-  ).items;
-
-/** Creations of Jobs in the environment the apiserver accepted, by name, with who made them. */
-const jobCreations = () =>
-  auditEvents().filter(
-    (event) =>
-      event.verb === 'create' &&
-      event.objectRef?.resource === 'jobs' &&
-      event.objectRef.namespace === workloads &&
-      !event.objectRef.subresource &&
-      event.responseStatus?.code === 201,
-  );
+const deployment = (name: string, image: string) => kwokDeployment(workloads, name, image);
+const rolledOut = (name: string, image: string) => rolledOutIn(workloads, name, image);
 
 /** What a gate's approval says once people approved it (deciding gates is Workflows 3/3's). */
 async function approve(org: string, name: string, step: string): Promise<void> {
@@ -114,14 +45,6 @@ async function approve(org: string, name: string, step: string): Promise<void> {
     'status',
   );
 }
-
-const template = (name: string, spec: Record<string, unknown>) =>
-  adminClient().create(KINDS.workflowTemplate, {
-    apiVersion: KINDS.workflowTemplate.apiVersion,
-    kind: KINDS.workflowTemplate.kind,
-    metadata: { name, namespace: `org-${org}` },
-    spec,
-  });
 
 beforeAll(migratePlatformDatabase);
 
@@ -163,7 +86,7 @@ describe('job and rollout steps', () => {
     ]);
     // A high-risk gate needs a person even outside production.
     expect(waiting.status?.steps?.[2]?.approval).toMatchObject({ policy: 'Required', approvers: 1 });
-    const jobs = await jobsOf(name);
+    const jobs = await jobsOf(workloads, name);
     expect(jobs.map((job) => job.metadata?.labels?.['guardian.aiops.dev/workflow-step']).sort()).toEqual([
       'train',
       'validate',
@@ -173,7 +96,7 @@ describe('job and rollout steps', () => {
       expect(job.status?.conditions?.find((c) => c.type === 'Complete')?.status).toBe('True');
     }
     // Each Job created once, by the operator acting as the organization's remediator.
-    const created = jobCreations().filter((event) =>
+    const created = jobCreations(workloads).filter((event) =>
       jobs.some((job) => job.metadata?.name === event.objectRef?.name),
     );
     expect(created.map((event) => [event.objectRef?.name, event.impersonatedUser?.username]).sort()).toEqual(
@@ -204,7 +127,7 @@ describe('job and rollout steps', () => {
 
   it('fails a custom template’s run when its Job exits non-zero, with the exit code', async () => {
     const resource = uniqueName('exit');
-    await template(resource, {
+    await createTemplate(org, resource, {
       description: 'A Job ending with the exit code asked for',
       parameters: {
         code: { kind: 'string', description: 'exit code', pattern: '[0-9]{1,3}', required: true },
@@ -236,7 +159,7 @@ describe('job and rollout steps', () => {
       result: { job: { phase: 'Failed', exitCode: 3 } },
     });
     expect(failed.status?.conditions?.find((c) => c.type === 'Ready')?.reason).toBe('JobFailed');
-    const [job] = await jobsOf(failing);
+    const [job] = await jobsOf(workloads, failing);
     expect(job?.status?.failed).toBe(1);
     expect(job?.status?.conditions?.find((c) => c.type === 'Failed')?.status).toBe('True');
     expect((await runEnded(org, passing, 120_000)).status?.phase).toBe('Succeeded');
@@ -244,7 +167,7 @@ describe('job and rollout steps', () => {
 
   it('rolls a rollout back when its pods never become Ready by its timeout', async () => {
     const resource = uniqueName('ship');
-    await template(resource, {
+    await createTemplate(org, resource, {
       description: 'A rollout of web',
       parameters: { image: { kind: 'string', description: 'image', required: true } },
       steps: [
@@ -276,15 +199,9 @@ describe('job and rollout steps', () => {
     expect(web.spec.template.metadata?.annotations ?? {}).not.toHaveProperty('kwok.guardian.aiops.dev/ready');
     expect(web.spec.template.metadata?.annotations ?? {}).not.toHaveProperty('example.com/release');
     // The operator wrote web twice, the change and the rollback, each time as the remediator.
-    const patches = auditEvents().filter(
-      (e) =>
-        e.verb === 'patch' &&
-        e.objectRef?.resource === 'deployments' &&
-        e.objectRef.namespace === workloads &&
-        e.objectRef.name === 'web' &&
-        e.user.username.endsWith(':guardian-operator'),
-    );
-    expect(patches.map((e) => [e.impersonatedUser?.username, e.responseStatus?.code])).toEqual([
+    expect(
+      operatorPatches(workloads, 'web').map((e) => [e.impersonatedUser?.username, e.responseStatus?.code]),
+    ).toEqual([
       [remediator, 200],
       [remediator, 200],
     ]);

@@ -8,6 +8,7 @@ import {
   REASONS,
   type Step,
 } from '@guardian/platform/workflows';
+import { failpoint } from '../runtime/failpoint.ts';
 import { WAIT_INTERVAL_MS, WORKFLOW_FIELD_MANAGER } from './workflowrun.job.ts';
 import { timestamp } from './workflowrun.run.ts';
 import type { RunContext, StepExecutor, StepOutcome } from './workflowrun.steps.ts';
@@ -205,6 +206,7 @@ export const rolloutStep: StepExecutor<RolloutDefinition> = async (run, step, de
     if (run.run.spec.cancelRequested)
       return { phase: 'Cancelled', reason: REASONS.cancelled, message: 'Cancelled before the rollout' };
     await applyChange(client, run, recorded, false, manager);
+    failpoint('rollout-after-apply-before-record', run.run.metadata?.name);
     return going({ ...recorded, phase: 'Progressing' }, `Rolling out ${recorded.deployment}`);
   }
 
