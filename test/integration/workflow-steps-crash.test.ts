@@ -78,8 +78,9 @@ describe('job and rollout steps across operator crashes', () => {
       steps: [{ name: 'work', type: 'job', description: 'Works', image: 'registry.example/tool:1' }],
     });
     shipTemplate = await createTemplate(org, uniqueName('crash-ship'), {
-      description: 'One rollout',
+      description: 'A gate that passes on its own, then a rollout',
       steps: [
+        { name: 'gate', type: 'approval', description: 'Passes on its own', risk: 'low' },
         {
           name: 'ship',
           type: 'rollout',
@@ -108,7 +109,7 @@ describe('job and rollout steps across operator crashes', () => {
     await takeOver(standby);
     const shipped = await runEnded(org, shipRun, 120_000);
     expect(shipped.status?.phase).toBe('Succeeded');
-    expect(shipped.status?.steps?.[0]?.result?.rollout).toMatchObject({
+    expect(shipped.status?.steps?.[1]?.result?.rollout).toMatchObject({
       phase: 'RolledOut',
       image: 'registry.example/api:2',
       previousImage: 'registry.example/api:1',

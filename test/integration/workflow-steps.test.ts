@@ -171,6 +171,7 @@ describe('job and rollout steps', () => {
       description: 'A rollout of web',
       parameters: { image: { kind: 'string', description: 'image', required: true } },
       steps: [
+        { name: 'gate', type: 'approval', description: 'Passes on its own', risk: 'low' },
         {
           name: 'ship',
           type: 'rollout',
@@ -189,8 +190,8 @@ describe('job and rollout steps', () => {
       parameters: { image: 'registry.example/web:2' },
     });
     const run: WorkflowRun = await runEnded(org, name, 120_000);
-    expect([run.status?.phase, run.status?.steps?.[0]?.reason]).toEqual(['Failed', 'RolledBack']);
-    expect(run.status?.steps?.[0]?.result?.rollout).toMatchObject({
+    expect([run.status?.phase, run.status?.steps?.[1]?.reason]).toEqual(['Failed', 'RolledBack']);
+    expect(run.status?.steps?.[1]?.result?.rollout).toMatchObject({
       phase: 'RolledBack',
       image: 'registry.example/web:2',
       previousImage: 'registry.example/web:1',

@@ -86,6 +86,11 @@ describe('WorkflowTemplates', () => {
     ],
     ['two steps of one name', { steps: [tell, tell] }, /its own name/],
     [
+      'a rollout and no gate',
+      { steps: [{ name: 'r', type: 'rollout', description: 'r', deployment: 'web', image: 'web:2' }] },
+      /needs an approval step before it/,
+    ],
+    [
       'a monitor without a window',
       { steps: [{ name: 'watch', type: 'monitor', description: 'w' }] },
       /parameters.window of kind duration/,
@@ -147,6 +152,27 @@ describe('WorkflowTemplates', () => {
         (t) => t.source === 'organization',
       ),
     ).toBe(true);
+  });
+
+  it('is not Ready, and not offered, when its rollout comes before its gate', async () => {
+    const name = uniqueName('early');
+    const gate = { name: 'gate', type: 'approval', description: 'g', risk: 'low' };
+    const ship = { name: 'ship', type: 'rollout', description: 's', deployment: 'web', image: 'web:2' };
+    await adminClient().create(KINDS.workflowTemplate, template(name, { steps: [ship, gate] }));
+    const ready = await eventually(`${name} checked`, async () => {
+      const current = await adminClient().get<KubeObject & { status?: Loose }>(
+        KINDS.workflowTemplate,
+        name,
+        namespace,
+      );
+      return (current.status?.conditions as Loose[] | undefined)?.find((c) => c.type === 'Ready');
+    });
+    expect(ready).toMatchObject({ status: 'False', reason: 'InvalidTemplate' });
+    expect(ready?.message).toMatch(/spec\.steps\.0\.type: a rollout changes a workload/);
+    const { token } = await suite.token(org, 'read_only');
+    const listed = await suite.call('GET', '/workflows/templates?source=organization', token);
+    const names = (listed.body as { templates: Array<{ name: string }> }).templates.map((t) => t.name);
+    expect(names).not.toContain(name.replaceAll('-', '_'));
   });
 
   it.each([

@@ -73,6 +73,16 @@ describe('workflow templates', () => {
         { ...gated, steps: [{ name: 'ship', type: 'rollout', description: 's', deployment: 'web' }] },
       ],
       [
+        'a rollout before any gate',
+        {
+          ...gated,
+          steps: [
+            { name: 'ship', type: 'rollout', description: 's', deployment: 'web', image: 'web:2' },
+            gated.steps[1],
+          ],
+        },
+      ],
+      [
         'a rollout without a deployment',
         { ...gated, steps: [{ name: 'ship', type: 'rollout', description: 's', image: 'web:2' }] },
       ],
@@ -93,6 +103,7 @@ describe('workflow templates', () => {
       steps: [
         { name: 'scan', type: 'agents', description: 'scan', agents: ['probes', 'resource-limits'] },
         { ...jobStep, args: ['train', '--epochs=3'], env: { MODEL: '{image}' }, timeout: '5m' },
+        { name: 'gate', type: 'approval', description: 'gate', risk: 'low' },
         {
           name: 'ship',
           type: 'rollout',
@@ -105,7 +116,7 @@ describe('workflow templates', () => {
     };
     const parsed = WorkflowTemplate.safeParse(template);
     expect(parsed.error).toBeUndefined();
-    expect(parsed.data?.steps.map((step) => step.type)).toEqual(['agents', 'job', 'rollout']);
+    expect(parsed.data?.steps.map((step) => step.type)).toEqual(['agents', 'job', 'approval', 'rollout']);
   });
 
   it('adds test templates to a catalog, refusing a second template of one name', () => {

@@ -128,6 +128,16 @@ export const WorkflowTemplate = z
           message: 'must be of kind workload',
         });
     }
+    // DESIGN.md: steps that change existing workloads always come after a gate (Jobs need none).
+    const firstGate = template.steps.findIndex((step) => step.type === 'approval');
+    for (const [index, step] of template.steps.entries()) {
+      if (step.type === 'rollout' && (firstGate < 0 || firstGate > index))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps', index, 'type'],
+          message: 'a rollout changes a workload: an approval step must come before it',
+        });
+    }
     for (const [name, parameter] of Object.entries(template.parameters)) {
       if (parameter.required && parameter.default !== undefined)
         ctx.addIssue({ code: 'custom', path: ['parameters', name], message: 'required with a default' });
