@@ -15,7 +15,7 @@ import type { RunContext, StepExecutor, StepOutcome } from './workflowrun.steps.
 import { fillIn } from './workflowrun.text.ts';
 
 type RolloutDefinition = Extract<Step, { type: 'rollout' }>;
-type Record_ = WorkflowRunStatusStepResultRollout;
+type RolloutRecord = WorkflowRunStatusStepResultRollout;
 
 export interface Deployment extends KubeObject {
   spec?: {
@@ -109,7 +109,7 @@ function carries(
 async function applyChange(
   client: KubeClient,
   run: RunContext,
-  record: Record_,
+  record: RolloutRecord,
   back: boolean,
   manager: string,
 ): Promise<void> {
@@ -138,19 +138,19 @@ export const rolloutStep: StepExecutor<RolloutDefinition> = async (run, step, de
   const client = deps.remediatorOf(run.orgId);
   const manager = `${WORKFLOW_FIELD_MANAGER}-${step.definition.name}`;
   const recorded = step.status.result?.rollout;
-  const failed = (reason: string, message: string, record?: Record_): StepOutcome => ({
+  const failed = (reason: string, message: string, record?: RolloutRecord): StepOutcome => ({
     phase: 'Failed',
     reason,
     message,
     ...(record ? { result: { rollout: record } } : {}),
   });
-  const going = (record: Record_, message: string): StepOutcome => ({
+  const going = (record: RolloutRecord, message: string): StepOutcome => ({
     phase: 'Running',
     message,
     result: { rollout: record },
     requeueAfterMs: WAIT_INTERVAL_MS,
   });
-  const rollBack = async (record: Record_, why: string): Promise<StepOutcome> => {
+  const rollBack = async (record: RolloutRecord, why: string): Promise<StepOutcome> => {
     await applyChange(client, run, record, true, manager);
     const restored = record.previousImage ? ` to ${record.previousImage}` : '';
     return {
@@ -185,7 +185,7 @@ export const rolloutStep: StepExecutor<RolloutDefinition> = async (run, step, de
     );
     const before = deployment.spec?.template?.metadata?.annotations ?? {};
     const timeoutMs = parseDuration(step.definition.timeout ?? DEFAULT_STEP_TIMEOUT) ?? 600_000;
-    const record: Record_ = {
+    const record: RolloutRecord = {
       deployment: name,
       phase: 'Started',
       deadline: timestamp(run.now + timeoutMs),
