@@ -5,3 +5,4 @@ export type * from './organization.ts';
 export type * from './quotapolicy.ts';
 export type * from './team.ts';
 export type * from './workflowrun.ts';
+export type * from './workflowtemplate.ts';

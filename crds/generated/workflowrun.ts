@@ -111,9 +111,10 @@ export interface WorkflowRunStatusStep {
   /** The step's name in the template, e.g. analysis. */
   name: string;
   /**
-   * What the step does: agents (a run of agents, as the organization's agent), monitor (watches
-   * workloads for regressions), approval (a gate), notify (an event); remediate, job and rollout
-   * arrive later.
+   * What the step does: agents (a run of agents, as the organization's agent), job (a Job, as its
+   * remediator), rollout (a Deployment's change, as its remediator, rolled back when it does not
+   * finish), monitor (watches workloads for regressions), approval (a gate), notify (an event);
+   * remediate arrives later.
    */
   type: 'agents' | 'remediate' | 'job' | 'rollout' | 'monitor' | 'approval' | 'notify';
   /** The risk of a gate (approval steps), which decides who must approve it. */
@@ -205,6 +206,16 @@ export interface WorkflowRunStatusStepResult {
   regressions?: string[];
   /** The event a notify step recorded (also a Kubernetes Event about the run). */
   notification?: WorkflowRunStatusStepResultNotification;
+  /**
+   * The Job a job step runs in the run's environment as the organization's remediator, named after
+   * the step's idempotency key (a repeated step finds it).
+   */
+  job?: WorkflowRunStatusStepResultJob;
+  /**
+   * A rollout step's change to a Deployment, with what it replaced (recorded before the change, so
+   * a rollback after a crash restores the right values).
+   */
+  rollout?: WorkflowRunStatusStepResultRollout;
 }
 
 /**
@@ -244,4 +255,44 @@ export interface WorkflowRunStatusStepResultNotification {
   reason: string;
   /** What it said. */
   message: string;
+}
+
+/**
+ * The Job a job step runs in the run's environment as the organization's remediator, named after
+ * the step's idempotency key (a repeated step finds it).
+ */
+export interface WorkflowRunStatusStepResultJob {
+  /** The Job's name in the environment's namespace. */
+  name: string;
+  /** Running, Succeeded or Failed, as the Job's conditions say. */
+  phase: 'Running' | 'Succeeded' | 'Failed';
+  /** The exit code of its failed container, when it failed with one. */
+  exitCode?: number;
+}
+
+/**
+ * A rollout step's change to a Deployment, with what it replaced (recorded before the change, so a
+ * rollback after a crash restores the right values).
+ */
+export interface WorkflowRunStatusStepResultRollout {
+  /** The Deployment's name in the environment's namespace. */
+  deployment: string;
+  /**
+   * Started (what it replaces recorded), Progressing (the change applied, waiting like kubectl
+   * rollout status), RolledOut, or RolledBack (it did not finish by the deadline, or the Deployment
+   * exceeded its progress deadline, or the run was cancelled).
+   */
+  phase: 'Started' | 'Progressing' | 'RolledOut' | 'RolledBack';
+  /** When an unfinished rollout is rolled back. */
+  deadline: string;
+  /** The container whose image changes. */
+  container?: string;
+  /** The image the rollout sets. */
+  image?: string;
+  /** The image it replaced, which a rollback restores. */
+  previousImage?: string;
+  /** The pod-template annotations the rollout sets. */
+  annotations?: Record<string, string>;
+  /** The values those annotations had (absent: they did not exist, and a rollback removes them). */
+  previousAnnotations?: Record<string, string>;
 }

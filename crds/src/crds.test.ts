@@ -131,6 +131,16 @@ const EXPECTED = {
       ['Age', '.metadata.creationTimestamp'],
     ],
   },
+  'workflowtemplates.yaml': {
+    resource: KINDS.workflowTemplate,
+    scope: 'Namespaced',
+    columns: [
+      ['Template', '.status.template'],
+      ['Steps', '.status.steps'],
+      ['Ready', '.status.conditions[?(@.type=="Ready")].status'],
+      ['Age', '.metadata.creationTimestamp'],
+    ],
+  },
 } as const;
 
 describe('CustomResourceDefinitions', () => {

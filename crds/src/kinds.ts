@@ -57,6 +57,15 @@ export const KINDS = {
     shortName: 'wfr',
     namespaced: true,
   },
+  workflowTemplate: {
+    ...served,
+    kind: 'WorkflowTemplate',
+    listKind: 'WorkflowTemplateList',
+    plural: 'workflowtemplates',
+    singular: 'workflowtemplate',
+    shortName: 'wft',
+    namespaced: true,
+  },
 } as const satisfies Record<string, Kind>;
 
 export type KindName = keyof typeof KINDS;

@@ -88,16 +88,6 @@ describe('the agent identity', () => {
         'name',
       ),
     ).toBe('');
-    // The remediator may be impersonated (it has no rights yet: the refusal is of the list, not of the act).
-    await expect(
-      kubectlAs(
-        [...platform, `--as=system:serviceaccount:org-${techcorp}:guardian-remediator`],
-        'get',
-        'pods',
-        '-n',
-        production,
-      ),
-    ).rejects.toThrow(`User "system:serviceaccount:org-${techcorp}:guardian-remediator" cannot list`);
     for (const [who, as] of [
       // Another ServiceAccount of the organization.
       [platform, `system:serviceaccount:org-${techcorp}:default`],
@@ -120,6 +110,44 @@ describe('the agent identity', () => {
         'jsonpath={.status.userInfo.username}',
       ),
     ).resolves.toBe(agentOf(techcorp));
+  });
+
+  it("lets the operator and the platform act as the organization's remediator, who patches workloads there and nothing else", async () => {
+    const remediator = `system:serviceaccount:org-${techcorp}:guardian-remediator`;
+    const production = `org-${techcorp}--production`;
+    const can = async (who: string[], ...args: string[]) =>
+      (
+        await kubectlAs([...who, `--as=${remediator}`], 'auth', 'can-i', ...args).catch(
+          (e: Error) => e.message,
+        )
+      )
+        .trim()
+        .endsWith('yes');
+    for (const who of [operator, platform]) {
+      // The positive controls: it reads pods and patches the workloads of its organization's namespaces.
+      expect(
+        await kubectlAs([...who, `--as=${remediator}`], 'get', 'pods', '-n', production, '-o', 'name'),
+      ).toBe('');
+      for (const kind of ['deployments', 'statefulsets', 'daemonsets', 'cronjobs', 'jobs'])
+        expect(await can(who, 'patch', kind, '-n', production), kind).toBe(true);
+      expect(await can(who, 'create', 'jobs', '-n', production)).toBe(true);
+      expect(await can(who, 'get', 'jobs', '--subresource=status', '-n', production)).toBe(true);
+    }
+    // Nothing else: no workloads created or deleted, no Secrets, no pods changed, no other namespace.
+    for (const args of [
+      ['create', 'deployments', '-n', production],
+      ['delete', 'deployments', '-n', production],
+      ['get', 'secrets', '-n', production],
+      ['delete', 'pods', '-n', production],
+      ['patch', 'deployments', '-n', `org-${techcorp}`],
+      ['patch', 'deployments', '-n', `org-${startupco}--production`],
+      ['get', 'pods', '-n', `org-${startupco}--production`],
+      ['patch', 'rolebindings', '-n', production],
+    ])
+      expect(await can(operator, ...args), args.join(' ')).toBe(false);
+    await expect(
+      kubectlAs([...operator, `--as=${remediator}`], 'get', 'pods', '-n', `org-${startupco}--production`),
+    ).rejects.toThrow(`User "${remediator}" cannot list resource "pods"`);
   });
 
   it('lets the platform read Nodes and StorageClasses with its own identity, which the agent cannot', async () => {

@@ -114,12 +114,14 @@ describe('workflows API', () => {
       templates: [
         {
           name: 'deployment_health_check',
+          source: 'built_in',
           parameters: { window: { kind: 'duration', default: '30s', required: false } },
           steps: [
             { name: 'analysis', type: 'agents' },
             { name: 'watch', type: 'monitor' },
           ],
         },
+        { name: 'ml_model_lifecycle', source: 'built_in' },
       ],
     });
   }, 120_000);

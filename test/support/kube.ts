@@ -54,6 +54,8 @@ export function isNotFound(error: unknown): boolean {
 export interface AuditEvent {
   verb: string;
   user: { username: string };
+  /** Whom the user acted as (impersonation), when it did. */
+  impersonatedUser?: { username: string };
   objectRef?: {
     resource?: string;
     namespace?: string;

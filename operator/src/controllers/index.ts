@@ -11,7 +11,13 @@ import type { Knex } from '@guardian/platform/db';
 import { Metering } from '@guardian/platform/quota';
 import type { StorageProvisioner } from '@guardian/platform/storage';
 import type { TenantProvisioner } from '@guardian/platform/tenant-db';
-import { isFinal, type TemplateCatalog, WorkflowSlots } from '@guardian/platform/workflows';
+import {
+  isFinal,
+  remediatorUser,
+  type TemplateCatalog,
+  type TemplateResource,
+  WorkflowSlots,
+} from '@guardian/platform/workflows';
 import { ChildWriter } from '../runtime/children.ts';
 import type { Controller } from '../runtime/controller.ts';
 import type { EventRecorder } from '../runtime/events.ts';
@@ -27,6 +33,7 @@ import { teamReconciler } from './team.ts';
 import { VerifiedDatabases } from './verified-databases.ts';
 import type { Run } from './workflowrun.run.ts';
 import { workflowRunReconciler } from './workflowrun.ts';
+import { workflowTemplateReconciler } from './workflowtemplate.ts';
 
 /** What the WorkflowRun controller needs beyond the cluster: the platform database and the agents' run path. */
 export interface WorkflowSettings {
@@ -90,6 +97,7 @@ export function registerControllers(
     : plans;
   const teams = manager.informer<Team>(KINDS.team);
   const runs = manager.informer<Run>(KINDS.workflowRun);
+  const templates = manager.informer<TemplateResource>(KINDS.workflowTemplate);
   const namespaces = manager.informer<Namespace>(core.namespace, managed);
   const serviceAccounts = manager.informer<KubeObject>(core.serviceAccount, managed);
   const roleBindings = manager.informer<KubeObject>(core.roleBinding, managed);
@@ -222,7 +230,24 @@ export function registerControllers(
     ],
   });
 
-  registerWorkflowRuns(manager, client, clock, events, settings, { runs, organizations, plans, teams });
+  manager.register({
+    reconciler: workflowTemplateReconciler({
+      client,
+      clock,
+      builtIns: settings.workflows.templates,
+      templates,
+      organizations,
+    }),
+    primary: templates,
+  });
+
+  registerWorkflowRuns(manager, client, clock, events, settings, {
+    runs,
+    organizations,
+    plans,
+    teams,
+    templates,
+  });
 }
 
 function registerWorkflowRuns(
@@ -236,6 +261,7 @@ function registerWorkflowRuns(
     organizations: Informer<Organization>;
     plans: Informer<QuotaPolicy>;
     teams: Informer<Team>;
+    templates: Informer<TemplateResource>;
   },
 ): void {
   const { db, auditKey, agentRuns, templates, agents } = settings.workflows;
@@ -268,6 +294,7 @@ function registerWorkflowRuns(
       steps: {
         client,
         agentOf: (orgId) => client.impersonating(agentUser(orgId)),
+        remediatorOf: (orgId) => client.impersonating(remediatorUser(orgId)),
         metering,
         agentRuns,
         ...(agents ? { agents } : {}),
@@ -276,7 +303,13 @@ function registerWorkflowRuns(
         log,
       },
       allOrganizations: !settings.organizationSelector.trim(),
-      informers: { runs, organizations, plans, teams: informers.teams as Informer<Team & KubeObject> },
+      informers: {
+        runs,
+        organizations,
+        plans,
+        teams: informers.teams as Informer<Team & KubeObject>,
+        templates: informers.templates,
+      },
       wake: (key) => controller?.enqueue(key),
     }),
     primary: runs,

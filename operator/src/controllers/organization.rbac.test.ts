@@ -8,10 +8,10 @@ import {
   roleRef,
 } from '../../../test/support/builders.ts';
 import {
-  desiredAgentServiceAccount,
   desiredImpersonation,
   desiredPeopleBindings,
   desiredPlatformSecretAccess,
+  desiredServiceAccounts,
   desiredWorkloadBindings,
   organizationSubjects,
   personSubject,
@@ -87,8 +87,9 @@ describe('desiredPeopleBindings', () => {
 
 describe('desiredWorkloadBindings', () => {
   const agent = { kind: 'ServiceAccount', name: 'guardian-agent', namespace: 'org-acme' };
+  const remediator = { kind: 'ServiceAccount', name: 'guardian-remediator', namespace: 'org-acme' };
 
-  it('lets everybody of the organization read its workloads, and the agent read them with its own role', () => {
+  it('lets everybody of the organization read its workloads, the agent read them and the remediator patch them, each with its own role', () => {
     expect(desiredWorkloadBindings(acme, 'org-acme--production', 'oidc:')).toEqual([
       {
         apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -109,25 +110,35 @@ describe('desiredWorkloadBindings', () => {
         roleRef: roleRef('guardian:agent'),
         subjects: [agent],
       },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: owned('guardian-remediator', 'org-acme--production'),
+        roleRef: roleRef('guardian:remediator'),
+        subjects: [remediator],
+      },
     ]);
   });
 
-  it('binds only the agent where nobody holds a role yet', () => {
+  it('binds only the agent and the remediator where nobody holds a role yet', () => {
     const bindings = desiredWorkloadBindings(anOrganization('acme'), 'org-acme--staging', 'oidc:');
     expect(bindings.map((b) => [b.metadata?.name, b.roleRef?.name])).toEqual([
       ['guardian-agent', 'guardian:agent'],
+      ['guardian-remediator', 'guardian:remediator'],
     ]);
   });
 });
 
-describe('desiredAgentServiceAccount', () => {
-  it('is guardian-agent in the control namespace, with no token mounted into pods', () => {
-    expect(desiredAgentServiceAccount(acme)).toEqual({
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
-      metadata: owned('guardian-agent', 'org-acme'),
-      automountServiceAccountToken: false,
-    });
+describe('desiredServiceAccounts', () => {
+  it('are guardian-agent and guardian-remediator in the control namespace, with no token mounted into pods', () => {
+    expect(desiredServiceAccounts(acme)).toEqual(
+      ['guardian-agent', 'guardian-remediator'].map((name) => ({
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: owned(name, 'org-acme'),
+        automountServiceAccountToken: false,
+      })),
+    );
   });
 });
 

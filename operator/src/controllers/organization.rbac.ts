@@ -12,8 +12,15 @@ import {
   controlNamespace,
   managedLabels,
   ownedBy,
+  REMEDIATOR_SERVICE_ACCOUNT,
 } from '../tenancy/names.ts';
-import { AGENT_ROLE, clusterRoleName, IMPERSONATOR_ROLE, WORKLOAD_READER } from '../tenancy/roles.ts';
+import {
+  AGENT_ROLE,
+  clusterRoleName,
+  IMPERSONATOR_ROLE,
+  REMEDIATOR_ROLE,
+  WORKLOAD_READER,
+} from '../tenancy/roles.ts';
 
 export interface Subject {
   kind: 'User' | 'Group' | 'ServiceAccount';
@@ -79,7 +86,10 @@ export function desiredPeopleBindings(org: Organization, prefix: string): Wire<V
     );
 }
 
-/** In a workload namespace: everybody in the organization reads it; so does the agent. */
+/**
+ * In a workload namespace: everybody in the organization reads it; so does the agent; the
+ * remediator patches its workloads (workflow steps that change the cluster act as it).
+ */
 export function desiredWorkloadBindings(
   org: Organization,
   namespace: string,
@@ -87,25 +97,29 @@ export function desiredWorkloadBindings(
 ): Wire<V1RoleBinding>[] {
   const orgName = org.metadata?.name ?? '';
   const people = Object.values(organizationSubjects(org, prefix)).flat();
-  const agent: Subject = {
+  const account = (name: string): Subject => ({
     kind: 'ServiceAccount',
-    name: AGENT_SERVICE_ACCOUNT,
+    name,
     namespace: controlNamespace(orgName),
-  };
+  });
   return [
     ...(people.length ? [roleBinding(org, 'guardian-people', namespace, WORKLOAD_READER, people)] : []),
-    roleBinding(org, 'guardian-agent', namespace, AGENT_ROLE, [agent]),
+    roleBinding(org, 'guardian-agent', namespace, AGENT_ROLE, [account(AGENT_SERVICE_ACCOUNT)]),
+    roleBinding(org, 'guardian-remediator', namespace, REMEDIATOR_ROLE, [
+      account(REMEDIATOR_SERVICE_ACCOUNT),
+    ]),
   ];
 }
 
-export function desiredAgentServiceAccount(org: Organization): Wire<V1ServiceAccount> {
+/** The organization's own identities in its control namespace: the agent and the remediator. */
+export function desiredServiceAccounts(org: Organization): Wire<V1ServiceAccount>[] {
   const namespace = controlNamespace(org.metadata?.name ?? '');
-  return {
+  return [AGENT_SERVICE_ACCOUNT, REMEDIATOR_SERVICE_ACCOUNT].map((name) => ({
     apiVersion: 'v1',
     kind: 'ServiceAccount',
-    metadata: childMetadata(org, AGENT_SERVICE_ACCOUNT, namespace),
+    metadata: childMetadata(org, name, namespace),
     automountServiceAccountToken: false,
-  };
+  }));
 }
 
 export const PLATFORM_SECRET_ACCESS = 'guardian-platform-secrets';

@@ -28,10 +28,10 @@ import {
 import { desiredNetworkPolicy } from './organization.network.ts';
 import { desiredLimitRange, desiredResourceQuota } from './organization.quota.ts';
 import {
-  desiredAgentServiceAccount,
   desiredImpersonation,
   desiredPeopleBindings,
   desiredPlatformSecretAccess,
+  desiredServiceAccounts,
   desiredWorkloadBindings,
   type ServiceAccountRef,
 } from './organization.rbac.ts';
@@ -141,11 +141,12 @@ async function syncNamespaces(deps: OrganizationDeps, org: Organization): Promis
   return [];
 }
 
+/** The organization's agent and remediator ServiceAccounts (their rights are RoleBindings, `rbac`). */
 async function syncAgentIdentity(deps: OrganizationDeps, org: Organization): Promise<void> {
-  await deps.children.ensure(
-    core.serviceAccount,
-    deps.informers.serviceAccounts,
-    desiredAgentServiceAccount(org),
+  await Promise.all(
+    desiredServiceAccounts(org).map((account) =>
+      deps.children.ensure(core.serviceAccount, deps.informers.serviceAccounts, account),
+    ),
   );
 }
 

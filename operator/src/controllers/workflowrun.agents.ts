@@ -57,7 +57,7 @@ function workflowActor(run: RunContext): Actor {
 }
 
 /**
- * A run of the template's agent categories over the environment, through the same run path as
+ * A run of the template's agents (by category, by id) over the environment, through the same run path as
  * POST /agents/runs (@guardian/platform/agents): each agent one unit of agentExecutionsPerMonth
  * keyed `<run_id>:<agent>`, all taken before any work, the namespace read as the organization's
  * agent, the run stored in its tenant database. Its run_id derives from the step's key: a
@@ -87,7 +87,8 @@ export const agentsStep: StepExecutor<Extract<Step, { type: 'agents' }>> = async
   try {
     const { run: agentRun } = await service.run(workflowActor(run), {
       environment: run.run.spec.environment,
-      categories: step.definition.categories,
+      ...(step.definition.categories ? { categories: step.definition.categories } : {}),
+      ...(step.definition.agents ? { agents: step.definition.agents } : {}),
     });
     return outcomeOf(agentRun);
   } catch (error) {

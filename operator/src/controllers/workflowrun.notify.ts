@@ -3,18 +3,13 @@ import { isConflict } from '@guardian/kube/client';
 import { core } from '@guardian/kube/resources';
 import { REASONS, type Step } from '@guardian/platform/workflows';
 import type { RunContext, StepExecutor } from './workflowrun.steps.ts';
+import { fillIn } from './workflowrun.text.ts';
 
 export const NOTIFICATION_REASON = 'WorkflowNotification';
 
-/** A notify step's message with the run's facts filled in: {template}, {environment}, {requestedBy}, {run}. */
+/** A notify step's message with the run's facts and parameters filled in (fillIn). */
 export function notificationText(message: string, run: RunContext): string {
-  const facts: Record<string, string> = {
-    template: run.run.spec.template,
-    environment: run.run.spec.environment,
-    requestedBy: run.run.spec.requestedBy,
-    run: run.run.metadata?.name ?? '',
-  };
-  return message.replace(/\{(\w+)\}/g, (whole, name: string) => facts[name] ?? whole).slice(0, 1024);
+  return fillIn(message, run).slice(0, 1024);
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   platformUserOf,
   REASONS,
   type Step,
-  type TemplateCatalog,
+  type Templates,
   type WorkflowTemplate,
 } from '@guardian/platform/workflows';
 import { type Condition, setConditions } from '../runtime/conditions.ts';
@@ -44,7 +44,7 @@ export interface Refused {
 export function checkRun(
   run: Run,
   org: Organization,
-  templates: TemplateCatalog,
+  templates: Pick<Templates, 'get' | 'list'>,
   teamExists: (team: string) => boolean,
 ): Accepted | Refused {
   const { spec } = run;

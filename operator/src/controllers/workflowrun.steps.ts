@@ -32,6 +32,11 @@ export interface StepDeps {
   client: KubeClient;
   /** A client acting as the organization's agent (impersonated): every read of its workloads. */
   agentOf(orgId: string): KubeClient;
+  /**
+   * A client acting as the organization's remediator (impersonated, `guardian-remediator`): every
+   * change a step makes to its workloads (remediate, job, rollout), and only those.
+   */
+  remediatorOf(orgId: string): KubeClient;
   metering: Pick<Metering, 'consumeAll' | 'refund'>;
   agentRuns: AgentRunStore;
   /** The agents an agents step may select: the catalog, unless a test brings its own. */

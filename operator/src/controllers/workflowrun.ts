@@ -13,6 +13,8 @@ import {
   REASONS,
   stepKey,
   type TemplateCatalog,
+  type TemplateResource,
+  templatesFor,
   type WorkflowSlots,
 } from '@guardian/platform/workflows';
 import type { Logger } from 'pino';
@@ -23,8 +25,10 @@ import { STATUS_FIELD_MANAGER } from '../runtime/status.ts';
 import { controlNamespace, organizationOfNamespace } from '../tenancy/names.ts';
 import { agentsStep } from './workflowrun.agents.ts';
 import { approvalStep } from './workflowrun.approval.ts';
+import { jobStep } from './workflowrun.job.ts';
 import { monitorStep } from './workflowrun.monitor.ts';
 import { notifyStep } from './workflowrun.notify.ts';
+import { rolloutStep } from './workflowrun.rollout.ts';
 import {
   anyStepStarted,
   checkRun,
@@ -40,10 +44,12 @@ import {
 } from './workflowrun.run.ts';
 import type { RunContext, StepDeps, StepExecutor, StepExecutors, StepOutcome } from './workflowrun.steps.ts';
 
-/** The executors of the step types the operator runs (Workflows 2/3 adds remediate, job, rollout). */
+/** The executors of the step types the operator runs (Workflows 2/3 adds remediate). */
 export const STEP_EXECUTORS: StepExecutors = {
   agents: agentsStep,
   approval: approvalStep,
+  job: jobStep,
+  rollout: rolloutStep,
   monitor: monitorStep,
   notify: notifyStep,
 };
@@ -53,6 +59,7 @@ export interface WorkflowRunDeps {
   clock: Clock;
   log: Logger;
   events: EventRecorder;
+  /** The built-in templates (tests add their own); each organization adds its WorkflowTemplates. */
   templates: TemplateCatalog;
   metering: StepDeps['metering'] & {
     consume(
@@ -74,6 +81,7 @@ export interface WorkflowRunDeps {
     organizations: Informer<Organization>;
     plans: Informer<QuotaPolicy>;
     teams: Informer<Team & KubeObject>;
+    templates: Informer<TemplateResource>;
   };
   /** Enqueues a run (`namespace/name`): the next in line when a slot frees. */
   wake(key: string): void;
@@ -221,10 +229,17 @@ export function workflowRunReconciler(deps: WorkflowRunDeps): Reconciler {
     };
 
     // Accept: checks that cost nothing, then the workflow unit.
+    const control = controlNamespace(orgId);
+    const templates = await templatesFor(
+      deps.templates,
+      deps.informers.templates.list().filter((resource) => resource.metadata?.namespace === control),
+      run.spec.template,
+      (name) => deps.client.find<TemplateResource>(KINDS.workflowTemplate, name, control),
+    );
     const checked = checkRun(
       run,
       org,
-      deps.templates,
+      templates,
       (team) => deps.informers.teams.get(`${controlNamespace(orgId)}/${team}`) !== undefined,
     );
     if ('reason' in checked) return finish('Failed', checked.reason, checked.message);

@@ -9,7 +9,7 @@ export const LABEL_TEAM = 'guardian.aiops.dev/team';
 export const DEFAULT_ENVIRONMENTS = ['production', 'staging'];
 export const AGENT_SERVICE_ACCOUNT = 'guardian-agent';
 /** The identity of workflow steps that change workloads (DESIGN.md, "Agents, chat and MCP"). */
-export const REMEDIATOR_SERVICE_ACCOUNT = 'guardian-remediator';
+export { REMEDIATOR_SERVICE_ACCOUNT } from '@guardian/platform/workflows';
 /** The `managed-by` label's value on everything the operator creates. */
 export const OPERATOR = 'guardian-operator';
 

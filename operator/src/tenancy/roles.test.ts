@@ -5,6 +5,7 @@ import {
   clusterRoleName,
   IMPERSONATOR_ROLE,
   type PolicyRule,
+  REMEDIATOR_ROLE,
   tenantClusterRoles,
   WORKLOAD_READER,
 } from './roles.ts';
@@ -88,6 +89,27 @@ describe('the tenant ClusterRoles', () => {
           rules.some((rule) => rule.verbs.includes('impersonate')),
           name,
         ).toBe(false);
+  });
+
+  it('let the remediator patch only workloads with pod templates, create Jobs, and read what it waits on', () => {
+    const workloads = [
+      'apps/deployments',
+      'apps/statefulsets',
+      'apps/daemonsets',
+      'batch/cronjobs',
+      'batch/jobs',
+    ];
+    expect([...granted(REMEDIATOR_ROLE, 'patch')].sort()).toEqual([...workloads].sort());
+    expect([...granted(REMEDIATOR_ROLE, 'create')]).toEqual(['batch/jobs']);
+    expect([...granted(REMEDIATOR_ROLE, 'delete')]).toEqual(['batch/jobs']);
+    expect(granted(REMEDIATOR_ROLE, 'get')).toContain('batch/jobs/status');
+    expect(granted(REMEDIATOR_ROLE, 'get')).toContain('/pods');
+    for (const verb of ['update', 'escalate', 'bind', 'deletecollection'])
+      expect([...granted(REMEDIATOR_ROLE, verb)], verb).toEqual([]);
+    for (const verb of ['get', 'list', 'watch', 'patch', 'create']) {
+      expect(granted(REMEDIATOR_ROLE, verb), verb).not.toContain('/secrets');
+      expect(granted(REMEDIATOR_ROLE, verb), verb).not.toContain('/configmaps');
+    }
   });
 
   it('are labelled as Guardian’s tenant RBAC and use no wildcard', () => {

@@ -5,11 +5,13 @@ import { AGENT_SERVICE_ACCOUNT, REMEDIATOR_SERVICE_ACCOUNT } from './names.ts';
 /**
  * Kubernetes RBAC for people, derived from the one permission matrix: each organization role is a
  * ClusterRole (`guardian:<role>`) bound in the organization's control namespace; everybody in an
- * organization also reads its workload namespaces; the agent has its own read-only role, and the
+ * organization also reads its workload namespaces; the agent has its own read-only role, the
+ * remediator one that patches workloads, and the
  * platform and the operator may impersonate the agent's and the remediator's ServiceAccounts.
  */
 const TEAMS = KINDS.team.plural;
 const RUNS = KINDS.workflowRun.plural;
+const TEMPLATES = KINDS.workflowTemplate.plural;
 // WorkflowApproval arrives with the workflows issue; its people's rules are fixed already.
 const APPROVALS = 'workflowapprovals';
 
@@ -34,7 +36,11 @@ const RULES_BY_PERMISSION: Partial<Record<Permission, PolicyRule[]>> = {
   'teams:manage': [
     { apiGroups: [GROUP], resources: [TEAMS], verbs: ['create', 'update', 'patch', 'delete'] },
   ],
-  'workflows:read': [reads(GROUP, RUNS, APPROVALS)],
+  'workflows:read': [reads(GROUP, RUNS, APPROVALS, TEMPLATES)],
+  // An organization's own workflow templates decide what its runs do: its admins define them.
+  'org:update': [
+    { apiGroups: [GROUP], resources: [TEMPLATES], verbs: ['create', 'update', 'patch', 'delete'] },
+  ],
   'workflows:create': [{ apiGroups: [GROUP], resources: [RUNS], verbs: ['create'] }],
   'workflows:cancel': [{ apiGroups: [GROUP], resources: [RUNS], verbs: ['update', 'patch', 'delete'] }],
   'workflows:approve': [{ apiGroups: [GROUP], resources: [APPROVALS], verbs: ['create'] }],
@@ -44,6 +50,7 @@ export const clusterRoleName = (role: OrgRole) => `guardian:${role}`;
 export const WORKLOAD_READER = 'guardian:workload-reader';
 export const AGENT_ROLE = 'guardian:agent';
 export const IMPERSONATOR_ROLE = 'guardian:tenant-impersonator';
+export const REMEDIATOR_ROLE = 'guardian:remediator';
 
 /**
  * What everybody in an organization may see of its workloads: never Secrets (nor ConfigMaps, which
@@ -98,6 +105,25 @@ const AGENT_RULES: PolicyRule[] = [
 ];
 
 /**
+ * The remediator's rights, bound only in its organization's workload namespaces: server-side apply
+ * (patch) of the workloads whose pod templates remediate and rollout steps change, Jobs a job step
+ * creates (and deletes), and reads of what those steps wait on (a Job's or Deployment's status,
+ * its ReplicaSets and pods). No create of workloads, nothing else, never Secrets.
+ */
+const REMEDIATOR_RULES: PolicyRule[] = [
+  {
+    apiGroups: ['apps'],
+    resources: ['deployments', 'statefulsets', 'daemonsets'],
+    verbs: [...READ, 'patch'],
+  },
+  reads('apps', 'replicasets', 'deployments/status', 'statefulsets/status', 'daemonsets/status'),
+  { apiGroups: ['batch'], resources: ['cronjobs'], verbs: [...READ, 'patch'] },
+  { apiGroups: ['batch'], resources: ['jobs'], verbs: [...READ, 'create', 'patch', 'delete'] },
+  reads('batch', 'jobs/status', 'cronjobs/status'),
+  reads('', 'pods', 'pods/log'),
+];
+
+/**
  * Acting as an organization's agent or remediator: bound in each `org-<org>` (where those
  * ServiceAccounts live) to the platform's and the operator's ServiceAccounts, so that what an
  * agent reads is what Kubernetes RBAC lets that organization's agent read.
@@ -129,6 +155,7 @@ export function tenantClusterRoles() {
     ...ORG_ROLES.map((role) => clusterRole(clusterRoleName(role), rulesFor(role))),
     clusterRole(WORKLOAD_READER, WORKLOAD_RULES),
     clusterRole(AGENT_ROLE, AGENT_RULES),
+    clusterRole(REMEDIATOR_ROLE, REMEDIATOR_RULES),
     clusterRole(IMPERSONATOR_ROLE, IMPERSONATOR_RULES),
   ];
 }

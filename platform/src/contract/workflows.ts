@@ -94,10 +94,25 @@ export const WorkflowList = contract(
   z.strictObject({ workflows: z.array(WorkflowView).describe('Newest first') }),
 );
 
+const TEMPLATE_SOURCES = ['built_in', 'organization'] as const;
+
+export const WorkflowTemplateQuery = contract(
+  'WorkflowTemplateQuery',
+  z.strictObject({
+    source: z
+      .enum(TEMPLATE_SOURCES)
+      .optional()
+      .describe('Only the built-in templates, or only the organization’s'),
+  }),
+);
+
 export const WorkflowTemplateView = contract(
   'WorkflowTemplate',
   z.strictObject({
-    name: z.string(),
+    name: z.string().describe('What runs name as workflow_type'),
+    source: z
+      .enum(TEMPLATE_SOURCES)
+      .describe('built_in: Guardian’s own; organization: a WorkflowTemplate in org-<org>'),
     description: z.string(),
     parameters: z.record(
       z.string(),

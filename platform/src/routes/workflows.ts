@@ -4,6 +4,7 @@ import {
   WorkflowQuery,
   WorkflowStarted,
   WorkflowTemplateList,
+  WorkflowTemplateQuery,
   WorkflowView,
 } from '../contract/workflows.ts';
 import { type Api, problem } from '../http/operation.ts';
@@ -69,11 +70,22 @@ export function workflowRoutes(api: Api, service: WorkflowService): void {
       method: 'get',
       path: '/workflows/templates',
       summary: 'The workflow templates runs may name, with their parameters and steps',
+      description:
+        'The built-in templates, then the organization’s own (WorkflowTemplates in its namespace ' +
+        'org-<org> that the operator would run), each with its source.',
       permission: 'workflows:read',
-      responses: { 200: { description: 'Templates', schema: WorkflowTemplateList }, ...refusals },
+      query: WorkflowTemplateQuery,
+      responses: {
+        200: { description: 'Templates', schema: WorkflowTemplateList },
+        400: problem('Invalid query'),
+        ...refusals,
+      },
     },
-    (ctx) => {
-      ctx.body = WorkflowTemplateList.parse({ templates: service.listTemplates() });
+    async (ctx, { query, actor }) => {
+      const templates = await service.listTemplates(actor);
+      ctx.body = WorkflowTemplateList.parse({
+        templates: templates.filter((t) => query.source === undefined || t.source === query.source),
+      });
     },
   );
 

@@ -15,10 +15,15 @@ import {
   builtInTemplates,
   checkParameters,
   isFinal,
+  organizationTemplates,
   type Phase,
   PLATFORM_REQUESTER_PREFIX,
+  resourceNameOf,
   runName,
   type TemplateCatalog,
+  type TemplateResource,
+  type TemplateSource,
+  type Templates,
   type WorkflowTemplate,
 } from '../workflows/index.ts';
 import { type Actor, auditActor, currentOrg } from './actor.ts';
@@ -37,7 +42,7 @@ export interface WorkflowServiceDeps {
   metering: Pick<Governance, 'consume'>;
   audit: Pick<AuditLog, 'append'>;
   clock: Clock;
-  /** The templates runs may name: the built-in ones, unless a test brings its own. */
+  /** The built-in templates (tests add their own); each organization adds its WorkflowTemplates. */
   templates?: TemplateCatalog;
 }
 
@@ -76,9 +81,10 @@ export function workflowView(run: Run): WorkflowView {
   };
 }
 
-export function templateView(template: WorkflowTemplate): WorkflowTemplateView {
+export function templateView(template: WorkflowTemplate, source: TemplateSource): WorkflowTemplateView {
   return {
     name: template.name,
+    source,
     description: template.description,
     parameters: Object.fromEntries(
       Object.entries(template.parameters ?? {}).map(([name, parameter]) => [
@@ -115,17 +121,38 @@ export class WorkflowService {
     this.templates = deps.templates ?? builtInTemplates;
   }
 
-  listTemplates(): WorkflowTemplateView[] {
-    return this.templates.list().map(templateView);
+  /** The built-in templates and the organization's own (WorkflowTemplates that are valid). */
+  async listTemplates(actor: Actor): Promise<WorkflowTemplateView[]> {
+    const templates = await this.templatesOf(currentOrg(actor));
+    return templates
+      .list()
+      .map((template) => templateView(template, templates.sourceOf(template.name) ?? 'built_in'));
+  }
+
+  /** Read from the apiserver, not a cache: a template created a moment ago can be run at once. */
+  private async templatesOf(orgId: string, only?: string): Promise<Templates> {
+    const namespace = controlNamespace(orgId);
+    if (only !== undefined) {
+      if (this.templates.get(only)) return organizationTemplates(this.templates, []);
+      const one = await this.deps.kube.find<TemplateResource>(
+        KINDS.workflowTemplate,
+        resourceNameOf(only),
+        namespace,
+      );
+      return organizationTemplates(this.templates, one ? [one] : []);
+    }
+    const { items } = await this.deps.kube.list<TemplateResource>(KINDS.workflowTemplate, { namespace });
+    return organizationTemplates(this.templates, items);
   }
 
   async start(actor: Actor, request: StartWorkflow): Promise<StartedWorkflow> {
     const orgId = currentOrg(actor);
     const org = this.deps.directory.get(orgId);
     if (!org) throw new NotFoundError('No such organization');
-    const template = this.templates.get(request.workflow_type);
+    const templates = await this.templatesOf(orgId, request.workflow_type);
+    const template = templates.get(request.workflow_type);
     if (!template) {
-      const known = this.templates.list().map((t) => t.name);
+      const known = (await this.templatesOf(orgId)).list().map((t) => t.name);
       throw new ValidationError([
         { field: 'workflow_type', message: `is not a template (${known.join(', ')})` },
       ]);

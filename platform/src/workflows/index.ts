@@ -21,13 +21,29 @@ export { formatDuration, parseDuration } from './duration.ts';
 export {
   PLATFORM_REQUESTER_PREFIX,
   platformUserOf,
+  REMEDIATOR_SERVICE_ACCOUNT,
+  remediatorUser,
   runName,
   stepKey,
   uuidFrom,
 } from './names.ts';
+export {
+  checkTemplateResource,
+  organizationTemplates,
+  resourceNameOf,
+  type TemplateCheck,
+  type TemplateResource,
+  type TemplateSource,
+  type Templates,
+  templateInputOf,
+  templateNameOf,
+  templatesFor,
+} from './org-templates.ts';
 export { checkParameters, type ParameterCheck, type ParameterError, parseWorkload } from './parameters.ts';
 export { type Admission, type GoneRuns, type SlotRun, slotsHeld, WorkflowSlots } from './slots.ts';
+export { DEFAULT_STEP_TIMEOUT } from './step-schemas.ts';
 export {
+  AGENT_IDS,
   builtInTemplates,
   type Parameter,
   type Step,

@@ -39,3 +39,15 @@ export function platformUserOf(requestedBy: string): string | undefined {
     ? requestedBy.slice(PLATFORM_REQUESTER_PREFIX.length)
     : undefined;
 }
+
+/** The ServiceAccount (in `org-<org>`) that workflow steps changing workloads act as. */
+export const REMEDIATOR_SERVICE_ACCOUNT = 'guardian-remediator';
+
+/**
+ * The organization's remediator as the apiserver names it: the user the operator (remediate, job
+ * and rollout steps) and the platform (a revert) impersonate, so only Kubernetes RBAC decides what
+ * a change of the cluster may touch: the kinds it patches, in that organization's workload namespaces.
+ */
+export function remediatorUser(orgId: string): string {
+  return `system:serviceaccount:org-${orgId}:${REMEDIATOR_SERVICE_ACCOUNT}`;
+}

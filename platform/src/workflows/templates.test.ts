@@ -13,9 +13,14 @@ const gated: TemplateInput = {
   ],
 };
 
+const jobStep = { name: 'train', type: 'job', description: 'Trains', image: '{image}' } as const;
+
 describe('workflow templates', () => {
-  it('offers deployment_health_check, and no template with a step type the operator cannot run yet', () => {
-    expect(builtInTemplates.list().map((t) => t.name)).toEqual(['deployment_health_check']);
+  it('offers deployment_health_check and ml_model_lifecycle, and no template with a step type the operator cannot run yet', () => {
+    expect(builtInTemplates.list().map((t) => t.name)).toEqual([
+      'deployment_health_check',
+      'ml_model_lifecycle',
+    ]);
     for (const template of builtInTemplates.list())
       for (const step of template.steps) expect(STEP_TYPES_AVAILABLE).toContain(step.type);
     const health = builtInTemplates.get('deployment_health_check');
@@ -24,6 +29,16 @@ describe('workflow templates', () => {
       ['watch', 'monitor'],
     ]);
     expect(health?.parameters.window).toMatchObject({ kind: 'duration', default: '30s' });
+    const ml = builtInTemplates.get('ml_model_lifecycle');
+    expect(ml?.steps.map((s) => [s.name, s.type, s.type === 'approval' ? s.risk : null])).toEqual([
+      ['train', 'job', null],
+      ['validate', 'job', null],
+      ['gate', 'approval', 'high'],
+      ['deploy', 'rollout', null],
+      ['watch', 'monitor', null],
+    ]);
+    expect(ml?.parameters.image).toMatchObject({ kind: 'string', required: true });
+    expect(ml?.parameters.workload).toMatchObject({ kind: 'workload', required: true });
   });
 
   it('accepts a valid template and refuses the same template with each defect', () => {
@@ -39,6 +54,38 @@ describe('workflow templates', () => {
       ['a monitor without a window', { ...gated, steps: [{ name: 'w', type: 'monitor', description: 'w' }] }],
       ['a name that is not snake_case', { ...gated, name: 'Gated-Check' }],
       ['an unknown field', { ...gated, retries: 3 }],
+      ['an unknown agent', { ...gated, steps: [{ ...gated.steps[0], agents: ['magic'] }] }],
+      [
+        'an agents step naming neither categories nor agents',
+        { ...gated, steps: [{ name: 'scan', type: 'agents', description: 'scan' }] },
+      ],
+      ['a job without an image', { ...gated, steps: [{ name: 'train', type: 'job', description: 't' }] }],
+      ['a job with a rollout’s field', { ...gated, steps: [{ ...jobStep, deployment: 'web' }] }],
+      ['a job with a bad timeout', { ...gated, steps: [{ ...jobStep, timeout: 'soon' }] }],
+      ['a job retried more than 6 times', { ...gated, steps: [{ ...jobStep, backoffLimit: 7 }] }],
+      [
+        'a job with a bad annotation key',
+        { ...gated, steps: [{ ...jobStep, annotations: { 'not a key': 'x' } }] },
+      ],
+      ['a job with a bad variable name', { ...gated, steps: [{ ...jobStep, env: { '1X': 'x' } }] }],
+      [
+        'a rollout changing nothing',
+        { ...gated, steps: [{ name: 'ship', type: 'rollout', description: 's', deployment: 'web' }] },
+      ],
+      [
+        'a rollout before any gate',
+        {
+          ...gated,
+          steps: [
+            { name: 'ship', type: 'rollout', description: 's', deployment: 'web', image: 'web:2' },
+            gated.steps[1],
+          ],
+        },
+      ],
+      [
+        'a rollout without a deployment',
+        { ...gated, steps: [{ name: 'ship', type: 'rollout', description: 's', image: 'web:2' }] },
+      ],
       ['no steps', { ...gated, steps: [] }],
       [
         'a required parameter with a default',
@@ -47,6 +94,29 @@ describe('workflow templates', () => {
     ];
     for (const [defect, template] of defects)
       expect([defect, WorkflowTemplate.safeParse(template).success]).toEqual([defect, false]);
+  });
+
+  it('accepts agents by id, jobs and rollouts', () => {
+    const template: TemplateInput = {
+      ...gated,
+      parameters: { image: { kind: 'string', description: 'image', required: true } },
+      steps: [
+        { name: 'scan', type: 'agents', description: 'scan', agents: ['probes', 'resource-limits'] },
+        { ...jobStep, args: ['train', '--epochs=3'], env: { MODEL: '{image}' }, timeout: '5m' },
+        { name: 'gate', type: 'approval', description: 'gate', risk: 'low' },
+        {
+          name: 'ship',
+          type: 'rollout',
+          description: 'Ships',
+          deployment: 'model',
+          image: '{image}',
+          annotations: { 'example.com/model': '{run}' },
+        },
+      ],
+    };
+    const parsed = WorkflowTemplate.safeParse(template);
+    expect(parsed.error).toBeUndefined();
+    expect(parsed.data?.steps.map((step) => step.type)).toEqual(['agents', 'job', 'approval', 'rollout']);
   });
 
   it('adds test templates to a catalog, refusing a second template of one name', () => {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { catalog } from '../agents/catalog/index.ts';
 import { CATEGORIES } from '../agents/types.ts';
 import { parseDuration } from './duration.ts';
+import { JobStep, RolloutStep } from './step-schemas.ts';
 import { RISKS } from './vocabulary.ts';
 
 const description = z.string().min(1).max(512);
@@ -44,18 +46,28 @@ const stepName = z
   .max(63)
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label');
 
+/** The agent catalog's ids: what an agents step may name (WorkflowTemplate's CRD lists the same). */
+export const AGENT_IDS = catalog.map((agent) => agent.id) as [string, ...string[]];
+
 /**
- * One step. The types the operator runs today; Workflows 2/3 adds remediate, job and rollout, and
- * a template naming one fails this schema until then (it is never offered to run half).
+ * One step, of a type the operator runs (STEP_TYPES_AVAILABLE); a template naming another fails
+ * this schema (it is never offered to run half).
  */
 const Step = z.discriminatedUnion('type', [
-  z.strictObject({
-    name: stepName,
-    type: z.literal('agents'),
-    description,
-    /** Every agent of these categories; a category with no agents selects none. */
-    categories: z.array(z.enum(CATEGORIES)).min(1).max(CATEGORIES.length),
-  }),
+  z
+    .strictObject({
+      name: stepName,
+      type: z.literal('agents'),
+      description,
+      /** Every agent of these categories; a category with no agents selects none. */
+      categories: z.array(z.enum(CATEGORIES)).min(1).max(CATEGORIES.length).optional(),
+      /** These agents, by id (GET /agents), besides those of `categories`. */
+      agents: z.array(z.enum(AGENT_IDS)).min(1).max(AGENT_IDS.length).optional(),
+    })
+    .refine((step) => step.categories !== undefined || step.agents !== undefined, {
+      message: 'an agents step names categories, agents or both',
+      path: ['categories'],
+    }),
   z.strictObject({
     name: stepName,
     type: z.literal('monitor'),
@@ -71,9 +83,11 @@ const Step = z.discriminatedUnion('type', [
     name: stepName,
     type: z.literal('notify'),
     description,
-    /** What the event says; `{template}`, `{environment}`, `{requestedBy}` and `{run}` are filled in. */
+    /** What the event says; `{<parameter>}`, `{template}`, `{environment}`, `{requestedBy}` and `{run}` are filled in. */
     message: z.string().min(1).max(1024),
   }),
+  JobStep,
+  RolloutStep,
 ]);
 export type Step = z.infer<typeof Step>;
 
@@ -114,6 +128,16 @@ export const WorkflowTemplate = z
           message: 'must be of kind workload',
         });
     }
+    // DESIGN.md: steps that change existing workloads always come after a gate (Jobs need none).
+    const firstGate = template.steps.findIndex((step) => step.type === 'approval');
+    for (const [index, step] of template.steps.entries()) {
+      if (step.type === 'rollout' && (firstGate < 0 || firstGate > index))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps', index, 'type'],
+          message: 'a rollout changes a workload: an approval step must come before it',
+        });
+    }
     for (const [name, parameter] of Object.entries(template.parameters)) {
       if (parameter.required && parameter.default !== undefined)
         ctx.addIssue({ code: 'custom', path: ['parameters', name], message: 'required with a default' });
@@ -125,8 +149,8 @@ export type TemplateInput = z.input<typeof WorkflowTemplate>;
 
 /**
  * The built-in templates (DESIGN.md's table) whose every step type the operator runs today.
- * cost_optimization_pipeline, security_hardening_pipeline and ml_model_lifecycle need remediate,
- * job and rollout (Workflows 2/3) and join this list with them.
+ * cost_optimization_pipeline and security_hardening_pipeline need remediate and join this list
+ * with it.
  */
 const BUILT_IN: readonly TemplateInput[] = [
   {
@@ -162,6 +186,62 @@ const BUILT_IN: readonly TemplateInput[] = [
         type: 'monitor',
         description: 'Watches the workloads for the window; fails on a regression',
       },
+    ],
+  },
+  {
+    name: 'ml_model_lifecycle',
+    namePrefix: 'ml',
+    description:
+      'Trains and validates a model as Jobs in the environment (the model image’s train and validate ' +
+      'commands), waits for a high-risk approval, rolls the model server out with the new image (rolled ' +
+      'back when it does not finish in time), then watches it for regressions.',
+    parameters: {
+      image: {
+        kind: 'string',
+        description: 'The model image: its train and validate commands run as Jobs, and the server runs it',
+        required: true,
+        pattern: '[^\\s]+',
+        maxLength: 1024,
+      },
+      workload: {
+        kind: 'workload',
+        description: 'The model server, deployment/<name>: rolled out with the image, then watched',
+        required: true,
+      },
+      window: {
+        kind: 'duration',
+        description: 'How long the monitor step watches the model server, e.g. 30s or 5m',
+        default: '30s',
+        min: '1s',
+        max: '1h',
+      },
+    },
+    steps: [
+      {
+        name: 'train',
+        type: 'job',
+        description: 'Trains the model: a Job running the image with argument train',
+        image: '{image}',
+        args: ['train'],
+        env: { GUARDIAN_RUN: '{run}', GUARDIAN_ENVIRONMENT: '{environment}' },
+      },
+      {
+        name: 'validate',
+        type: 'job',
+        description: 'Validates the trained model: a Job running the image with argument validate',
+        image: '{image}',
+        args: ['validate'],
+        env: { GUARDIAN_RUN: '{run}', GUARDIAN_ENVIRONMENT: '{environment}' },
+      },
+      { name: 'gate', type: 'approval', description: 'The model update, approved', risk: 'high' },
+      {
+        name: 'deploy',
+        type: 'rollout',
+        description: 'Rolls the model server out with the new image; rolls it back when it does not finish',
+        deployment: '{workload}',
+        image: '{image}',
+      },
+      { name: 'watch', type: 'monitor', description: 'Watches the model server for the window' },
     ],
   },
 ];

@@ -696,7 +696,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The workflow templates runs may name, with their parameters and steps */
+        /**
+         * The workflow templates runs may name, with their parameters and steps
+         * @description The built-in templates, then the organization’s own (WorkflowTemplates in its namespace org-<org> that the operator would run), each with its source.
+         */
         get: operations["getWorkflowsTemplates"];
         put?: never;
         post?: never;
@@ -1627,6 +1630,7 @@ export interface components {
         };
         WorkflowTemplate: {
             description: string;
+            /** @description What runs name as workflow_type */
             name: string;
             parameters: {
                 [key: string]: {
@@ -1636,6 +1640,11 @@ export interface components {
                     required: boolean;
                 };
             };
+            /**
+             * @description built_in: Guardian’s own; organization: a WorkflowTemplate in org-<org>
+             * @enum {string}
+             */
+            source: "built_in" | "organization";
             steps: {
                 description: string;
                 name: string;
@@ -1646,6 +1655,13 @@ export interface components {
         };
         WorkflowTemplateList: {
             templates: components["schemas"]["WorkflowTemplate"][];
+        };
+        WorkflowTemplateQuery: {
+            /**
+             * @description Only the built-in templates, or only the organization’s
+             * @enum {string}
+             */
+            source?: "built_in" | "organization";
         };
     };
     responses: never;
@@ -5264,7 +5280,10 @@ export interface operations {
     };
     getWorkflowsTemplates: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only the built-in templates, or only the organization’s */
+                source?: "built_in" | "organization";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5278,6 +5297,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WorkflowTemplateList"];
+                };
+            };
+            /** @description Invalid query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No valid credential */
