@@ -11,7 +11,13 @@ import type { Knex } from '@guardian/platform/db';
 import { Metering } from '@guardian/platform/quota';
 import type { StorageProvisioner } from '@guardian/platform/storage';
 import type { TenantProvisioner } from '@guardian/platform/tenant-db';
-import { isFinal, remediatorUser, type TemplateCatalog, WorkflowSlots } from '@guardian/platform/workflows';
+import {
+  isFinal,
+  type RemediationStore,
+  remediatorUser,
+  type TemplateCatalog,
+  WorkflowSlots,
+} from '@guardian/platform/workflows';
 import { ChildWriter } from '../runtime/children.ts';
 import type { Controller } from '../runtime/controller.ts';
 import type { EventRecorder } from '../runtime/events.ts';
@@ -36,6 +42,7 @@ export interface WorkflowSettings {
   auditKey: Buffer;
   /** Agent runs of agents steps, in each organization's tenant database. */
   agentRuns: AgentRunStore;
+  remediations: RemediationStore;
   templates: TemplateCatalog;
   /** The agents agents steps select from: the catalog, unless a test brings its own. */
   agents?: readonly Agent[];
@@ -238,7 +245,7 @@ function registerWorkflowRuns(
     teams: Informer<Team>;
   },
 ): void {
-  const { db, auditKey, agentRuns, templates, agents } = settings.workflows;
+  const { db, auditKey, agentRuns, remediations, templates, agents } = settings.workflows;
   const { runs, organizations, plans } = informers;
   const audit = new AuditLog({ db, key: auditKey, clock });
   const metering = new Metering({
@@ -271,6 +278,8 @@ function registerWorkflowRuns(
         remediatorOf: (orgId) => client.impersonating(remediatorUser(orgId)),
         metering,
         agentRuns,
+        remediations,
+        audit,
         ...(agents ? { agents } : {}),
         organizations: { get: (orgId) => organizations.get(orgId) },
         clock,

@@ -25,6 +25,7 @@ import { agentsStep } from './workflowrun.agents.ts';
 import { approvalStep } from './workflowrun.approval.ts';
 import { monitorStep } from './workflowrun.monitor.ts';
 import { notifyStep } from './workflowrun.notify.ts';
+import { remediateStep } from './workflowrun.remediate.ts';
 import {
   anyStepStarted,
   checkRun,
@@ -40,12 +41,13 @@ import {
 } from './workflowrun.run.ts';
 import type { RunContext, StepDeps, StepExecutor, StepExecutors, StepOutcome } from './workflowrun.steps.ts';
 
-/** The executors of the step types the operator runs (Workflows 2/3 adds remediate, job, rollout). */
+/** The executors of the step types the operator runs (Workflows 2/3 adds job, rollout). */
 export const STEP_EXECUTORS: StepExecutors = {
   agents: agentsStep,
   approval: approvalStep,
   monitor: monitorStep,
   notify: notifyStep,
+  remediate: remediateStep,
 };
 
 export interface WorkflowRunDeps {

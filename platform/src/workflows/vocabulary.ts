@@ -40,8 +40,14 @@ export const FINAL_STEP_PHASES: readonly StepPhase[] = ['Succeeded', 'Failed', '
 export const STEP_TYPES = ['agents', 'remediate', 'job', 'rollout', 'monitor', 'approval', 'notify'] as const;
 export type StepType = (typeof STEP_TYPES)[number];
 
-/** Workflows 2/3 brings remediate, job and rollout; a template needing them is not offered before. */
-export const STEP_TYPES_AVAILABLE: readonly StepType[] = ['agents', 'monitor', 'approval', 'notify'];
+/** Workflows 2/3 brings job and rollout; a template needing them is not offered before. */
+export const STEP_TYPES_AVAILABLE: readonly StepType[] = [
+  'agents',
+  'remediate',
+  'monitor',
+  'approval',
+  'notify',
+];
 
 /** The risk of a gate, which decides who must approve it (approval-policy.ts). */
 export const RISKS = ['low', 'medium', 'high', 'critical'] as const;
@@ -70,5 +76,6 @@ export const REASONS = {
   rejected: 'Rejected',
   cancelled: 'Cancelled',
   stepFailed: 'StepFailed',
+  remediationFailed: 'RemediationFailed',
 } as const;
 export type Reason = (typeof REASONS)[keyof typeof REASONS];
