@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { can, type Permission, ROLES, type Role } from '../../platform/src/rbac.ts';
-import { uniqueName } from '../support/kube.ts';
+import { eventually, uniqueName } from '../support/kube.ts';
 import { operatorSuite, SUITE_LABEL } from '../support/operator-suite.ts';
 import {
   type Answer,
@@ -15,6 +15,7 @@ import {
 } from '../support/platform.ts';
 import { platformSuite } from '../support/platform-suite.ts';
 import { organizationReady, team } from '../support/tenancy.ts';
+import { databaseSecret, onTenant } from '../support/tenant-db.ts';
 
 /** The ids a request names: of the caller's own organization, or of another one. */
 interface Ids {
@@ -244,6 +245,12 @@ describe('platform cross-tenant matrix', () => {
       // A cancelled run cannot be cancelled again (409): each caller gets a run of its own.
       fresh: async () => ({ workflow: await workflowIn(carol) }),
     },
+    'post /workflows/{workflow_id}/revert': {
+      permission: 'workflows:approve',
+      path: (ids) => `/workflows/${ids.workflow}/revert`,
+      // A revert takes an ended run with a remediation on record: each caller gets one of its own.
+      fresh: async () => ({ workflow: await remediatedIn(carol) }),
+    },
     'post /tenants/invitations': {
       permission: 'members:manage',
       path: () => '/tenants/invitations',
@@ -297,6 +304,24 @@ describe('platform cross-tenant matrix', () => {
     const response = await call(api.url, 'POST', '/workflows/start', token, body, headers);
     if (response.status !== 201) throw new Error(`workflow run: ${response.status} ${response.text}`);
     return (response.body as { workflow_id: string }).workflow_id;
+  }
+  /**
+   * A run that ended (cancelled) with one applied remediation on record in the tenant database, of
+   * a Deployment that is gone since: its revert answers 200, that object refused.
+   */
+  async function remediatedIn(token: string): Promise<string> {
+    const id = await workflowIn(token);
+    await call(api.url, 'POST', `/workflows/${id}/cancel`, token);
+    await eventually(`${id} to end`, async () => {
+      const run = await call(api.url, 'GET', `/workflows/${id}`, token);
+      return (run.body as { phase?: string }).phase === 'Cancelled';
+    });
+    await onTenant(
+      (await databaseSecret(a)).url,
+      `INSERT INTO workflow_remediations (step_key, workflow_id, step, kind, namespace, name, field_manager, status, changes)
+       VALUES ('${id}/fix', '${id}', 'fix', 'Deployment', 'org-${a}--production', 'gone', 'guardian-remediate/${id}/fix', 'applied', '[]')`,
+    );
+    return id;
   }
   async function inviteIn(token: string, headers: Record<string, string> = {}): Promise<string> {
     const body = { email: `i-${unique()}@example.com`, role: 'read_only' };

@@ -110,16 +110,18 @@ describe('workflows API', () => {
       (none.body as { workflows: { workflow_id: string }[] }).workflows.map((w) => w.workflow_id),
     ).not.toContain(body.workflow_id);
     const templates = await suite.call('GET', '/workflows/templates', token);
-    expect(templates.body).toMatchObject({
-      templates: [
-        {
-          name: 'deployment_health_check',
-          parameters: { window: { kind: 'duration', default: '30s', required: false } },
-          steps: [
-            { name: 'analysis', type: 'agents' },
-            { name: 'watch', type: 'monitor' },
-          ],
-        },
+    const offered = (templates.body as { templates: { name: string }[] }).templates;
+    expect(offered.map((t) => t.name)).toEqual([
+      'cost_optimization_pipeline',
+      'security_hardening_pipeline',
+      'deployment_health_check',
+    ]);
+    expect(offered.find((t) => t.name === 'deployment_health_check')).toMatchObject({
+      name: 'deployment_health_check',
+      parameters: { window: { kind: 'duration', default: '30s', required: false } },
+      steps: [
+        { name: 'analysis', type: 'agents' },
+        { name: 'watch', type: 'monitor' },
       ],
     });
   }, 120_000);

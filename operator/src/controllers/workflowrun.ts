@@ -324,6 +324,7 @@ export function workflowRunReconciler(deps: WorkflowRunDeps): Reconciler {
         });
         await record.write(withReady(status, run, 'Running', `Step ${step.name} (${step.type})`, now()));
         failpoint('workflow-after-intent-before-act', runName);
+        failpoint('workflow-after-intent-before-act', `${runName}/${step.name}`);
       }
       const intended = currentStep(status) as StepStatus & { idempotencyKey: string };
       const context: RunContext = {
@@ -337,6 +338,8 @@ export function workflowRunReconciler(deps: WorkflowRunDeps): Reconciler {
       };
       const outcome = await execute(context, { status: intended, definition }, deps.steps);
       failpoint('workflow-after-act-before-record', runName);
+      // Keyed `<run>/<step>` too: a crash test may pick the step (a remediation after the agents).
+      failpoint('workflow-after-act-before-record', `${runName}/${step.name}`);
       status = updateStep(
         status,
         step.name,
