@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { API_VERSION, KINDS } from '@guardian/crds/kinds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { can, type Permission, ROLES, type Role } from '../../platform/src/rbac.ts';
-import { eventually, uniqueName } from '../support/kube.ts';
+import { adminClient, uniqueName } from '../support/kube.ts';
 import { operatorSuite, SUITE_LABEL } from '../support/operator-suite.ts';
 import {
   type Answer,
@@ -16,6 +17,7 @@ import {
 import { platformSuite } from '../support/platform-suite.ts';
 import { organizationReady, team } from '../support/tenancy.ts';
 import { databaseSecret, onTenant } from '../support/tenant-db.ts';
+import { startRun } from '../support/workflows.ts';
 
 /** The ids a request names: of the caller's own organization, or of another one. */
 interface Ids {
@@ -249,7 +251,7 @@ describe('platform cross-tenant matrix', () => {
       permission: 'workflows:approve',
       path: (ids) => `/workflows/${ids.workflow}/revert`,
       // A revert takes an ended run with a remediation on record: each caller gets one of its own.
-      fresh: async () => ({ workflow: await remediatedIn(carol) }),
+      fresh: async () => ({ workflow: await remediatedIn() }),
     },
     'post /tenants/invitations': {
       permission: 'members:manage',
@@ -306,16 +308,23 @@ describe('platform cross-tenant matrix', () => {
     return (response.body as { workflow_id: string }).workflow_id;
   }
   /**
-   * A run that ended (cancelled) with one applied remediation on record in the tenant database, of
-   * a Deployment that is gone since: its revert answers 200, that object refused.
+   * A run that ended (its status written here: no operator needs to drive it) with one applied
+   * remediation on record in the tenant database, of a Deployment that is gone: its revert answers
+   * 200, that object refused.
    */
-  async function remediatedIn(token: string): Promise<string> {
-    const id = await workflowIn(token);
-    await call(api.url, 'POST', `/workflows/${id}/cancel`, token);
-    await eventually(`${id} to end`, async () => {
-      const run = await call(api.url, 'GET', `/workflows/${id}`, token);
-      return (run.body as { phase?: string }).phase === 'Cancelled';
-    });
+  async function remediatedIn(): Promise<string> {
+    const id = `wf-revert-${unique()}`;
+    await startRun(a, id);
+    await adminClient().apply(
+      KINDS.workflowRun,
+      {
+        apiVersion: API_VERSION,
+        kind: 'WorkflowRun',
+        metadata: { name: id, namespace: `org-${a}` },
+        status: { phase: 'Succeeded' },
+      },
+      { fieldManager: 'guardian-test', subresource: 'status' },
+    );
     await onTenant(
       (await databaseSecret(a)).url,
       `INSERT INTO workflow_remediations (step_key, workflow_id, step, kind, namespace, name, field_manager, status, changes)

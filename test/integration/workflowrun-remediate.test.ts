@@ -9,7 +9,7 @@ import { container, deployment, pod, podSpec } from '../../platform/src/agents/t
 import { agentSuite, inNamespace } from '../support/agents.ts';
 import { adminClient, eventually, uniqueName } from '../support/kube.ts';
 import { quotaPolicy } from '../support/platform.ts';
-import { readDeployment, remediationRows, remediatorPatches } from '../support/remediation.ts';
+import { DEPLOYMENTS, readDeployment, remediationRows, remediatorPatches } from '../support/remediation.ts';
 import { apply } from '../support/tenancy.ts';
 import { auditActions, migratePlatformDatabase } from '../support/workflows.ts';
 
@@ -167,7 +167,7 @@ describe('remediate and revert', () => {
     }
     // A person changes one remediated field of api; a controller-like annotation bump on worker.
     await adminClient().apply(
-      { apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments', namespaced: true },
+      DEPLOYMENTS,
       {
         apiVersion: 'apps/v1',
         kind: 'Deployment',
@@ -179,7 +179,7 @@ describe('remediate and revert', () => {
       { fieldManager: 'someone-else', force: true },
     );
     await adminClient().apply(
-      { apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments', namespaced: true },
+      DEPLOYMENTS,
       {
         apiVersion: 'apps/v1',
         kind: 'Deployment',

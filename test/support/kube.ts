@@ -54,6 +54,8 @@ export function isNotFound(error: unknown): boolean {
 export interface AuditEvent {
   verb: string;
   user: { username: string };
+  /** Whom `user` acted as (`Impersonate-User`). */
+  impersonatedUser?: { username: string };
   objectRef?: {
     resource?: string;
     namespace?: string;

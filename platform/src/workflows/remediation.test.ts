@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { catalog } from '../agents/catalog/index.ts';
 import type { Finding } from '../agents/types.ts';
 import {
   applyConfiguration,
@@ -6,6 +7,7 @@ import {
   currentValue,
   fieldPath,
   plannedChanges,
+  REMEDIATED_CHECKS,
   unpatchableReason,
   type Workload,
 } from './remediation.ts';
@@ -32,6 +34,16 @@ const finding = (check: string, containers: string[]): Finding => ({
 const fallback = { cpuRequest: '100m', memoryRequest: '128Mi', cpuLimit: '500m', memoryLimit: '256Mi' };
 const limitRange = (item: Record<string, unknown>) => ({
   spec: { limits: [{ type: 'Container', ...item }] },
+});
+
+describe('the checks a remediation acts on', () => {
+  it('are checks of the catalog, each naming the containers at fault in its evidence', () => {
+    const checks = new Set(
+      catalog.flatMap((agent) => agent.checks.map((check) => `${agent.id}/${check.id}`)),
+    );
+    for (const check of [...REMEDIATED_CHECKS.resources, ...REMEDIATED_CHECKS.securityContext])
+      expect(checks, check).toContain(check);
+  });
 });
 
 describe('plannedChanges', () => {
