@@ -204,6 +204,11 @@ export interface WorkflowRunStatusStepResult {
   agentRun?: WorkflowRunStatusStepResultAgentRun;
   /** What a monitor step saw go wrong during its window. */
   regressions?: string[];
+  /**
+   * What a remediate step did to the workloads its findings name; each object's fields before and
+   * after are in the organization's tenant database (POST /workflows/{id}/revert restores them).
+   */
+  remediation?: WorkflowRunStatusStepResultRemediation;
   /** The event a notify step recorded (also a Kubernetes Event about the run). */
   notification?: WorkflowRunStatusStepResultNotification;
   /**
@@ -247,6 +252,34 @@ export interface WorkflowRunStatusStepResultAgentRunFindings {
   low?: number;
   /** Informational findings. */
   info?: number;
+}
+
+/**
+ * What a remediate step did to the workloads its findings name; each object's fields before and
+ * after are in the organization's tenant database (POST /workflows/{id}/revert restores them).
+ */
+export interface WorkflowRunStatusStepResultRemediation {
+  /** Objects patched. */
+  applied: number;
+  /** Objects already as the findings ask (nothing applied). */
+  unchanged: number;
+  /** Objects that cannot be patched (a bare Pod, a Job), each with the reason. */
+  skipped: number;
+  /** The objects, at most 50. */
+  objects?: WorkflowRunStatusStepResultRemediationObject[];
+}
+
+export interface WorkflowRunStatusStepResultRemediationObject {
+  /** The object's kind. */
+  kind: string;
+  /** The object's name, in the run's workload namespace. */
+  name: string;
+  /** applied, unchanged or skipped. */
+  outcome: 'applied' | 'unchanged' | 'skipped';
+  /** How many fields were set. */
+  fields?: number;
+  /** Why it was skipped. */
+  reason?: string;
 }
 
 /** The event a notify step recorded (also a Kubernetes Event about the run). */

@@ -79,18 +79,26 @@ export interface WorkflowTemplateStep {
   /** The step's name, a DNS label, e.g. train. */
   name: string;
   /**
-   * What the step does: agents (a run of agents, read-only), job (a Kubernetes Job in the run's
+   * What the step does: agents (a run of agents, read-only), remediate (patches the workloads the
+   * findings of the run's earlier agents steps name), job (a Kubernetes Job in the run's
    * environment), rollout (a Deployment's new image or annotations, rolled back when it does not
    * finish), monitor (watches workloads for regressions over parameters.window), approval (a gate
    * of some risk), notify (an Event).
    */
-  type: 'agents' | 'job' | 'rollout' | 'monitor' | 'approval' | 'notify';
+  type: 'agents' | 'remediate' | 'job' | 'rollout' | 'monitor' | 'approval' | 'notify';
   /** What the step does, in words. */
   description: string;
   /** For an agents step, every agent of these categories. */
   categories?: ('security' | 'reliability' | 'deployment' | 'observability' | 'cost' | 'compliance')[];
   /** For an agents step, these agents by id (GET /agents), besides those of categories. */
   agents?: ('privileged-containers' | 'host-namespaces' | 'host-filesystem' | 'linux-capabilities' | 'run-as-non-root' | 'immutable-filesystem' | 'syscall-confinement' | 'service-account-tokens' | 'secrets-exposure' | 'rbac-roles' | 'rbac-bindings' | 'network-exposure' | 'network-policy' | 'service-health' | 'ingress-health' | 'probes' | 'resource-limits' | 'high-availability' | 'rollout-health' | 'pod-runtime' | 'statefulset-config' | 'hpa-config' | 'pdb-config' | 'batch-jobs' | 'events' | 'storage' | 'dangling-references' | 'image-hygiene' | 'config-hygiene' | 'cost-estimator' | 'idle-resources' | 'service-cost' | 'pod-security-standards' | 'cis-policies' | 'quota-governance' | 'scheduling' | 'node-health')[];
+  /**
+   * For a remediate step, what it fixes of the findings: resources (requests and limits where
+   * missing, from the namespace's LimitRange defaults, else the parameters cpuRequest,
+   * memoryRequest, cpuLimit and memoryLimit, which the template then declares), securityContext
+   * (runAsNonRoot, allowPrivilegeEscalation false, readOnlyRootFilesystem where a finding asks).
+   */
+  remediations?: ('resources' | 'securityContext')[];
   /** For an approval step, its risk, which decides who must approve it. */
   risk?: 'low' | 'medium' | 'high' | 'critical';
   /**

@@ -8,7 +8,7 @@ import { checkpointKey } from '@guardian/platform/audit';
 import { connect } from '@guardian/platform/db';
 import { StorageProvisioner, storageTarget } from '@guardian/platform/storage';
 import { TenantPools, TenantProvisioner } from '@guardian/platform/tenant-db';
-import { builtInTemplates, type TemplateCatalog } from '@guardian/platform/workflows';
+import { builtInTemplates, RemediationStore, type TemplateCatalog } from '@guardian/platform/workflows';
 import { type Logger, pino } from 'pino';
 import { type OperatorConfig, operatorConfig, operatorFlags } from './config.ts';
 import { registerControllers } from './controllers/index.ts';
@@ -87,6 +87,7 @@ export function createOperator(
   // The platform database as its app role, and tenant databases for agents steps' runs.
   const db = connect(config.DATABASE_URL, { max: 4 });
   const pools = new TenantPools({ maxTenants: 50, connectionsPerTenant: 1 });
+  const databases = new TenantDatabases({ kube: client, pools });
   registerControllers(manager, client, clock, events, {
     subjectPrefix: config.OIDC_SUBJECT_PREFIX,
     platformNamespace: config.PLATFORM_NAMESPACE,
@@ -107,7 +108,8 @@ export function createOperator(
     workflows: {
       db,
       auditKey: checkpointKey(config.GUARDIAN_ENCRYPTION_KEY),
-      agentRuns: new AgentRunStore(new TenantDatabases({ kube: client, pools })),
+      agentRuns: new AgentRunStore(databases),
+      remediations: new RemediationStore(databases),
       templates: options.templates ?? builtInTemplates,
       ...(options.agents ? { agents: options.agents } : {}),
     },

@@ -45,6 +45,7 @@ import { InvitationStore } from './stores/InvitationStore.ts';
 import { MembershipStore } from './stores/MembershipStore.ts';
 import { NameLockStore } from './stores/NameLockStore.ts';
 import { PendingLoginStore } from './stores/PendingLoginStore.ts';
+import { RemediationStore } from './stores/RemediationStore.ts';
 import { SessionStore } from './stores/SessionStore.ts';
 import { SigningKeyStore } from './stores/SigningKeyStore.ts';
 import { UserStore } from './stores/UserStore.ts';
@@ -279,6 +280,7 @@ export class Platform {
         metering: this.governance,
         audit: auditLog,
         clock,
+        remediations: new RemediationStore(databases),
         ...(options.templates ? { templates: options.templates } : {}),
       }),
       console: { dir: config.CONSOLE_DIR ?? BUILT_CONSOLE },

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { API_VERSION, KINDS } from '@guardian/crds/kinds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { can, type Permission, ROLES, type Role } from '../../platform/src/rbac.ts';
-import { uniqueName } from '../support/kube.ts';
+import { adminClient, uniqueName } from '../support/kube.ts';
 import { operatorSuite, SUITE_LABEL } from '../support/operator-suite.ts';
 import {
   type Answer,
@@ -15,6 +16,8 @@ import {
 } from '../support/platform.ts';
 import { platformSuite } from '../support/platform-suite.ts';
 import { organizationReady, team } from '../support/tenancy.ts';
+import { databaseSecret, onTenant } from '../support/tenant-db.ts';
+import { startRun } from '../support/workflows.ts';
 
 /** The ids a request names: of the caller's own organization, or of another one. */
 interface Ids {
@@ -244,6 +247,12 @@ describe('platform cross-tenant matrix', () => {
       // A cancelled run cannot be cancelled again (409): each caller gets a run of its own.
       fresh: async () => ({ workflow: await workflowIn(carol) }),
     },
+    'post /workflows/{workflow_id}/revert': {
+      permission: 'workflows:approve',
+      path: (ids) => `/workflows/${ids.workflow}/revert`,
+      // A revert takes an ended run with a remediation on record: each caller gets one of its own.
+      fresh: async () => ({ workflow: await remediatedIn() }),
+    },
     'post /tenants/invitations': {
       permission: 'members:manage',
       path: () => '/tenants/invitations',
@@ -297,6 +306,31 @@ describe('platform cross-tenant matrix', () => {
     const response = await call(api.url, 'POST', '/workflows/start', token, body, headers);
     if (response.status !== 201) throw new Error(`workflow run: ${response.status} ${response.text}`);
     return (response.body as { workflow_id: string }).workflow_id;
+  }
+  /**
+   * A run that ended (its status written here: no operator needs to drive it) with one applied
+   * remediation on record in the tenant database, of a Deployment that is gone: its revert answers
+   * 200, that object refused.
+   */
+  async function remediatedIn(): Promise<string> {
+    const id = `wf-revert-${unique()}`;
+    await startRun(a, id);
+    await adminClient().apply(
+      KINDS.workflowRun,
+      {
+        apiVersion: API_VERSION,
+        kind: 'WorkflowRun',
+        metadata: { name: id, namespace: `org-${a}` },
+        status: { phase: 'Succeeded' },
+      },
+      { fieldManager: 'guardian-test', subresource: 'status' },
+    );
+    await onTenant(
+      (await databaseSecret(a)).url,
+      `INSERT INTO workflow_remediations (step_key, workflow_id, step, kind, namespace, name, field_manager, status, changes)
+       VALUES ('${id}/fix', '${id}', 'fix', 'Deployment', 'org-${a}--production', 'gone', 'guardian-remediate/${id}/fix', 'applied', '[]')`,
+    );
+    return id;
   }
   async function inviteIn(token: string, headers: Record<string, string> = {}): Promise<string> {
     const body = { email: `i-${unique()}@example.com`, role: 'read_only' };

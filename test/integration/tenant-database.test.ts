@@ -267,9 +267,10 @@ describe('tenant databases', () => {
     // What a tenant database provisioned before 0002 holds: 0001's placeholder tables.
     const before0002 = `
       DROP TABLE agent_run_findings, findings, agent_runs;
+      DROP TABLE IF EXISTS workflow_remediations;
       CREATE TABLE agent_runs (id uuid PRIMARY KEY, agent text NOT NULL);
       CREATE TABLE findings (id uuid PRIMARY KEY, agent_run_id uuid REFERENCES agent_runs (id));
-      DELETE FROM knex_migrations WHERE name IN ('0002_agent_runs', '0003_agent_run_costs')`;
+      DELETE FROM knex_migrations WHERE name <> '0001_tenant_schema'`;
     const runColumns = async () =>
       (
         await onTenant(

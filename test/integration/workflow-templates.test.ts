@@ -91,6 +91,26 @@ describe('WorkflowTemplates', () => {
       /needs an approval step before it/,
     ],
     [
+      'a remediate step and no gate',
+      { steps: [{ name: 'fix', type: 'remediate', description: 'f', remediations: ['securityContext'] }] },
+      /needs an approval step before it/,
+    ],
+    [
+      'a remediate step naming no remediations',
+      {
+        steps: [
+          { name: 'gate', type: 'approval', description: 'g', risk: 'low' },
+          { name: 'fix', type: 'remediate', description: 'f' },
+        ],
+      },
+      /names its remediations/,
+    ],
+    [
+      'an unknown remediation',
+      { steps: [{ name: 'fix', type: 'remediate', description: 'f', remediations: ['chmod'] }] },
+      /Unsupported value: "chmod"/,
+    ],
+    [
       'a monitor without a window',
       { steps: [{ name: 'watch', type: 'monitor', description: 'w' }] },
       /parameters.window of kind duration/,
@@ -168,7 +188,7 @@ describe('WorkflowTemplates', () => {
       return (current.status?.conditions as Loose[] | undefined)?.find((c) => c.type === 'Ready');
     });
     expect(ready).toMatchObject({ status: 'False', reason: 'InvalidTemplate' });
-    expect(ready?.message).toMatch(/spec\.steps\.0\.type: a rollout changes a workload/);
+    expect(ready?.message).toMatch(/spec\.steps\.0\.type: a rollout step changes workloads/);
     const { token } = await suite.token(org, 'read_only');
     const listed = await suite.call('GET', '/workflows/templates?source=organization', token);
     const names = (listed.body as { templates: Array<{ name: string }> }).templates.map((t) => t.name);

@@ -110,18 +110,18 @@ describe('workflows API', () => {
       (none.body as { workflows: { workflow_id: string }[] }).workflows.map((w) => w.workflow_id),
     ).not.toContain(body.workflow_id);
     const templates = await suite.call('GET', '/workflows/templates', token);
-    expect(templates.body).toMatchObject({
-      templates: [
-        {
-          name: 'deployment_health_check',
-          source: 'built_in',
-          parameters: { window: { kind: 'duration', default: '30s', required: false } },
-          steps: [
-            { name: 'analysis', type: 'agents' },
-            { name: 'watch', type: 'monitor' },
-          ],
-        },
-        { name: 'ml_model_lifecycle', source: 'built_in' },
+    const offered = (templates.body as { templates: { name: string; source: string }[] }).templates;
+    expect(offered.map((t) => [t.name, t.source])).toEqual([
+      ['cost_optimization_pipeline', 'built_in'],
+      ['security_hardening_pipeline', 'built_in'],
+      ['deployment_health_check', 'built_in'],
+      ['ml_model_lifecycle', 'built_in'],
+    ]);
+    expect(offered.find((t) => t.name === 'deployment_health_check')).toMatchObject({
+      parameters: { window: { kind: 'duration', default: '30s', required: false } },
+      steps: [
+        { name: 'analysis', type: 'agents' },
+        { name: 'watch', type: 'monitor' },
       ],
     });
   }, 120_000);

@@ -54,7 +54,7 @@ export function isNotFound(error: unknown): boolean {
 export interface AuditEvent {
   verb: string;
   user: { username: string };
-  /** Whom the user acted as (impersonation), when it did. */
+  /** Whom `user` acted as (`Impersonate-User`), when it did. */
   impersonatedUser?: { username: string };
   objectRef?: {
     resource?: string;

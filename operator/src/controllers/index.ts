@@ -13,6 +13,7 @@ import type { StorageProvisioner } from '@guardian/platform/storage';
 import type { TenantProvisioner } from '@guardian/platform/tenant-db';
 import {
   isFinal,
+  type RemediationStore,
   remediatorUser,
   type TemplateCatalog,
   type TemplateResource,
@@ -43,6 +44,7 @@ export interface WorkflowSettings {
   auditKey: Buffer;
   /** Agent runs of agents steps, in each organization's tenant database. */
   agentRuns: AgentRunStore;
+  remediations: RemediationStore;
   templates: TemplateCatalog;
   /** The agents agents steps select from: the catalog, unless a test brings its own. */
   agents?: readonly Agent[];
@@ -264,7 +266,7 @@ function registerWorkflowRuns(
     templates: Informer<TemplateResource>;
   },
 ): void {
-  const { db, auditKey, agentRuns, templates, agents } = settings.workflows;
+  const { db, auditKey, agentRuns, remediations, templates, agents } = settings.workflows;
   const { runs, organizations, plans } = informers;
   const audit = new AuditLog({ db, key: auditKey, clock });
   const metering = new Metering({
@@ -297,6 +299,8 @@ function registerWorkflowRuns(
         remediatorOf: (orgId) => client.impersonating(remediatorUser(orgId)),
         metering,
         agentRuns,
+        remediations,
+        audit,
         ...(agents ? { agents } : {}),
         organizations: { get: (orgId) => organizations.get(orgId) },
         clock,

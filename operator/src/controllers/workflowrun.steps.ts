@@ -2,8 +2,9 @@ import type { Organization } from '@guardian/crds/generated';
 import type { KubeClient } from '@guardian/kube/client';
 import type { Clock } from '@guardian/kube/clock';
 import type { Agent, AgentRunStore } from '@guardian/platform/agents';
+import type { AuditEvent } from '@guardian/platform/audit';
 import type { Metering } from '@guardian/platform/quota';
-import type { Step, StepType, WorkflowTemplate } from '@guardian/platform/workflows';
+import type { RemediationStore, Step, StepType, WorkflowTemplate } from '@guardian/platform/workflows';
 import type { Logger } from 'pino';
 import type { Run, StepStatus } from './workflowrun.run.ts';
 
@@ -39,6 +40,10 @@ export interface StepDeps {
   remediatorOf(orgId: string): KubeClient;
   metering: Pick<Metering, 'consumeAll' | 'refund'>;
   agentRuns: AgentRunStore;
+  /** What remediate steps changed, before and after, in the tenant database. */
+  remediations: RemediationStore;
+  /** The audit trail: what a step changed in the cluster. */
+  audit: { append(event: AuditEvent): Promise<unknown> };
   /** The agents an agents step may select: the catalog, unless a test brings its own. */
   agents?: readonly Agent[];
   organizations: { get(orgId: string): Organization | undefined };

@@ -28,6 +28,7 @@ import { approvalStep } from './workflowrun.approval.ts';
 import { jobStep } from './workflowrun.job.ts';
 import { monitorStep } from './workflowrun.monitor.ts';
 import { notifyStep } from './workflowrun.notify.ts';
+import { remediateStep } from './workflowrun.remediate.ts';
 import { rolloutStep } from './workflowrun.rollout.ts';
 import {
   anyStepStarted,
@@ -44,7 +45,7 @@ import {
 } from './workflowrun.run.ts';
 import type { RunContext, StepDeps, StepExecutor, StepExecutors, StepOutcome } from './workflowrun.steps.ts';
 
-/** The executors of the step types the operator runs (Workflows 2/3 adds remediate). */
+/** The executors of the step types the operator runs. */
 export const STEP_EXECUTORS: StepExecutors = {
   agents: agentsStep,
   approval: approvalStep,
@@ -52,6 +53,7 @@ export const STEP_EXECUTORS: StepExecutors = {
   rollout: rolloutStep,
   monitor: monitorStep,
   notify: notifyStep,
+  remediate: remediateStep,
 };
 
 export interface WorkflowRunDeps {
@@ -337,6 +339,7 @@ export function workflowRunReconciler(deps: WorkflowRunDeps): Reconciler {
         });
         await record.write(withReady(status, run, 'Running', `Step ${step.name} (${step.type})`, now()));
         failpoint('workflow-after-intent-before-act', runName);
+        failpoint('workflow-after-intent-before-act', `${runName}/${step.name}`);
       }
       const intended = currentStep(status) as StepStatus & { idempotencyKey: string };
       const context: RunContext = {
@@ -350,6 +353,8 @@ export function workflowRunReconciler(deps: WorkflowRunDeps): Reconciler {
       };
       const outcome = await execute(context, { status: intended, definition }, deps.steps);
       failpoint('workflow-after-act-before-record', runName);
+      // Keyed `<run>/<step>` too: a crash test may pick the step (a remediation after the agents).
+      failpoint('workflow-after-act-before-record', `${runName}/${step.name}`);
       status = updateStep(
         status,
         step.name,

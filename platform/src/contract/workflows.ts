@@ -139,3 +139,28 @@ export const WorkflowTemplateList = contract(
   'WorkflowTemplateList',
   z.strictObject({ templates: z.array(WorkflowTemplateView) }),
 );
+
+export const WorkflowReverted = contract(
+  'WorkflowReverted',
+  z.strictObject({
+    workflow_id: z.string(),
+    objects: z
+      .array(
+        z.strictObject({
+          kind: z.string(),
+          namespace: z.string(),
+          name: z.string(),
+          outcome: z
+            .enum(['reverted', 'refused'])
+            .describe('reverted: its remediated fields are as before; refused: left as it is, see reason'),
+          reason: z
+            .string()
+            .nullable()
+            .describe('Why it was refused: gone, or which remediated fields someone else changed since'),
+          fields: z.array(z.string()).describe('The remediated fields, as paths in the object'),
+        }),
+      )
+      .describe('Each object the run remediated and had not been reverted'),
+  }),
+);
+export type WorkflowReverted = z.infer<typeof WorkflowReverted>;

@@ -2,6 +2,7 @@ import {
   StartWorkflow,
   WorkflowList,
   WorkflowQuery,
+  WorkflowReverted,
   WorkflowStarted,
   WorkflowTemplateList,
   WorkflowTemplateQuery,
@@ -141,6 +142,31 @@ export function workflowRoutes(api: Api, service: WorkflowService): void {
     },
     async (ctx, { params, actor }) => {
       ctx.body = WorkflowView.parse(await service.cancel(actor, params.workflow_id ?? ''));
+    },
+  );
+
+  api.mount(
+    {
+      ...base,
+      method: 'post',
+      path: '/workflows/{workflow_id}/revert',
+      summary: 'Revert what a workflow run remediated',
+      description:
+        'Restores, object by object and as the organization’s remediator, the fields the run’s ' +
+        'remediate steps set (their values before, or absent). An object whose remediated fields ' +
+        'someone else changed since is left alone and reported refused with the reason; changes of ' +
+        'other fields (a controller’s annotations, resourceVersion) do not count. Only a run that has ' +
+        'ended, and only what it changed and was not reverted yet.',
+      permission: 'workflows:approve',
+      responses: {
+        200: { description: 'Each object: reverted, or refused and why', schema: WorkflowReverted },
+        ...refusals,
+        ...notFound,
+        409: problem('The run is in progress, changed nothing, or is reverted already'),
+      },
+    },
+    async (ctx, { params, actor }) => {
+      ctx.body = WorkflowReverted.parse(await service.revert(actor, params.workflow_id ?? ''));
     },
   );
 }

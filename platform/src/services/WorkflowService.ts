@@ -7,10 +7,12 @@ import type { AuditLog } from '../audit/AuditLog.ts';
 import type {
   StartWorkflow,
   WorkflowQuery,
+  WorkflowReverted,
   WorkflowTemplateView,
   WorkflowView,
 } from '../contract/workflows.ts';
 import type { Governance } from '../governance.ts';
+import type { RemediationStore } from '../stores/RemediationStore.ts';
 import {
   builtInTemplates,
   checkParameters,
@@ -31,6 +33,7 @@ import { ConflictError, NotFoundError, quotaRefusal, ValidationError } from './e
 import { kubeRefusal } from './kube-errors.ts';
 import { controlNamespace, environmentsOf, type OrganizationDirectory } from './OrganizationDirectory.ts';
 import { FIELD_MANAGER } from './OrganizationService.ts';
+import { revertRun } from './revert.ts';
 import type { TeamDirectory } from './TeamDirectory.ts';
 
 type Run = WorkflowRun & KubeObject;
@@ -44,6 +47,8 @@ export interface WorkflowServiceDeps {
   clock: Clock;
   /** The built-in templates (tests add their own); each organization adds its WorkflowTemplates. */
   templates?: TemplateCatalog;
+  /** What remediate steps changed (tenant databases): what a revert restores. */
+  remediations: RemediationStore;
 }
 
 export interface StartedWorkflow {
@@ -243,6 +248,18 @@ export class WorkflowService {
       });
     }
     return workflowView(await this.existing(orgId, id));
+  }
+
+  /** Restores what the run's remediate steps changed (./revert.ts). */
+  async revert(actor: Actor, id: string): Promise<WorkflowReverted> {
+    const orgId = currentOrg(actor);
+    const run = await this.existing(orgId, id);
+    return revertRun(
+      { kube: this.deps.kube, remediations: this.deps.remediations, audit: this.deps.audit },
+      orgId,
+      run,
+      auditActor(actor),
+    );
   }
 
   private teamOf(actor: Actor, orgId: string, requested: string | undefined): string | undefined {

@@ -139,6 +139,33 @@ const MIGRATIONS: Migration[] = [
       );
     },
   },
+  {
+    // What remediate steps changed, one row per object and step: its fields before and after
+    // (never anything else of the object, so no Secret value or env value is ever copied here),
+    // the field manager its apply used, and whether a revert restored it.
+    name: '0004_workflow_remediations',
+    async up(db) {
+      await db.raw(`
+        CREATE TABLE workflow_remediations (
+          step_key text NOT NULL,
+          workflow_id text NOT NULL,
+          step text NOT NULL,
+          kind text NOT NULL,
+          namespace text NOT NULL,
+          name text NOT NULL,
+          object_uid text,
+          field_manager text NOT NULL,
+          status text NOT NULL CHECK (status IN ('intended', 'applied', 'unchanged', 'skipped', 'reverted')),
+          reason text,
+          changes jsonb NOT NULL DEFAULT '[]',
+          created_at timestamptz NOT NULL DEFAULT now(),
+          applied_at timestamptz,
+          reverted_at timestamptz,
+          PRIMARY KEY (step_key, kind, namespace, name)
+        )`);
+      await db.raw('CREATE INDEX workflow_remediations_by_run ON workflow_remediations (workflow_id)');
+    },
+  },
 ];
 
 export const tenantMigrationSource: Knex.MigrationSource<Migration> = {

@@ -1,6 +1,12 @@
 // @guardian/platform/workflows: what the operator and the API both need of workflows, once: the
 // vocabulary, the templates (data, validated by a schema) and their parameters, the approval
 // policy, and the names and keys of runs and steps.
+
+export {
+  type RemediationRecord,
+  type RemediationStatus,
+  RemediationStore,
+} from '../stores/RemediationStore.ts';
 export { admissible, admits, type QueuedRun, queueOrder } from './admission.ts';
 export {
   type ApprovalPolicy,
@@ -40,6 +46,23 @@ export {
   templatesFor,
 } from './org-templates.ts';
 export { checkParameters, type ParameterCheck, type ParameterError, parseWorkload } from './parameters.ts';
+export {
+  applyConfiguration,
+  changedSince,
+  currentValue,
+  type FieldChange,
+  fieldPath,
+  plannedChanges,
+  podTemplateKind,
+  REMEDIATED_CHECKS,
+  REMEDIATIONS,
+  type Remediation,
+  type ResourceDefaults,
+  remediates,
+  remediationFieldManager,
+  unpatchableReason,
+  type Workload,
+} from './remediation.ts';
 export { type Admission, type GoneRuns, type SlotRun, slotsHeld, WorkflowSlots } from './slots.ts';
 export { DEFAULT_STEP_TIMEOUT } from './step-schemas.ts';
 export {

@@ -16,11 +16,26 @@ const gated: TemplateInput = {
 const jobStep = { name: 'train', type: 'job', description: 'Trains', image: '{image}' } as const;
 
 describe('workflow templates', () => {
-  it('offers deployment_health_check and ml_model_lifecycle, and no template with a step type the operator cannot run yet', () => {
+  it("offers DESIGN.md's four templates, and no template with a step type the operator cannot run", () => {
     expect(builtInTemplates.list().map((t) => t.name)).toEqual([
+      'cost_optimization_pipeline',
+      'security_hardening_pipeline',
       'deployment_health_check',
       'ml_model_lifecycle',
     ]);
+    expect(
+      builtInTemplates
+        .get('cost_optimization_pipeline')
+        ?.steps.map((s) => [s.type, 'risk' in s ? s.risk : '']),
+    ).toEqual([
+      ['agents', ''],
+      ['agents', ''],
+      ['approval', 'medium'],
+      ['remediate', ''],
+    ]);
+    expect(builtInTemplates.get('cost_optimization_pipeline')?.parameters.cpuRequest).toMatchObject({
+      default: '100m',
+    });
     for (const template of builtInTemplates.list())
       for (const step of template.steps) expect(STEP_TYPES_AVAILABLE).toContain(step.type);
     const health = builtInTemplates.get('deployment_health_check');
@@ -39,6 +54,28 @@ describe('workflow templates', () => {
     ]);
     expect(ml?.parameters.image).toMatchObject({ kind: 'string', required: true });
     expect(ml?.parameters.workload).toMatchObject({ kind: 'workload', required: true });
+  });
+
+  it('refuses a remediate step fixing resources without the fallback parameters, or fixing nothing', () => {
+    const remediating = (parameters: Record<string, unknown>, remediations: string[]) =>
+      WorkflowTemplate.safeParse({
+        name: 'fix_it',
+        namePrefix: 'fix',
+        description: 'Fixes',
+        parameters,
+        steps: [{ name: 'fix', type: 'remediate', description: 'Fix', remediations }],
+      });
+    expect(remediating({}, ['securityContext']).success).toBe(true);
+    const missing = remediating({}, ['resources']);
+    expect(missing.success).toBe(false);
+    expect(missing.error?.issues.map((i) => i.path.join('.'))).toEqual([
+      'parameters.cpuRequest',
+      'parameters.memoryRequest',
+      'parameters.cpuLimit',
+      'parameters.memoryLimit',
+    ]);
+    expect(remediating({}, []).success).toBe(false);
+    expect(remediating({}, ['everything']).success).toBe(false);
   });
 
   it('accepts a valid template and refuses the same template with each defect', () => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { catalog } from '../agents/catalog/index.ts';
 import { CATEGORIES } from '../agents/types.ts';
 import { parseDuration } from './duration.ts';
+import { REMEDIATIONS } from './remediation.ts';
 import { JobStep, RolloutStep } from './step-schemas.ts';
 import { RISKS } from './vocabulary.ts';
 
@@ -70,6 +71,18 @@ const Step = z.discriminatedUnion('type', [
     }),
   z.strictObject({
     name: stepName,
+    type: z.literal('remediate'),
+    description,
+    /**
+     * What it fixes of the findings of the run's earlier agents steps: `resources` (requests and
+     * limits where missing: the namespace's LimitRange defaults, else the template's parameters
+     * cpuRequest, memoryRequest, cpuLimit, memoryLimit), `securityContext` (runAsNonRoot,
+     * allowPrivilegeEscalation: false, readOnlyRootFilesystem where a finding asks).
+     */
+    remediations: z.array(z.enum(REMEDIATIONS)).min(1).max(REMEDIATIONS.length),
+  }),
+  z.strictObject({
+    name: stepName,
     type: z.literal('monitor'),
     description,
   }),
@@ -90,6 +103,24 @@ const Step = z.discriminatedUnion('type', [
   RolloutStep,
 ]);
 export type Step = z.infer<typeof Step>;
+
+/** The parameters a `resources` remediation falls back on where the namespace has no LimitRange default. */
+const RESOURCE_PARAMETERS = ['cpuRequest', 'memoryRequest', 'cpuLimit', 'memoryLimit'] as const;
+const QUANTITY = '[0-9]+(\\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?';
+const quantity = (what: string, value: string) => ({
+  kind: 'string' as const,
+  description: `The ${what} a container without one gets where the namespace's LimitRange has no default`,
+  default: value,
+  pattern: QUANTITY,
+  maxLength: 32,
+});
+/** The requests and limits a rightsizing gives where nothing else says (documented in the README). */
+const RESOURCE_DEFAULTS = {
+  cpuRequest: quantity('CPU request', '100m'),
+  memoryRequest: quantity('memory request', '128Mi'),
+  cpuLimit: quantity('CPU limit', '500m'),
+  memoryLimit: quantity('memory limit', '256Mi'),
+};
 
 export const TEMPLATE_NAME = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
 
@@ -131,13 +162,22 @@ export const WorkflowTemplate = z
     // DESIGN.md: steps that change existing workloads always come after a gate (Jobs need none).
     const firstGate = template.steps.findIndex((step) => step.type === 'approval');
     for (const [index, step] of template.steps.entries()) {
-      if (step.type === 'rollout' && (firstGate < 0 || firstGate > index))
+      if ((step.type === 'rollout' || step.type === 'remediate') && (firstGate < 0 || firstGate > index))
         ctx.addIssue({
           code: 'custom',
           path: ['steps', index, 'type'],
-          message: 'a rollout changes a workload: an approval step must come before it',
+          message: `a ${step.type} step changes workloads: an approval step must come before it`,
         });
     }
+    // Requests and limits come from the namespace's LimitRange, else from these parameters.
+    if (template.steps.some((step) => step.type === 'remediate' && step.remediations.includes('resources')))
+      for (const name of RESOURCE_PARAMETERS)
+        if (template.parameters[name]?.kind !== 'string' || template.parameters[name]?.default === undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['parameters', name],
+            message: 'a remediate step fixing resources needs a string parameter with a default',
+          });
     for (const [name, parameter] of Object.entries(template.parameters)) {
       if (parameter.required && parameter.default !== undefined)
         ctx.addIssue({ code: 'custom', path: ['parameters', name], message: 'required with a default' });
@@ -147,12 +187,51 @@ export type WorkflowTemplate = z.infer<typeof WorkflowTemplate>;
 /** A template as written, before defaults: what a catalog is built from. */
 export type TemplateInput = z.input<typeof WorkflowTemplate>;
 
-/**
- * The built-in templates (DESIGN.md's table) whose every step type the operator runs today.
- * cost_optimization_pipeline and security_hardening_pipeline need remediate and join this list
- * with it.
- */
+/** The built-in templates: DESIGN.md's table. */
 const BUILT_IN: readonly TemplateInput[] = [
+  {
+    name: 'cost_optimization_pipeline',
+    namePrefix: 'cost',
+    description:
+      'The cost and security agents over the environment, a medium-risk gate (automatic outside ' +
+      'production), then requests and limits for the containers that lack them.',
+    parameters: RESOURCE_DEFAULTS,
+    steps: [
+      { name: 'cost', type: 'agents', description: 'The cost agents', categories: ['cost'] },
+      { name: 'security', type: 'agents', description: 'The security agents', categories: ['security'] },
+      { name: 'approval', type: 'approval', description: 'Approves the rightsizing', risk: 'medium' },
+      {
+        name: 'rightsizing',
+        type: 'remediate',
+        description: 'Requests and limits where missing, on the workloads the findings name',
+        remediations: ['resources'],
+      },
+    ],
+  },
+  {
+    name: 'security_hardening_pipeline',
+    namePrefix: 'security',
+    description:
+      'The security and compliance agents over the environment, a medium-risk gate (automatic ' +
+      'outside production), then securityContext hardening where the findings ask for it.',
+    steps: [
+      { name: 'security', type: 'agents', description: 'The security agents', categories: ['security'] },
+      {
+        name: 'compliance',
+        type: 'agents',
+        description: 'The compliance agents',
+        categories: ['compliance'],
+      },
+      { name: 'approval', type: 'approval', description: 'Approves the hardening', risk: 'medium' },
+      {
+        name: 'hardening',
+        type: 'remediate',
+        description:
+          'runAsNonRoot, allowPrivilegeEscalation: false and readOnlyRootFilesystem where a finding asks',
+        remediations: ['securityContext'],
+      },
+    ],
+  },
   {
     name: 'deployment_health_check',
     namePrefix: 'health',

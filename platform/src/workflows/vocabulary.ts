@@ -40,9 +40,10 @@ export const FINAL_STEP_PHASES: readonly StepPhase[] = ['Succeeded', 'Failed', '
 export const STEP_TYPES = ['agents', 'remediate', 'job', 'rollout', 'monitor', 'approval', 'notify'] as const;
 export type StepType = (typeof STEP_TYPES)[number];
 
-/** Workflows 2/3 brings remediate; a template needing it is not offered before. */
+/** The step types the operator runs: all of them. */
 export const STEP_TYPES_AVAILABLE: readonly StepType[] = [
   'agents',
+  'remediate',
   'job',
   'rollout',
   'monitor',
@@ -77,5 +78,6 @@ export const REASONS = {
   rejected: 'Rejected',
   cancelled: 'Cancelled',
   stepFailed: 'StepFailed',
+  remediationFailed: 'RemediationFailed',
 } as const;
 export type Reason = (typeof REASONS)[keyof typeof REASONS];

@@ -669,6 +669,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workflows/{workflow_id}/revert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revert what a workflow run remediated
+         * @description Restores, object by object and as the organization’s remediator, the fields the run’s remediate steps set (their values before, or absent). An object whose remediated fields someone else changed since is left alone and reported refused with the reason; changes of other fields (a controller’s annotations, resourceVersion) do not count. Only a run that has ended, and only what it changed and was not reverted yet.
+         */
+        post: operations["postWorkflowsWorkflowIdRevert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workflows/start": {
         parameters: {
             query?: never;
@@ -1597,6 +1617,24 @@ export interface components {
             /** @enum {string} */
             phase?: "Pending" | "Running" | "AwaitingApproval" | "Succeeded" | "Failed" | "Rejected" | "Cancelled";
             template?: string;
+        };
+        WorkflowReverted: {
+            /** @description Each object the run remediated and had not been reverted */
+            objects: {
+                /** @description The remediated fields, as paths in the object */
+                fields: string[];
+                kind: string;
+                name: string;
+                namespace: string;
+                /**
+                 * @description reverted: its remediated fields are as before; refused: left as it is, see reason
+                 * @enum {string}
+                 */
+                outcome: "reverted" | "refused";
+                /** @description Why it was refused: gone, or which remediated fields someone else changed since */
+                reason: string | null;
+            }[];
+            workflow_id: string;
         };
         WorkflowStarted: {
             /** @enum {string} */
@@ -5154,6 +5192,82 @@ export interface operations {
                 };
             };
             /** @description The run has ended */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the hourly API limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service the platform needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postWorkflowsWorkflowIdRevert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Each object: reverted, or refused and why */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowReverted"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in this organization, it is suspended, or none is selected */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such workflow run in the current organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The run is in progress, changed nothing, or is reverted already */
             409: {
                 headers: {
                     [name: string]: unknown;
