@@ -76,6 +76,11 @@ export interface WorkflowApprovalStatus {
   reason?: string;
   /** The verdict in words. */
   message?: string;
+  /**
+   * The person spec.user resolved to: a platform user id, or the username when no platform user has
+   * that verified email. Two approvals of one person count once.
+   */
+  person?: string;
   /** When the platform judged it. */
   decidedAt?: string;
 }
