@@ -1,4 +1,4 @@
-import type { Organization, QuotaPolicy, Team } from '@guardian/crds/generated';
+import type { Organization, QuotaPolicy, Team, WorkflowApproval } from '@guardian/crds/generated';
 import { KINDS } from '@guardian/crds/kinds';
 import type { KubeClient } from '@guardian/kube/client';
 import type { Clock } from '@guardian/kube/clock';
@@ -90,6 +90,7 @@ export function registerControllers(
     : plans;
   const teams = manager.informer<Team>(KINDS.team);
   const runs = manager.informer<Run>(KINDS.workflowRun);
+  const approvals = manager.informer<WorkflowApproval & KubeObject>(KINDS.workflowApproval);
   const namespaces = manager.informer<Namespace>(core.namespace, managed);
   const serviceAccounts = manager.informer<KubeObject>(core.serviceAccount, managed);
   const roleBindings = manager.informer<KubeObject>(core.roleBinding, managed);
@@ -222,7 +223,13 @@ export function registerControllers(
     ],
   });
 
-  registerWorkflowRuns(manager, client, clock, events, settings, { runs, organizations, plans, teams });
+  registerWorkflowRuns(manager, client, clock, events, settings, {
+    runs,
+    organizations,
+    plans,
+    teams,
+    approvals,
+  });
 }
 
 function registerWorkflowRuns(
@@ -236,6 +243,7 @@ function registerWorkflowRuns(
     organizations: Informer<Organization>;
     plans: Informer<QuotaPolicy>;
     teams: Informer<Team>;
+    approvals: Informer<WorkflowApproval & KubeObject>;
   },
 ): void {
   const { db, auditKey, agentRuns, templates, agents } = settings.workflows;
@@ -272,6 +280,8 @@ function registerWorkflowRuns(
         agentRuns,
         ...(agents ? { agents } : {}),
         organizations: { get: (orgId) => organizations.get(orgId) },
+        approvals: (namespace) =>
+          informers.approvals.list().filter((approval) => approval.metadata?.namespace === namespace),
         clock,
         log,
       },
@@ -282,6 +292,10 @@ function registerWorkflowRuns(
     primary: runs,
     concurrency: settings.workers,
     watches: [
+      // A decision on a gate (its verdict written): the run it decides.
+      watch(informers.approvals, (approval) => [
+        `${approval.metadata?.namespace ?? ''}/${approval.spec.workflowRun}`,
+      ]),
       // Suspension, a provisioned environment, a changed approval policy: the organization's runs.
       watch(organizations, (org) => unfinished(org.metadata?.name ?? '')),
       // A plan's concurrentWorkflows raised: its organizations' waiting runs.
