@@ -68,10 +68,20 @@ bench: node_modules ## Benchmarks against a stack of their own (.stack/bench); f
 
 ##@ Build
 .PHONY: generate
-generate: node_modules ## Regenerate crds/generated/ (types), operator/rbac/tenant-roles.yaml (from the permission matrix) and the console's API types
+generate: node_modules ## Regenerate crds/generated/ (types), operator/rbac/tenant-roles.yaml (from the permission matrix), the console's API types and the agent reference (docs/)
 	node scripts/generate-crd-types.ts
 	node scripts/generate-rbac.ts
 	node scripts/generate-api-types.ts
+	node scripts/generate-agent-docs.ts
+
+##@ Documentation
+.PHONY: docs docs-dev
+docs: node_modules ## Build the documentation site (VitePress) from docs/ into docs/.vitepress/dist
+	node scripts/generate-agent-docs.ts --check
+	vitepress build docs
+
+docs-dev: node_modules ## Serve the documentation site on http://127.0.0.1:5173, rebuilt on every change
+	vitepress dev docs --host 127.0.0.1 --port 5173
 
 .PHONY: console
 console: node_modules ## Build the web console into web/dist (what the platform serves)

@@ -114,7 +114,7 @@ Guardian development stack is up. Credentials: ${stack.path('env')} (\`source .s
   Console            http://127.0.0.1:${platformPort}/   (rebuilt on every change to web/; reload the page)
   Platform API       http://127.0.0.1:${platformPort}/openapi.json
   Operator           http://127.0.0.1:${operatorPort}/metrics, /healthz, /readyz (as ServiceAccount ${OPERATOR_NAMESPACE}/guardian-operator)
-  Identity providers ${env.OIDC_ISSUER} (default)${pad}${env.OIDC_ISSUER_TECHCORP} (techcorp)${pad}HTTPS with the stack's CA, which browsers do not trust: see the README ("Demo logins")
+  Identity providers ${env.OIDC_ISSUER} (default)${pad}${env.OIDC_ISSUER_TECHCORP} (techcorp)${pad}HTTPS with the stack's CA, which browsers do not trust: see docs/development/local-stack.md ("Demo logins")
   OIDC client        ${env.OIDC_CLIENT_ID} (secret in .stack/env)
   Platform database  ${withoutPassword(env.DATABASE_URL ?? '')}
   Tenant servers     ${(env.TENANT_DB_SERVERS ?? '').split(',').map(withoutPassword).join(pad)}

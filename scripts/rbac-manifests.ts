@@ -76,8 +76,8 @@ export function platformClusterReads(namespace = DEFAULT_NAMESPACE): KubeObject[
     kind: 'ClusterRole',
     metadata: { name, labels },
     rules: [
-      { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list'] },
-      { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['get', 'list'] },
+      { apiGroups: [''], resources: ['nodes'], verbs: ['list'] },
+      { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['list'] },
     ],
   };
   const binding = {

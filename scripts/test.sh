@@ -41,7 +41,7 @@ scripts/ensure-schemathesis.sh >"$logs/schemathesis.log" 2>&1 &
 fuzzer_pid=$!
 
 phase lint biome check .
-phase generated bash -c 'node scripts/generate-crd-types.ts --check && node scripts/generate-rbac.ts --check && node scripts/generate-api-types.ts --check'
+phase generated bash -c 'node scripts/generate-crd-types.ts --check && node scripts/generate-rbac.ts --check && node scripts/generate-api-types.ts --check && node scripts/generate-agent-docs.ts --check'
 phase typecheck bash -c 'tsc --noEmit -p . && tsc --noEmit -p web'
 vitest_phase unit
 # The platform the integration and e2e tests start serves the console from web/dist.

@@ -1,6 +1,7 @@
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Governance } from './governance.ts';
+import { apiReference } from './http/api-reference.ts';
 import { type AuthenticateOptions, authenticate } from './http/authenticate.ts';
 import { type ConsoleOptions, consolePages } from './http/console.ts';
 import { errorHandler } from './http/error-handler.ts';
@@ -101,6 +102,8 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   // Before the body parser, authentication and governance: the console's pages are public files
   // and cost no API call; API routes still win (the console asks the router first).
   app.use(consolePages(deps.console, api.router));
+  // The API reference (/docs) likewise: public, rendered in the browser from /openapi.json.
+  app.use(apiReference(deps.console));
   app.use(routeGuard(api.router));
   app.use(jsonBody(deps.bodyLimitBytes));
   app.use(authenticate(deps.auth));

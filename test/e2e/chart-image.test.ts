@@ -347,6 +347,14 @@ describe('the container image (Dockerfile replayed without a Docker engine)', ()
       const asset = await fetch(`http://127.0.0.1:${port}${script}`);
       expect(asset.status).toBe(200);
       expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      // The API reference's renderer came with the console's build, not with Scalar's packages.
+      const docs = await fetch(`http://127.0.0.1:${port}/docs`);
+      expect(docs.status).toBe(200);
+      const renderer = /src="(\/docs\/scalar\.js\?v=[^"]+)"/.exec(await docs.text())?.[1];
+      const bundle = await fetch(`http://127.0.0.1:${port}${renderer}`);
+      expect(bundle.status).toBe(200);
+      expect((await bundle.arrayBuffer()).byteLength).toBeGreaterThan(1_000_000);
+      expect(existsSync(join(app, 'node_modules', '@scalar'))).toBe(false);
     } finally {
       child.kill('SIGTERM');
       await new Promise((exited) => child.once('exit', exited));

@@ -1,4 +1,4 @@
-// `helm install` of the chart into the local control plane, following the README's "Installing on
+// `helm install` of the chart into the local control plane, following docs/install/index.md's "Installing on
 // a cluster" steps: Secrets first, then helm install; upgrade; teardown in the documented order.
 // kwok runs no containers, so what the pods would run is run here, locally, from what the chart
 // rendered into the cluster: the operator and the platform with their Deployments' environment
@@ -87,7 +87,7 @@ describe('helm install, upgrade, test and uninstall on the local control plane',
   const namespace = release;
   const fullname = `${release}-guardian`;
   const org = uniqueName('e2e-chart');
-  // The README's example values, pointed at the test stack.
+  // The documented example values (docs/install/index.md), pointed at the test stack.
   const values = {
     image: { repository: 'registry.example.com/guardian' },
     oidc: {
@@ -125,7 +125,7 @@ describe('helm install, upgrade, test and uninstall on the local control plane',
     await core.deleteNamespace({ name: namespace }).catch(() => undefined);
   });
 
-  it('installs as the README says: Secrets in the namespace, then helm install; the Deployments get Ready pods', async () => {
+  it('installs as docs/install/index.md says: Secrets in the namespace, then helm install; the Deployments get Ready pods', async () => {
     await kubectl('create', 'namespace', namespace);
     const tenantServers = Object.fromEntries(
       stackEnv('TENANT_DB_SERVERS')
@@ -152,7 +152,7 @@ describe('helm install, upgrade, test and uninstall on the local control plane',
     await secret('guardian-encryption-key', { key: encryptionKey() });
 
     // --take-ownership: the plans, tenant roles and admission policy exist already, installed by
-    // the other suites (on a real cluster: kept by an earlier release; see the README).
+    // the other suites (on a real cluster: kept by an earlier release; see docs/install/index.md).
     const out = await helm(
       'install',
       release,
@@ -398,7 +398,7 @@ describe('helm install, upgrade, test and uninstall on the local control plane',
         'name',
       ),
     ).toBe('');
-    // 3.-4. of the README's teardown, as a server-side dry run: the other suites share these.
+    // 3.-4. of the documented teardown (docs/install/index.md), as a server-side dry run: the other suites share these.
     const roles = await kubectl(
       'delete',
       'clusterroles',

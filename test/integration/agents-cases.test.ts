@@ -1,10 +1,10 @@
 // The catalog's case tables against a real cluster: every row (runtime rows with the status the
 // controllers write or, for Pods no kubelet runs, written through the status subresource as a
-// kubelet would) but those holding Nodes or StorageClasses, applied to Guardian-managed workload
+// kubelet would) but those holding Nodes or StorageClasses (agents-cluster-cases.test.ts creates
+// those cluster-scoped objects for its own run and runs them), applied to Guardian-managed workload
 // namespaces of a test organization whose plan adds no ResourceQuota or LimitRange, run through the platform's own path (the organization's
 // agent impersonated, then evaluate; and POST /agents/runs), and compared exactly with the rows'
-// `expect`. Rows that cannot run here yet are listed below, each with the reason, never skipped
-// silently. Also: one tenant's agent is refused another's namespace, and no Secret value leaves a run.
+// `expect`. Also: one tenant's agent is refused another's namespace, and no Secret value leaves a run.
 
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -15,10 +15,11 @@ import { type Clock, systemClock } from '@guardian/kube/clock';
 import type { KubeObject } from '@guardian/kube/resources';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { agentUser, resourceOf } from '../../platform/src/agent-runs/snapshot-reader.ts';
-import { catalogCaseSettings, catalogCases } from '../../platform/src/agents/catalog/cases.ts';
-import { agentSettings, type Case, catalog, type Finding } from '../../platform/src/agents/index.ts';
+import { catalogCaseSettings } from '../../platform/src/agents/catalog/cases.ts';
+import { agentSettings, catalog, type Finding } from '../../platform/src/agents/index.ts';
 import { CASE_CLOCK, CASE_NAMESPACE, type KubeManifest } from '../../platform/src/agents/testing/case.ts';
 import { container, deployment, podSpec } from '../../platform/src/agents/testing/manifests.ts';
+import { type CaseRow, caseRows, holdsClusterObjects, findingKey as key } from '../support/agent-cases.ts';
 import { agentSuite, inNamespace } from '../support/agents.ts';
 import { adminClient, eventually, kubectl, uniqueName } from '../support/kube.ts';
 import { quotaPolicy } from '../support/platform.ts';
@@ -53,26 +54,11 @@ const CLUSTER_ADDS: Record<string, { check: string; kind: string; name: string; 
  * test through the API (the Events of events, moved to the test's clock).
  */
 const STATUS_WRITTEN = new Set(['pod-runtime', 'cost-estimator']);
-const DEFERRED_CLUSTER =
-  'holds Nodes or StorageClasses (cluster-scoped): covered by unit tests; applied here, they would change the Nodes every parallel suite schedules on';
 
-interface Row {
-  agent: string;
-  row: Case;
-}
-
-const rows: Row[] = Object.entries(catalogCases).flatMap(([agent, cases]) =>
-  cases.map((row) => ({ agent, row })),
-);
-const isClusterRow = ({ row }: Row) =>
-  row.objects.some((o) => o.kind === 'Node' || o.kind === 'StorageClass');
-const deferral = (entry: Row): string | undefined => (isClusterRow(entry) ? DEFERRED_CLUSTER : undefined);
-const deferred = rows.filter((entry) => deferral(entry) !== undefined);
-const applied = rows.filter((entry) => deferral(entry) === undefined);
+const applied = caseRows.filter((entry) => !holdsClusterObjects(entry));
 const shared = applied.filter(({ row }) => !row.namespaceWide);
 const wide = applied.filter(({ row }) => row.namespaceWide);
 
-const key = (check: string, kind: string, name: string) => `${check} ${kind}/${name}`;
 const counted = (check: string) => NEVER_IN_GUARDIAN_NAMESPACES[check] === undefined;
 
 /** Per agent: what its rows in the shared namespace expect there. */
@@ -174,7 +160,7 @@ describe('agents: the catalog’s case tables in a real cluster', () => {
     // client: server-side apply with strict field validation, the manifests as written.
     const admin = adminClient();
     const refused: string[] = [];
-    const applyAll = async ({ agent, row }: Row, namespace: string, objects: readonly KubeManifest[]) => {
+    const applyAll = async ({ agent, row }: CaseRow, namespace: string, objects: readonly KubeManifest[]) => {
       for (const object of objects) {
         await admin
           .apply(resourceOf(object.kind), inNamespace(atTestClock(object, namespace), namespace), {
@@ -190,7 +176,7 @@ describe('agents: the catalog’s case tables in a real cluster', () => {
     // available, and each is computed beside Ready Pods (the note of "two PDBs over one Deployment").
     // What a kubelet would write: each object's status as the row holds it, over what the
     // apiserver and the scheduler wrote (a conflict with the scheduler's write is retried).
-    const writeStatus = async ({ row }: Row, namespace: string) => {
+    const writeStatus = async ({ row }: CaseRow, namespace: string) => {
       for (const object of row.objects) {
         const status = (object as { status?: object }).status;
         if (!status || object.kind !== 'Pod') continue;
@@ -209,7 +195,7 @@ describe('agents: the catalog’s case tables in a real cluster', () => {
         });
       }
     };
-    const place = async (entry: Row, namespace: string) => {
+    const place = async (entry: CaseRow, namespace: string) => {
       const isPdb = (object: KubeManifest) => object.kind === 'PodDisruptionBudget';
       await applyAll(
         entry,
@@ -238,19 +224,11 @@ describe('agents: the catalog’s case tables in a real cluster', () => {
     expect(refused).toEqual([]);
   }, 300_000);
 
-  it('applies every row but those with Nodes or StorageClasses, which are listed with the reason', () => {
-    expect(applied.length + deferred.length).toBe(rows.length);
+  it('applies every row but those with Nodes or StorageClasses, which agents-cluster-cases.test.ts runs', () => {
+    expect(applied.length).toBe(caseRows.length - caseRows.filter(holdsClusterObjects).length);
     expect(shared.length).toBeGreaterThan(200);
     expect(wide.length).toBe(wideEnvironments.length);
     expect(wideEnvironments.length).toBeLessThanOrEqual(19);
-  });
-
-  // Not todo tests: a deferral is a decision this suite states and checks. Each deferred row names
-  // its reason; the count changes only together with the tables or the cluster rows that cover them.
-  it('defers exactly the rows with Nodes or StorageClasses', () => {
-    const reasons = Object.groupBy(deferred, (entry) => deferral(entry) ?? '');
-    expect(Object.keys(reasons)).toEqual([DEFERRED_CLUSTER]);
-    expect(reasons[DEFERRED_CLUSTER]?.length).toBe(13);
   });
 
   it('finds exactly what the shared rows expect, table by table, as the organization’s agent', async () => {

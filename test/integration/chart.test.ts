@@ -398,8 +398,8 @@ describe('the Helm chart, rendered', () => {
     const on = (await renderChart()).objects;
     expect(reads(on).sort()).toEqual(['ClusterRole', 'ClusterRoleBinding']);
     expect(find(on, 'ClusterRole', 'guardian-platform-cluster-reads').rules).toEqual([
-      { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list'] },
-      { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['get', 'list'] },
+      { apiGroups: [''], resources: ['nodes'], verbs: ['list'] },
+      { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['list'] },
     ]);
     expect(find(on, 'ClusterRoleBinding', 'guardian-platform-cluster-reads').subjects).toEqual([
       { kind: 'ServiceAccount', name: 'guardian-platform', namespace: 'guardian-system' },

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Middleware } from 'koa';
 import { isConsolePath } from '../contract/console.ts';
+import { sendStatic } from './compressed.ts';
 import type { AppContext, AppState } from './state.ts';
 
 /** The console's policy: its own scripts and styles only, nothing inline, never framed. */
@@ -25,9 +25,6 @@ export const BUILT_CONSOLE = fileURLToPath(new URL('../../../web/dist', import.m
 /** Vite's hashed output: a name changes whenever its content does, so it may be cached for good. */
 const ASSET = /^\/assets\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const IMMUTABLE = 'public, max-age=31536000, immutable';
-// Worth compressing, and small enough to keep compressed in memory (assets never change).
-const COMPRESSIBLE = /\.(?:js|css|svg|json|html|txt|map)$/;
-const MAX_CACHED_BYTES = 4 * 1024 * 1024;
 
 export interface ConsoleOptions {
   /** The built console: Vite's output directory (web/dist). */
@@ -109,24 +106,7 @@ export function consolePages(options: ConsoleOptions, api: RouteMatcher): Middle
     ctx.state.route = '/assets/{file}';
     securityHeaders(ctx);
     ctx.set('cache-control', IMMUTABLE);
-    ctx.type = ctx.path.slice(ctx.path.lastIndexOf('.'));
-    ctx.vary('accept-encoding');
-    const encoding = COMPRESSIBLE.test(ctx.path) ? ctx.acceptsEncodings('br', 'gzip', 'identity') : false;
-    if ((encoding === 'br' || encoding === 'gzip') && content.length <= MAX_CACHED_BYTES) {
-      const key = `${encoding}:${file}`;
-      let body = compressed.get(key);
-      if (!body) {
-        body =
-          encoding === 'br'
-            ? brotliCompressSync(content, { params: { [constants.BROTLI_PARAM_QUALITY]: 9 } })
-            : gzipSync(content, { level: 9 });
-        compressed.set(key, body);
-      }
-      ctx.set('content-encoding', encoding);
-      ctx.body = body;
-    } else {
-      ctx.body = content;
-    }
+    await sendStatic(ctx, file, content, compressed);
     return true;
   }
 

@@ -50,11 +50,10 @@ export class TenantDatabases {
     try {
       url = await tenantDatabaseUrl(this.kube, orgId);
     } catch (error) {
+      // The operator grants the platform this Secret as it provisions the organization, so until
+      // then a 403 means what a 404 means to a user: not there yet.
       if (error instanceof ApiError && error.status === 403) {
-        throw new TenantDatabaseUnavailable(
-          'forbidden',
-          'the platform may not read the tenant database Secret',
-        );
+        throw new TenantDatabaseUnavailable('forbidden', 'the tenant database is not provisioned yet');
       }
       if (error instanceof ApiError && error.status === 404) {
         throw new TenantDatabaseUnavailable('not-provisioned', 'the tenant database is not provisioned yet');

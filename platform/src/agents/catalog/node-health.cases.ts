@@ -4,7 +4,7 @@ import { node } from '../testing/manifests.ts';
 
 const { found, name } = tableOf('node-health');
 const NOTE =
-  "Nodes are the cluster's: the integration test creates this one and writes its status right before the run (the node lifecycle controller marks every condition of a Node without a kubelet heartbeat Unknown after node-monitor-grace-period); the cluster's own kwok-node-0 is Ready and schedulable, so adds nothing";
+  "Nodes are the cluster's: the integration test registers this one with its status, as a kubelet does, and renews its Lease (the node lifecycle controller marks every condition of a Node without a kubelet heartbeat Unknown after node-monitor-grace-period); the cluster's own kwok-node-0 is Ready and schedulable, so adds nothing";
 
 const condition = (type: string, status: string, reason: string): V1NodeCondition => ({
   type,
@@ -40,6 +40,10 @@ const notReady = withConditions('not-ready', [condition('Ready', 'False', 'Kubel
 const memory = withConditions('memory', [
   condition('MemoryPressure', 'True', 'KubeletHasInsufficientMemory'),
 ]);
+const disk = withConditions('disk', [
+  condition('DiskPressure', 'True', 'KubeletHasDiskPressure'),
+  condition('PIDPressure', 'True', 'KubeletHasInsufficientPID'),
+]);
 const cordoned = withConditions('cordoned', [], true);
 const lost = withConditions(
   'lost',
@@ -69,6 +73,13 @@ export const nodeHealthCases: readonly Case[] = [
     name: 'a Node under memory pressure',
     objects: [memory],
     expect: [found('node-pressure', memory)],
+    runtime: true,
+    note: NOTE,
+  },
+  {
+    name: 'a Node under disk and PID pressure',
+    objects: [disk],
+    expect: [found('node-pressure', disk)],
     runtime: true,
     note: NOTE,
   },
