@@ -63,6 +63,8 @@ bench: node_modules ## Benchmarks against a stack of their own (.stack/bench); f
 	node bench/platform.ts
 	node bench/console.ts
 	node bench/agents.ts
+	node bench/approvals.ts
+	node bench/workflows.ts
 
 ##@ Build
 .PHONY: generate

@@ -20,6 +20,9 @@ const KEPT_POLICIES: Record<string, string> = {
   'workflow-requester.yaml':
     'Kept on uninstall: WorkflowRuns outlive the release (the CRDs are kept), and so does the rule ' +
     'that ties each to whoever created it.',
+  'workflow-approver.yaml':
+    'Kept on uninstall: WorkflowApprovals outlive the release (the CRDs are kept), and so does the ' +
+    'rule that ties each decision to whoever made it.',
 };
 
 const POLICIES: ManifestSource[] = readdirSync(resolve(repo, 'crds/policies'))

@@ -4,5 +4,6 @@ export type * from './condition.ts';
 export type * from './organization.ts';
 export type * from './quotapolicy.ts';
 export type * from './team.ts';
+export type * from './workflowapproval.ts';
 export type * from './workflowrun.ts';
 export type * from './workflowtemplate.ts';

@@ -159,6 +159,15 @@ export interface WorkflowRunStatusStepApproval {
   role?: 'team_lead' | 'org_admin' | 'org_owner';
   /** When the gate expires undecided, failing the run with reason ApprovalExpired. */
   expiresAt?: string;
+  /**
+   * Who approved (WorkflowApprovals the platform accepted), each person once, in the order their
+   * approvals were accepted.
+   */
+  approvedBy?: string[];
+  /** Who rejected the gate, ending the run Rejected. */
+  rejectedBy?: string;
+  /** How many more distinct people must approve. */
+  remaining?: number;
 }
 
 /** For a monitor step, what it watches and what it saw at its start. */

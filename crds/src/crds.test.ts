@@ -141,6 +141,19 @@ const EXPECTED = {
       ['Age', '.metadata.creationTimestamp'],
     ],
   },
+  'workflowapprovals.yaml': {
+    resource: KINDS.workflowApproval,
+    scope: 'Namespaced',
+    columns: [
+      ['Run', '.spec.workflowRun'],
+      ['Step', '.spec.step'],
+      ['Decision', '.spec.decision'],
+      ['User', '.spec.user'],
+      ['Accepted', '.status.accepted'],
+      ['Reason', '.status.reason'],
+      ['Age', '.metadata.creationTimestamp'],
+    ],
+  },
 } as const;
 
 describe('CustomResourceDefinitions', () => {
@@ -278,6 +291,28 @@ describe('plan-in-use admission policy', () => {
         validationActions: ['Deny'],
         paramRef: { selector: {}, parameterNotFoundAction: 'Allow' },
       },
+    });
+  });
+});
+
+describe('workflow-approver admission policy', () => {
+  it('checks every creation of a WorkflowApproval, and lets only a creator with `delegate` name another', () => {
+    const [policy, binding] = loadManifests('policies').filter(
+      (manifest) => manifest.metadata.name === 'guardian-workflow-approver',
+    ) as [Manifest & { spec: { validations: Array<{ expression: string }> } }, Manifest];
+    expect(policy.spec).toMatchObject({
+      failurePolicy: 'Fail',
+      matchConstraints: {
+        resourceRules: [
+          { apiGroups: [GROUP], operations: ['CREATE'], resources: [KINDS.workflowApproval.plural] },
+        ],
+      },
+    });
+    const [rule] = policy.spec.validations;
+    expect(rule?.expression).toContain('object.spec.user == request.userInfo.username');
+    expect(rule?.expression).toContain(".check('delegate')");
+    expect(binding).toMatchObject({
+      spec: { policyName: policy.metadata.name, validationActions: ['Deny'] },
     });
   });
 });

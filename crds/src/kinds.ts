@@ -66,6 +66,15 @@ export const KINDS = {
     shortName: 'wft',
     namespaced: true,
   },
+  workflowApproval: {
+    ...served,
+    kind: 'WorkflowApproval',
+    listKind: 'WorkflowApprovalList',
+    plural: 'workflowapprovals',
+    singular: 'workflowapproval',
+    shortName: 'wfa',
+    namespaced: true,
+  },
 } as const satisfies Record<string, Kind>;
 
 export type KindName = keyof typeof KINDS;

@@ -13,6 +13,7 @@ import { routeGuard } from './http/route-guard.ts';
 import type { AppState } from './http/state.ts';
 import { agentRoutes } from './routes/agents.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
+import { approvalRoutes } from './routes/approvals.ts';
 import { type AuthRouteDeps, authRoutes } from './routes/auth.ts';
 import { backupRoutes } from './routes/backups.ts';
 import { invitationRoutes } from './routes/invitations.ts';
@@ -24,6 +25,7 @@ import { tenantRoutes } from './routes/tenant.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import type { AgentService } from './services/AgentService.ts';
 import type { ApiKeyService } from './services/ApiKeyService.ts';
+import type { ApprovalService } from './services/ApprovalService.ts';
 import type { BackupService } from './services/BackupService.ts';
 import type { InvitationService } from './services/InvitationService.ts';
 import type { MemberService } from './services/MemberService.ts';
@@ -44,6 +46,7 @@ export interface ApiDeps {
   agents: AgentService;
   backups: BackupService;
   workflows: WorkflowService;
+  approvals: ApprovalService;
   /** The usage and audit routes; absent in apps built without them (tests of other layers). */
   governance?: Pick<Governance, 'routes'>;
 }
@@ -79,6 +82,7 @@ export function mountApi(deps: ApiDeps): Api {
   agentRoutes(api, deps.agents);
   backupRoutes(api, deps.backups);
   workflowRoutes(api, deps.workflows);
+  approvalRoutes(api, deps.approvals);
   return api;
 }
 

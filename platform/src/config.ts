@@ -148,6 +148,13 @@ export const platformConfig = z
       .min(1)
       .optional()
       .describe('A PEM file of extra CAs trusted for calls to identity providers (e.g. a private PKI).'),
+    OIDC_SUBJECT_PREFIX: z
+      .string()
+      .max(32)
+      .default('oidc:')
+      .describe(
+        'The apiserver’s OIDC username prefix: a kubectl WorkflowApproval by <prefix><email> is the user with that verified email at the default issuer.',
+      ),
     GUARDIAN_SUPER_ADMINS: emails.describe(
       'Super admins, comma-separated: verified emails at the default issuer, never at an organization’s own.',
     ),

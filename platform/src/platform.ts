@@ -26,6 +26,7 @@ import { RedisRequirement } from './ratelimit/redis-requirement.ts';
 import { AccessService } from './services/AccessService.ts';
 import { AgentService } from './services/AgentService.ts';
 import { ApiKeyService } from './services/ApiKeyService.ts';
+import { ApprovalService } from './services/ApprovalService.ts';
 import { BackupService } from './services/BackupService.ts';
 import { InvitationService } from './services/InvitationService.ts';
 import { LoginService } from './services/LoginService.ts';
@@ -33,6 +34,7 @@ import { MemberService } from './services/MemberService.ts';
 import { OidcClients } from './services/OidcClients.ts';
 import { OrganizationDirectory } from './services/OrganizationDirectory.ts';
 import { OrganizationService } from './services/OrganizationService.ts';
+import { People } from './services/people.ts';
 import { SessionService } from './services/SessionService.ts';
 import { SigningKeyService } from './services/SigningKeyService.ts';
 import { TeamDirectory } from './services/TeamDirectory.ts';
@@ -90,6 +92,7 @@ export class Platform {
   readonly sessions: SessionService;
   readonly access: AccessService;
   readonly governance: Governance;
+  readonly approvals: ApprovalService;
   private readonly kube: KubeClient;
   private readonly redis: Redis | undefined;
   private readonly redisRequirement: RedisRequirement;
@@ -217,6 +220,21 @@ export class Platform {
       onRedisError: config.RATE_LIMIT_ON_REDIS_ERROR,
     });
 
+    this.approvals = new ApprovalService({
+      kube,
+      locks,
+      people: new People({
+        users,
+        access: this.access,
+        defaultIssuer: config.OIDC_ISSUER,
+        subjectPrefix: config.OIDC_SUBJECT_PREFIX,
+      }),
+      audit: auditLog,
+      directory,
+      clock,
+      log: log.child({ component: 'approvals' }),
+    });
+
     // HTTP.
     this.app = createApp({
       trustedProxies: config.TRUSTED_PROXIES,
@@ -283,6 +301,7 @@ export class Platform {
         remediations: new RemediationStore(databases),
         ...(options.templates ? { templates: options.templates } : {}),
       }),
+      approvals: this.approvals,
       console: { dir: config.CONSOLE_DIR ?? BUILT_CONSOLE },
     });
     this.metrics.counter(
@@ -322,6 +341,7 @@ export class Platform {
   private async run(): Promise<number> {
     this.directory.start();
     this.teams.start();
+    this.approvals.start();
     if (!this.redis) {
       await pollUntil(
         'the plans (QuotaPolicies), to check that none needs REDIS_URL',
@@ -373,6 +393,7 @@ export class Platform {
     this.keys.stop();
     this.directory.stop();
     this.teams.stop();
+    await this.approvals.stop();
     this.mailer?.close();
     this.redis?.disconnect();
     await this.pools.close();

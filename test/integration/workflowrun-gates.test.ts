@@ -1,8 +1,8 @@
 // Gates decided by the organization's approval policy, against the real stack: the operator, built
 // in this process with a template of the test's own (a medium-risk gate, then a notification),
 // lets the gate pass at once in staging and records why; in production the run waits in
-// AwaitingApproval, holding its concurrency slot, until it is cancelled. (Deciding a gate is
-// Workflows 3/3's: WorkflowApprovals.)
+// AwaitingApproval, holding its concurrency slot, until it is cancelled. (Deciding a gate:
+// workflow-approvals.test.ts.)
 
 import { core, type KubeObject } from '@guardian/kube/resources';
 import { builtInTemplates, REASONS } from '@guardian/platform/workflows';
@@ -125,6 +125,7 @@ describe('an approval gate, by policy', () => {
     expect(cancelled.status?.steps?.map((step) => step.phase)).toEqual(['Cancelled', 'Skipped']);
     expect(await auditActions(org, gated)).toEqual([
       'workflow.started',
+      'workflow.approval.requested',
       'workflow.step.completed',
       'workflow.cancelled',
     ]);

@@ -39,3 +39,24 @@ export class FakeClock implements Clock {
     this.time = until;
   }
 }
+
+/** The real clock moved by `shift`: timers run in real time, `now` reads ahead (e.g. past an expiry). */
+export class ShiftedClock implements Clock {
+  private offset = 0;
+
+  now(): number {
+    return Date.now() + this.offset;
+  }
+
+  setTimeout(fn: () => void, ms: number): unknown {
+    return setTimeout(fn, ms);
+  }
+
+  clearTimeout(handle: unknown): void {
+    clearTimeout(handle as NodeJS.Timeout);
+  }
+
+  shift(ms: number): void {
+    this.offset += ms;
+  }
+}

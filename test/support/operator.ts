@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Clock } from '@guardian/kube/clock';
 import { parseConfig } from '@guardian/kube/env';
 import { loadClusterAccess } from '@guardian/kube/kubeconfig';
 import type { TemplateCatalog } from '@guardian/platform/workflows';
@@ -104,6 +105,7 @@ export async function startOperatorInProcess(options: {
   selector: string;
   templates?: TemplateCatalog;
   env?: Record<string, string>;
+  clock?: Clock;
 }): Promise<{ stop(): Promise<void> }> {
   const kubeconfig = await operatorKubeconfig(options.namespace);
   const config = parseConfig(operatorConfig, {
@@ -119,6 +121,7 @@ export async function startOperatorInProcess(options: {
     kube: loadClusterAccess({ KUBECONFIG: kubeconfig }),
     log: pino({ level: process.env.OPERATOR_TEST_LOG ?? 'silent' }),
     ...(options.templates ? { templates: options.templates } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   await operator.manager.start();
   return operator;

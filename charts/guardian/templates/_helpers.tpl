@@ -218,6 +218,8 @@ the same configuration, platform/src/config.ts).
       {{- include "guardian.ref.oidcClientSecret" . | nindent 6 }}
 - name: OIDC_SCOPES
   value: {{ .Values.oidc.scopes | quote }}
+- name: OIDC_SUBJECT_PREFIX
+  value: {{ .Values.oidc.subjectPrefix | quote }}
 {{- if or .Values.oidc.caBundle.pem .Values.oidc.caBundle.existingConfigMap }}
 - name: OIDC_CA_FILE
   value: /etc/guardian/oidc-ca/ca.crt

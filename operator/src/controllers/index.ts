@@ -1,4 +1,4 @@
-import type { Organization, QuotaPolicy, Team } from '@guardian/crds/generated';
+import type { Organization, QuotaPolicy, Team, WorkflowApproval } from '@guardian/crds/generated';
 import { KINDS } from '@guardian/crds/kinds';
 import type { KubeClient } from '@guardian/kube/client';
 import type { Clock } from '@guardian/kube/clock';
@@ -100,6 +100,7 @@ export function registerControllers(
   const teams = manager.informer<Team>(KINDS.team);
   const runs = manager.informer<Run>(KINDS.workflowRun);
   const templates = manager.informer<TemplateResource>(KINDS.workflowTemplate);
+  const approvals = manager.informer<WorkflowApproval & KubeObject>(KINDS.workflowApproval);
   const namespaces = manager.informer<Namespace>(core.namespace, managed);
   const serviceAccounts = manager.informer<KubeObject>(core.serviceAccount, managed);
   const roleBindings = manager.informer<KubeObject>(core.roleBinding, managed);
@@ -249,6 +250,7 @@ export function registerControllers(
     plans,
     teams,
     templates,
+    approvals,
   });
 }
 
@@ -264,6 +266,7 @@ function registerWorkflowRuns(
     plans: Informer<QuotaPolicy>;
     teams: Informer<Team>;
     templates: Informer<TemplateResource>;
+    approvals: Informer<WorkflowApproval & KubeObject>;
   },
 ): void {
   const { db, auditKey, agentRuns, remediations, templates, agents } = settings.workflows;
@@ -303,6 +306,8 @@ function registerWorkflowRuns(
         audit,
         ...(agents ? { agents } : {}),
         organizations: { get: (orgId) => organizations.get(orgId) },
+        approvals: (namespace) =>
+          informers.approvals.list().filter((approval) => approval.metadata?.namespace === namespace),
         clock,
         log,
       },
@@ -319,6 +324,10 @@ function registerWorkflowRuns(
     primary: runs,
     concurrency: settings.workers,
     watches: [
+      // A decision on a gate (its verdict written): the run it decides.
+      watch(informers.approvals, (approval) => [
+        `${approval.metadata?.namespace ?? ''}/${approval.spec.workflowRun}`,
+      ]),
       // Suspension, a provisioned environment, a changed approval policy: the organization's runs.
       watch(organizations, (org) => unfinished(org.metadata?.name ?? '')),
       // A plan's concurrentWorkflows raised: its organizations' waiting runs.

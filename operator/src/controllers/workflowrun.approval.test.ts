@@ -55,4 +55,59 @@ describe('an approval gate', () => {
     const cancelled = await approvalStep(context('production', true), step(waiting.approval), deps);
     expect(cancelled).toMatchObject({ phase: 'Cancelled', reason: REASONS.cancelled });
   });
+
+  it('counts only accepted approvals, each person once; the first decision that settles the gate settles it', async () => {
+    const waiting = await approvalStep(context('production'), step(), deps);
+    const decision = (
+      name: string,
+      user: string,
+      decision: 'approve' | 'reject',
+      accepted: boolean,
+      at: number,
+    ) => ({
+      metadata: { name, namespace: 'org-a', creationTimestamp: new Date(NOW).toISOString() },
+      spec: { workflowRun: 'wf-x', step: 'gate', decision, user },
+      status: { accepted, person: user, decidedAt: new Date(NOW + at).toISOString() },
+    });
+    const two = { ...waiting.approval, approvers: 2 } as StepContext['status']['approval'];
+    const withApprovals = (...items: ReturnType<typeof decision>[]) =>
+      ({ approvals: () => items }) as unknown as StepDeps;
+    const ctx = {
+      ...context('production'),
+      run: {
+        ...context('production').run,
+        metadata: { name: 'wf-x', namespace: 'org-a', creationTimestamp: new Date(NOW).toISOString() },
+      },
+    } as RunContext;
+    const one = await approvalStep(
+      ctx,
+      step(two),
+      withApprovals(
+        decision('a', 'u1', 'approve', true, 1),
+        decision('b', 'u1', 'approve', true, 2),
+        decision('c', 'u2', 'approve', false, 3),
+      ),
+    );
+    expect(one).toMatchObject({ phase: 'AwaitingApproval', approval: { approvedBy: ['u1'], remaining: 1 } });
+    const done = await approvalStep(
+      ctx,
+      step(two),
+      withApprovals(
+        decision('a', 'u1', 'approve', true, 1),
+        decision('d', 'u3', 'approve', true, 2),
+        decision('e', 'u4', 'reject', true, 3),
+      ),
+    );
+    expect(done).toMatchObject({ phase: 'Succeeded', approval: { approvedBy: ['u1', 'u3'], remaining: 0 } });
+    const rejected = await approvalStep(
+      ctx,
+      step(two),
+      withApprovals(decision('e', 'u4', 'reject', true, 1), decision('a', 'u1', 'approve', true, 2)),
+    );
+    expect(rejected).toMatchObject({
+      phase: 'Failed',
+      reason: REASONS.rejected,
+      approval: { rejectedBy: 'u4' },
+    });
+  });
 });

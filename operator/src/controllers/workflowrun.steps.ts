@@ -1,4 +1,4 @@
-import type { Organization } from '@guardian/crds/generated';
+import type { Organization, WorkflowApproval } from '@guardian/crds/generated';
 import type { KubeClient } from '@guardian/kube/client';
 import type { Clock } from '@guardian/kube/clock';
 import type { Agent, AgentRunStore } from '@guardian/platform/agents';
@@ -47,6 +47,8 @@ export interface StepDeps {
   /** The agents an agents step may select: the catalog, unless a test brings its own. */
   agents?: readonly Agent[];
   organizations: { get(orgId: string): Organization | undefined };
+  /** The WorkflowApprovals of a namespace (an informer's cache): what gates count. */
+  approvals?(namespace: string): WorkflowApproval[];
   clock: Clock;
   log: Logger;
 }

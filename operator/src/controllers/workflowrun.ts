@@ -364,6 +364,15 @@ export function workflowRunReconciler(deps: WorkflowRunDeps): Reconciler {
         ),
       );
       if (outcome.phase === 'Running' || outcome.phase === 'AwaitingApproval') {
+        if (outcome.phase === 'AwaitingApproval' && !intended.approval) {
+          await audit('workflow.approval.requested', `step/${step.name}/requested`, {
+            step: step.name,
+            risk: definition.type === 'approval' ? definition.risk : null,
+            approvers: outcome.approval?.approvers ?? null,
+            role: outcome.approval?.role ?? null,
+            expires_at: outcome.approval?.expiresAt ?? null,
+          });
+        }
         status = { ...status, phase: outcome.phase, currentStep: step.name };
         await record.write(
           withReady(status, run, outcome.phase, outcome.message ?? `Step ${step.name}`, now()),
@@ -381,6 +390,14 @@ export function workflowRunReconciler(deps: WorkflowRunDeps): Reconciler {
       });
       if (outcome.phase === 'Cancelled')
         return finish('Cancelled', REASONS.cancelled, outcome.message ?? 'Cancelled');
+      if (outcome.reason === REASONS.approvalExpired) {
+        await audit('workflow.approval.expired', `step/${step.name}/expired`, {
+          step: step.name,
+          expires_at: outcome.approval?.expiresAt ?? null,
+        });
+      }
+      if (outcome.phase === 'Failed' && outcome.reason === REASONS.rejected)
+        return finish('Rejected', REASONS.rejected, `Step ${step.name}: ${outcome.message ?? ''}`);
       if (outcome.phase === 'Failed') {
         return finish(
           'Failed',

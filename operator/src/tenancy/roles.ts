@@ -12,8 +12,7 @@ import { AGENT_SERVICE_ACCOUNT, REMEDIATOR_SERVICE_ACCOUNT } from './names.ts';
 const TEAMS = KINDS.team.plural;
 const RUNS = KINDS.workflowRun.plural;
 const TEMPLATES = KINDS.workflowTemplate.plural;
-// WorkflowApproval arrives with the workflows issue; its people's rules are fixed already.
-const APPROVALS = 'workflowapprovals';
+const APPROVALS = KINDS.workflowApproval.plural;
 
 export interface PolicyRule {
   apiGroups: string[];

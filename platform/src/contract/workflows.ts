@@ -164,3 +164,50 @@ export const WorkflowReverted = contract(
   }),
 );
 export type WorkflowReverted = z.infer<typeof WorkflowReverted>;
+export const DecideWorkflow = contract(
+  'DecideWorkflow',
+  z.strictObject({
+    step: z
+      .string()
+      .max(63)
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'must be a step name (a DNS label)' })
+      .optional()
+      .describe('The gate decided on; default: the run’s gate that awaits a decision'),
+    comment: z.string().max(4096).optional().describe('Why, in your words (kept with the decision)'),
+  }),
+);
+export type DecideWorkflow = z.infer<typeof DecideWorkflow>;
+
+export const GateView = contract(
+  'WorkflowGate',
+  z.strictObject({
+    workflow_id: z.string(),
+    step: z.string().describe('The gate (approval step)'),
+    phase: z
+      .string()
+      .describe('AwaitingApproval; Approved or Rejected once the decisions settle it (the run moves on)'),
+    required: z.strictObject({
+      approvers: z.number().int().describe('Distinct people who must approve'),
+      role: z.string().describe('The least role: team_lead (of the run’s team), org_admin or org_owner'),
+    }),
+    approved_by: z.array(z.string()).describe('Who approved, each person once'),
+    rejected_by: z.string().nullable(),
+    remaining: z.number().int().describe('Approvals still needed'),
+    expires_at: z.string().nullable().describe('When the gate expires undecided (ApprovalExpired)'),
+  }),
+);
+
+export const ApprovalQuery = contract(
+  'ApprovalQuery',
+  z.strictObject({
+    status: z
+      .enum(['pending'])
+      .default('pending')
+      .describe('pending: gates that await a decision you may make'),
+  }),
+);
+
+export const PendingApprovals = contract(
+  'PendingApprovals',
+  z.strictObject({ approvals: z.array(GateView).describe('Gates you may decide now') }),
+);

@@ -60,6 +60,15 @@ export interface StartedWorkflow {
 /** Roles that may name any team of the organization as a run's team. */
 const ANY_TEAM_ROLES = new Set(['super_admin', 'org_owner', 'org_admin']);
 
+/** The organization's run `id`, read from the apiserver; 404 when it has none of that name. */
+export async function findRun(kube: Pick<KubeClient, 'find'>, orgId: string, id: string): Promise<Run> {
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(id) || id.length > 253)
+    throw new NotFoundError('No such workflow run');
+  const run = await kube.find<Run>(KINDS.workflowRun, id, controlNamespace(orgId));
+  if (!run) throw new NotFoundError('No such workflow run');
+  return run;
+}
+
 /** A run as the API shows it (DESIGN.md's shape), from the WorkflowRun the operator drives. */
 export function workflowView(run: Run): WorkflowView {
   const ready = run.status?.conditions?.find((condition) => condition.type === 'Ready');
@@ -282,12 +291,8 @@ export class WorkflowService {
     return mine[0];
   }
 
-  private async existing(orgId: string, id: string): Promise<Run> {
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(id) || id.length > 253)
-      throw new NotFoundError('No such workflow run');
-    const run = await this.deps.kube.find<Run>(KINDS.workflowRun, id, controlNamespace(orgId));
-    if (!run) throw new NotFoundError('No such workflow run');
-    return run;
+  private existing(orgId: string, id: string): Promise<Run> {
+    return findRun(this.deps.kube, orgId, id);
   }
 
   /** A new run under a name no run of the organization has (a random suffix, checked). */

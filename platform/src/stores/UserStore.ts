@@ -57,6 +57,16 @@ export class UserStore {
     return toUser(row as UserRow);
   }
 
+  /** The user whose email `issuer` verified (the most recently seen, should there be several). */
+  async findVerified(issuer: string, email: string): Promise<User | undefined> {
+    const row = await this.db<UserRow>('users')
+      .where({ issuer, email_verified: true })
+      .whereRaw('lower(email) = lower(?)', [email])
+      .orderBy('updated_at', 'desc')
+      .first();
+    return row ? toUser(row) : undefined;
+  }
+
   async get(userId: string): Promise<User | undefined> {
     const row = await this.db<UserRow>('users').where({ id: userId }).first();
     return row ? toUser(row) : undefined;

@@ -23,6 +23,21 @@ export {
   type Requirement,
   type RiskRequirements,
 } from './approval-policy.ts';
+export {
+  acceptedDecisions,
+  DECISIONS,
+  type Decided,
+  type DecisionKind,
+  type GateInput,
+  type GateState,
+  gateState,
+  type Person,
+  VERDICTS,
+  type Verdict,
+  type VerdictInput,
+  type VerdictReason,
+  verdict,
+} from './decisions.ts';
 export { formatDuration, parseDuration } from './duration.ts';
 export {
   PLATFORM_REQUESTER_PREFIX,

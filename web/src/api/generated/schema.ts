@@ -117,6 +117,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The gates awaiting a decision you may make */
+        get: operations["getApprovals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/audit": {
         parameters: {
             query?: never;
@@ -649,6 +666,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workflows/{workflow_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a run’s gate
+         * @description Judged at once by the organization’s approval policy: the gate must await a decision and not have expired; your role must meet the gate’s (team leads: runs of their own team); the requester never approves their own run, and one person counts once. Accepted, it is recorded as a WorkflowApproval in your name and the answer is the gate’s state; the run moves on when enough distinct people have approved.
+         */
+        post: operations["postWorkflowsWorkflowIdApprove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workflows/{workflow_id}/cancel": {
         parameters: {
             query?: never;
@@ -663,6 +700,26 @@ export interface paths {
          * @description Asks the operator to stop the run: a waiting run ends at once, the step in progress ends Cancelled and the steps after it are skipped.
          */
         post: operations["postWorkflowsWorkflowIdCancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workflows/{workflow_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a run’s gate
+         * @description Judged at once by the organization’s approval policy: the gate must await a decision and not have expired; your role must meet the gate’s (team leads: runs of their own team); the requester never approves their own run, and one person counts once. Accepted, it is recorded as a WorkflowApproval in your name and the answer is the gate’s state; the run ends Rejected.
+         */
+        post: operations["postWorkflowsWorkflowIdReject"];
         delete?: never;
         options?: never;
         head?: never;
@@ -911,6 +968,14 @@ export interface components {
         ApiKeyList: {
             api_keys: components["schemas"]["ApiKey"][];
         };
+        ApprovalQuery: {
+            /**
+             * @description pending: gates that await a decision you may make
+             * @default pending
+             * @enum {string}
+             */
+            status: "pending";
+        };
         AuditPage: {
             /** @description Newest first */
             entries: {
@@ -1042,6 +1107,12 @@ export interface components {
             name: string;
             /** @description Default: derived from name */
             team_id?: string;
+        };
+        DecideWorkflow: {
+            /** @description Why, in your words (kept with the decision) */
+            comment?: string;
+            /** @description The gate decided on; default: the run’s gate that awaits a decision */
+            step?: string;
         };
         Environment: {
             /** @description What the environment costs per month, by its latest run that included a cost agent (its by_workload and by_team: GET /agents/runs/{run_id}); null before one */
@@ -1295,6 +1366,10 @@ export interface components {
         };
         OrganizationList: {
             organizations: components["schemas"]["Organization"][];
+        };
+        PendingApprovals: {
+            /** @description Gates you may decide now */
+            approvals: components["schemas"]["WorkflowGate"][];
         };
         Problem: {
             detail: string;
@@ -1607,6 +1682,26 @@ export interface components {
             team: string | null;
             template: string;
             /** @description The WorkflowRun’s name, e.g. wf-health-7k2x9 */
+            workflow_id: string;
+        };
+        WorkflowGate: {
+            /** @description Who approved, each person once */
+            approved_by: string[];
+            /** @description When the gate expires undecided (ApprovalExpired) */
+            expires_at: string | null;
+            /** @description AwaitingApproval; Approved or Rejected once the decisions settle it (the run moves on) */
+            phase: string;
+            rejected_by: string | null;
+            /** @description Approvals still needed */
+            remaining: number;
+            required: {
+                /** @description Distinct people who must approve */
+                approvers: number;
+                /** @description The least role: team_lead (of the run’s team), org_admin or org_owner */
+                role: string;
+            };
+            /** @description The gate (approval step) */
+            step: string;
             workflow_id: string;
         };
         WorkflowList: {
@@ -2238,6 +2333,74 @@ export interface operations {
                 };
             };
             /** @description The organization’s database cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApprovals: {
+        parameters: {
+            query?: {
+                /** @description pending: gates that await a decision you may make */
+                status?: "pending";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Gates */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PendingApprovals"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in this organization, it is suspended, or none is selected */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the hourly API limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service the platform needs is unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5144,6 +5307,113 @@ export interface operations {
             };
         };
     };
+    postWorkflowsWorkflowIdApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DecideWorkflow"];
+            };
+        };
+        responses: {
+            /** @description Accepted: the gate’s state with this decision */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowGate"];
+                };
+            };
+            /** @description Invalid input, or `step` is not a gate of the run */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: your own run, your role is too low, the run is another team’s, or you approved already; or not allowed in this organization */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such workflow run in the current organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No gate awaits a decision: not reached, decided already (late), or expired */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the platform accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the hourly API limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service the platform needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     postWorkflowsWorkflowIdCancel: {
         parameters: {
             query?: never;
@@ -5193,6 +5463,113 @@ export interface operations {
             };
             /** @description The run has ended */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the hourly API limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service the platform needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postWorkflowsWorkflowIdReject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DecideWorkflow"];
+            };
+        };
+        responses: {
+            /** @description Accepted: the gate’s state with this decision */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowGate"];
+                };
+            };
+            /** @description Invalid input, or `step` is not a gate of the run */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: your own run, your role is too low, the run is another team’s, or you approved already; or not allowed in this organization */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such workflow run in the current organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No gate awaits a decision: not reached, decided already (late), or expired */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the platform accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

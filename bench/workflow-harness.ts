@@ -1,0 +1,142 @@
+// What the workflow benchmarks share (bench/approvals.ts, bench/workflows.ts): the bench stack
+// (.stack/bench), Guardian's manifests, an operator built in this process with the bench's
+// templates, one organization of the bench's own on a plan of its choosing, a watch of its runs
+// that timestamps every change as this process sees it, and the baseline: a bare watch round trip
+// (a ConfigMap written, then seen by an informer) on the same apiserver in the same run.
+import { resolve } from 'node:path';
+import type { WorkflowRun } from '@guardian/crds/generated';
+import { KINDS } from '@guardian/crds/kinds';
+import { Informer } from '@guardian/kube/informer';
+import { core, type KubeObject } from '@guardian/kube/resources';
+import type { TemplateCatalog } from '@guardian/platform/workflows';
+import { pino } from 'pino';
+import { up } from '../scripts/stack/index.ts';
+import { Stack } from '../scripts/stack/stack.ts';
+
+const stack = new Stack(resolve(import.meta.dirname, '../.stack/bench'), true);
+Object.assign(process.env, await up(stack));
+// Imported after the stack's environment is in place: the test support reads it.
+const { adminClient, eventually, uniqueName } = await import('../test/support/kube.ts');
+const { applyGuardianManifests, startOperatorInProcess } = await import('../test/support/operator.ts');
+const { SUITE_LABEL, suiteSelector } = await import('../test/support/operator-suite.ts');
+const { quotaPolicy } = await import('../test/support/platform.ts');
+const { apply, deleteOrganizations, organization, organizationReady } = await import(
+  '../test/support/tenancy.ts'
+);
+const { migratePlatformDatabase } = await import('../test/support/workflows.ts');
+
+export type Run = WorkflowRun & KubeObject;
+export { adminClient, eventually, uniqueName };
+
+export interface WorkflowBench {
+  org: string;
+  namespace: string;
+  /** The bench's runs as this process last saw them, and when it saw each change (performance.now()). */
+  runs: Informer<Run>;
+  onRun(handler: (run: Run, seenAt: number) => void): void;
+  /** Writes a run as kubectl would (the operator drives it). */
+  start(name: string, spec: Partial<WorkflowRun['spec']>): Promise<void>;
+  /** Bare watch round trips: a ConfigMap created, then seen by an informer; `count` of them, in ms. */
+  watchRoundTrips(count: number): Promise<number[]>;
+  stop(): Promise<void>;
+}
+
+/** Brings up the bench's organization (plan `limits`) and an operator with `templates`. */
+export async function workflowBench(
+  name: string,
+  templates: TemplateCatalog,
+  limits: Record<string, unknown>,
+): Promise<WorkflowBench> {
+  const suite = uniqueName(`bench-${name}`);
+  const labels = { [SUITE_LABEL]: suite };
+  const org = uniqueName('bench');
+  const namespace = `org-${org}`;
+  const planName = uniqueName('bench-plan');
+  await migratePlatformDatabase();
+  await applyGuardianManifests();
+  const operator = await startOperatorInProcess({
+    namespace: uniqueName('bench-op'),
+    selector: suiteSelector(suite),
+    templates,
+    env: { OPERATOR_WORKERS: '8' },
+  });
+  await apply({
+    ...quotaPolicy(planName, { displayName: planName, features: { sso: false }, ...limits }),
+    metadata: { name: planName, labels },
+  });
+  const base = organization(org, { plan: planName, environments: ['staging', 'production'] });
+  await apply({ ...base, metadata: { ...base.metadata, labels } });
+  await organizationReady(org, 'True', 180_000);
+
+  const kube = adminClient();
+  const log = pino({ level: 'silent' });
+  const runs = new Informer<Run>(kube, KINDS.workflowRun, log);
+  const handlers: Array<(run: Run, seenAt: number) => void> = [];
+  runs.onChange((run, change) => {
+    if (change === 'delete' || run.metadata?.namespace !== namespace) return;
+    const seenAt = performance.now();
+    for (const handler of handlers) handler(run, seenAt);
+  });
+  runs.start();
+  await eventually('the runs informer to sync', async () => runs.hasSynced);
+
+  const scratch = uniqueName('bench-watch');
+  await kube.apply(
+    core.namespace,
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: scratch } } as KubeObject,
+    {
+      fieldManager: 'bench',
+    },
+  );
+  const configMaps = new Informer<KubeObject>(kube, core.configMap, log);
+  const seen = new Map<string, () => void>();
+  configMaps.onChange((object) => {
+    if (object.metadata?.namespace === scratch) seen.get(object.metadata?.name ?? '')?.();
+  });
+  configMaps.start();
+  await eventually('the ConfigMap informer to sync', async () => configMaps.hasSynced);
+
+  return {
+    org,
+    namespace,
+    runs,
+    onRun: (handler) => handlers.push(handler),
+    async start(runName, spec) {
+      await apply({
+        apiVersion: KINDS.workflowRun.apiVersion,
+        kind: KINDS.workflowRun.kind,
+        metadata: { name: runName, namespace },
+        spec: { template: 'deployment_health_check', environment: 'staging', requestedBy: 'bench', ...spec },
+      });
+    },
+    async watchRoundTrips(count) {
+      const samples: number[] = [];
+      for (let i = 0; i < count; i++) {
+        const cm = `rt-${i}`;
+        const started = performance.now();
+        const arrived = new Promise<void>((done) => seen.set(cm, done));
+        await kube.apply(
+          core.configMap,
+          {
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: { name: cm, namespace: scratch },
+            data: { i: `${i}` },
+          } as KubeObject,
+          { fieldManager: 'bench' },
+        );
+        await arrived;
+        samples.push(performance.now() - started);
+        seen.delete(cm);
+      }
+      return samples;
+    },
+    async stop() {
+      runs.stop();
+      configMaps.stop();
+      await deleteOrganizations(org);
+      await operator.stop();
+      await kube.delete(core.namespace, scratch).catch(() => undefined);
+    },
+  };
+}

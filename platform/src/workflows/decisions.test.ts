@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { type Decided, type GateInput, gateState, type Person, VERDICTS, verdict } from './decisions.ts';
+
+const now = Date.parse('2026-01-01T12:00:00Z');
+const gate = (change: Partial<GateInput> = {}): GateInput => ({
+  stepPhase: 'AwaitingApproval',
+  policy: 'Required',
+  approvers: 1,
+  role: 'team_lead',
+  expiresAt: '2026-01-02T12:00:00Z',
+  ...change,
+});
+const person = (id: string, role: Person['role'], teams: string[] = []): Person => ({
+  id,
+  role,
+  teams,
+  names: [`guardian:${id}`, `oidc:${id}@example.com`],
+});
+const run = { team: 'payments', requestedBy: 'guardian:req' };
+const approve = (p: string): Decided => ({ person: p, user: `guardian:${p}`, decision: 'approve' });
+const judge = (change: Partial<Parameters<typeof verdict>[0]>) =>
+  verdict({
+    decision: 'approve',
+    gate: gate(),
+    run,
+    person: person('ada', 'org_admin'),
+    accepted: [],
+    now,
+    ...change,
+  });
+
+describe('gateState', () => {
+  it('counts each person once, and stops at the first decision that settles the gate', () => {
+    expect(gateState(2, [approve('a'), approve('a')])).toEqual({ approvedBy: ['guardian:a'], remaining: 1 });
+    expect(gateState(2, [approve('a'), approve('b'), { ...approve('c'), decision: 'reject' }])).toMatchObject(
+      {
+        outcome: 'approved',
+        approvedBy: ['guardian:a', 'guardian:b'],
+        remaining: 0,
+      },
+    );
+    expect(gateState(2, [approve('a'), { ...approve('c'), decision: 'reject' }, approve('b')])).toMatchObject(
+      {
+        outcome: 'rejected',
+        rejectedBy: 'guardian:c',
+      },
+    );
+  });
+});
+
+describe('the platform’s verdict', () => {
+  it('accepts an org_admin’s approval of a waiting gate', () => {
+    expect(judge({})).toMatchObject({ accepted: true, reason: VERDICTS.accepted });
+  });
+
+  it.each([
+    ['no such gate', { gate: undefined }, VERDICTS.noSuchGate],
+    ['a gate that does not wait', { gate: gate({ stepPhase: 'Pending' }) }, VERDICTS.notAwaiting],
+    ['an expired gate', { now: Date.parse('2026-01-02T12:00:00Z') }, VERDICTS.expired],
+    ['an unknown user', { person: undefined }, VERDICTS.unknownUser],
+    ['the requester’s own run', { person: person('req', 'org_owner') }, VERDICTS.ownRun],
+    ['a team member', { person: person('tim', 'team_member', ['payments']) }, VERDICTS.roleTooLow],
+    ['a lead of another team', { person: person('lee', 'team_lead', ['search']) }, VERDICTS.anotherTeam],
+    [
+      'a team lead on an org_admin gate',
+      { person: person('lee', 'team_lead', ['payments']), gate: gate({ role: 'org_admin' }) },
+      VERDICTS.roleTooLow,
+    ],
+    [
+      'a second approval by one person',
+      { gate: gate({ approvers: 2 }), accepted: [approve('ada')] },
+      VERDICTS.alreadyApproved,
+    ],
+    ['a gate already approved', { accepted: [approve('bob')] }, VERDICTS.late],
+  ] as const)('refuses %s', (_, change, reason) => {
+    expect(judge(change as never)).toMatchObject({ accepted: false, reason });
+  });
+
+  it('lets a team lead decide their own team’s run, and the requester reject it', () => {
+    expect(judge({ person: person('lee', 'team_lead', ['payments']) }).accepted).toBe(true);
+    expect(judge({ decision: 'reject', person: person('req', 'org_admin') }).accepted).toBe(true);
+  });
+
+  it('needs two different people for a two-approver gate: a reject after one approval still ends it', () => {
+    const two = gate({ approvers: 2, role: 'org_admin' });
+    expect(
+      judge({ gate: two, person: person('bob', 'org_owner'), accepted: [approve('ada')] }).accepted,
+    ).toBe(true);
+    expect(judge({ gate: two, decision: 'reject', accepted: [approve('bob')] }).accepted).toBe(true);
+  });
+});
