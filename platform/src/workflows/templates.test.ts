@@ -56,16 +56,24 @@ describe('workflow templates', () => {
     expect(ml?.parameters.workload).toMatchObject({ kind: 'workload', required: true });
   });
 
-  it('refuses a remediate step fixing resources without the fallback parameters, or fixing nothing', () => {
-    const remediating = (parameters: Record<string, unknown>, remediations: string[]) =>
+  it('refuses a remediate step fixing resources without the fallback parameters, or fixing nothing, or before a gate', () => {
+    const gate = { name: 'gate', type: 'approval', description: 'Approve', risk: 'low' };
+    const remediating = (parameters: Record<string, unknown>, remediations: string[], gated = true) =>
       WorkflowTemplate.safeParse({
         name: 'fix_it',
         namePrefix: 'fix',
         description: 'Fixes',
         parameters,
-        steps: [{ name: 'fix', type: 'remediate', description: 'Fix', remediations }],
+        steps: [
+          ...(gated ? [gate] : []),
+          { name: 'fix', type: 'remediate', description: 'Fix', remediations },
+        ],
       });
     expect(remediating({}, ['securityContext']).success).toBe(true);
+    const ungated = remediating({}, ['securityContext'], false);
+    expect(ungated.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['steps.0.type', 'a remediate step changes workloads: an approval step must come before it'],
+    ]);
     const missing = remediating({}, ['resources']);
     expect(missing.success).toBe(false);
     expect(missing.error?.issues.map((i) => i.path.join('.'))).toEqual([
