@@ -82,6 +82,13 @@ export interface OrganizationSpec {
    * @default false
    */
   suspended?: boolean;
+  /**
+   * A pending deletion, set by the platform when an owner deletes the organization through the API.
+   * The organization is read-only for its members until the operator deletes it, the grace period
+   * after requestedAt (status.deletionScheduledAt); removing this field (the API's restore) keeps
+   * it. `kubectl delete` does not wait for this.
+   */
+  deletion?: OrganizationDeletion;
 }
 
 /** One owner, a user or a group, unique by kind and name. */
@@ -175,6 +182,19 @@ export interface OrganizationDatabase {
   deletionPolicy?: 'Delete' | 'Retain';
 }
 
+/**
+ * A pending deletion, set by the platform when an owner deletes the organization through the API.
+ * The organization is read-only for its members until the operator deletes it, the grace period
+ * after requestedAt (status.deletionScheduledAt); removing this field (the API's restore) keeps it.
+ * `kubectl delete` does not wait for this.
+ */
+export interface OrganizationDeletion {
+  /** When the deletion was requested; the grace period counts from here. */
+  requestedAt: string;
+  /** Who requested it (the platform's user id). */
+  requestedBy?: string;
+}
+
 /** The observed state of the organization, written by the operator. */
 export interface OrganizationStatus {
   /** The .metadata.generation the operator last reconciled. */
@@ -188,6 +208,11 @@ export interface OrganizationStatus {
   namespace?: string;
   /** The environments provisioned so far and their workload namespaces. */
   environments?: OrganizationStatusEnvironment[];
+  /**
+   * When the operator deletes the organization: spec.deletion.requestedAt plus the operator's grace
+   * period. Absent when no deletion is pending.
+   */
+  deletionScheduledAt?: string;
   /** The tenant database as provisioned. */
   database?: OrganizationStatusDatabase;
 }

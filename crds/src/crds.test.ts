@@ -106,6 +106,7 @@ const EXPECTED = {
       ['Namespace', '.status.namespace'],
       ['Database', '.status.database.server'],
       ['Ready', '.status.conditions[?(@.type=="Ready")].status'],
+      ['Deletion', '.status.deletionScheduledAt'],
       ['Age', '.metadata.creationTimestamp'],
     ],
   },

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { labelSelectorError } from '@guardian/kube/selector';
 import { parseTenantServers } from '@guardian/platform/tenant-db';
 import { z } from 'zod';
+import { DEFAULT_DELETION_GRACE_SECONDS } from './controllers/organization.deletion.ts';
 
 const port = z.coerce.number().int().min(1).max(65_535);
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -27,6 +28,16 @@ export const operatorConfig = z.object({
   POD_NAME: z.string().min(1).max(253).default(`${hostname()}-${process.pid}`),
   /** How often every cached object is reconciled again, so drift is repaired without an event. */
   OPERATOR_RESYNC_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  /**
+   * How long an organization whose deletion was requested through the API (spec.deletion) stays
+   * restorable before the operator deletes it. `kubectl delete` does not wait for it.
+   */
+  OPERATOR_DELETION_GRACE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(31_536_000)
+    .default(DEFAULT_DELETION_GRACE_SECONDS),
   /** Organizations reconciled at once (each waits mostly on the apiserver and Postgres). */
   OPERATOR_WORKERS: z.coerce.number().int().min(1).max(64).default(8),
   /**
@@ -87,6 +98,7 @@ export const operatorFlags = {
   'service-account': 'OPERATOR_SERVICE_ACCOUNT',
   'leader-elect': 'LEADER_ELECT',
   'resync-seconds': 'OPERATOR_RESYNC_SECONDS',
+  'deletion-grace-seconds': 'OPERATOR_DELETION_GRACE_SECONDS',
   workers: 'OPERATOR_WORKERS',
   'organization-selector': 'OPERATOR_ORGANIZATION_SELECTOR',
   'oidc-subject-prefix': 'OIDC_SUBJECT_PREFIX',

@@ -13,6 +13,7 @@ import { OperatorMetrics } from './runtime/metrics.ts';
 
 export const operatorUsage = `Usage: guardian operator [--metrics-port N] [--probe-address IP] [--namespace NS] [--service-account SA]
                         [--leader-elect true|false] [--resync-seconds N] [--workers N]
+                        [--deletion-grace-seconds N]
                         [--organization-selector SELECTOR]
                         [--oidc-subject-prefix P] [--platform-namespace NS] [--platform-service-account SA]
                         [--log-level L]
@@ -25,6 +26,8 @@ cannot be read is an error) or, in a Pod, its ServiceAccount.
                                     only their Teams and children, so that several installs share a
                                     cluster. The plan counts it writes are of the plans the selector
                                     matches too (label an install's plans like its organizations).
+  --deletion-grace-seconds N        How long an organization deleted through the API stays
+                                    restorable (default 604800, 7 days); then the operator deletes it.
 
 Every flag has an environment variable: ${Object.values(operatorFlags).join(', ')}.`;
 
@@ -64,6 +67,7 @@ export async function runOperator(args: string[]): Promise<void> {
     operatorServiceAccount: config.OPERATOR_SERVICE_ACCOUNT,
     provisioner,
     workers: config.OPERATOR_WORKERS,
+    deletionGraceMs: config.OPERATOR_DELETION_GRACE_SECONDS * 1000,
     organizationSelector: config.OPERATOR_ORGANIZATION_SELECTOR,
     // Half the resync period, so that every resync checks each tenant database again.
     databaseCheckMs: (config.OPERATOR_RESYNC_SECONDS * 1000) / 2,

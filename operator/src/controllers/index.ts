@@ -24,6 +24,8 @@ export interface ControllerSettings {
   operatorServiceAccount: string;
   provisioner: TenantProvisioner;
   workers: number;
+  /** How long after spec.deletion.requestedAt an organization is deleted. */
+  deletionGraceMs: number;
   /**
    * A label selector of the Organizations to reconcile (empty: all). Their Teams and children
    * follow; the plans whose status (the organization count) this operator writes match it too.
@@ -78,6 +80,7 @@ export function registerControllers(
       children,
       events,
       subjectPrefix: settings.subjectPrefix,
+      deletionGraceMs: settings.deletionGraceMs,
       platformNamespace: settings.platformNamespace,
       platformServiceAccount: settings.platformServiceAccount,
       operatorServiceAccount: {

@@ -50,6 +50,7 @@ function reconcilerWith(steps: Record<string, () => Promise<unknown>>) {
     children: new ChildWriter(client),
     events: { record: () => Promise.resolve() },
     subjectPrefix: 'oidc:',
+    deletionGraceMs: 7 * 24 * 3600 * 1000,
     platformNamespace: 'guardian-system',
     platformServiceAccount: 'guardian-platform',
     operatorServiceAccount: { namespace: 'guardian-system', serviceAccount: 'guardian-operator' },

@@ -18,6 +18,7 @@ import {
 } from '../tenancy/names.ts';
 import { leftovers } from './namespace-contents.ts';
 import { type DatabaseDeps, finalizeDatabase, syncDatabase } from './organization.database.ts';
+import { pendingDeletion } from './organization.deletion.ts';
 import { domainConflicts } from './organization.domains.ts';
 import {
   conflicts,
@@ -51,6 +52,8 @@ export interface OrganizationDeps {
   /** The operator's own ServiceAccount: it acts as tenants' agents in workflow steps. */
   operatorServiceAccount: ServiceAccountRef;
   database: DatabaseDeps;
+  /** How long after spec.deletion.requestedAt the operator deletes the Organization. */
+  deletionGraceMs: number;
   /** Runs and times one named step of a reconcile (a histogram per step in /metrics). */
   step: <T>(name: string, work: () => Promise<T>) => Promise<T>;
   informers: {
@@ -81,12 +84,24 @@ export function organizationReconciler(deps: OrganizationDeps): Reconciler {
         await finalizeDatabase(deps.database, org);
         return undefined;
       }
+      const deletion = pendingDeletion(org, deps.deletionGraceMs, deps.clock.now());
+      if (deletion.pending && deletion.due) {
+        await deps.client.delete(KINDS.organization, key);
+        await deps.events.record(
+          org,
+          'Normal',
+          'Deleted',
+          'Deleted: its grace period after the deletion request ended',
+        );
+        return undefined;
+      }
       const plan = deps.informers.plans.get(org.spec.plan);
       const observed: Observed = {
         planFound: plan !== undefined,
         conflicts: [],
         retained: [],
         domainConflicts: domainConflicts(org, deps.informers.organizations.list()),
+        ...(deletion.pending ? { deletionScheduledAt: deletion.scheduledAt } : {}),
       };
 
       const { step } = deps;
@@ -113,9 +128,8 @@ export function organizationReconciler(deps: OrganizationDeps): Reconciler {
       await step('status', () => syncStatus(deps, org, observed));
       if (observed.database?.retry) throw observed.database.retry;
       // A conflicting namespace is not ours to watch: look again later.
-      return observed.conflicts.length > 0 || observed.retained.length > 0
-        ? { requeueAfter: 30_000 }
-        : undefined;
+      if (observed.conflicts.length > 0 || observed.retained.length > 0) return { requeueAfter: 30_000 };
+      return deletion.pending ? { requeueAfter: deletion.waitMs } : undefined;
     },
   };
 }

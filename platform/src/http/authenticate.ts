@@ -23,6 +23,8 @@ export interface AuthenticateOptions {
 
 const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Writes a member may still send while their organization is pending deletion: sessions, and restoring it. */
+const ALLOWED_WHILE_PENDING = /^\/(auth\/|tenants\/organizations\/[^/]+\/restore$)/;
 
 /**
  * Establishes `ctx.state.auth` from a bearer token or a session cookie, never from anything the
@@ -61,6 +63,9 @@ export function authenticate(options: AuthenticateOptions): Middleware<AppState>
     if (base) {
       const tenant = selectTenant(ctx as AppContext, base);
       options.directory.requireActive(tenant.orgId);
+      if (!tenant.superAdmin && !SAFE_METHODS.has(ctx.method) && !ALLOWED_WHILE_PENDING.test(ctx.path)) {
+        options.directory.requireWritable(tenant.orgId);
+      }
       ctx.state.auth = { ...tenant, permissions: tenant.role === null ? [] : permissionsOf(tenant.role) };
     }
     return next();

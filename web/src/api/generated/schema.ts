@@ -438,7 +438,10 @@ export interface paths {
         get: operations["getTenantsOrganizationsOrgId"];
         put?: never;
         post?: never;
-        /** Delete an organization (org:delete); the operator removes what it provisioned */
+        /**
+         * Delete an organization (org:delete), confirmed with ?confirm=<org_id>
+         * @description The organization becomes pending deletion: read-only for its members, restorable by its owners (POST .../restore) until the operator deletes it at deletion.scheduled_at (the grace period, 7 days by default). Super admins may delete at once with ?immediately=true.
+         */
         delete: operations["deleteTenantsOrganizationsOrgId"];
         options?: never;
         head?: never;
@@ -460,6 +463,23 @@ export interface paths {
         get: operations["getTenantsOrganizationsOrgIdAnalytics"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tenants/organizations/{org_id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End a pending deletion (owners and super admins) */
+        post: operations["postTenantsOrganizationsOrgIdRestore"];
         delete?: never;
         options?: never;
         head?: never;
@@ -845,6 +865,15 @@ export interface components {
             /** @description Default: derived from name */
             team_id?: string;
         };
+        DeleteOrganizationQuery: {
+            /** @description The org_id again: a deletion must name what it deletes */
+            confirm?: string;
+            /**
+             * @description Super admins only: delete now, without the grace period in which owners may restore it
+             * @enum {string}
+             */
+            immediately?: "true" | "false";
+        };
         Environment: {
             name: string;
             namespace: string;
@@ -983,6 +1012,12 @@ export interface components {
                 type: string;
             }[];
             created_at: string | null;
+            /** @description A pending deletion: the organization is read-only until then, and owners may restore it */
+            deletion: {
+                requested_at: string;
+                /** @description When the operator deletes it (null until the operator has seen the request) */
+                scheduled_at: string | null;
+            } | null;
             domains: string[];
             environments: string[];
             name: string;
@@ -2776,7 +2811,12 @@ export interface operations {
     };
     deleteTenantsOrganizationsOrgId: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The org_id again: a deletion must name what it deletes */
+                confirm?: string;
+                /** @description Super admins only: delete now, without the grace period in which owners may restore it */
+                immediately?: "true" | "false";
+            };
             header?: never;
             path: {
                 org_id: string;
@@ -2785,12 +2825,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Deletion started */
+            /** @description Deletion pending; or, immediately, started (the operator removes what it provisioned) */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Organization"];
+                };
+            };
+            /** @description Not confirmed: ?confirm must be the org_id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description No valid credential */
             401: {
@@ -2944,6 +2995,64 @@ export interface operations {
             };
             /** @description No such organization, or not one of yours */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postTenantsOrganizationsOrgIdRestore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The organization, no longer pending deletion */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organization"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organization, or not one of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No deletion is pending */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
