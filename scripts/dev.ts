@@ -82,7 +82,8 @@ const services: Service[] = [
   {
     name: 'operator',
     args: ['bin/guardian.ts', 'operator', '--metrics-port', operatorPort, '--namespace', OPERATOR_NAMESPACE],
-    env: { KUBECONFIG: operatorKubeconfig },
+    // It appends to the organizations' audit chains (migrated above) with the platform's key.
+    env: { KUBECONFIG: operatorKubeconfig, GUARDIAN_ENCRYPTION_KEY: encryptionKey },
   },
   {
     name: 'platform',

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { labelSelectorError } from '@guardian/kube/selector';
+import { key32, postgresUrl } from '@guardian/platform/config';
 import { parseTenantServers } from '@guardian/platform/tenant-db';
 import { z } from 'zod';
 import { DEFAULT_DELETION_GRACE_SECONDS } from './controllers/organization.deletion.ts';
@@ -8,86 +9,101 @@ const port = z.coerce.number().int().min(1).max(65_535);
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 /** The operator's configuration: environment first, flags override (`--metrics-port 9000`). */
-export const operatorConfig = z.object({
-  OPERATOR_METRICS_PORT: port.default(8081),
-  OPERATOR_PROBE_ADDRESS: z.union([z.ipv4(), z.ipv6()]).default('127.0.0.1'),
-  /** Where the leader Lease lives: the operator's own namespace. */
-  OPERATOR_NAMESPACE: z
-    .string()
-    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
-    .max(63)
-    .default('guardian-system'),
-  /** The operator's own ServiceAccount there, which may act as tenants' agents (impersonation). */
-  OPERATOR_SERVICE_ACCOUNT: z
-    .string()
-    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
-    .max(253)
-    .default('guardian-operator'),
-  LEADER_ELECT: bool.default(true),
-  /** This replica's identity in the Lease; the Pod name in a cluster. */
-  POD_NAME: z.string().min(1).max(253).default(`${hostname()}-${process.pid}`),
-  /** How often every cached object is reconciled again, so drift is repaired without an event. */
-  OPERATOR_RESYNC_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
-  /**
-   * How long an organization whose deletion was requested through the API (spec.deletion) stays
-   * restorable before the operator deletes it. `kubectl delete` does not wait for it.
-   */
-  OPERATOR_DELETION_GRACE_SECONDS: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(31_536_000)
-    .default(DEFAULT_DELETION_GRACE_SECONDS),
-  /** Organizations reconciled at once (each waits mostly on the apiserver and Postgres). */
-  OPERATOR_WORKERS: z.coerce.number().int().min(1).max(64).default(8),
-  /**
-   * The Organizations this operator reconciles, as a label selector (empty: all of them): several
-   * installs (or test suites) in one cluster each reconcile their own.
-   */
-  OPERATOR_ORGANIZATION_SELECTOR: z
-    .string()
-    .max(1024)
-    .default('')
-    .superRefine((value, ctx) => {
-      const error = labelSelectorError(value);
-      if (error) ctx.addIssue({ code: 'custom', message: error });
-    }),
-  /** Prefix of people in RBAC subjects: the apiserver's OIDC username and groups prefix. */
-  OIDC_SUBJECT_PREFIX: z.string().max(32).default('oidc:'),
-  /** Guardian's namespace, from which the tenants' NetworkPolicies admit traffic. */
-  PLATFORM_NAMESPACE: z
-    .string()
-    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
-    .max(63)
-    .default('guardian-system'),
-  /** Tenant database servers, `name=postgres://provisioner@host/postgres,...` (the provisioning role). */
-  TENANT_DB_SERVERS: z
-    .string()
-    .min(1)
-    .transform((value, ctx) => {
-      try {
-        return parseTenantServers(value);
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : 'invalid' });
-        return z.NEVER;
-      }
-    }),
-  /**
-   * Each tenant role's CONNECTION LIMIT: platform replicas × 2 pooled connections, plus the
-   * operator's migrations.
-   */
-  TENANT_DB_CONNECTION_LIMIT: z.coerce.number().int().min(2).max(1000).default(8),
-  /**
-   * The platform's ServiceAccount (in PLATFORM_NAMESPACE), allowed to read each org's tenant
-   * database Secret and SSO client secret, and to act as its agent (impersonation).
-   */
-  PLATFORM_SERVICE_ACCOUNT: z
-    .string()
-    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
-    .max(253)
-    .default('guardian-platform'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
-});
+export const operatorConfig = z
+  .object({
+    OPERATOR_METRICS_PORT: port.default(8081),
+    OPERATOR_PROBE_ADDRESS: z.union([z.ipv4(), z.ipv6()]).default('127.0.0.1'),
+    /** Where the leader Lease lives: the operator's own namespace. */
+    OPERATOR_NAMESPACE: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+      .max(63)
+      .default('guardian-system'),
+    /** The operator's own ServiceAccount there, which may act as tenants' agents (impersonation). */
+    OPERATOR_SERVICE_ACCOUNT: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+      .max(253)
+      .default('guardian-operator'),
+    LEADER_ELECT: bool.default(true),
+    /** This replica's identity in the Lease; the Pod name in a cluster. */
+    POD_NAME: z.string().min(1).max(253).default(`${hostname()}-${process.pid}`),
+    /** How often every cached object is reconciled again, so drift is repaired without an event. */
+    OPERATOR_RESYNC_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+    /**
+     * How long an organization whose deletion was requested through the API (spec.deletion) stays
+     * restorable before the operator deletes it. `kubectl delete` does not wait for it.
+     */
+    OPERATOR_DELETION_GRACE_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(31_536_000)
+      .default(DEFAULT_DELETION_GRACE_SECONDS),
+    /** Organizations reconciled at once (each waits mostly on the apiserver and Postgres). */
+    OPERATOR_WORKERS: z.coerce.number().int().min(1).max(64).default(8),
+    /**
+     * The Organizations this operator reconciles, as a label selector (empty: all of them): several
+     * installs (or test suites) in one cluster each reconcile their own.
+     */
+    OPERATOR_ORGANIZATION_SELECTOR: z
+      .string()
+      .max(1024)
+      .default('')
+      .superRefine((value, ctx) => {
+        const error = labelSelectorError(value);
+        if (error) ctx.addIssue({ code: 'custom', message: error });
+      }),
+    /** Prefix of people in RBAC subjects: the apiserver's OIDC username and groups prefix. */
+    OIDC_SUBJECT_PREFIX: z.string().max(32).default('oidc:'),
+    /** Guardian's namespace, from which the tenants' NetworkPolicies admit traffic. */
+    PLATFORM_NAMESPACE: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+      .max(63)
+      .default('guardian-system'),
+    /** Tenant database servers, `name=postgres://provisioner@host/postgres,...` (the provisioning role). */
+    TENANT_DB_SERVERS: z
+      .string()
+      .min(1)
+      .transform((value, ctx) => {
+        try {
+          return parseTenantServers(value);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : 'invalid' });
+          return z.NEVER;
+        }
+      }),
+    /**
+     * Each tenant role's CONNECTION LIMIT: platform replicas × 2 pooled connections, plus the
+     * operator's migrations.
+     */
+    TENANT_DB_CONNECTION_LIMIT: z.coerce.number().int().min(2).max(1000).default(8),
+    /**
+     * The platform's ServiceAccount (in PLATFORM_NAMESPACE), allowed to read each org's tenant
+     * database Secret and SSO client secret, and to act as its agent (impersonation).
+     */
+    PLATFORM_SERVICE_ACCOUNT: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+      .max(253)
+      .default('guardian-platform'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+    /**
+     * The platform database (role `guardian_app`) and its GUARDIAN_ENCRYPTION_KEY: the operator
+     * appends what it changes to each organization's audit chain there. Both or neither; without
+     * them it writes no audit entries (and says so at start).
+     */
+    DATABASE_URL: postgresUrl.optional(),
+    GUARDIAN_ENCRYPTION_KEY: key32.optional(),
+  })
+  .refine(
+    (config) => (config.DATABASE_URL === undefined) === (config.GUARDIAN_ENCRYPTION_KEY === undefined),
+    {
+      message: 'DATABASE_URL and GUARDIAN_ENCRYPTION_KEY go together (the audit trail needs both)',
+      path: ['GUARDIAN_ENCRYPTION_KEY'],
+    },
+  );
 
 export type OperatorConfig = z.infer<typeof operatorConfig>;
 

@@ -5,6 +5,7 @@ import { parseConfig } from '@guardian/kube/env';
 import { loadClusterAccess } from '@guardian/kube/kubeconfig';
 import { TenantProvisioner } from '@guardian/platform/tenant-db';
 import { pino } from 'pino';
+import { auditTrail, noAudit } from './audit/trail.ts';
 import { operatorConfig, operatorFlags } from './config.ts';
 import { registerControllers } from './controllers/index.ts';
 import { eventRecorder } from './runtime/events.ts';
@@ -59,7 +60,13 @@ export async function runOperator(args: string[]): Promise<void> {
   const provisioner = new TenantProvisioner(config.TENANT_DB_SERVERS, {
     connectionLimit: config.TENANT_DB_CONNECTION_LIMIT,
   });
+  const audit =
+    config.DATABASE_URL && config.GUARDIAN_ENCRYPTION_KEY
+      ? auditTrail(config.DATABASE_URL, config.GUARDIAN_ENCRYPTION_KEY, systemClock)
+      : noAudit;
+  if (audit === noAudit) log.warn('No DATABASE_URL: the operator writes no audit entries');
   registerControllers(manager, client, systemClock, events, {
+    audit,
     subjectPrefix: config.OIDC_SUBJECT_PREFIX,
     platformNamespace: config.PLATFORM_NAMESPACE,
     platformServiceAccount: config.PLATFORM_SERVICE_ACCOUNT,
@@ -80,6 +87,7 @@ export async function runOperator(args: string[]): Promise<void> {
     log.info({ signal }, 'Shutting down');
     await manager.stop();
     await provisioner.close();
+    await audit.close();
     await client.close();
     process.exit(0);
   };

@@ -33,7 +33,7 @@ const emails = z
   .refine((list) => list.every((email) => z.email().safeParse(email).success), {
     error: 'must be a comma-separated list of email addresses',
   });
-const key32 = z
+export const key32 = z
   .string()
   .refine((value) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(value) && Buffer.from(value, 'base64').length === 32, {
     error: 'must be 32 random bytes in base64 (openssl rand -base64 32)',

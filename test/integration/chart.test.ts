@@ -177,6 +177,9 @@ describe('the Helm chart, rendered', () => {
     const parsedOperator = parseConfig(operatorConfig, operatorEnv);
     expect([...parsedOperator.TENANT_DB_SERVERS.keys()]).toEqual(['pg1', 'pg2']);
     expect(parsedOperator.POD_NAME).toBe('guardian-operator-abc');
+    // The operator writes the organizations' audit chains: the platform database and its key.
+    expect(parsedOperator.DATABASE_URL).toMatch(/^postgres/);
+    expect(parsedOperator.GUARDIAN_ENCRYPTION_KEY).toHaveLength(32);
 
     const platform = (podSpecOf(find(objects, 'Deployment', 'guardian-platform')) as PodSpec).containers[0];
     const platformEnv = resolveEnv(platform as Container, {});

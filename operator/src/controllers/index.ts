@@ -4,6 +4,7 @@ import type { KubeClient } from '@guardian/kube/client';
 import type { Clock } from '@guardian/kube/clock';
 import { core, type KubeObject, keyOf, MANAGED_BY } from '@guardian/kube/resources';
 import type { TenantProvisioner } from '@guardian/platform/tenant-db';
+import type { OperatorAudit } from '../audit/trail.ts';
 import { ChildWriter } from '../runtime/children.ts';
 import type { EventRecorder } from '../runtime/events.ts';
 import { type Manager, watch } from '../runtime/manager.ts';
@@ -16,6 +17,8 @@ import { teamReconciler } from './team.ts';
 import { VerifiedDatabases } from './verified-databases.ts';
 
 export interface ControllerSettings {
+  /** Each organization's audit chain, where the operator records what it changed. */
+  audit: OperatorAudit;
   subjectPrefix: string;
   platformNamespace: string;
   platformServiceAccount: string;
@@ -80,6 +83,7 @@ export function registerControllers(
       children,
       events,
       subjectPrefix: settings.subjectPrefix,
+      audit: settings.audit,
       deletionGraceMs: settings.deletionGraceMs,
       platformNamespace: settings.platformNamespace,
       platformServiceAccount: settings.platformServiceAccount,
@@ -89,6 +93,7 @@ export function registerControllers(
       },
       database: {
         client,
+        audit: settings.audit,
         children,
         provisioner: settings.provisioner,
         secrets,

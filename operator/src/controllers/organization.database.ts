@@ -13,6 +13,7 @@ import {
   type TenantProvisioner,
   tenantDatabaseName,
 } from '@guardian/platform/tenant-db';
+import type { OperatorAudit } from '../audit/trail.ts';
 import type { ChildWriter } from '../runtime/children.ts';
 import { FIELD_MANAGER } from '../runtime/children.ts';
 import { failpoint } from '../runtime/failpoint.ts';
@@ -34,6 +35,8 @@ export interface DatabaseOutcome {
 
 export interface DatabaseDeps {
   client: KubeClient;
+  /** The organization's audit chain: databases created, dropped or retained. */
+  audit: OperatorAudit;
   children: ChildWriter;
   provisioner: TenantProvisioner;
   secrets: Informer<KubeObject>;
@@ -176,8 +179,10 @@ export async function syncDatabase(deps: DatabaseDeps, org: Organization): Promi
 
     const here = (await deps.provisioner.locate(name)).find((f) => f.server === server);
     let migrated = false;
-    if (!here) ({ migrated } = await deps.provisioner.createDatabase(server, name, name, uid));
-    else if (here.owner !== name || (here.organizationUid !== undefined && here.organizationUid !== uid)) {
+    if (!here) {
+      ({ migrated } = await deps.provisioner.createDatabase(server, name, name, uid));
+      await deps.audit.record(orgName, 'database.created', name, { server, database: name, role: name });
+    } else if (here.owner !== name || (here.organizationUid !== undefined && here.organizationUid !== uid)) {
       return {
         ready: false,
         reason: 'DatabaseConflict',
@@ -241,13 +246,14 @@ export async function finalizeDatabase(deps: DatabaseDeps, org: Organization): P
         | Secret
         | undefined;
       if (secret?.data) {
+        const retained = `retained-database-${orgName}`;
         await deps.client.apply(
           core.secret,
           {
             apiVersion: 'v1',
             kind: 'Secret',
             metadata: {
-              name: `retained-database-${orgName}`,
+              name: retained,
               namespace: deps.operatorNamespace,
               labels: { 'guardian.aiops.dev/retained-organization': orgName },
             },
@@ -256,14 +262,24 @@ export async function finalizeDatabase(deps: DatabaseDeps, org: Organization): P
           } as Secret,
           { fieldManager: FIELD_MANAGER },
         );
+        await deps.audit.record(orgName, 'database.retained', name, {
+          server,
+          database: name,
+          secret: `${deps.operatorNamespace}/${retained}`,
+        });
       }
     } else {
       const here = (await deps.provisioner.locate(name)).find((f) => f.server === server);
       const ours = here && (here.organizationUid === undefined || here.organizationUid === org.metadata?.uid);
-      if (ours) await deps.provisioner.drop(server, name, name);
-      else if (!here) await deps.provisioner.dropRoleIfUnused(server, name);
+      if (ours) {
+        await deps.provisioner.drop(server, name, name);
+        await deps.audit.record(orgName, 'database.deleted', name, { server, database: name, role: name });
+      } else if (!here) await deps.provisioner.dropRoleIfUnused(server, name);
     }
   }
   failpoint('database-during-deletion', keyOf(org));
+  await deps.audit.record(orgName, 'organization.deleted', orgName, {
+    deletionPolicy: org.spec.database?.deletionPolicy ?? 'Delete',
+  });
   await applyOrganizationMetadata(deps.client, org, server, false);
 }

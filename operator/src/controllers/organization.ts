@@ -4,6 +4,7 @@ import type { KubeClient } from '@guardian/kube/client';
 import type { Clock } from '@guardian/kube/clock';
 import type { Informer } from '@guardian/kube/informer';
 import { core, type KubeObject, keyOf } from '@guardian/kube/resources';
+import type { OperatorAudit } from '../audit/trail.ts';
 import type { ChildWriter } from '../runtime/children.ts';
 import { findCondition } from '../runtime/conditions.ts';
 import type { Reconciler } from '../runtime/controller.ts';
@@ -17,6 +18,7 @@ import {
   workloadNamespace,
 } from '../tenancy/names.ts';
 import { leftovers } from './namespace-contents.ts';
+import { statusTransitions } from './organization.audit.ts';
 import { type DatabaseDeps, finalizeDatabase, syncDatabase } from './organization.database.ts';
 import { pendingDeletion } from './organization.deletion.ts';
 import { domainConflicts } from './organization.domains.ts';
@@ -43,6 +45,8 @@ export interface OrganizationDeps {
   clock: Clock;
   children: ChildWriter;
   events: EventRecorder;
+  /** Each organization's audit chain: what the operator changed, once per change. */
+  audit: OperatorAudit;
   /** Prefix of people in RBAC subjects, matching the apiserver's OIDC authenticator. */
   subjectPrefix: string;
   /** Guardian's own namespace, allowed through the tenants' NetworkPolicies. */
@@ -93,6 +97,9 @@ export function organizationReconciler(deps: OrganizationDeps): Reconciler {
           'Deleted',
           'Deleted: its grace period after the deletion request ended',
         );
+        await deps.audit.record(key, 'organization.deletion.started', key, {
+          scheduledAt: deletion.scheduledAt.toISOString(),
+        });
         return undefined;
       }
       const plan = deps.informers.plans.get(org.spec.plan);
@@ -147,6 +154,11 @@ async function syncNamespaces(deps: OrganizationDeps, org: Organization): Promis
   const found = conflicts(org, existing);
   if (found.length > 0) return found;
   await Promise.all(desired.map((ns) => deps.children.ensure(core.namespace, deps.informers.namespaces, ns)));
+  const name = org.metadata?.name ?? '';
+  for (const [i, ns] of desired.entries()) {
+    if (existing[i] === undefined)
+      await deps.audit.record(name, 'namespace.created', ns.metadata?.name ?? '');
+  }
   return [];
 }
 
@@ -239,6 +251,9 @@ async function pruneEnvironments(deps: OrganizationDeps, org: Organization): Pro
     else {
       await deps.client.delete(core.namespace, namespace);
       await deps.events.record(org, 'Normal', 'EnvironmentRemoved', `Deleted namespace ${namespace}`);
+      await deps.audit.record(name, 'namespace.deleted', namespace, {
+        environment: ns.metadata?.labels?.[LABEL_ENVIRONMENT],
+      });
     }
   }
   return retained;
@@ -248,6 +263,10 @@ async function syncStatus(deps: OrganizationDeps, org: Organization, observed: O
   const status = desiredOrganizationStatus(org, observed, new Date(deps.clock.now()));
   const wrote = await writeStatus(deps.client, KINDS.organization, org, status);
   if (!wrote) return;
+  const name = org.metadata?.name ?? '';
+  for (const event of statusTransitions(name, org.status, status)) {
+    await deps.audit.record(name, event.action, event.target, event.detail);
+  }
   const before = findCondition(org.status?.conditions, 'Ready');
   const after = findCondition(status.conditions, 'Ready');
   if (after && (before?.status !== after.status || before.reason !== after.reason)) {

@@ -1,0 +1,34 @@
+import type { Clock } from '@guardian/kube/clock';
+import { AuditLog, checkpointKey } from '@guardian/platform/audit';
+import { connect, type Knex } from '@guardian/platform/db';
+
+/** Who the audit trail names for what the operator does on its own. */
+export const OPERATOR_ACTOR = 'system:operator';
+
+/** What the operator changed in an organization, appended once to that organization's chain. */
+export interface OperatorAudit {
+  record(orgId: string, action: string, target: string, detail?: Record<string, unknown>): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** No platform database configured: nothing is recorded. */
+export const noAudit: OperatorAudit = {
+  record: () => Promise.resolve(),
+  close: () => Promise.resolve(),
+};
+
+/** The organizations' audit chains in the platform database, through the platform's own AuditLog. */
+export function auditTrail(databaseUrl: string, encryptionKey: Buffer, clock: Clock): OperatorAudit {
+  const db: Knex = connect(databaseUrl, { max: 2 });
+  const log = new AuditLog({ db, key: checkpointKey(encryptionKey), clock });
+  return {
+    async record(orgId, action, target, detail) {
+      try {
+        await log.append({ orgId, actor: OPERATOR_ACTOR, action, target, detail });
+      } catch (error) {
+        throw new Error(`Could not append ${action} to the audit trail of ${orgId}`, { cause: error });
+      }
+    },
+    close: () => db.destroy(),
+  };
+}
