@@ -91,6 +91,8 @@ const services: Service[] = [
     env: {
       KUBECONFIG: platformKubeconfig,
       OIDC_CA_FILE: env.STACK_CA_FILE ?? '',
+      // The development identity provider listens on loopback, which outbound requests may not reach otherwise.
+      OUTBOUND_ALLOWED_CIDRS: '127.0.0.1/32',
       GUARDIAN_ENCRYPTION_KEY: encryptionKey,
       GUARDIAN_SUPER_ADMINS: process.env.GUARDIAN_SUPER_ADMINS ?? 'root@guardian.local',
       SMTP_URL: mail.url,

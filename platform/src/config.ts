@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseAllowedCidrs } from './outbound/guard.ts';
 
 // Parsing is shared with the operator (@guardian/kube/env); the schemas are the platform's.
 export { ConfigError, parseConfig } from '@guardian/kube/env';
@@ -96,6 +97,21 @@ export const platformConfig = z
       .min(1)
       .optional()
       .describe('A PEM file of extra CAs trusted for calls to identity providers (e.g. a private PKI).'),
+    OUTBOUND_ALLOWED_CIDRS: z
+      .string()
+      .max(4096)
+      .default('')
+      .transform((value, ctx) => {
+        try {
+          return parseAllowedCidrs(value);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : 'invalid' });
+          return z.NEVER;
+        }
+      })
+      .describe(
+        'Private, loopback or link-local addresses the platform may still send requests to (identity providers), comma-separated IPs or CIDRs, e.g. an in-cluster IdP. Every other such address is refused after DNS resolution.',
+      ),
     GUARDIAN_SUPER_ADMINS: emails.describe(
       'Super admins, comma-separated: verified emails at the default issuer, never at an organization’s own.',
     ),

@@ -168,7 +168,7 @@ export class Platform {
       invitations,
       directory,
       access: this.access,
-      oidcClients: new OidcClients({ caFile: config.OIDC_CA_FILE }),
+      oidcClients: new OidcClients({ caFile: config.OIDC_CA_FILE, allowed: config.OUTBOUND_ALLOWED_CIDRS }),
       pendingLogins,
       users,
       sessions: this.sessions,

@@ -50,6 +50,8 @@ export function platformEnv(port: number, kubeconfig: string): Record<string, st
     OIDC_CLIENT_ID: stackEnv('OIDC_CLIENT_ID'),
     OIDC_CLIENT_SECRET: stackEnv('OIDC_CLIENT_SECRET'),
     OIDC_CA_FILE: stackEnv('STACK_CA_FILE'),
+    // The stack's identity provider listens on loopback: the only private address allowed.
+    OUTBOUND_ALLOWED_CIDRS: '127.0.0.1/32',
     GUARDIAN_SUPER_ADMINS: 'root@guardian.local',
     GUARDIAN_ENCRYPTION_KEY: encryptionKey(),
     KUBECONFIG: kubeconfig,

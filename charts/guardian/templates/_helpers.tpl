@@ -222,6 +222,8 @@ the same configuration, platform/src/config.ts).
 - name: OIDC_CA_FILE
   value: /etc/guardian/oidc-ca/ca.crt
 {{- end }}
+- name: OUTBOUND_ALLOWED_CIDRS
+  value: {{ join "," .Values.platform.outboundAllowedCidrs | quote }}
 - name: GUARDIAN_SUPER_ADMINS
   value: {{ join "," .Values.platform.superAdmins | quote }}
 - name: GUARDIAN_ENCRYPTION_KEY
