@@ -177,9 +177,26 @@ export const platformConfig = z
       'Whether the platform reads Nodes and StorageClasses with its own identity for the agents (the chart’s agents.clusterScopedReads).',
     ),
   })
+  .superRefine((config, ctx) => {
+    // Behind a proxy (TRUSTED_PROXIES) browsers speak https to the proxy: an http:// PUBLIC_URL would
+    // set cookies without Secure (and without the __Host- prefix) and an http redirect URI.
+    const url = config.PUBLIC_URL ? new URL(config.PUBLIC_URL) : undefined;
+    if (url?.protocol === 'http:' && config.TRUSTED_PROXIES > 0 && !isLoopbackHost(url.hostname)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PUBLIC_URL'],
+        message:
+          'is http:// while TRUSTED_PROXIES says a proxy is in front: a TLS-terminating proxy needs the https:// URL browsers use, so session cookies are Secure',
+      });
+    }
+  })
   .transform((config) => ({
     ...config,
     PUBLIC_URL: (config.PUBLIC_URL ?? `http://127.0.0.1:${config.PORT}`).replace(/\/+$/, ''),
   }));
+
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
 
 export type PlatformConfig = z.infer<typeof platformConfig>;

@@ -51,6 +51,15 @@ import { TenantPools } from './tenant-db/pools.ts';
 import { PLATFORM_VERSION } from './version.ts';
 
 export const SESSION_COOKIE = 'guardian_session';
+
+/**
+ * The session cookie's name: `__Host-` prefixed when browsers reach us over https, so the browser
+ * keeps it to this host, Secure and Path=/ (no subdomain or plain-http page can set one). On the
+ * plain-http loopback of `make dev` and the tests such a cookie could not be set: no prefix.
+ */
+export function sessionCookieName(publicUrl: string): string {
+  return publicUrl.startsWith('https:') ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
+}
 export const LOGIN_COOKIE = 'guardian_login';
 
 export interface PlatformOptions {
@@ -204,7 +213,7 @@ export class Platform {
       limiter: this.redis ? new ApiRateLimiter(this.redis) : undefined,
       directory,
       sessions: this.sessions,
-      sessionCookie: SESSION_COOKIE,
+      sessionCookie: sessionCookieName(publicUrl),
       clock,
       log,
       metrics: this.metrics,
@@ -223,7 +232,7 @@ export class Platform {
         access: this.access,
         directory,
         apiKeys,
-        sessionCookie: SESSION_COOKIE,
+        sessionCookie: sessionCookieName(publicUrl),
         publicOrigin: new URL(publicUrl).origin,
       },
       authRoutes: {
@@ -233,7 +242,11 @@ export class Platform {
         tokens: this.tokens,
         users,
         publicUrl,
-        cookies: { session: SESSION_COOKIE, login: LOGIN_COOKIE, secure: publicUrl.startsWith('https:') },
+        cookies: {
+          session: sessionCookieName(publicUrl),
+          login: LOGIN_COOKIE,
+          secure: publicUrl.startsWith('https:'),
+        },
       },
       systemRoutes: {
         readiness: {
