@@ -106,6 +106,26 @@ describe('platform cross-tenant matrix', () => {
       ...headers,
     });
 
+  /** An organization of its own for a principal allowed to delete (or restore) one, and a token holding it. */
+  const disposableOrganization = async (
+    principal: Principal,
+    prefix: string,
+    deletion?: { requestedAt: string },
+  ): Promise<{ ids?: Partial<Ids>; token?: string }> => {
+    if (!allowed(principal, 'org:delete')) return {};
+    const id = uniqueName(prefix);
+    created.push(id);
+    await api.apply(
+      organization(id, {
+        plan: basicPlan.metadata.name,
+        owners: [{ kind: 'Group', name: 'none' }],
+        ...(deletion ? { deletion } : {}),
+      }),
+    );
+    if (principal !== 'org_owner') return { ids: { org: id } };
+    await setMembership(id, eve.userId, 'org_owner');
+    return { ids: { org: id }, token: await eve.browser.token(a) };
+  };
   const CASES: Record<string, Case> = {
     'get /whoami': { permission: 'org:read', path: () => '/whoami' },
     'get /usage': { permission: 'usage:read', path: () => '/usage' },
@@ -137,19 +157,16 @@ describe('platform cross-tenant matrix', () => {
     },
     'delete /tenants/organizations/{org_id}': {
       permission: 'org:delete',
-      path: (ids) => `/tenants/organizations/${ids.org}`,
+      path: (ids) => `/tenants/organizations/${ids.org}?confirm=${ids.org}`,
       // Deleting organization A would end the matrix: whoever may delete gets one of their own.
-      disposable: async (principal) => {
-        if (!allowed(principal, 'org:delete')) return {};
-        const id = uniqueName('it-mx-del');
-        created.push(id);
-        await api.apply(
-          organization(id, { plan: basicPlan.metadata.name, owners: [{ kind: 'Group', name: 'none' }] }),
-        );
-        if (principal !== 'org_owner') return { ids: { org: id } };
-        await setMembership(id, eve.userId, 'org_owner');
-        return { ids: { org: id }, token: await eve.browser.token(a) };
-      },
+      disposable: (principal) => disposableOrganization(principal, 'it-mx-del'),
+    },
+    'post /tenants/organizations/{org_id}/restore': {
+      permission: 'org:delete',
+      path: (ids) => `/tenants/organizations/${ids.org}/restore`,
+      // Only an organization pending deletion can be restored.
+      disposable: (principal) =>
+        disposableOrganization(principal, 'it-mx-res', { requestedAt: new Date().toISOString() }),
     },
     'get /tenants/organizations/{org_id}/analytics': {
       permission: 'analytics:read',
