@@ -110,18 +110,19 @@ describe('platform cross-tenant matrix', () => {
   const disposableOrganization = async (
     principal: Principal,
     prefix: string,
-    deletion?: { requestedAt: string },
+    pendingDeletion = false,
   ): Promise<{ ids?: Partial<Ids>; token?: string }> => {
     if (!allowed(principal, 'org:delete')) return {};
     const id = uniqueName(prefix);
     created.push(id);
     await api.apply(
-      organization(id, {
-        plan: basicPlan.metadata.name,
-        owners: [{ kind: 'Group', name: 'none' }],
-        ...(deletion ? { deletion } : {}),
-      }),
+      organization(id, { plan: basicPlan.metadata.name, owners: [{ kind: 'Group', name: 'none' }] }),
     );
+    if (pendingDeletion) {
+      // Through the API, as owners do: the platform then owns spec.deletion and may remove it.
+      const path = `/tenants/organizations/${id}?confirm=${id}`;
+      expect((await call(api.url, 'DELETE', path, tokens.get('super_admin'))).status).toBe(202);
+    }
     if (principal !== 'org_owner') return { ids: { org: id } };
     await setMembership(id, eve.userId, 'org_owner');
     return { ids: { org: id }, token: await eve.browser.token(a) };
@@ -165,8 +166,7 @@ describe('platform cross-tenant matrix', () => {
       permission: 'org:delete',
       path: (ids) => `/tenants/organizations/${ids.org}/restore`,
       // Only an organization pending deletion can be restored.
-      disposable: (principal) =>
-        disposableOrganization(principal, 'it-mx-res', { requestedAt: new Date().toISOString() }),
+      disposable: (principal) => disposableOrganization(principal, 'it-mx-res', true),
     },
     'get /tenants/organizations/{org_id}/analytics': {
       permission: 'analytics:read',
