@@ -7,7 +7,11 @@
 #   make image                     # docker build -t guardian:<version> .
 #   docker run --rm guardian:0.1.0 --help
 
-ARG NODE_IMAGE=node:24-slim
+# Debian bookworm: its postgresql-client-15 matches the PostgreSQL servers Guardian is tested with.
+ARG NODE_IMAGE=node:24-bookworm-slim
+# Backups: pg_dump, pg_restore and psql, whose major version must be at least the servers' (the
+# Debian release of NODE_IMAGE must ship it: bookworm 15, trixie 17).
+ARG POSTGRES_CLIENT=postgresql-client-15
 
 # Production dependencies of the workspaces, from the lockfile (the console's are all build-time).
 FROM ${NODE_IMAGE} AS deps
@@ -35,6 +39,12 @@ RUN npm run build --workspace @guardian/web
 
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production
+# --- Backups and restores: the PostgreSQL client tools (one layer, no apt lists left behind).
+ARG POSTGRES_CLIENT
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ${POSTGRES_CLIENT} \
+ && rm -rf /var/lib/apt/lists/*
+# --- The application.
 WORKDIR /app
 COPY --from=deps /app ./
 COPY bin bin/

@@ -33,7 +33,7 @@ stack-down: node_modules ## Stop exactly the processes the stack under $(STACK) 
 	node scripts/stack/main.ts down --dir $(STACK)
 
 ##@ Test
-.PHONY: test lint typecheck unit integration e2e
+.PHONY: test lint typecheck unit integration e2e fuzz
 test: node_modules ## Everything CI runs: lint, typecheck, unit, integration and e2e on a stack of its own
 	scripts/test.sh
 
@@ -53,12 +53,16 @@ integration: node_modules ## Integration tests against the test stack (.stack/te
 e2e: node_modules ## End-to-end tests against the test stack
 	vitest run --project e2e
 
+fuzz: node_modules ## The API fuzzed from its OpenAPI document (schemathesis) as every role, on the test stack
+	vitest run --project fuzz
+
 ##@ Benchmarks
 .PHONY: bench
 bench: node_modules ## Benchmarks against a stack of their own (.stack/bench); figures as ratios, in bench/results/
 	node bench/operator.ts
 	node bench/platform.ts
 	node bench/console.ts
+	node bench/agents.ts
 
 ##@ Build
 .PHONY: generate

@@ -22,6 +22,7 @@ export default defineConfig({
       },
       { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], ...againstStack } },
       { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], ...againstStack } },
+      { test: { name: 'fuzz', include: ['test/fuzz/**/*.test.ts'], ...againstStack } },
       // Stops parts of the shared test stack: run alone, one file at a time, after the rest.
       {
         test: {

@@ -39,6 +39,22 @@ const commands: Record<string, Command> = {
       return { usage: auditUsage, run: runAudit };
     },
   },
+  backup: {
+    summary:
+      'Back the platform database up into the storage target: `guardian backup --platform` (a CronJob)',
+    async load() {
+      const { backupUsage, runBackup } = await import('@guardian/operator/backup-commands');
+      return { usage: backupUsage, run: runBackup };
+    },
+  },
+  restore: {
+    summary:
+      'Restore a backup: `guardian restore --org ORG --backup ID` (or --platform), checked against its manifest',
+    async load() {
+      const { restoreUsage, runRestore } = await import('@guardian/operator/backup-commands');
+      return { usage: restoreUsage, run: runRestore };
+    },
+  },
   migrate: {
     summary: 'Bring the platform database schema up to date (runs as the owner role, DATABASE_ADMIN_URL)',
     async load() {

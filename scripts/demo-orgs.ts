@@ -2,7 +2,8 @@
 // IdP's techcorp issuer, owner alice) and startupco (starter plan, owner carol, domain
 // startupco.io, and its Team `platform`), with what the platform needs to log techcorp's people
 // in, and startupco's other people (DESIGN.md, "Shared state, demo users"): dana read_only, erin
-// a team_member of `platform` and frank its team_lead.
+// a team_member of `platform` and frank its team_lead. Both are backed up daily at 03:00 UTC into
+// their buckets on the stack's S3 server, the last 7 kept.
 
 import { API_VERSION } from '@guardian/crds/kinds';
 import { poll } from '@guardian/kube/poll';
@@ -16,6 +17,7 @@ import { platformOrgSecretAccess } from './rbac-manifests.ts';
 
 const apiVersion = API_VERSION;
 const SSO_SECRET = 'techcorp-sso';
+const DAILY = { schedule: '0 3 * * *', retention: 7 };
 
 /** StartupCo's people besides carol: their role in the organization, and in its Team `platform`. */
 export const STARTUPCO_PEOPLE: ReadonlyArray<{
@@ -48,6 +50,7 @@ export function demoOrganizations(env: Record<string, string>) {
           clientSecretRef: { name: SSO_SECRET },
           groupRoles: [{ group: 'techcorp-developers', role: 'team_member' }],
         },
+        backup: DAILY,
       },
     },
     {
@@ -59,6 +62,7 @@ export function demoOrganizations(env: Record<string, string>) {
         plan: 'starter',
         domains: ['startupco.io'],
         owners: [{ kind: 'User', name: 'carol@startupco.io' }],
+        backup: DAILY,
       },
     },
   ];

@@ -55,6 +55,8 @@ const platformKubeconfig = await platformIdentity(
 const platformPort = process.env.PORT ?? '8080';
 // Derived from a secret kept with the stack's data, so signing keys stay readable across restarts.
 const encryptionKey = createHash('sha256').update(stack.secret('platform-encryption')).digest('base64');
+// Likewise the backup key: backups of earlier runs stay restorable.
+const backupKey = createHash('sha256').update(stack.secret('backup-encryption')).digest('base64');
 
 // Guardian's processes, one line each; they get the stack's environment plus their own.
 // Invitation mail goes over real SMTP to a local sink that prints each message's links here.
@@ -82,8 +84,13 @@ const services: Service[] = [
   {
     name: 'operator',
     args: ['bin/guardian.ts', 'operator', '--metrics-port', operatorPort, '--namespace', OPERATOR_NAMESPACE],
-    // It appends to the organizations' audit chains (migrated above) with the platform's key.
-    env: { KUBECONFIG: operatorKubeconfig, GUARDIAN_ENCRYPTION_KEY: encryptionKey },
+    // Organizations' buckets on the stack's S3 server (S3_* from .stack/env), and their backups; the
+    // platform database for workflow runs (their ledger, audit trail and slots).
+    env: {
+      KUBECONFIG: operatorKubeconfig,
+      BACKUP_ENCRYPTION_KEY: backupKey,
+      GUARDIAN_ENCRYPTION_KEY: encryptionKey,
+    },
   },
   {
     name: 'platform',
@@ -96,6 +103,7 @@ const services: Service[] = [
       GUARDIAN_ENCRYPTION_KEY: encryptionKey,
       GUARDIAN_SUPER_ADMINS: process.env.GUARDIAN_SUPER_ADMINS ?? 'root@guardian.local',
       SMTP_URL: mail.url,
+      BACKUP_ENCRYPTION_KEY: backupKey,
     },
   },
 ];
@@ -113,6 +121,7 @@ Guardian development stack is up. Credentials: ${stack.path('env')} (\`source .s
   Platform database  ${withoutPassword(env.DATABASE_URL ?? '')}
   Tenant servers     ${(env.TENANT_DB_SERVERS ?? '').split(',').map(withoutPassword).join(pad)}
   Redis              ${withoutPassword(env.REDIS_URL ?? '')}
+  S3 (versitygw)     ${env.S3_ENDPOINT}   (organizations' buckets; backups daily at 03:00 UTC: kubectl get org -o wide)
   Mail (dev sink)    ${mail.url}   (invitation mail is printed here as [mail] lines)
 Demo logins (password: demo)
   root@guardian.local    super admin                            default issuer

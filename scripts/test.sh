@@ -36,6 +36,9 @@ vitest_phase() {
 
 node scripts/stack/main.ts up --dir "$stack" --test >"$logs/stack-up.log" 2>&1 &
 stack_pid=$!
+# The API fuzzer (test/fuzz) from PyPI, installed once into .tools/ while the rest runs.
+scripts/ensure-schemathesis.sh >"$logs/schemathesis.log" 2>&1 &
+fuzzer_pid=$!
 
 phase lint biome check .
 phase generated bash -c 'node scripts/generate-crd-types.ts --check && node scripts/generate-rbac.ts --check && node scripts/generate-api-types.ts --check'
@@ -56,6 +59,12 @@ cat "$logs/stack-up.log"
 
 vitest_phase integration
 vitest_phase e2e
+if ! wait "$fuzzer_pid"; then
+  cat "$logs/schemathesis.log" >&2
+  echo "==> installing schemathesis FAILED; log: $logs/schemathesis.log" >&2
+  exit 1
+fi
+vitest_phase fuzz
 vitest_phase disruptive
 
 # One closing line for every suite together.
@@ -69,4 +78,4 @@ node -e '
   console.log(`make test finished in '"$((SECONDS - start))"' s`);
   console.log(`tests: ${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
   process.exit(failed ? 1 : 0);
-' "$logs"/unit.json "$logs"/integration.json "$logs"/e2e.json "$logs"/disruptive.json
+' "$logs"/unit.json "$logs"/integration.json "$logs"/e2e.json "$logs"/fuzz.json "$logs"/disruptive.json

@@ -71,11 +71,28 @@ export interface OrganizationSpec {
    */
   branding?: OrganizationBranding;
   /**
+   * How the organization's agent runs judge its workloads. A field left out keeps the
+   * installation's setting (the chart's agents.*), which keeps the defaults of AGENTS.md.
+   */
+  agents?: OrganizationAgents;
+  /**
    * Where the organization's tenant database lives and what happens to it when the organization is
    * deleted.
    * @default {}
    */
   database?: OrganizationDatabase;
+  /**
+   * What happens to the organization's object storage (its own bucket, or folder, which holds its
+   * backups) when the organization is deleted.
+   */
+  storage?: OrganizationStorage;
+  /**
+   * Logical backups of the tenant database (pg_dump, encrypted) into the organization's object
+   * storage, run by the operator. Absent fields take the installation's defaults (the chart's
+   * backup.defaults); with no schedule there or here, no backup is taken. The annotation
+   * guardian.aiops.dev/backup-requested (any new value) asks for one now.
+   */
+  backup?: OrganizationBackup;
   /**
    * A suspended organization keeps its data, but its users cannot log in, its API keys and tokens
    * are refused and no workflow runs.
@@ -89,6 +106,12 @@ export interface OrganizationSpec {
    * it. `kubectl delete` does not wait for this.
    */
   deletion?: OrganizationDeletion;
+  /**
+   * How workflow gates are approved in this organization. The default policy (DESIGN.md) is a
+   * floor: these settings may only tighten it (more production environments, more approvers,
+   * stronger roles), never loosen it.
+   */
+  approvals?: OrganizationApprovals;
 }
 
 /** One owner, a user or a group, unique by kind and name. */
@@ -164,6 +187,61 @@ export interface OrganizationBranding {
 }
 
 /**
+ * How the organization's agent runs judge its workloads. A field left out keeps the installation's
+ * setting (the chart's agents.*), which keeps the defaults of AGENTS.md.
+ */
+export interface OrganizationAgents {
+  /**
+   * The image registries the organization's workloads may pull from, each a host with an optional
+   * port as it appears in an image reference (registry.example.com, registry.example.com:5000;
+   * docker.io for Docker Hub images and images without a registry).
+   * image-hygiene/registry-not-allowed reports images from any other; absent or empty, it reports
+   * nothing.
+   */
+  allowedRegistries?: string[];
+  /**
+   * Monthly prices (730 hours) the cost agents estimate with, and the monthly amounts at which they
+   * report, overriding the installation's (the chart's agents.prices) field by field. Setting
+   * currency restates them all: every price and threshold is then required beside it.
+   */
+  prices?: OrganizationAgentsPrices;
+}
+
+/**
+ * Monthly prices (730 hours) the cost agents estimate with, and the monthly amounts at which they
+ * report, overriding the installation's (the chart's agents.prices) field by field. Setting
+ * currency restates them all: every price and threshold is then required beside it.
+ */
+export interface OrganizationAgentsPrices {
+  /** The ISO 4217 code of the currency the amounts are in, e.g. EUR (default USD). */
+  currency?: string;
+  /** One core of effective CPU request, per month (default 23.00). */
+  cpuCore?: number;
+  /** One GiB (2^30 bytes) of effective memory request, per month (default 3.00). */
+  memoryGiB?: number;
+  /** One GiB of PersistentVolumeClaim storage request, per month (default 0.10). */
+  storageGiB?: number;
+  /** One Service of type LoadBalancer, per month (default 18.00). */
+  loadBalancer?: number;
+  /** The monthly amounts at which the cost checks report. */
+  thresholds?: OrganizationAgentsPricesThresholds;
+}
+
+/** The monthly amounts at which the cost checks report. */
+export interface OrganizationAgentsPricesThresholds {
+  /**
+   * cost-estimator/monthly-cost-high reports a workload that costs this much or more a month
+   * (default 50).
+   */
+  workloadMonthly?: number;
+  /**
+   * cost-estimator/hpa-ceiling-cost-high reports an HPA whose maxReplicas cost this much or more a
+   * month (default 500).
+   */
+  hpaCeilingMonthly?: number;
+}
+
+/**
  * Where the organization's tenant database lives and what happens to it when the organization is
  * deleted.
  */
@@ -183,6 +261,39 @@ export interface OrganizationDatabase {
 }
 
 /**
+ * What happens to the organization's object storage (its own bucket, or folder, which holds its
+ * backups) when the organization is deleted.
+ */
+export interface OrganizationStorage {
+  /**
+   * Delete removes the bucket (or folder), everything in it and its account when the organization
+   * is deleted; Retain keeps them, backups included, for an administrator (the credentials are
+   * copied to the operator's namespace as retained-storage-<organization>). When absent,
+   * spec.database.deletionPolicy decides, so that a retained database keeps its backups; set Retain
+   * here and Delete there to keep only the backups.
+   */
+  deletionPolicy?: 'Delete' | 'Retain';
+}
+
+/**
+ * Logical backups of the tenant database (pg_dump, encrypted) into the organization's object
+ * storage, run by the operator. Absent fields take the installation's defaults (the chart's
+ * backup.defaults); with no schedule there or here, no backup is taken. The annotation
+ * guardian.aiops.dev/backup-requested (any new value) asks for one now.
+ */
+export interface OrganizationBackup {
+  /**
+   * When to back up, in UTC: five cron fields (minute hour day-of-month month day-of-week, each
+   * `*`, a number, a range `a-b`, a list `a,b` or a step `*\/n` or `a-b/n`; day-of-week 0 or 7 is
+   * Sunday; a day is matched when either day field matches, as in cron), e.g. "0 3 * * *" for 03:00
+   * every day, or one of @hourly, @daily, @weekly, @monthly, @yearly.
+   */
+  schedule?: string;
+  /** How many successful backups are kept (at least 1); after each new one, older ones are deleted. */
+  retention?: number;
+}
+
+/**
  * A pending deletion, set by the platform when an owner deletes the organization through the API.
  * The organization is read-only for its members until the operator deletes it, the grace period
  * after requestedAt (status.deletionScheduledAt); removing this field (the API's restore) keeps it.
@@ -193,6 +304,160 @@ export interface OrganizationDeletion {
   requestedAt: string;
   /** Who requested it (the platform's user id). */
   requestedBy?: string;
+}
+
+/**
+ * How workflow gates are approved in this organization. The default policy (DESIGN.md) is a floor:
+ * these settings may only tighten it (more production environments, more approvers, stronger
+ * roles), never loosen it.
+ */
+export interface OrganizationApprovals {
+  /**
+   * The environments whose gates follow the in-production column of the policy. An environment
+   * named production always counts.
+   * @default ["production"]
+   */
+  productionEnvironments?: string[];
+  /**
+   * How long a gate waits for its approvers, e.g. 24h or 90m; an undecided gate then fails its run
+   * with reason ApprovalExpired. Between 1m and 720h.
+   * @default "24h"
+   */
+  timeout?: string;
+  /** Stricter requirements per gate risk; what is not named stays at the floor. */
+  risks?: OrganizationApprovalsRisks;
+}
+
+/** Stricter requirements per gate risk; what is not named stays at the floor. */
+export interface OrganizationApprovalsRisks {
+  /** What a low-risk gate needs. */
+  low?: OrganizationApprovalsRisksLow;
+  /** What a medium-risk gate needs. */
+  medium?: OrganizationApprovalsRisksMedium;
+  /** What a high-risk gate needs. */
+  high?: OrganizationApprovalsRisksHigh;
+  /** What a critical-risk gate needs. */
+  critical?: OrganizationApprovalsRisksCritical;
+}
+
+/** What a low-risk gate needs. */
+export interface OrganizationApprovalsRisksLow {
+  /** Outside production. The floor: auto (0 approvers). */
+  outsideProduction?: OrganizationApprovalsRisksLowOutsideProduction;
+  /** In production. The floor: auto (0 approvers). */
+  inProduction?: OrganizationApprovalsRisksLowInProduction;
+}
+
+/** Outside production. The floor: auto (0 approvers). */
+export interface OrganizationApprovalsRisksLowOutsideProduction {
+  /** How many distinct people must approve; 0 lets the gate pass on its own. */
+  approvers: number;
+  /**
+   * The least role of an approver: team_lead (of the run's team, or anyone at least org_admin),
+   * org_admin or org_owner.
+   */
+  role?: 'team_lead' | 'org_admin' | 'org_owner';
+}
+
+/** In production. The floor: auto (0 approvers). */
+export interface OrganizationApprovalsRisksLowInProduction {
+  /** How many distinct people must approve; 0 lets the gate pass on its own. */
+  approvers: number;
+  /**
+   * The least role of an approver: team_lead (of the run's team, or anyone at least org_admin),
+   * org_admin or org_owner.
+   */
+  role?: 'team_lead' | 'org_admin' | 'org_owner';
+}
+
+/** What a medium-risk gate needs. */
+export interface OrganizationApprovalsRisksMedium {
+  /** Outside production. The floor: auto (0 approvers). */
+  outsideProduction?: OrganizationApprovalsRisksMediumOutsideProduction;
+  /** In production. The floor: 1 approver, at least team_lead. */
+  inProduction?: OrganizationApprovalsRisksMediumInProduction;
+}
+
+/** Outside production. The floor: auto (0 approvers). */
+export interface OrganizationApprovalsRisksMediumOutsideProduction {
+  /** How many distinct people must approve; 0 lets the gate pass on its own. */
+  approvers: number;
+  /**
+   * The least role of an approver: team_lead (of the run's team, or anyone at least org_admin),
+   * org_admin or org_owner.
+   */
+  role?: 'team_lead' | 'org_admin' | 'org_owner';
+}
+
+/** In production. The floor: 1 approver, at least team_lead. */
+export interface OrganizationApprovalsRisksMediumInProduction {
+  /** How many distinct people must approve; 0 lets the gate pass on its own. */
+  approvers: number;
+  /**
+   * The least role of an approver: team_lead (of the run's team, or anyone at least org_admin),
+   * org_admin or org_owner.
+   */
+  role?: 'team_lead' | 'org_admin' | 'org_owner';
+}
+
+/** What a high-risk gate needs. */
+export interface OrganizationApprovalsRisksHigh {
+  /** Outside production. The floor: 1 approver, at least team_lead. */
+  outsideProduction?: OrganizationApprovalsRisksHighOutsideProduction;
+  /** In production. The floor: 1 approver, at least org_admin. */
+  inProduction?: OrganizationApprovalsRisksHighInProduction;
+}
+
+/** Outside production. The floor: 1 approver, at least team_lead. */
+export interface OrganizationApprovalsRisksHighOutsideProduction {
+  /** How many distinct people must approve; 0 lets the gate pass on its own. */
+  approvers: number;
+  /**
+   * The least role of an approver: team_lead (of the run's team, or anyone at least org_admin),
+   * org_admin or org_owner.
+   */
+  role?: 'team_lead' | 'org_admin' | 'org_owner';
+}
+
+/** In production. The floor: 1 approver, at least org_admin. */
+export interface OrganizationApprovalsRisksHighInProduction {
+  /** How many distinct people must approve; 0 lets the gate pass on its own. */
+  approvers: number;
+  /**
+   * The least role of an approver: team_lead (of the run's team, or anyone at least org_admin),
+   * org_admin or org_owner.
+   */
+  role?: 'team_lead' | 'org_admin' | 'org_owner';
+}
+
+/** What a critical-risk gate needs. */
+export interface OrganizationApprovalsRisksCritical {
+  /** Outside production. The floor: 2 distinct approvers, at least org_admin. */
+  outsideProduction?: OrganizationApprovalsRisksCriticalOutsideProduction;
+  /** In production. The floor: 2 distinct approvers, at least org_admin. */
+  inProduction?: OrganizationApprovalsRisksCriticalInProduction;
+}
+
+/** Outside production. The floor: 2 distinct approvers, at least org_admin. */
+export interface OrganizationApprovalsRisksCriticalOutsideProduction {
+  /** How many distinct people must approve; 0 lets the gate pass on its own. */
+  approvers: number;
+  /**
+   * The least role of an approver: team_lead (of the run's team, or anyone at least org_admin),
+   * org_admin or org_owner.
+   */
+  role?: 'team_lead' | 'org_admin' | 'org_owner';
+}
+
+/** In production. The floor: 2 distinct approvers, at least org_admin. */
+export interface OrganizationApprovalsRisksCriticalInProduction {
+  /** How many distinct people must approve; 0 lets the gate pass on its own. */
+  approvers: number;
+  /**
+   * The least role of an approver: team_lead (of the run's team, or anyone at least org_admin),
+   * org_admin or org_owner.
+   */
+  role?: 'team_lead' | 'org_admin' | 'org_owner';
 }
 
 /** The observed state of the organization, written by the operator. */
@@ -213,6 +478,11 @@ export interface OrganizationStatus {
    * period. Absent when no deletion is pending.
    */
   deletionScheduledAt?: string;
+  /**
+   * The backups of the tenant database, written by the operator (its leader) with their own field
+   * manager; the condition BackupSucceeded says whether the last one worked.
+   */
+  backup?: OrganizationStatusBackup;
   /** The tenant database as provisioned. */
   database?: OrganizationStatusDatabase;
 }
@@ -223,6 +493,66 @@ export interface OrganizationStatusEnvironment {
   name: string;
   /** Its workload namespace, `org-<organization>--<environment>`. */
   namespace: string;
+}
+
+/**
+ * The backups of the tenant database, written by the operator (its leader) with their own field
+ * manager; the condition BackupSucceeded says whether the last one worked.
+ */
+export interface OrganizationStatusBackup {
+  /** The schedule in effect (spec.backup.schedule, else the installation's default), in UTC. */
+  schedule?: string;
+  /** How many successful backups are kept (spec.backup.retention, else the default). */
+  retention?: number;
+  /** When the next scheduled backup is due. */
+  nextRun?: string;
+  /**
+   * The backup in progress, recorded before it starts, so that a backup interrupted by a crash is
+   * noticed and the same one tried again (at most three times).
+   */
+  running?: OrganizationStatusBackupRunning;
+  /** The last backup that completed (its manifest is stored beside it). */
+  lastSuccess?: OrganizationStatusBackupLastSuccess;
+  /** The last backup that failed. */
+  lastFailure?: OrganizationStatusBackupLastFailure;
+  /**
+   * The last value of the annotation guardian.aiops.dev/backup-requested acted upon; a different
+   * value asks for another backup.
+   */
+  lastRequest?: string;
+}
+
+/**
+ * The backup in progress, recorded before it starts, so that a backup interrupted by a crash is
+ * noticed and the same one tried again (at most three times).
+ */
+export interface OrganizationStatusBackupRunning {
+  /** The backup's id, `<organization>.<UTC time, yyyymmddThhmmssZ>`. */
+  id: string;
+  /** When this attempt started. */
+  startedAt: string;
+  /** Which attempt this is (1 for the first). */
+  attempt?: number;
+}
+
+/** The last backup that completed (its manifest is stored beside it). */
+export interface OrganizationStatusBackupLastSuccess {
+  /** The backup's id, for `guardian restore --backup` and POST /admin/backups/{id}/restore. */
+  id: string;
+  /** When it completed. */
+  completedAt: string;
+  /** Its size as stored (encrypted), in bytes. */
+  bytes?: number;
+}
+
+/** The last backup that failed. */
+export interface OrganizationStatusBackupLastFailure {
+  /** The failed backup's id. */
+  id: string;
+  /** When it failed. */
+  failedAt: string;
+  /** Why it failed. */
+  message: string;
 }
 
 /** The tenant database as provisioned. */

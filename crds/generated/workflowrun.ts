@@ -4,10 +4,11 @@ import type { ListMeta, ObjectMeta } from '../src/meta.ts';
 import type { Condition } from './condition.ts';
 
 /**
- * A WorkflowRun is one run of a workflow template (e.g. cost_optimization_pipeline) for one
- * environment of an organization. It lives in the organization's control namespace; its name is the
- * workflow_id used by the API. Steps that need approval wait in phase AwaitingApproval until a
- * WorkflowApproval decides them.
+ * A WorkflowRun is one run of a workflow template (e.g. deployment_health_check) for one
+ * environment of an organization. It lives in the organization's control namespace
+ * org-<organization>; its name is the workflow_id used by the API. The operator runs its steps in
+ * order and records each in status; runs beyond the plan's concurrentWorkflows wait in Pending,
+ * first come first served, and gates that need people wait in AwaitingApproval.
  */
 export interface WorkflowRun {
   /**
@@ -18,7 +19,10 @@ export interface WorkflowRun {
   /** Kind is the REST resource this object represents, here WorkflowRun. */
   kind: 'WorkflowRun';
   metadata?: ObjectMeta;
-  /** What was requested. Immutable after creation; to run again, create a new WorkflowRun. */
+  /**
+   * What was requested. Immutable after creation but for cancelRequested; to run again, create a
+   * new WorkflowRun.
+   */
   spec: WorkflowRunSpec;
   /** The progress of the run, written by the operator. */
   status?: WorkflowRunStatus;
@@ -32,27 +36,46 @@ export interface WorkflowRunList {
   items: WorkflowRun[];
 }
 
-/** What was requested. Immutable after creation; to run again, create a new WorkflowRun. */
+/**
+ * What was requested. Immutable after creation but for cancelRequested; to run again, create a new
+ * WorkflowRun.
+ */
 export interface WorkflowRunSpec {
   /**
-   * The workflow template to run, in snake_case. Built in: cost_optimization_pipeline (analysis,
-   * security review, deployment), security_hardening_pipeline (scan, audit, remediation),
-   * ml_model_lifecycle (train, validate, deploy, monitor) and deployment_health_check. An unknown
-   * template fails the run with reason TemplateNotFound.
+   * The workflow template to run, in snake_case, e.g. deployment_health_check (GET
+   * /workflows/templates lists them). An unknown template fails the run with reason
+   * TemplateNotFound.
    */
   template: string;
   /**
-   * The organization environment (one of its spec.environments) the run acts on, e.g. production;
-   * production runs need approval.
+   * The organization environment (one of its spec.environments) the run acts on, e.g. staging. One
+   * the organization does not have fails the run with reason EnvironmentNotFound.
    */
   environment: string;
-  /** What the requester wants, in their words, e.g. "Optimize production environment". */
+  /**
+   * The template's parameters by name, as strings (e.g. window: 30s). Checked against the
+   * template's schema: an unknown parameter or a value of the wrong kind fails the run with reason
+   * InvalidParameters; an absent one takes its default.
+   */
+  parameters?: Record<string, string>;
+  /**
+   * The Team (in the same namespace) the run is for; its team leads may approve its medium- and
+   * high-risk gates. Optional; one that does not exist fails the run with reason TeamNotFound.
+   */
+  team?: string;
+  /**
+   * Who started the run. With kubectl it is your own username as the apiserver knows it (e.g.
+   * oidc:carol@startupco.io), which admission checks; the platform writes guardian:<platform user
+   * id> for runs started through its API.
+   */
+  requestedBy: string;
+  /** What the requester wants, in their words, e.g. "Check the rollout of web". */
   message?: string;
   /**
-   * The user who started the run, as the platform identifies them (their username); set by the
-   * platform from the authenticated caller.
+   * Set to true to cancel the run (kubectl patch, or POST /workflows/{id}/cancel): a step in
+   * progress ends cleanly, the rest are skipped, and the run ends Cancelled. It cannot be unset.
    */
-  requestedBy?: string;
+  cancelRequested?: boolean;
 }
 
 /** The progress of the run, written by the operator. */
@@ -65,48 +88,160 @@ export interface WorkflowRunStatus {
    */
   conditions?: Condition[];
   /**
-   * Where the run is: Pending (queued, e.g. waiting for a concurrent-workflow slot),
-   * AwaitingApproval, Running, or finished as Succeeded, Failed or Cancelled.
+   * Where the run is: Pending (accepted, waiting for one of the organization's concurrentWorkflows
+   * slots, or for its environment), Running, AwaitingApproval (a gate waits for people; it keeps
+   * its slot), or finished as Succeeded, Failed, Rejected or Cancelled.
    */
-  phase?: 'Pending' | 'AwaitingApproval' | 'Running' | 'Succeeded' | 'Failed' | 'Cancelled';
-  /** The name of the step in progress or awaiting approval; absent once the run has finished. */
-  step?: string;
-  /** When the first step started. */
+  phase?: 'Pending' | 'Running' | 'AwaitingApproval' | 'Succeeded' | 'Failed' | 'Rejected' | 'Cancelled';
+  /**
+   * The name of the step in progress or awaiting approval; absent before the first and once the run
+   * has finished.
+   */
+  currentStep?: string;
+  /** When the run took its concurrency slot and started its first step. */
   startedAt?: string;
-  /** When the run reached Succeeded, Failed or Cancelled. */
+  /** When the run reached Succeeded, Failed, Rejected or Cancelled. */
   finishedAt?: string;
   /** The template's steps in order, with what happened to each so far. */
   steps?: WorkflowRunStatusStep[];
-  /** The approval decisions taken so far, one per WorkflowApproval. */
-  approvals?: WorkflowRunStatusApproval[];
 }
 
 /** One step of the run. */
 export interface WorkflowRunStatusStep {
-  /** The step name from the template, e.g. analysis. */
+  /** The step's name in the template, e.g. analysis. */
   name: string;
-  /** What happened to the step so far. */
-  phase: 'Pending' | 'AwaitingApproval' | 'Running' | 'Succeeded' | 'Failed' | 'Skipped' | 'Cancelled';
-  /** When the step started running. */
+  /**
+   * What the step does: agents (a run of agents, as the organization's agent), monitor (watches
+   * workloads for regressions), approval (a gate), notify (an event); remediate, job and rollout
+   * arrive later.
+   */
+  type: 'agents' | 'remediate' | 'job' | 'rollout' | 'monitor' | 'approval' | 'notify';
+  /** The risk of a gate (approval steps), which decides who must approve it. */
+  risk?: 'low' | 'medium' | 'high' | 'critical';
+  /** What happened to the step so far; Skipped when the run ended before it. */
+  phase: 'Pending' | 'Running' | 'AwaitingApproval' | 'Succeeded' | 'Failed' | 'Skipped' | 'Cancelled';
+  /** When the operator recorded its intent to run the step. */
   startedAt?: string;
   /** When the step finished. */
   finishedAt?: string;
-  /** A short human-readable result or error of the step. */
+  /**
+   * The key everything the step does is done under (units taken, an agent run stored, an Event),
+   * recorded before it acts: a step repeated after a crash does it once.
+   */
+  idempotencyKey?: string;
+  /** Why the step failed or was cancelled, in CamelCase, e.g. AgentQuotaExceeded. */
+  reason?: string;
+  /** What the step did, or why it failed, in words. */
   message?: string;
+  /** For a gate, what the organization's approval policy requires of it. */
+  approval?: WorkflowRunStatusStepApproval;
+  /** For a monitor step, what it watches and what it saw at its start. */
+  monitor?: WorkflowRunStatusStepMonitor;
+  /** What the step found or did. */
+  result?: WorkflowRunStatusStepResult;
 }
 
-/** One approval decision. */
-export interface WorkflowRunStatusApproval {
-  /** The name of the WorkflowApproval that recorded the decision. */
+/** For a gate, what the organization's approval policy requires of it. */
+export interface WorkflowRunStatusStepApproval {
+  /** Auto (the gate passed on its own, reason says why) or Required (people must approve). */
+  policy: 'Auto' | 'Required';
+  /** The policy's reasoning, e.g. "A medium-risk gate outside production passes on its own". */
+  reason: string;
+  /** Whether the run's environment counts as production (spec.approvals.productionEnvironments). */
+  production?: boolean;
+  /** How many distinct people must approve. */
+  approvers?: number;
+  /**
+   * The least role an approver needs: team_lead (of the run's team, or anyone at least org_admin),
+   * org_admin or org_owner.
+   */
+  role?: 'team_lead' | 'org_admin' | 'org_owner';
+  /** When the gate expires undecided, failing the run with reason ApprovalExpired. */
+  expiresAt?: string;
+}
+
+/** For a monitor step, what it watches and what it saw at its start. */
+export interface WorkflowRunStatusStepMonitor {
+  /** How long it watches, e.g. 30s. */
+  window: string;
+  /** When the window ends. */
+  endsAt: string;
+  /** The workload watched (<Kind>/<name>), or "every workload" of the environment. */
+  target: string;
+  /** The watched pods at the start, the baseline against which regressions count. */
+  pods?: WorkflowRunStatusStepMonitorPod[];
+  /** The Warning Events about the watched objects at the start, which do not count as new. */
+  warningEvents?: WorkflowRunStatusStepMonitorWarningEvent[];
+}
+
+/** One pod as it was at the start. */
+export interface WorkflowRunStatusStepMonitorPod {
+  /** The pod's uid. */
+  uid: string;
+  /** The pod's name. */
   name: string;
-  /** The step the decision is for. */
-  step: string;
-  /** The user who decided. */
-  user: string;
-  /** Approved lets the step run; Rejected fails the run. */
-  decision: 'Approved' | 'Rejected';
-  /** When the decision was taken. */
-  decidedAt?: string;
-  /** The approver's comment. */
-  comment?: string;
+  /** Its containers' restarts, summed. */
+  restarts: number;
+  /** Whether it was Ready. */
+  ready: boolean;
+}
+
+/** One Event as it was at the start. */
+export interface WorkflowRunStatusStepMonitorWarningEvent {
+  /** The Event's uid. */
+  uid: string;
+  /** How often it had occurred (a series counts up on the same Event). */
+  count: number;
+}
+
+/** What the step found or did. */
+export interface WorkflowRunStatusStepResult {
+  /**
+   * The agent run of an agents step, stored in the organization's tenant database like runs of the
+   * API (GET /agents/runs/{id}); findings are its result, not a failure.
+   */
+  agentRun?: WorkflowRunStatusStepResultAgentRun;
+  /** What a monitor step saw go wrong during its window. */
+  regressions?: string[];
+  /** The event a notify step recorded (also a Kubernetes Event about the run). */
+  notification?: WorkflowRunStatusStepResultNotification;
+}
+
+/**
+ * The agent run of an agents step, stored in the organization's tenant database like runs of the
+ * API (GET /agents/runs/{id}); findings are its result, not a failure.
+ */
+export interface WorkflowRunStatusStepResultAgentRun {
+  /** The agent run's id (run_id), derived from the step's idempotency key. */
+  id: string;
+  /** succeeded, partial (some agents failed; their units were refunded) or failed. */
+  status: 'succeeded' | 'partial' | 'failed';
+  /** How many agents ran (each one unit of agentExecutionsPerMonth). */
+  agents?: number;
+  /** How many of them failed. */
+  failures?: number;
+  /** The findings by severity. */
+  findings?: WorkflowRunStatusStepResultAgentRunFindings;
+}
+
+/** The findings by severity. */
+export interface WorkflowRunStatusStepResultAgentRunFindings {
+  /** Critical findings. */
+  critical?: number;
+  /** High findings. */
+  high?: number;
+  /** Medium findings. */
+  medium?: number;
+  /** Low findings. */
+  low?: number;
+  /** Informational findings. */
+  info?: number;
+}
+
+/** The event a notify step recorded (also a Kubernetes Event about the run). */
+export interface WorkflowRunStatusStepResultNotification {
+  /** The Event's reason. */
+  reason: string;
+  /** What it said. */
+  message: string;
 }

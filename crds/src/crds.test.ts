@@ -105,6 +105,7 @@ const EXPECTED = {
       ['Plan', '.spec.plan'],
       ['Namespace', '.status.namespace'],
       ['Database', '.status.database.server'],
+      ['Last Backup', '.status.backup.lastSuccess.completedAt'],
       ['Ready', '.status.conditions[?(@.type=="Ready")].status'],
       ['Deletion', '.status.deletionScheduledAt'],
       ['Age', '.metadata.creationTimestamp'],
@@ -126,7 +127,8 @@ const EXPECTED = {
       ['Template', '.spec.template'],
       ['Environment', '.spec.environment'],
       ['Phase', '.status.phase'],
-      ['Step', '.status.step'],
+      ['Step', '.status.currentStep'],
+      ['Requester', '.spec.requestedBy'],
       ['Age', '.metadata.creationTimestamp'],
     ],
   },
@@ -247,10 +249,9 @@ describe('CustomResourceDefinitions', () => {
 
 describe('plan-in-use admission policy', () => {
   it('is evaluated once per Organization, and lets a deletion through when there is none', () => {
-    const [policy, binding] = loadManifests('policies') as [
-      Manifest & { spec: Record<string, unknown> },
-      Manifest,
-    ];
+    const [policy, binding] = loadManifests('policies').filter(
+      (manifest) => manifest.metadata.name === 'guardian-plan-in-use',
+    ) as [Manifest & { spec: Record<string, unknown> }, Manifest];
     expect(policy.kind).toBe('ValidatingAdmissionPolicy');
     expect(policy.spec).toMatchObject({
       failurePolicy: 'Fail',
@@ -268,6 +269,28 @@ describe('plan-in-use admission policy', () => {
         validationActions: ['Deny'],
         paramRef: { selector: {}, parameterNotFoundAction: 'Allow' },
       },
+    });
+  });
+});
+
+describe('workflow-requester admission policy', () => {
+  it('checks every creation of a WorkflowRun, and lets only a creator with `delegate` name another', () => {
+    const [policy, binding] = loadManifests('policies').filter(
+      (manifest) => manifest.metadata.name === 'guardian-workflow-requester',
+    ) as [Manifest & { spec: { validations: Array<{ expression: string }> } }, Manifest];
+    expect(policy.spec).toMatchObject({
+      failurePolicy: 'Fail',
+      matchConstraints: {
+        resourceRules: [
+          { apiGroups: [GROUP], operations: ['CREATE'], resources: [KINDS.workflowRun.plural] },
+        ],
+      },
+    });
+    const [rule] = policy.spec.validations;
+    expect(rule?.expression).toContain('object.spec.requestedBy == request.userInfo.username');
+    expect(rule?.expression).toContain(".check('delegate')");
+    expect(binding).toMatchObject({
+      spec: { policyName: policy.metadata.name, validationActions: ['Deny'] },
     });
   });
 });

@@ -13,7 +13,7 @@ export const PACKAGE_DIR = resolve(import.meta.dirname, '..');
 
 // Listed, not globbed, so that a stray file never gets applied to a cluster.
 export const CRD_FILES = Object.values(KINDS).map(crdFile);
-export const POLICY_FILES = ['policies/plan-in-use.yaml'];
+export const POLICY_FILES = ['policies/plan-in-use.yaml', 'policies/workflow-requester.yaml'];
 export const PLAN_FILES = ['plans/default-plans.yaml'];
 
 export type ManifestPart = 'crds' | 'policies' | 'plans';

@@ -32,8 +32,9 @@ export function parseConfig<T>(schema: EnvSchema<T>, env: NodeJS.ProcessEnv = pr
   const fields = result.error.issues.map(fieldOf);
   const details = result.error.issues
     .map((issue) => {
-      const field = fieldOf(issue);
-      return `  ${field}: ${env[field] === undefined ? 'is required' : issue.message}`;
+      // A variable holding JSON fails at a path inside it; whether it is set is the variable's.
+      const variable = String(issue.path[0] ?? '');
+      return `  ${fieldOf(issue)}: ${env[variable] === undefined ? 'is required' : issue.message}`;
     })
     .join('\n');
   throw new ConfigError(fields, details);

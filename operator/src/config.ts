@@ -1,12 +1,15 @@
 import { hostname } from 'node:os';
 import { labelSelectorError } from '@guardian/kube/selector';
 import { key32, postgresUrl } from '@guardian/platform/config';
+import { storageEnv, storageTarget } from '@guardian/platform/storage';
 import { parseTenantServers } from '@guardian/platform/tenant-db';
 import { z } from 'zod';
 import { DEFAULT_DELETION_GRACE_SECONDS } from './controllers/organization.deletion.ts';
+import { parseCron } from './runtime/cron.ts';
 
 const port = z.coerce.number().int().min(1).max(65_535);
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+const seconds = (fallback: number) => z.coerce.number().min(0.1).max(600).default(fallback);
 
 /** The operator's configuration: environment first, flags override (`--metrics-port 9000`). */
 export const operatorConfig = z
@@ -26,6 +29,21 @@ export const operatorConfig = z
       .max(253)
       .default('guardian-operator'),
     LEADER_ELECT: bool.default(true),
+    /**
+     * Leader election's timing, as client-go's: a standby takes over once the Lease has not been
+     * renewed for the lease duration; the leader gives up when it cannot renew within the deadline,
+     * and tries every retry period.
+     */
+    LEADER_ELECT_LEASE_DURATION_SECONDS: seconds(15),
+    LEADER_ELECT_RENEW_DEADLINE_SECONDS: seconds(10),
+    LEADER_ELECT_RETRY_PERIOD_SECONDS: seconds(2),
+    /**
+     * The platform database, as the platform's app role (guardian_app): workflow runs count their
+     * units in its usage ledger, write the audit trail and take concurrency slots there.
+     */
+    DATABASE_URL: postgresUrl,
+    /** The platform's key: the operator signs the audit trail's head and checkpoints with it. */
+    GUARDIAN_ENCRYPTION_KEY: key32,
     /** This replica's identity in the Lease; the Pod name in a cluster. */
     POD_NAME: z.string().min(1).max(253).default(`${hostname()}-${process.pid}`),
     /** How often every cached object is reconciled again, so drift is repaired without an event. */
@@ -89,19 +107,46 @@ export const operatorConfig = z
       .max(253)
       .default('guardian-platform'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
-    /**
-     * The platform database (role `guardian_app`) and its GUARDIAN_ENCRYPTION_KEY: the operator
-     * appends what it changes to each organization's audit chain there. Both or neither; without
-     * them it writes no audit entries (and says so at start).
-     */
-    DATABASE_URL: postgresUrl.optional(),
-    GUARDIAN_ENCRYPTION_KEY: key32.optional(),
+    /** Organizations' object storage: S3 (S3_ENDPOINT and its admin account) or a folder (STORAGE_DIR). */
+    ...storageEnv,
+    /** Encrypts backups: 32 random bytes in base64. Without it no backup is taken. */
+    BACKUP_ENCRYPTION_KEY: key32.optional(),
+    /** The default backup schedule of organizations without spec.backup.schedule (empty: none). */
+    BACKUP_SCHEDULE: z
+      .string()
+      .max(100)
+      .default('')
+      .superRefine((value, ctx) => {
+        if (!value) return;
+        try {
+          parseCron(value);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : 'invalid' });
+        }
+      }),
+    /** The default number of backups kept of organizations without spec.backup.retention. */
+    BACKUP_RETENTION: z.coerce.number().int().min(1).max(1000).default(7),
+    /** Backups run at once (each is a pg_dump and an upload). */
+    BACKUP_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
+  })
+  .superRefine((config, ctx) => {
+    try {
+      storageTarget(config);
+    } catch (error) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['S3_ENDPOINT'],
+        message: error instanceof Error ? error.message : 'invalid',
+      });
+    }
   })
   .refine(
-    (config) => (config.DATABASE_URL === undefined) === (config.GUARDIAN_ENCRYPTION_KEY === undefined),
+    (config) =>
+      config.LEADER_ELECT_RETRY_PERIOD_SECONDS < config.LEADER_ELECT_RENEW_DEADLINE_SECONDS &&
+      config.LEADER_ELECT_RENEW_DEADLINE_SECONDS < config.LEADER_ELECT_LEASE_DURATION_SECONDS,
     {
-      message: 'DATABASE_URL and GUARDIAN_ENCRYPTION_KEY go together (the audit trail needs both)',
-      path: ['GUARDIAN_ENCRYPTION_KEY'],
+      path: ['LEADER_ELECT_RENEW_DEADLINE_SECONDS'],
+      message: 'leader election needs retry period < renew deadline < lease duration',
     },
   );
 
@@ -113,6 +158,9 @@ export const operatorFlags = {
   namespace: 'OPERATOR_NAMESPACE',
   'service-account': 'OPERATOR_SERVICE_ACCOUNT',
   'leader-elect': 'LEADER_ELECT',
+  'leader-elect-lease-duration': 'LEADER_ELECT_LEASE_DURATION_SECONDS',
+  'leader-elect-renew-deadline': 'LEADER_ELECT_RENEW_DEADLINE_SECONDS',
+  'leader-elect-retry-period': 'LEADER_ELECT_RETRY_PERIOD_SECONDS',
   'resync-seconds': 'OPERATOR_RESYNC_SECONDS',
   'deletion-grace-seconds': 'OPERATOR_DELETION_GRACE_SECONDS',
   workers: 'OPERATOR_WORKERS',

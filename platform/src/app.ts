@@ -8,22 +8,27 @@ import { jsonBody } from './http/json-body.ts';
 import type { PlatformMetrics } from './http/metrics.ts';
 import { Api } from './http/operation.ts';
 import { requestContext } from './http/request-context.ts';
+import { routeGuard } from './http/route-guard.ts';
 import type { AppState } from './http/state.ts';
 import { agentRoutes } from './routes/agents.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { type AuthRouteDeps, authRoutes } from './routes/auth.ts';
+import { backupRoutes } from './routes/backups.ts';
 import { invitationRoutes } from './routes/invitations.ts';
 import { memberRoutes } from './routes/members.ts';
 import { organizationRoutes } from './routes/organizations.ts';
 import { type SystemRouteDeps, systemRoutes } from './routes/system.ts';
 import { teamRoutes } from './routes/teams.ts';
 import { tenantRoutes } from './routes/tenant.ts';
+import { workflowRoutes } from './routes/workflows.ts';
 import type { AgentService } from './services/AgentService.ts';
 import type { ApiKeyService } from './services/ApiKeyService.ts';
+import type { BackupService } from './services/BackupService.ts';
 import type { InvitationService } from './services/InvitationService.ts';
 import type { MemberService } from './services/MemberService.ts';
 import type { OrganizationService } from './services/OrganizationService.ts';
 import type { TeamService } from './services/TeamService.ts';
+import type { WorkflowService } from './services/WorkflowService.ts';
 
 /** What the API's routes are built from: the services their handlers call. */
 export interface ApiDeps {
@@ -36,6 +41,8 @@ export interface ApiDeps {
   apiKeys: ApiKeyService;
   invitations: InvitationService;
   agents: AgentService;
+  backups: BackupService;
+  workflows: WorkflowService;
   /** The usage and audit routes; absent in apps built without them (tests of other layers). */
   governance?: Pick<Governance, 'routes'>;
 }
@@ -69,6 +76,8 @@ export function mountApi(deps: ApiDeps): Api {
   apiKeyRoutes(api, deps.apiKeys);
   invitationRoutes(api, deps.invitations);
   agentRoutes(api, deps.agents);
+  backupRoutes(api, deps.backups);
+  workflowRoutes(api, deps.workflows);
   return api;
 }
 
@@ -88,6 +97,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   // Before the body parser, authentication and governance: the console's pages are public files
   // and cost no API call; API routes still win (the console asks the router first).
   app.use(consolePages(deps.console, api.router));
+  app.use(routeGuard(api.router));
   app.use(jsonBody(deps.bodyLimitBytes));
   app.use(authenticate(deps.auth));
   for (const middleware of deps.governance?.middleware ?? []) app.use(middleware);

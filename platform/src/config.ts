@@ -34,6 +34,7 @@ const emails = z
   .refine((list) => list.every((email) => z.email().safeParse(email).success), {
     error: 'must be a comma-separated list of email addresses',
   });
+/** GUARDIAN_ENCRYPTION_KEY: 32 random bytes in base64 (the platform's, and the operator's for the audit trail). */
 export const key32 = z
   .string()
   .refine((value) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(value) && Buffer.from(value, 'base64').length === 32, {
@@ -47,6 +48,57 @@ const flag = (byDefault: boolean) =>
     .enum(['true', 'false'])
     .default(byDefault ? 'true' : 'false')
     .transform((value) => value === 'true');
+
+const amount = z.number().min(0, { error: 'must be a non-negative amount' });
+
+/**
+ * The installation's prices and thresholds of the cost agents (the chart's `agents.prices`, as
+ * JSON): the rules of the Organization CRD's `spec.agents.prices`.
+ */
+export const agentPrices = z
+  .strictObject({
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, { error: 'must be a currency code of three capital letters, e.g. EUR' })
+      .optional(),
+    cpuCore: amount.optional(),
+    memoryGiB: amount.optional(),
+    storageGiB: amount.optional(),
+    loadBalancer: amount.optional(),
+    thresholds: z
+      .strictObject({ workloadMonthly: amount.optional(), hpaCeilingMonthly: amount.optional() })
+      .optional(),
+  })
+  .refine(
+    (prices) =>
+      prices.currency === undefined ||
+      [
+        prices.cpuCore,
+        prices.memoryGiB,
+        prices.storageGiB,
+        prices.loadBalancer,
+        prices.thresholds?.workloadMonthly,
+        prices.thresholds?.hpaCeilingMonthly,
+      ].every((value) => value !== undefined),
+    {
+      error:
+        'currency needs every price and threshold beside it (cpuCore, memoryGiB, storageGiB, loadBalancer, thresholds.workloadMonthly, thresholds.hpaCeilingMonthly)',
+    },
+  );
+export type AgentPrices = z.infer<typeof agentPrices>;
+
+const json = <T extends z.ZodType>(schema: T) =>
+  z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
 
 /**
  * `guardian platform`: the HTTP API. Each variable's `describe()` is its line in
@@ -118,6 +170,11 @@ export const platformConfig = z
     GUARDIAN_ENCRYPTION_KEY: key32.describe(
       'Encrypts the token signing keys at rest and keys the audit checkpoints: 32 random bytes in base64 (openssl rand -base64 32). No default: a known key protects nothing.',
     ),
+    BACKUP_ENCRYPTION_KEY: key32
+      .optional()
+      .describe(
+        'The key backups are encrypted with (the operator’s), for restores through POST /admin/backups/{id}/restore: 32 random bytes in base64. Without it restores answer 503.',
+      ),
     TOKEN_TTL_SECONDS: z.coerce
       .number()
       .int()
@@ -176,6 +233,11 @@ export const platformConfig = z
     AGENTS_CLUSTER_SCOPED_READS: flag(true).describe(
       'Whether the platform reads Nodes and StorageClasses with its own identity for the agents (the chart’s agents.clusterScopedReads).',
     ),
+    AGENTS_PRICES: json(agentPrices)
+      .optional()
+      .describe(
+        'The cost agents’ monthly prices and report thresholds for this installation, as JSON (the chart’s agents.prices): {"currency": "EUR", "cpuCore": 21, "memoryGiB": 2.8, "storageGiB": 0.09, "loadBalancer": 16, "thresholds": {"workloadMonthly": 45, "hpaCeilingMonthly": 450}}, each key optional (AGENTS.md section 1 gives the defaults; currency requires the rest). An Organization’s spec.agents.prices overrides them.',
+      ),
   })
   .superRefine((config, ctx) => {
     // Behind a proxy (TRUSTED_PROXIES) browsers speak https to the proxy: an http:// PUBLIC_URL would

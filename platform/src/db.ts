@@ -1,6 +1,7 @@
 import knex, { type Knex } from 'knex';
 import { platformMigrations } from './migrations/index.ts';
 
+export { PLATFORM_MIGRATIONS } from './migrations/index.ts';
 export type { Knex };
 
 export function connect(url: string, pool: { min?: number; max?: number } = {}): Knex {

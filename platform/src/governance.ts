@@ -9,15 +9,8 @@ import { logError } from './http/log-error.ts';
 import type { PlatformMetrics } from './http/metrics.ts';
 import type { Api } from './http/operation.ts';
 import type { AppState } from './http/state.ts';
-import {
-  type BatchConsumption,
-  type Consumption,
-  consume,
-  consumeAll,
-  refund,
-  type UsageKind,
-} from './quota/consume.ts';
-import { currentPeriod, planLimits } from './quota/limits.ts';
+import type { BatchConsumption, Consumption, UsageKind } from './quota/consume.ts';
+import { Metering, type QuotaState } from './quota/metering.ts';
 import type { UsageService } from './quota/UsageService.ts';
 import type { ApiRateLimiter } from './ratelimit/limiter.ts';
 import { RateLimitCounters, type RedisErrorPolicy, rateLimit } from './ratelimit/middleware.ts';
@@ -61,11 +54,18 @@ export class Governance {
   readonly usage: UsageService;
   readonly audit: AuditLog;
   readonly middleware: Middleware<AppState>[];
+  readonly metering: Metering;
   private readonly deps: GovernanceDeps;
 
   constructor(deps: GovernanceDeps) {
     this.deps = deps;
     this.audit = deps.audit;
+    this.metering = new Metering({
+      db: deps.db,
+      audit: deps.audit,
+      organizations: deps.directory,
+      clock: deps.clock,
+    });
     this.usage = deps.usage;
     this.middleware = [
       auditTrail({
@@ -113,13 +113,16 @@ export class Governance {
 
   /**
    * Counts `key` against the org's monthly `kind` quota under its current plan and period, and
-   * audits a refusal. What the API's workflow routes call.
+   * audits a refusal. What the API's workflow routes call (the operator meters through the same
+   * Metering).
    */
-  async consume(orgId: string, kind: UsageKind, key: string, actor: string): Promise<Consumption> {
-    const { limit, period, now } = this.quotaOf(orgId, kind);
-    const result = await consume(this.deps.db, orgId, kind, key, limit, period.key, now);
-    if (!result.allowed) await this.refused(orgId, actor, kind, key, limit, result.period);
-    return result;
+  consume(
+    orgId: string,
+    kind: UsageKind,
+    key: string,
+    actor: string,
+  ): Promise<Consumption & { resetsAt: Date }> {
+    return this.metering.consume(orgId, kind, key, actor);
   }
 
   /**
@@ -127,51 +130,23 @@ export class Governance {
    * `kind` quota, and audits a refusal (target: the first key's run). What agent runs call before
    * any work; `resetsAt` is when the billing period ends.
    */
-  async consumeAll(
+  consumeAll(
     orgId: string,
     kind: UsageKind,
     keys: readonly string[],
     actor: string,
   ): Promise<BatchConsumption & { resetsAt: Date }> {
-    const { limit, period, now } = this.quotaOf(orgId, kind);
-    const result = await consumeAll(this.deps.db, orgId, kind, keys, limit, period.key, now);
-    if (!result.allowed) {
-      const target = keys[0]?.split(':')[0] ?? '';
-      await this.refused(orgId, actor, kind, target, limit, result.period, keys.length);
-    }
-    return { ...result, resetsAt: period.end };
+    return this.metering.consumeAll(orgId, kind, keys, actor);
   }
 
   /** Gives back the unit `key` took (a compensating ledger row); false if it was not counted. */
   refund(orgId: string, kind: UsageKind, key: string): Promise<boolean> {
-    return refund(this.deps.db, orgId, kind, key, new Date(this.deps.clock.now()));
+    return this.metering.refund(orgId, kind, key);
   }
 
-  private quotaOf(orgId: string, kind: UsageKind) {
-    const org = this.deps.directory.get(orgId);
-    if (!org) throw new Error(`Organization ${orgId} is not known`);
-    const limits = planLimits(this.deps.directory.plan(org));
-    const limit = kind === 'workflows' ? limits.workflowsPerMonth : limits.agentExecutionsPerMonth;
-    const now = new Date(this.deps.clock.now());
-    return { limit, period: currentPeriod(org, now), now };
-  }
-
-  private async refused(
-    orgId: string,
-    actor: string,
-    kind: UsageKind,
-    target: string,
-    limit: number | null,
-    period: string,
-    requested = 1,
-  ): Promise<void> {
-    await this.audit.append({
-      orgId,
-      actor,
-      action: 'quota.exceeded',
-      target,
-      detail: { kind, limit, period, ...(requested === 1 ? {} : { requested }) },
-    });
+  /** What is left of `kind` this billing period, without taking any. */
+  quota(orgId: string, kind: UsageKind): Promise<QuotaState> {
+    return this.metering.state(orgId, kind);
   }
 
   private record(event: Parameters<AuditLog['append']>[0]): void {

@@ -112,4 +112,30 @@ describe('platformConfig', () => {
     expect(sessionCookieName('https://guardian.example')).toBe('__Host-guardian_session');
     expect(sessionCookieName('http://127.0.0.1:8080')).toBe('guardian_session');
   });
+
+  it('parses the installation’s agent prices as JSON, and refuses what the Organization CRD refuses', () => {
+    const prices = { cpuCore: 30, thresholds: { workloadMonthly: 40 } };
+    expect(parseConfig(platformConfig, valid).AGENTS_PRICES).toBeUndefined();
+    expect(
+      parseConfig(platformConfig, { ...valid, AGENTS_PRICES: JSON.stringify(prices) }).AGENTS_PRICES,
+    ).toEqual(prices);
+    const complete = {
+      currency: 'EUR',
+      cpuCore: 21,
+      memoryGiB: 2.8,
+      storageGiB: 0.09,
+      loadBalancer: 16,
+      thresholds: { workloadMonthly: 45, hpaCeilingMonthly: 450 },
+    };
+    expect(
+      parseConfig(platformConfig, { ...valid, AGENTS_PRICES: JSON.stringify(complete) }).AGENTS_PRICES,
+    ).toEqual(complete);
+    const refused = (value: string) =>
+      captureError(() => parseConfig(platformConfig, { ...valid, AGENTS_PRICES: value })).message;
+    expect(refused('{cpuCore: 1}')).toMatch(/AGENTS_PRICES: must be JSON/);
+    expect(refused(JSON.stringify({ cpuCore: -1 }))).toMatch(/AGENTS_PRICES.*non-negative/);
+    expect(refused(JSON.stringify({ ...complete, currency: 'eur' }))).toMatch(/three capital letters/);
+    expect(refused(JSON.stringify({ currency: 'EUR', cpuCore: 21 }))).toMatch(/currency needs every price/);
+    expect(refused(JSON.stringify({ cpu: 21 }))).toMatch(/AGENTS_PRICES/);
+  });
 });

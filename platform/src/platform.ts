@@ -26,6 +26,7 @@ import { RedisRequirement } from './ratelimit/redis-requirement.ts';
 import { AccessService } from './services/AccessService.ts';
 import { AgentService } from './services/AgentService.ts';
 import { ApiKeyService } from './services/ApiKeyService.ts';
+import { BackupService } from './services/BackupService.ts';
 import { InvitationService } from './services/InvitationService.ts';
 import { LoginService } from './services/LoginService.ts';
 import { MemberService } from './services/MemberService.ts';
@@ -37,6 +38,7 @@ import { SigningKeyService } from './services/SigningKeyService.ts';
 import { TeamDirectory } from './services/TeamDirectory.ts';
 import { TeamService } from './services/TeamService.ts';
 import { TokenService } from './services/TokenService.ts';
+import { WorkflowService } from './services/WorkflowService.ts';
 import { AgentRunStore } from './stores/AgentRunStore.ts';
 import { ApiKeyStore } from './stores/ApiKeyStore.ts';
 import { InvitationStore } from './stores/InvitationStore.ts';
@@ -48,7 +50,8 @@ import { SigningKeyStore } from './stores/SigningKeyStore.ts';
 import { UserStore } from './stores/UserStore.ts';
 import { TenantDatabases } from './tenant-db/databases.ts';
 import { TenantPools } from './tenant-db/pools.ts';
-import { PLATFORM_VERSION } from './version.ts';
+import { GUARDIAN_VERSION } from './version.ts';
+import type { TemplateCatalog } from './workflows/index.ts';
 
 export const SESSION_COOKIE = 'guardian_session';
 
@@ -73,6 +76,8 @@ export interface PlatformOptions {
   unknownKidReloadMs?: number;
   /** The agents runs may select: the catalog, unless a test brings its own (e.g. one that fails). */
   agents?: readonly Agent[];
+  /** The workflow templates runs may name: the built-in ones, unless a test brings its own. */
+  templates?: TemplateCatalog;
 }
 
 /**
@@ -163,7 +168,7 @@ export class Platform {
       superAdmins: config.GUARDIAN_SUPER_ADMINS,
     });
     const databases = new TenantDatabases({ kube, pools: this.pools });
-    const usage = new UsageService({ db, directory, clock, databases });
+    const usage = new UsageService({ db, directory, clock, databases, kube });
     const invitations = new InvitationService({
       store: new InvitationStore(db),
       directory,
@@ -260,7 +265,7 @@ export class Platform {
         },
         keys: this.keys,
         publicUrl,
-        version: PLATFORM_VERSION,
+        version: GUARDIAN_VERSION,
       },
       organizations,
       teams,
@@ -272,11 +277,22 @@ export class Platform {
         teams: this.teams,
         kube,
         clusterScopedReads: config.AGENTS_CLUSTER_SCOPED_READS,
+        prices: config.AGENTS_PRICES,
         store: new AgentRunStore(databases),
         metering: this.governance,
         clock,
         log,
         agents: options.agents,
+      }),
+      backups: new BackupService({ kube, directory, key: config.BACKUP_ENCRYPTION_KEY }),
+      workflows: new WorkflowService({
+        kube,
+        directory,
+        teams: this.teams,
+        metering: this.governance,
+        audit: auditLog,
+        clock,
+        ...(options.templates ? { templates: options.templates } : {}),
       }),
       console: { dir: config.CONSOLE_DIR ?? BUILT_CONSOLE },
     });

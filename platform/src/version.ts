@@ -1,2 +1,5 @@
-/** Guardian's version, as the API describes itself (info.version of /openapi.json). */
-export const PLATFORM_VERSION = '0.1.0';
+/**
+ * Guardian's version: the image's tag, the chart's appVersion and the API's (info.version of
+ * /openapi.json); package.json's, which a test keeps equal.
+ */
+export const GUARDIAN_VERSION = '0.1.0';

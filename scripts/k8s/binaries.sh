@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
-# Usage: scripts/k8s/binaries.sh BIN_DIR
+# Usage: scripts/k8s/binaries.sh BIN_DIR [GROUP...]
 #
 # Makes BIN_DIR contain etcd, kube-apiserver, kube-controller-manager,
-# kube-scheduler, kubectl, kwok and helm (as symlinks). Each one comes from the
+# kube-scheduler, kubectl, kwok, helm and versitygw (the local stack's S3 server)
+# as symlinks; GROUPs (etcd, kwok, helm, kube, versitygw; default all) limit it to
+# some, so that independent builds can run side by side. Each one comes from the
 # first of:
 #   1. $TEST_ASSET_<NAME>          (e.g. TEST_ASSET_KUBE_APISERVER)
 #   2. $KUBEBUILDER_ASSETS/<name>
 #   3. the cache in ${XDG_CACHE_HOME:-$HOME/.cache}/guardian/k8s/, one folder per
-#      tool version (<kubernetes version>/, etcd-<v>/, kwok-<v>/, helm-<v>/)
+#      tool version (<kubernetes version>/, etcd-<v>/, kwok-<v>/, helm-<v>/,
+#      versitygw-<v>/)
 #   4. a one-time build from the Go module proxy into that cache
 # Versions are pinned in versions.env next to this script.
 set -euo pipefail
 
-[[ $# -eq 1 ]] || { echo "usage: $0 BIN_DIR" >&2; exit 2; }
+[[ $# -ge 1 ]] || { echo "usage: $0 BIN_DIR [GROUP...]" >&2; exit 2; }
 bin_dir=$1
+shift
+groups=("$@")
+[[ ${#groups[@]} -gt 0 ]] || groups=(etcd kwok helm kube versitygw)
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 while IFS='=' read -r key val; do
   [[ -n ${!key:-} ]] || declare "$key=$val"
@@ -27,19 +33,21 @@ declare -A dir=(
   [etcd]=$cache_root/etcd-$ETCD_VERSION
   [kwok]=$cache_root/kwok-$KWOK_VERSION
   [helm]=$cache_root/helm-$HELM_VERSION
+  [versitygw]=$cache_root/versitygw-$VERSITYGW_VERSION
 )
 declare -A bins=(
   [kube]="kube-apiserver kube-controller-manager kube-scheduler kubectl"
-  [etcd]=etcd [kwok]=kwok [helm]=helm
+  [etcd]=etcd [kwok]=kwok [helm]=helm [versitygw]=versitygw
 )
 declare -A from=(
   [kube]="k8s.io/kubernetes $KUBERNETES_VERSION (staging modules v0.${KUBERNETES_VERSION#v1.})"
   [etcd]="go.etcd.io/etcd/server/v3 $ETCD_VERSION"
   [kwok]="sigs.k8s.io/kwok $KWOK_VERSION"
   [helm]="helm.sh/helm/v3 $HELM_VERSION"
+  [versitygw]="github.com/versity/versitygw $VERSITYGW_VERSION"
 )
 # Measured on 2 cores, built in this order with a shared Go build cache.
-declare -A eta=([kube]="~10 min on 2 cores" [etcd]="~2 min" [kwok]="~2 min" [helm]="~2 min")
+declare -A eta=([kube]="~10 min on 2 cores" [etcd]="~2 min" [kwok]="~2 min" [helm]="~2 min" [versitygw]="~4 min")
 
 log() { echo "[k8s] $*" >&2; }
 # With set -e any failing command ends the script; say which step it was in.
@@ -99,6 +107,12 @@ build_helm() {
   GOBIN=$PWD/out go install -trimpath -ldflags="-s -w $x" "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
 }
 
+build_versitygw() {
+  # The variables its Makefile sets, so that `versitygw --version` names the release.
+  local x="-X main.Version=$VERSITYGW_VERSION -X main.Build=release"
+  GOBIN=$PWD/out go install -trimpath -ldflags="-s -w $x" "github.com/versity/versitygw/cmd/versitygw@$VERSITYGW_VERSION"
+}
+
 cached() {
   local b
   [[ -f ${dir[$1]}/BUILD-INFO ]] || return 1
@@ -137,7 +151,8 @@ INFO
 
 mkdir -p "$bin_dir"
 declare -A src
-for group in etcd kwok helm kube; do
+for group in "${groups[@]}"; do
+  [[ -n ${bins[$group]:-} ]] || { step="unknown group $group"; exit 1; }
   missing=0
   for name in ${bins[$group]}; do
     var=TEST_ASSET_$(tr 'a-z-' 'A-Z_' <<<"$name")
@@ -151,13 +166,12 @@ for group in etcd kwok helm kube; do
     fi
   done
   if (( missing )) && ! cached "$group"; then
-    # Two runs (CI's install step, a test starting the stack) must not build the same thing at once.
-    if [[ -z ${locked:-} ]]; then
-      locked=1
-      mkdir -p "$cache_root" && exec 9>>"$cache_root/.lock"
-      flock -n 9 || { log "waiting for another run that is building into $cache_root"; flock 9; }
-    fi
+    # Two runs (CI's install step, a test starting the stack) must not build the same thing at
+    # once; different groups may build side by side.
+    mkdir -p "$cache_root" && exec 9>>"$cache_root/.lock-$group"
+    flock -n 9 || { log "waiting for another run that is building ${bins[$group]} into $cache_root"; flock 9; }
     cached "$group" || build "$group"
+    exec 9>&-
   fi
 done
 
@@ -167,4 +181,4 @@ for name in "${!src[@]}"; do
   # Leave a correct link alone: re-creating it briefly removes it under running tests.
   [[ $(readlink "$bin_dir/$name") == "$target" ]] || ln -sfn "$target" "$bin_dir/$name"
 done
-log "ready in $bin_dir (kubernetes $KUBERNETES_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION, helm $HELM_VERSION)"
+log "ready in $bin_dir: ${groups[*]} (kubernetes $KUBERNETES_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION, helm $HELM_VERSION, versitygw $VERSITYGW_VERSION)"

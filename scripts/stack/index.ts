@@ -15,6 +15,7 @@ import {
 } from './postgres.ts';
 import { isAlive, StepError } from './process.ts';
 import { startRedis } from './redis.ts';
+import { startS3 } from './s3.ts';
 import type { Stack } from './stack.ts';
 
 const began = Date.now();
@@ -39,7 +40,7 @@ async function bringUp(stack: Stack): Promise<Record<string, string>> {
   console.log(`[stack] bringing up ${stack.dir}`);
   const idp = step(stack, 'identity provider', stack.log('idp'), () => startIdp(stack));
   // The apiserver trusts the default issuer, so its port must be known before the apiserver starts.
-  const [oidc, kube, pg1, pg2, redisUrl] = await Promise.all([
+  const [oidc, kube, pg1, pg2, redisUrl, s3] = await Promise.all([
     idp,
     step(stack, 'kubernetes', stack.path('logs'), async () => {
       const { OIDC_ISSUER, OIDC_CLIENT_ID } = await idp;
@@ -56,6 +57,7 @@ async function bringUp(stack: Stack): Promise<Record<string, string>> {
       }),
     ),
     step(stack, 'redis', stack.log('redis'), () => startRedis(stack)),
+    step(stack, 's3 (versitygw)', stack.log('versitygw'), () => startS3(stack)),
   ]);
   const servers = [pg1, pg2] as PostgresEndpoint[];
   const platform = servers[0] as PostgresEndpoint;
@@ -65,10 +67,12 @@ async function bringUp(stack: Stack): Promise<Record<string, string>> {
     STACK_CA_FILE: (await ensureCa(stack)).cert,
     DATABASE_URL: url(stack, platform, ROLES.app, 'guardian'),
     DATABASE_ADMIN_URL: url(stack, platform, ROLES.owner, 'guardian'),
+    DATABASE_BACKUP_URL: url(stack, platform, ROLES.backup, 'guardian'),
     TENANT_DB_SERVERS: servers
       .map((s) => `${s.server}=${url(stack, s, ROLES.provisioner, 'postgres')}`)
       .join(','),
     REDIS_URL: redisUrl as string,
+    ...(s3 as Record<string, string>),
   };
   stack.writeEnv(env);
   console.log(`[stack] up in ${elapsed()}; environment in ${stack.path('env')}`);

@@ -9,10 +9,14 @@ const repo = resolve(import.meta.dirname, '../..');
 export const K8S_BIN = resolve(repo, '.tools/k8s/bin');
 const bin = (name: string) => `${K8S_BIN}/${name}`;
 
-/** Resolves the control-plane binaries (env, envtest assets, cache, else a one-time build). */
-export function ensureBinaries(): Promise<void> {
+/**
+ * Resolves binaries of the stack (env, envtest assets, cache, else a one-time build): `groups` of
+ * scripts/k8s/binaries.sh, the control plane's by default.
+ */
+export function ensureBinaries(groups = ['etcd', 'kwok', 'helm', 'kube']): Promise<void> {
   return new Promise((done, fail) => {
-    const child = spawn('bash', [resolve(repo, 'scripts/k8s/binaries.sh'), K8S_BIN], { stdio: 'inherit' });
+    const script = resolve(repo, 'scripts/k8s/binaries.sh');
+    const child = spawn('bash', [script, K8S_BIN, ...groups], { stdio: 'inherit' });
     child.on('exit', (code) =>
       code === 0 ? done() : fail(new Error(`scripts/k8s/binaries.sh exited ${code}`)),
     );

@@ -96,6 +96,7 @@ export const ROLES = {
   owner: 'guardian_owner',
   app: 'guardian_app',
   provisioner: 'guardian_provisioner',
+  backup: 'guardian_backup',
 } as const;
 
 export function url(stack: Stack, endpoint: PostgresEndpoint, role: string, database: string): string {
@@ -105,7 +106,9 @@ export function url(stack: Stack, endpoint: PostgresEndpoint, role: string, data
 
 /**
  * Roles as a DBA would create them for Guardian: the owner runs migrations and owns the tables,
- * the app role only reads and writes rows (no BYPASSRLS), the provisioner creates tenant databases.
+ * the app role only reads and writes rows (no BYPASSRLS), the provisioner creates tenant databases,
+ * and the backup role reads everything (pg_read_all_data, BYPASSRLS: pg_dump refuses tables whose
+ * row-level security would hide rows) and writes nothing.
  */
 export async function bootstrapRoles(
   stack: Stack,
@@ -127,10 +130,12 @@ export async function bootstrapRoles(
     if (!platformDb) return;
     await ensureRole(ROLES.owner, 'NOSUPERUSER NOBYPASSRLS');
     await ensureRole(ROLES.app, 'NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE');
+    await ensureRole(ROLES.backup, 'NOSUPERUSER BYPASSRLS NOCREATEDB NOCREATEROLE');
+    await client.query(`GRANT pg_read_all_data TO ${ROLES.backup}`);
     const db = await client.query(`select 1 from pg_database where datname = 'guardian'`);
     if (!db.rowCount) await client.query(`CREATE DATABASE guardian OWNER ${ROLES.owner}`);
     await client.query('REVOKE ALL ON DATABASE guardian FROM PUBLIC');
-    await client.query(`GRANT CONNECT ON DATABASE guardian TO ${ROLES.app}`);
+    await client.query(`GRANT CONNECT ON DATABASE guardian TO ${ROLES.app}, ${ROLES.backup}`);
   } finally {
     await client.end();
   }

@@ -17,6 +17,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, matchesGlob, posix, resolve } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/stack/process.ts';
 import { repo, runCommand } from '../support/helm.ts';
@@ -33,6 +34,8 @@ interface Stage {
 }
 
 interface Dockerfile {
+  /** Build arguments with their defaults. */
+  args: Record<string, string>;
   stages: Stage[];
   user?: string;
   entrypoint: string[];
@@ -40,7 +43,7 @@ interface Dockerfile {
 
 function parseDockerfile(text: string): Dockerfile {
   const args: Record<string, string> = {};
-  const result: Dockerfile = { stages: [], entrypoint: [] };
+  const result: Dockerfile = { args, stages: [], entrypoint: [] };
   const lines = text.replace(/\\\n/g, ' ').split('\n');
   for (const raw of lines) {
     const line = raw.trim();
@@ -50,8 +53,9 @@ function parseDockerfile(text: string): Dockerfile {
     const stage = result.stages.at(-1);
     switch (instruction.toUpperCase()) {
       case 'ARG': {
-        const [name = '', value = ''] = (operands[0] ?? '').split('=');
-        args[name] = value;
+        const [name = '', value] = (operands[0] ?? '').split('=');
+        // `ARG NAME` in a stage brings the global default into it; it does not clear it.
+        if (value !== undefined || !(name in args)) args[name] = value ?? '';
         break;
       }
       case 'FROM':
@@ -170,7 +174,9 @@ describe('the container image (Dockerfile replayed without a Docker engine)', ()
           copyContext(source, target, ignored);
         }
       }
-      for (const command of stage.runs) await run(command, dir);
+      // Debian packages (the PostgreSQL client tools) are the base system's, not the app folder's:
+      // the test of the client tools checks that RUN; this machine has the same package.
+      for (const command of stage.runs) if (!command.includes('apt-get')) await run(command, dir);
       if (stage.name) built.set(stage.name, dir);
     }
   }, 900_000);
@@ -178,8 +184,9 @@ describe('the container image (Dockerfile replayed without a Docker engine)', ()
     for (const dir of [app, ...scratch]) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('is node:24-slim, multi-stage, runs as a numeric non-root user, one ENTRYPOINT for every role', () => {
-    expect(dockerfile.stages.map((s) => s.from)).toEqual(['node:24-slim', 'node:24-slim', 'node:24-slim']);
+  it('is node:24 on Debian bookworm (slim), multi-stage, runs as a numeric non-root user, one ENTRYPOINT for every role', () => {
+    const base = 'node:24-bookworm-slim';
+    expect(dockerfile.stages.map((s) => s.from)).toEqual([base, base, base]);
     expect(dockerfile.stages.map((s) => s.name)).toEqual(['deps', 'console', undefined]);
     expect(dockerfile.user).toBe('1000:1000');
     expect(dockerfile.entrypoint).toEqual(['node', 'bin/guardian.ts']);
@@ -189,6 +196,29 @@ describe('the container image (Dockerfile replayed without a Docker engine)', ()
       { sources: ['/app'], dest: './', from: 'deps' },
       { sources: ['/app/web/dist'], dest: 'web/dist/', from: 'console' },
     ]);
+  });
+
+  it('installs the PostgreSQL client tools of the servers’ major version, for backups and restores', async () => {
+    const client = new pg.Client({ connectionString: stackEnv('DATABASE_ADMIN_URL') });
+    await client.connect();
+    const { rows } = await client.query<{ server_version_num: string }>('show server_version_num');
+    await client.end();
+    const major = Math.floor(Number(rows[0]?.server_version_num) / 10_000);
+    const packageName = `postgresql-client-${major}`;
+    expect(dockerfile.args.POSTGRES_CLIENT).toBe(packageName);
+    // The base image's Debian release ships that major version.
+    const release = /node:\d+-(\w+)-slim/.exec(dockerfile.args.NODE_IMAGE ?? '')?.[1] ?? '';
+    expect({ bookworm: 15, trixie: 17 }[release], `Debian ${release}`).toBe(major);
+    const install = dockerfile.stages.at(-1)?.runs.find((run) => run.includes('apt-get install'));
+    expect(install).toMatch(/--no-install-recommends \$\{POSTGRES_CLIENT\}/);
+    expect(install).toContain('rm -rf /var/lib/apt/lists/*');
+    // The package holds every tool Guardian runs (this machine's Debian has the same package).
+    const files = await runCommand('dpkg', ['-L', packageName], { timeoutMs: 10_000 });
+    for (const tool of ['pg_dump', 'pg_restore', 'psql'])
+      expect(files.stdout, tool).toMatch(new RegExp(`/bin/${tool}$`, 'm'));
+    // And the code runs exactly these.
+    const pgSource = readFileSync(resolve(repo, 'platform/src/backup/pg.ts'), 'utf8');
+    for (const tool of ['pg_dump', 'pg_restore', 'psql']) expect(pgSource).toContain(`'${tool}'`);
   });
 
   it('holds the sources and production dependencies only: no tests, scripts, identity provider or dev tools', () => {

@@ -368,6 +368,8 @@ describe('helm install, upgrade, test and uninstall on the local control plane',
         'ClusterRole/guardian:agent',
         'ValidatingAdmissionPolicy/guardian-plan-in-use',
         'ValidatingAdmissionPolicyBinding/guardian-plan-in-use',
+        'ValidatingAdmissionPolicy/guardian-workflow-requester',
+        'ValidatingAdmissionPolicyBinding/guardian-workflow-requester',
       ]),
     );
     expect(kept.filter((name) => name.includes(fullname))).toEqual([]);
@@ -417,9 +419,10 @@ describe('helm install, upgrade, test and uninstall on the local control plane',
       'delete',
       'validatingadmissionpolicybinding,validatingadmissionpolicy',
       'guardian-plan-in-use',
+      'guardian-workflow-requester',
       '--dry-run=server',
     );
-    expect(policy.trim().split('\n')).toHaveLength(2);
+    expect(policy.trim().split('\n')).toHaveLength(4);
     const crds = await kubectl('delete', '-f', resolve(chartDir, 'crds'), '--dry-run=server');
     expect(crds.trim().split('\n')).toHaveLength(4);
     // Kept by design: the CRDs, and the Secrets the user created.

@@ -102,6 +102,8 @@ describe('guardian platform', () => {
         '/auth/token',
         '/whoami',
         '/.well-known/jwks.json',
+        '/admin/backups',
+        '/admin/backups/{backup_id}/restore',
       ]),
     );
     expect(document.paths['/auth/token']?.post?.requestBody).toEqual({

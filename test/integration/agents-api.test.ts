@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentUser, resourceOf } from '../../platform/src/agent-runs/snapshot-reader.ts';
 import { type Agent, catalog, type Finding } from '../../platform/src/agents/index.ts';
 import { container, deployment, NO_NODE, podSpec } from '../../platform/src/agents/testing/manifests.ts';
+import { platformClusterReads } from '../../scripts/rbac-manifests.ts';
 import { agentSuite, inNamespace } from '../support/agents.ts';
 import { adminClient, eventually, uniqueName } from '../support/kube.ts';
 import {
@@ -25,6 +26,13 @@ import {
   type TestPlatform,
 } from '../support/platform.ts';
 import { team } from '../support/tenancy.ts';
+
+const CLUSTER_ROLE_BINDING = {
+  apiVersion: 'rbac.authorization.k8s.io/v1',
+  kind: 'ClusterRoleBinding',
+  plural: 'clusterrolebindings',
+  namespaced: false,
+} as const;
 
 /** What the switchable test agent does in the next run. */
 let switchable: 'find' | 'fail' | 'quiet' = 'find';
@@ -551,7 +559,9 @@ describe('agents API', () => {
         const seen = (await run(['scheduling'])).findings.find((f) => f.check === check);
         expect(seen?.resource.name).toBe('lifecycle-nowhere');
         const skippedRun = await run(['scheduling'], viaBlind);
-        expect(skippedRun.skipped.map((skip) => skip.check)).toContain(check);
+        expect(skippedRun.skipped.find((skip) => skip.check === check)?.reason).toMatch(
+          /AGENTS_CLUSTER_SCOPED_READS .*is off/,
+        );
         expect(skippedRun.findings.some((f) => f.check === check)).toBe(false);
         const open = async () =>
           (await findingsOf('&status=open&agent=scheduling')).some((f) => f.id === seen?.id);
@@ -567,6 +577,49 @@ describe('agents API', () => {
         await blind?.stop();
       }
     }, 120_000);
+
+    it('says when the apiserver refuses the platform’s Node and StorageClass lists although the setting is on', async () => {
+      // The platform's own binding (what the chart's agents.clusterScopedReads installs), taken away.
+      const [role, binding] = platformClusterReads(suite.platform.namespace);
+      const name = binding?.metadata?.name ?? '';
+      const readable = (kind: 'Node' | 'StorageClass') =>
+        suite.kube.list(resourceOf(kind)).then(
+          () => true,
+          (error: unknown) => {
+            if ((error as { status?: number }).status === 403) return false;
+            throw error;
+          },
+        );
+      const reasons = async () =>
+        Object.fromEntries(
+          (await run(['scheduling', 'storage'])).skipped.map((skip) => [skip.check, skip.reason]),
+        );
+      // The control: with its binding, nothing is skipped.
+      expect(await reasons()).toEqual({});
+      try {
+        await admin.delete(CLUSTER_ROLE_BINDING, name);
+        await eventually('the platform to be refused Nodes', async () => !(await readable('Node')));
+        const refused = await reasons();
+        expect(Object.keys(refused).sort()).toEqual([
+          'scheduling/node-selector-matches-no-node',
+          'scheduling/requests-exceed-node-allocatable',
+          'storage/multiple-default-storageclasses',
+          'storage/pvc-storageclass-missing',
+        ]);
+        expect(refused['scheduling/node-selector-matches-no-node']).toMatch(
+          /^Nodes are not readable: AGENTS_CLUSTER_SCOPED_READS is on, but the apiserver refused the platform’s list of nodes \(403 Forbidden\)/,
+        );
+        expect(refused['storage/pvc-storageclass-missing']).toMatch(
+          /^StorageClasses are not readable: AGENTS_CLUSTER_SCOPED_READS is on, but the apiserver refused the platform’s list of storageclasses \(403 Forbidden\)/,
+        );
+        for (const reason of Object.values(refused)) expect(reason).not.toMatch(/is off|serviceaccount/i);
+      } finally {
+        if (role) await admin.apply(core.clusterRole, role, { fieldManager: 'guardian-test' });
+        if (binding) await admin.apply(CLUSTER_ROLE_BINDING, binding, { fieldManager: 'guardian-test' });
+      }
+      await eventually('the platform to read Nodes again', async () => readable('Node'));
+      expect(await reasons()).toEqual({});
+    });
 
     it('resolves nothing of an agent that failed in the run', async () => {
       switchable = 'find';

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isMap, isScalar, parse, parseDocument, type YAMLMap } from 'yaml';
+import { platformBackupConfig } from '../../operator/src/commands/backup.ts';
 import { operatorConfig } from '../../operator/src/config.ts';
 import { parseConfig, platformConfig } from '../../platform/src/config.ts';
 import { operatorRbac, platformRbac } from '../../scripts/rbac-manifests.ts';
@@ -51,6 +52,25 @@ function podSpecOf(object: Manifest): PodSpec | undefined {
     return (spec?.jobTemplate as { spec: { template: { spec: PodSpec } } }).spec.template.spec;
   return undefined;
 }
+
+/** Every price and threshold in euros: agents.prices as a values file holds it, and as `--set` pairs (integers: --set makes 2.8 a string). */
+const EUROS = {
+  currency: 'EUR',
+  cpuCore: 21,
+  memoryGiB: 2.8,
+  storageGiB: 0.09,
+  loadBalancer: 16,
+  thresholds: { workloadMonthly: 45, hpaCeilingMonthly: 450 },
+};
+const PRICED = [
+  'agents.prices.currency=EUR',
+  'agents.prices.cpuCore=21',
+  'agents.prices.memoryGiB=3',
+  'agents.prices.storageGiB=1',
+  'agents.prices.loadBalancer=16',
+  'agents.prices.thresholds.workloadMonthly=45',
+  'agents.prices.thresholds.hpaCeilingMonthly=450',
+];
 
 describe('the Helm chart, rendered', () => {
   // helm's dry run still maps every kind it renders (the plans) through the apiserver's discovery:
@@ -199,6 +219,111 @@ describe('the Helm chart, rendered', () => {
     parseConfig(platformConfig, resolveEnv(rotation.containers[0] as Container, {}));
   });
 
+  it('gives the operator, the platform and the backup CronJob the storage target and backup key they parse', async () => {
+    const byValue = [
+      'storage.s3.existingSecret=',
+      'storage.s3.accessKeyId=guardian-root',
+      'storage.s3.secretAccessKey=root-secret',
+      'backup.encryptionKey.existingSecret=',
+      'backup.encryptionKey.value=6o1MiVb0l3cQ3k1e4f+8tHk3XqjJ9oR4s2Yy1Zb8W0E=',
+      'backup.platform.existingSecret=',
+      'backup.platform.url=postgres://guardian_backup:pw@postgres.databases.svc:5432/guardian',
+    ];
+    const { objects } = await renderChart({
+      values: [resolve(chartDir, 'ci/by-value-values.yaml'), resolve(chartDir, 'ci/backup-values.yaml')],
+      set: byValue,
+    });
+    const secret = find(objects, 'Secret', 'guardian') as Manifest & { data: Record<string, string> };
+    const envOf = (container: Container | undefined) =>
+      Object.fromEntries(
+        (container?.env ?? []).map((variable) => {
+          const ref = variable.valueFrom?.secretKeyRef;
+          if (ref) expect(ref.name).toBe('guardian');
+          const value = ref ? Buffer.from(secret.data[ref.key] ?? '', 'base64').toString() : variable.value;
+          return [variable.name, variable.valueFrom?.fieldRef ? 'a-pod' : (value ?? '')];
+        }),
+      );
+    const operatorPod = podSpecOf(find(objects, 'Deployment', 'guardian-operator')) as PodSpec;
+    const operator = parseConfig(operatorConfig, {
+      ...envOf(operatorPod.containers[0]),
+      TENANT_DB_SERVERS: 'pg1=postgres://p@db/postgres',
+    });
+    expect(operator).toMatchObject({
+      S3_ENDPOINT: 'http://versitygw.storage.svc:7070',
+      S3_BUCKET_PREFIX: 'acme-',
+      S3_ACCESS_KEY_ID: 'guardian-root',
+      S3_SECRET_ACCESS_KEY: 'root-secret',
+      BACKUP_SCHEDULE: '0 2 * * *',
+      BACKUP_RETENTION: 14,
+      BACKUP_WORKERS: 2,
+    });
+    expect(operator.BACKUP_ENCRYPTION_KEY).toHaveLength(32);
+    const platformPod = podSpecOf(find(objects, 'Deployment', 'guardian-platform')) as PodSpec;
+    const platform = parseConfig(platformConfig, envOf(platformPod.containers[0]));
+    expect(platform.BACKUP_ENCRYPTION_KEY?.equals(operator.BACKUP_ENCRYPTION_KEY ?? Buffer.alloc(0))).toBe(
+      true,
+    );
+    // Only the operator and the backup job hold the S3 admin account; the platform opens organizations' own.
+    expect(Object.keys(envOf(platformPod.containers[0]))).not.toContain('S3_SECRET_ACCESS_KEY');
+
+    const cronJob = find(objects, 'CronJob', 'guardian-backup');
+    expect(cronJob.spec).toMatchObject({
+      schedule: '45 2 * * *',
+      timeZone: 'Etc/UTC',
+      concurrencyPolicy: 'Forbid',
+    });
+    const job = podSpecOf(cronJob) as PodSpec & { serviceAccountName?: string };
+    expect(job.containers[0]?.args).toEqual(['backup', '--platform']);
+    const jobEnv = envOf(job.containers[0]);
+    expect(parseConfig(platformBackupConfig, jobEnv)).toMatchObject({
+      DATABASE_BACKUP_URL: 'postgres://guardian_backup:pw@postgres.databases.svc:5432/guardian',
+      BACKUP_RETENTION: 14,
+      POD_NAMESPACE: 'guardian-system',
+    });
+    // Its ServiceAccount may take its Lease, and nothing else.
+    expect(job.serviceAccountName).toBe('guardian-backup');
+    expect(find(objects, 'Role', 'guardian-backup').rules).toEqual([
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+      {
+        apiGroups: ['coordination.k8s.io'],
+        resources: ['leases'],
+        resourceNames: ['guardian-platform-backup'],
+        verbs: ['get', 'update'],
+      },
+    ]);
+
+    // A filesystem target: the claim mounted where STORAGE_DIR says, in the operator and the platform.
+    const fs = await renderChart({
+      set: ['storage.type=filesystem', 'storage.filesystem.existingClaim=guardian-backups'],
+    });
+    for (const name of ['guardian-operator', 'guardian-platform']) {
+      const pod = podSpecOf(find(fs.objects, 'Deployment', name)) as PodSpec & {
+        volumes: Array<{ name: string; persistentVolumeClaim?: { claimName: string } }>;
+      };
+      expect(pod.volumes, name).toContainEqual({
+        name: 'storage',
+        persistentVolumeClaim: { claimName: 'guardian-backups' },
+      });
+      expect(pod.containers[0]?.volumeMounts, name).toContainEqual({
+        name: 'storage',
+        mountPath: '/var/lib/guardian/storage',
+      });
+    }
+    const fsOperator = (podSpecOf(find(fs.objects, 'Deployment', 'guardian-operator')) as PodSpec)
+      .containers[0];
+    expect(fsOperator?.env).toContainEqual({ name: 'STORAGE_DIR', value: '/var/lib/guardian/storage' });
+    // Without storage, no backup settings and no backup CronJob.
+    const none = await renderChart();
+    const noneOperator = (podSpecOf(find(none.objects, 'Deployment', 'guardian-operator')) as PodSpec)
+      .containers[0];
+    expect(
+      (noneOperator?.env ?? []).map((e) => e.name).filter((n) => /^(S3_|BACKUP_|STORAGE_)/.test(n)),
+    ).toEqual([]);
+    expect(none.objects.filter((o) => o.kind === 'CronJob').map((o) => o.metadata.name)).toEqual([
+      'guardian-platform-rotate-keys',
+    ]);
+  });
+
   it('keeps every name within 63 characters, even for the longest release name Helm accepts', async () => {
     const release = `r${'x'.repeat(52)}`;
     const { objects } = await renderChart({ release });
@@ -242,9 +367,30 @@ describe('the Helm chart, rendered', () => {
     expect(
       parseConfig(operatorConfig, {
         TENANT_DB_SERVERS: 'main=postgres://p@h/postgres',
+        DATABASE_URL: 'postgres://guardian_app:p@h/guardian',
+        GUARDIAN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
         OPERATOR_ORGANIZATION_SELECTOR: selector,
       }).OPERATOR_ORGANIZATION_SELECTOR,
     ).toBe(selector);
+  });
+
+  it('passes agents.prices to the platform as AGENTS_PRICES, which its configuration parses, only when set', async () => {
+    const envOf = async (values: string[]) =>
+      (podSpecOf(find((await renderChart({ values })).objects, 'Deployment', 'guardian-platform')) as PodSpec)
+        .containers[0]?.env ?? [];
+    expect((await envOf([])).map((variable) => variable.name)).not.toContain('AGENTS_PRICES');
+    const value = (await envOf([valuesFile({ agents: { prices: EUROS } })])).find(
+      (variable) => variable.name === 'AGENTS_PRICES',
+    )?.value;
+    const parsed = parseConfig(platformConfig, {
+      DATABASE_URL: 'postgres://a@db/guardian',
+      OIDC_ISSUER: 'https://idp.example',
+      OIDC_CLIENT_ID: 'guardian',
+      OIDC_CLIENT_SECRET: 'secret',
+      GUARDIAN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+      AGENTS_PRICES: value,
+    });
+    expect(parsed.AGENTS_PRICES).toEqual(EUROS);
   });
 
   it('lets the platform read Nodes and StorageClasses for agents only while agents.clusterScopedReads is on', async () => {
@@ -378,6 +524,24 @@ describe.concurrent('the values schema', () => {
       error: /branding\/primaryColor/,
     },
     {
+      what: 'a negative agent price',
+      good: ['agents.prices.cpuCore=0'],
+      bad: ['agents.prices.cpuCore=-1'],
+      error: /agents\/prices\/cpuCore.*minimum/,
+    },
+    {
+      what: 'a currency that is not a code',
+      good: PRICED.map((pair) => pair.replace('EUR', 'GBP')),
+      bad: PRICED.map((pair) => pair.replace('EUR', 'euro')),
+      error: /agents\/prices\/currency/,
+    },
+    {
+      what: 'a currency without every price beside it',
+      good: PRICED,
+      bad: PRICED.filter((pair) => !pair.includes('hpaCeilingMonthly')),
+      error: /agents\/prices\/thresholds.*hpaCeilingMonthly/,
+    },
+    {
       what: 'a non-postgres database URL',
       good: [
         'database.existingSecret=',
@@ -402,6 +566,52 @@ describe.concurrent('the values schema', () => {
       good: ['platform.tokenTtlSeconds=60'],
       bad: ['platform.tokenTtlSeconds=59'],
       error: /tokenTtlSeconds.*minimum/,
+    },
+    {
+      what: 'an unknown storage type',
+      good: ['storage.type=none'],
+      bad: ['storage.type=minio'],
+      error: /storage\/type.*value must be one of/,
+    },
+    {
+      what: 'a bucket prefix that is no bucket name',
+      good: ['storage.s3.bucketPrefix=acme-'],
+      bad: ['storage.s3.bucketPrefix=Acme_'],
+      error: /storage\/s3\/bucketPrefix/,
+    },
+    {
+      what: 'S3 storage without an endpoint',
+      good: ['storage.type=s3', 'storage.s3.endpoint=https://s3.example.com'],
+      bad: ['storage.type=s3'],
+      error: /storage.type is s3 but storage.s3.endpoint is empty/,
+    },
+    {
+      what: 'storage without a backup key',
+      good: ['storage.type=filesystem', 'storage.filesystem.existingClaim=data'],
+      bad: [
+        'storage.type=filesystem',
+        'storage.filesystem.existingClaim=data',
+        'backup.encryptionKey.existingSecret=',
+      ],
+      error: /storage is configured but the backup key is not/,
+    },
+    {
+      what: 'a filesystem target without a claim',
+      good: ['storage.type=filesystem', 'storage.filesystem.existingClaim=data'],
+      bad: ['storage.type=filesystem'],
+      error: /storage.filesystem.existingClaim is empty/,
+    },
+    {
+      what: 'a backup retention of 0',
+      good: ['backup.defaults.retention=1'],
+      bad: ['backup.defaults.retention=0'],
+      error: /backup\/defaults\/retention.*minimum/,
+    },
+    {
+      what: 'a default schedule that is not five fields',
+      good: ['backup.defaults.schedule=0 4 * * *'],
+      bad: ['backup.defaults.schedule=daily at four'],
+      error: /backup\/defaults\/schedule/,
     },
     {
       what: 'a connection limit of 1',

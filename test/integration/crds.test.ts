@@ -166,7 +166,13 @@ function workflowRun(metadataName: string, spec: Loose = {}): CustomObject {
     apiVersion: API_VERSION,
     kind: 'WorkflowRun',
     metadata: { name: metadataName, namespace },
-    spec: { template: 'cost_optimization_pipeline', environment: 'production', ...spec },
+    spec: {
+      template: 'deployment_health_check',
+      environment: 'production',
+      // The admin (the tests' credential) may name anyone: it holds every verb, `delegate` included.
+      requestedBy: 'oidc:alice@techcorp.com',
+      ...spec,
+    },
   };
 }
 
@@ -435,6 +441,97 @@ describe('Organization', () => {
     }
   });
 
+  it('accepts agent settings: registries host[:port], prices field by field, a currency with every amount', async () => {
+    const euros = {
+      currency: 'EUR',
+      cpuCore: 21,
+      memoryGiB: 2.8,
+      storageGiB: 0.09,
+      loadBalancer: 16,
+      thresholds: { workloadMonthly: 45, hpaCeilingMonthly: 450 },
+    };
+    const agents = {
+      allowedRegistries: ['registry.example.com:5000', 'docker.io', 'Registry.Example', 'localhost:5000'],
+      prices: euros,
+    };
+    const created = await create(organization(name(), { agents }));
+    expect((created.spec as Loose).agents).toEqual(agents);
+    await create(
+      organization(name(), { agents: { prices: { cpuCore: 0, thresholds: { workloadMonthly: 40 } } } }),
+    );
+    await create(organization(name(), { agents: { allowedRegistries: [] } }));
+  });
+
+  it('refuses a registry that is not a host[:port], and more than 64 of them', async () => {
+    for (const registry of [
+      'https://registry.example.com',
+      'registry.example.com/team',
+      'a..b',
+      'host:port',
+      '',
+    ]) {
+      await expectInvalid(
+        organization(name(), { agents: { allowedRegistries: [registry] } }),
+        /spec\.agents\.allowedRegistries\[0\]/,
+      );
+    }
+    await expectInvalid(
+      organization(name(), { agents: { allowedRegistries: ['https://registry.example.com'] } }),
+      /host with an optional port, e\.g\. registry\.example\.com/,
+    );
+    const many = Array.from({ length: 65 }, (_, i) => `r${i}.example.com`);
+    await create(organization(name(), { agents: { allowedRegistries: many.slice(0, 64) } }));
+    await expectInvalid(
+      organization(name(), { agents: { allowedRegistries: many } }),
+      /spec\.agents\.allowedRegistries/,
+      /must have at most 64 items/,
+    );
+  });
+
+  it('refuses negative prices and thresholds, a currency that is not a code, and a currency alone', async () => {
+    await expectInvalid(
+      organization(name(), { agents: { prices: { cpuCore: -1 } } }),
+      /spec\.agents\.prices\.cpuCore/,
+      /greater than or equal to 0/,
+    );
+    await expectInvalid(
+      organization(name(), { agents: { prices: { thresholds: { workloadMonthly: -0.5 } } } }),
+      /spec\.agents\.prices\.thresholds\.workloadMonthly/,
+      /greater than or equal to 0/,
+    );
+    const amounts = {
+      cpuCore: 21,
+      memoryGiB: 2.8,
+      storageGiB: 0.09,
+      loadBalancer: 16,
+      thresholds: { workloadMonthly: 45, hpaCeilingMonthly: 450 },
+    };
+    for (const currency of ['eur', 'E1R']) {
+      await expectInvalid(
+        organization(name(), { agents: { prices: { ...amounts, currency } } }),
+        /spec\.agents\.prices\.currency/,
+        /three capital letters, e\.g\. EUR/,
+      );
+    }
+    await expectInvalid(
+      organization(name(), { agents: { prices: { ...amounts, currency: 'EURO' } } }),
+      /spec\.agents\.prices\.currency/,
+      /may not be more than 3 bytes/,
+    );
+    await create(organization(name(), { agents: { prices: { ...amounts, currency: 'CHF' } } }));
+    await expectInvalid(
+      organization(name(), { agents: { prices: { currency: 'EUR', cpuCore: 21 } } }),
+      /spec\.agents\.prices/,
+      /currency needs every price and threshold beside it/,
+    );
+    await expectInvalid(
+      organization(name(), {
+        agents: { prices: { ...amounts, currency: 'EUR', thresholds: { workloadMonthly: 45 } } },
+      }),
+      /currency needs every price and threshold beside it/,
+    );
+  });
+
   it('refuses a deletion policy other than Delete or Retain', async () => {
     await create(organization(name(), { database: { deletionPolicy: 'Retain' } }));
     await expectInvalid(
@@ -442,6 +539,32 @@ describe('Organization', () => {
       /spec\.database\.deletionPolicy/,
       /Unsupported value/,
     );
+  });
+
+  it('refuses a storage deletion policy other than Delete or Retain', async () => {
+    await create(organization(name(), { storage: { deletionPolicy: 'Retain' } }));
+    await expectInvalid(
+      organization(name(), { storage: { deletionPolicy: 'Keep' } }),
+      /spec\.storage\.deletionPolicy/,
+      /Unsupported value/,
+    );
+  });
+
+  it('accepts cron schedules and refuses what is not one, naming the field', async () => {
+    for (const schedule of ['0 3 * * *', '*/15 * * * *', '0,30 8-18/2 * * 1-5', '59 23 31 12 7', '@daily'])
+      await create(organization(name(), { backup: { schedule, retention: 7 } }));
+    for (const schedule of ['0 3 * *', '60 * * * *', '* 24 * * *', '* * * 13 *', '@every 5m', 'daily']) {
+      await expectInvalid(
+        organization(name(), { backup: { schedule } }),
+        /spec\.backup\.schedule must be five cron fields/,
+      );
+    }
+  });
+
+  it('refuses a retention below one backup or above 1000', async () => {
+    await create(organization(name(), { backup: { retention: 1 } }));
+    for (const retention of [0, -3, 1001])
+      await expectInvalid(organization(name(), { backup: { retention } }), /spec\.backup\.retention/);
   });
 
   it('refuses to change or remove the database server once set, and allows setting it once', async () => {
@@ -469,6 +592,50 @@ describe('Organization', () => {
     );
     expect(removed.message).toMatch(/spec\.database\.server is immutable/);
     expect((await read<Organization & CustomObject>(org)).spec.database?.server).toBe('primary');
+  });
+
+  it('defaults spec.approvals and accepts every tightening of the approval policy', async () => {
+    const defaulted = await create(organization(name(), { approvals: {} }));
+    expect((defaulted.spec as Loose).approvals).toEqual({
+      productionEnvironments: ['production'],
+      timeout: '24h',
+    });
+    await create(
+      organization(name(), {
+        approvals: {
+          productionEnvironments: ['production', 'staging'],
+          timeout: '1h30m',
+          risks: {
+            low: { inProduction: { approvers: 1, role: 'team_lead' } },
+            medium: {
+              outsideProduction: { approvers: 1, role: 'team_lead' },
+              inProduction: { approvers: 2, role: 'org_admin' },
+            },
+            high: { inProduction: { approvers: 1, role: 'org_owner' } },
+            critical: {
+              outsideProduction: { approvers: 3, role: 'org_admin' },
+              inProduction: { approvers: 5, role: 'org_owner' },
+            },
+          },
+        },
+      }),
+    );
+  });
+
+  it('refuses every loosening of the approval policy below DESIGN.md’s floor', async () => {
+    const loosenings: Array<[Loose, RegExp]> = [
+      [{ risks: { medium: { inProduction: { approvers: 0 } } } }, /medium-risk gate in production/],
+      [{ risks: { high: { outsideProduction: { approvers: 0 } } } }, /high-risk gate outside production/],
+      [{ risks: { high: { inProduction: { approvers: 1, role: 'team_lead' } } } }, /at least org_admin/],
+      [{ risks: { critical: { inProduction: { approvers: 1, role: 'org_admin' } } } }, /critical gate/],
+      [{ risks: { critical: { outsideProduction: { approvers: 2, role: 'team_lead' } } } }, /critical gate/],
+      [{ productionEnvironments: ['prod'] }, /production is always a production environment/],
+      [{ risks: { low: { inProduction: { approvers: 1 } } } }, /names their least role/],
+      [{ timeout: '30s' }, /between 1m and 720h/],
+      [{ timeout: '31d' }, /between 1m and 720h/],
+    ];
+    for (const [approvals, why] of loosenings)
+      await expectInvalid(organization(name(), { approvals }), /spec\.approvals/, why);
   });
 
   it('accepts conditions shaped like metav1.Condition in status, and refuses other shapes', async () => {
@@ -745,37 +912,104 @@ describe('WorkflowRun', () => {
       kind: 'WorkflowRun',
       metadata: { name: name(), namespace },
       spec: {
-        template: 'cost_optimization_pipeline',
+        template: 'deployment_health_check',
         environment: 'production',
-        message: 'Optimize production environment',
-        requestedBy: 'alice@techcorp.com',
+        parameters: { window: '45s', workload: 'deployment/web' },
+        team: 'platform',
+        message: 'Check the rollout of web',
+        requestedBy: 'oidc:alice@techcorp.com',
       },
     };
     const run = await create(example as CustomObject);
     const written = await updateStatus<WorkflowRun & CustomObject>(run, {
       observedGeneration: 1,
-      conditions: [condition('Ready', 'False', 'AwaitingApproval')],
-      phase: 'AwaitingApproval',
-      step: 'deployment',
+      conditions: [condition('Ready', 'Unknown', 'Running')],
+      phase: 'Running',
+      currentStep: 'watch',
       startedAt: '2025-01-01T00:00:00Z',
       steps: [
         {
           name: 'analysis',
+          type: 'agents',
           phase: 'Succeeded',
           startedAt: '2025-01-01T00:00:00Z',
           finishedAt: '2025-01-01T00:01:00Z',
+          idempotencyKey: 'uid/analysis',
+          result: {
+            agentRun: {
+              id: '0b6f1c9e-0000-8000-8000-000000000000',
+              status: 'succeeded',
+              agents: 12,
+              failures: 0,
+              findings: { critical: 0, high: 1, medium: 2, low: 0, info: 3 },
+            },
+          },
         },
-        { name: 'security', phase: 'Succeeded', message: 'no findings' },
-        { name: 'deployment', phase: 'AwaitingApproval' },
+        {
+          name: 'watch',
+          type: 'monitor',
+          phase: 'Running',
+          idempotencyKey: 'uid/watch',
+          monitor: {
+            window: '45s',
+            endsAt: '2025-01-01T00:01:45Z',
+            target: 'Deployment/web',
+            pods: [{ uid: 'p1', name: 'web-1', restarts: 0, ready: true }],
+            warningEvents: [],
+          },
+        },
+        {
+          name: 'gate',
+          type: 'approval',
+          risk: 'high',
+          phase: 'Pending',
+          approval: { policy: 'Required', reason: 'needs an org_admin', approvers: 1, role: 'org_admin' },
+        },
       ],
-      approvals: [],
     });
-    expect(written.status?.phase).toBe('AwaitingApproval');
+    expect(written.status?.phase).toBe('Running');
     const table = await kubectl('get', 'wfr', '-n', namespace, run.metadata.name);
-    expect(table.split('\n')[0]).toMatch(/^NAME\s+TEMPLATE\s+ENVIRONMENT\s+PHASE\s+STEP\s+AGE/);
-    expect(table).toMatch(/cost_optimization_pipeline\s+production\s+AwaitingApproval\s+deployment/);
+    expect(table.split('\n')[0]).toMatch(/^NAME\s+TEMPLATE\s+ENVIRONMENT\s+PHASE\s+STEP\s+REQUESTER\s+AGE/);
+    expect(table).toMatch(
+      /deployment_health_check\s+production\s+Running\s+watch\s+oidc:alice@techcorp\.com/,
+    );
     const bad = await refusal(updateStatus(run, { phase: 'Done' }));
     expect(bad.message).toMatch(/status\.phase/);
+    const badStep = await refusal(
+      updateStatus(run, { steps: [{ name: 'x', type: 'deploy', phase: 'Pending' }] }),
+    );
+    expect(badStep.message).toMatch(/status\.steps\[0\]\.type/);
+  });
+
+  it('lets cancelRequested be set once and never unset, and nothing else of the spec change', async () => {
+    const run = await create(workflowRun(name()));
+    await update(run, (current) => {
+      (current.spec as Loose).cancelRequested = true;
+    });
+    const resumed = await refusal(
+      update(run, (current) => {
+        (current.spec as Loose).cancelRequested = false;
+      }),
+    );
+    expect(resumed.message).toMatch(/cannot be resumed/);
+    for (const change of [{ team: 'ops' }, { message: 'other' }, { parameters: { window: '2s' } }]) {
+      const changed = await refusal(
+        update(run, (current) => {
+          Object.assign(current.spec as Loose, change);
+        }),
+      );
+      expect([change, changed.code]).toEqual([change, 422]);
+    }
+  });
+
+  it('requires requestedBy and bounds parameters', async () => {
+    const { requestedBy: _, ...anonymous } = workflowRun(name()).spec as Loose;
+    await expectInvalid({ ...workflowRun(name()), spec: anonymous }, /spec\.requestedBy/, /Required value/);
+    await expectInvalid(workflowRun(name(), { parameters: { 'Window!': '1s' } }), /spec\.parameters/);
+    const many = Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`p${i}`, 'x']));
+    await expectInvalid(workflowRun(name(), { parameters: many }), /spec\.parameters/, /32/);
+    await expectInvalid(workflowRun(name(), { parameters: { window: 'x'.repeat(1025) } }), /1024/);
+    await expectInvalid(workflowRun(name(), { team: 'Platform Team' }), /spec\.team/);
   });
 
   it('refuses to change the spec after creation, but allows metadata changes', async () => {
@@ -794,6 +1028,7 @@ describe('WorkflowRun', () => {
 
   it('refuses a template name that is not snake_case', async () => {
     await create(workflowRun(name(), { template: 'ml_model_lifecycle' }));
+    // (The apiserver checks the form; whether the template exists is the operator's: TemplateNotFound.)
     for (const template of ['Cost Optimization', 'cost-optimization', '_pipeline']) {
       await expectInvalid(workflowRun(name(), { template }), /spec\.template/, /snake_case/);
     }
@@ -815,8 +1050,8 @@ describe('WorkflowRun', () => {
       /Required value/,
     );
     await expectInvalid(workflowRun(name(), { message: 'm'.repeat(4097) }), /spec\.message/, /4096/);
-    const { code, message } = await refusal(create(workflowRun(name(), { parameters: {} })));
+    const { code, message } = await refusal(create(workflowRun(name(), { priority: 'high' })));
     expect(code).toBe(400);
-    expect(message).toMatch(/unknown field "spec\.parameters"/);
+    expect(message).toMatch(/unknown field "spec\.priority"/);
   });
 });

@@ -25,6 +25,7 @@ interface Ids {
   key: string;
   invitation: string;
   member: string;
+  workflow: string;
 }
 
 interface Case {
@@ -243,6 +244,23 @@ describe('platform cross-tenant matrix', () => {
     'get /agents/runs/{run_id}': { permission: 'agents:read', path: (ids) => `/agents/runs/${ids.run}` },
     'get /findings': { permission: 'agents:read', path: () => '/findings' },
     'get /environments': { permission: 'agents:read', path: () => '/environments' },
+    'post /workflows/start': {
+      permission: 'workflows:create',
+      path: () => '/workflows/start',
+      body: () => ({ workflow_type: 'deployment_health_check', parameters: { window: '1s' } }),
+    },
+    'get /workflows': { permission: 'workflows:read', path: () => '/workflows' },
+    'get /workflows/templates': { permission: 'workflows:read', path: () => '/workflows/templates' },
+    'get /workflows/{workflow_id}': {
+      permission: 'workflows:read',
+      path: (ids) => `/workflows/${ids.workflow}`,
+    },
+    'post /workflows/{workflow_id}/cancel': {
+      permission: 'workflows:cancel',
+      path: (ids) => `/workflows/${ids.workflow}/cancel`,
+      // A cancelled run cannot be cancelled again (409): each caller gets a run of its own.
+      fresh: async () => ({ workflow: await workflowIn(carol) }),
+    },
     'post /tenants/invitations': {
       permission: 'members:manage',
       path: () => '/tenants/invitations',
@@ -290,6 +308,13 @@ describe('platform cross-tenant matrix', () => {
     if (response.status !== 201) throw new Error(`agent run: ${response.status} ${response.text}`);
     return (response.body as { run_id: string }).run_id;
   }
+  async function workflowIn(token: string, headers: Record<string, string> = {}): Promise<string> {
+    // A long window: the run is still going when the matrix cancels it.
+    const body = { workflow_type: 'deployment_health_check', parameters: { window: '10m' } };
+    const response = await call(api.url, 'POST', '/workflows/start', token, body, headers);
+    if (response.status !== 201) throw new Error(`workflow run: ${response.status} ${response.text}`);
+    return (response.body as { workflow_id: string }).workflow_id;
+  }
   async function inviteIn(token: string, headers: Record<string, string> = {}): Promise<string> {
     const body = { email: `i-${unique()}@example.com`, role: 'read_only' };
     const response = await call(api.url, 'POST', '/tenants/invitations', token, body, headers);
@@ -327,6 +352,7 @@ describe('platform cross-tenant matrix', () => {
       key: await mintKey(root, inB),
       invitation: await inviteIn(root, inB),
       member: 'users/b-member@bravo.example',
+      workflow: await workflowIn(root, inB),
     };
     const memberA = await createUser();
     await setMembership(a, memberA, 'team_member');
@@ -338,6 +364,7 @@ describe('platform cross-tenant matrix', () => {
       key: await mintKey(carol),
       invitation: await inviteIn(carol),
       member: 'users/a-member@alpha.example',
+      workflow: await workflowIn(carol),
     };
     await call(api.url, 'PUT', `/tenants/teams/${own.team}/members/${own.member}`, carol, {});
     missing = {
@@ -348,6 +375,7 @@ describe('platform cross-tenant matrix', () => {
       key: '0000000000000000',
       invitation: '0'.repeat(32),
       member: 'users/nobody@nowhere.example',
+      workflow: 'wf-health-zzzzz',
     };
   });
   afterAll(() => deleteAll(...created.map((name) => organization(name, {}))));

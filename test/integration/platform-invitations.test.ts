@@ -156,4 +156,18 @@ describe('platform invitations by email', () => {
       ).status,
     ).toBe(403);
   });
+
+  it('refuses an address the mail server refuses, and keeps no invitation (nor its seat) for it', async () => {
+    // Valid by the document, refused by the SMTP server: 254 characters with a numeric first label.
+    const email = `0@${'0'.repeat(63)}.${'a'.repeat(63)}.${'a'.repeat(63)}.${'a'.repeat(60)}`;
+    const refused = await call(api.url, 'POST', '/tenants/invitations', owner, { email, role: 'read_only' });
+    expect(refused.status, refused.text).toBe(400);
+    expect(refused.body).toMatchObject({
+      errors: [{ field: 'email', message: 'the mail server refused this address' }],
+    });
+    const list = (await call(api.url, 'GET', '/tenants/invitations', owner)).body as {
+      invitations: { email: string }[];
+    };
+    expect(list.invitations.map((invitation) => invitation.email)).not.toContain(email);
+  });
 });

@@ -84,7 +84,7 @@ describe('platform usage: GET /usage', () => {
     expect(body.limits.workflows_per_month).toEqual({ limit: 10, used: 2, remaining: 8 });
     expect(body.limits.agent_executions_per_month).toEqual({ limit: 100, used: 1, remaining: 99 });
     expect(body.limits.api_calls_per_hour).toEqual({ limit: 1000, used: 1, remaining: 999 });
-    expect(body.limits.concurrent_workflows).toMatchObject({ limit: 2 });
+    expect(body.limits.concurrent_workflows).toEqual({ limit: 2, used: 0, remaining: 2 });
     // This suite's platform is not the ServiceAccount operators grant the database Secret to, and no
     // operator runs here: storage is reported as not measured, with why (measured: tenant-database).
     expect(body.limits.storage_gib).toMatchObject({ limit: null, used: null, remaining: null });

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { KubeClient } from '@guardian/kube/client';
 import { loadClusterAccess } from '@guardian/kube/kubeconfig';
+import { parseStorageSecret, storedBytes, storeWith } from '@guardian/platform/storage';
 import { describe, expect, it } from 'vitest';
 import { TenantDatabases } from '../../platform/src/tenant-db/databases.ts';
 import {
@@ -13,6 +15,7 @@ import { eventually, kubectl, uniqueName } from '../support/kube.ts';
 import { operatorSuite } from '../support/operator-suite.ts';
 import { Browser, platformKubeconfig, startPlatform, until, withToken } from '../support/platform.ts';
 import { stackEnv } from '../support/stack.ts';
+import { s3Provisioner } from '../support/storage.ts';
 import {
   apply,
   condition,
@@ -135,8 +138,15 @@ describe('tenant databases', () => {
     expect(tenantRun).toEqual(original);
   });
 
-  it('lets the platform measure the tenant database for GET /usage, through the Role the operator grants it', async () => {
+  it('lets the platform measure the tenant database and bucket for GET /usage, through the Role the operator grants it', async () => {
     // The platform's identity the operator grants (PLATFORM_NAMESPACE and PLATFORM_SERVICE_ACCOUNT defaults).
+    // The bucket counts with the database: 24 MiB of backups move the figure well past its precision.
+    const secret = await coreApi.readNamespacedSecret({ name: 'guardian-storage', namespace: `org-${a}` });
+    const credentials = parseStorageSecret(secret.data);
+    if (!credentials) throw new Error(`org-${a} has no storage credentials`);
+    const bucket = storeWith(credentials);
+    await bucket.upload('backups/usage-probe', Readable.from([Buffer.alloc(24 * 1024 * 1024)]));
+    const stored = await storedBytes(bucket);
     const api = await startPlatform({ kubeconfig: await platformKubeconfig('guardian-system') });
     try {
       await until('the platform to see the organization', () => api.platform.directory.get(a) !== undefined);
@@ -150,10 +160,11 @@ describe('tenant databases', () => {
         tenantName(a),
       ]);
       expect(storage?.note).toBeUndefined();
-      expect(storage?.used).toBeCloseTo(Number(size?.bytes) / 1024 ** 3, 2);
-      expect(storage?.used).toBeGreaterThan(0);
+      expect(storage?.used).toBeCloseTo((Number(size?.bytes) + stored) / 1024 ** 3, 2);
+      expect(stored).toBeGreaterThanOrEqual(24 * 1024 * 1024);
     } finally {
       await api.stop();
+      await bucket.delete(['backups/usage-probe']);
     }
   });
 
@@ -170,7 +181,7 @@ describe('tenant databases', () => {
     const kept = uniqueName('it-kept');
     suite.track(kept);
     await apply(organization(kept, { database: { deletionPolicy: 'Retain' } }));
-    await organizationReady(kept);
+    const uid = (await organizationReady(kept)).metadata?.uid ?? '';
     const secret = await databaseSecret(kept);
     const client = new (await import('pg')).default.Client({ connectionString: secret.url });
     await client.connect();
@@ -182,8 +193,14 @@ describe('tenant databases', () => {
     const copies = await coreApi.listSecretForAllNamespaces({
       labelSelector: `guardian.aiops.dev/retained-organization=${kept}`,
     });
-    expect(copies.items.map((copy) => copy.metadata?.namespace)).toEqual([suite.namespace]);
-    const where = copies.items[0]?.metadata;
+    // Its storage follows the database's policy, so its credentials are kept beside.
+    expect(copies.items.map((copy) => `${copy.metadata?.namespace}/${copy.metadata?.name}`).sort()).toEqual([
+      `${suite.namespace}/retained-database-${kept}`,
+      `${suite.namespace}/retained-storage-${kept}`,
+    ]);
+    const where = copies.items.find((copy) =>
+      copy.metadata?.name?.startsWith('retained-database-'),
+    )?.metadata;
     const copy = await databaseSecret(kept, where?.name, where?.namespace);
     expect(copy.password).toBe(secret.password);
     const rows = await (async () => {
@@ -218,6 +235,7 @@ describe('tenant databases', () => {
       (await leftoversOf(tenantName(kept))).find((f) => f.startsWith('database'))?.split(' on ')[1] ?? 'pg1';
     await onServer(server, `DROP DATABASE ${tenantName(kept)} WITH (FORCE)`);
     await onServer(server, `DROP ROLE ${tenantName(kept)}`);
+    await s3Provisioner().remove(kept, uid);
   });
 
   it('serializes concurrent migrations of one database, and recovers a lock knex left behind', async () => {
@@ -251,7 +269,7 @@ describe('tenant databases', () => {
       DROP TABLE agent_run_findings, findings, agent_runs;
       CREATE TABLE agent_runs (id uuid PRIMARY KEY, agent text NOT NULL);
       CREATE TABLE findings (id uuid PRIMARY KEY, agent_run_id uuid REFERENCES agent_runs (id));
-      DELETE FROM knex_migrations WHERE name = '0002_agent_runs'`;
+      DELETE FROM knex_migrations WHERE name IN ('0002_agent_runs', '0003_agent_run_costs')`;
     const runColumns = async () =>
       (
         await onTenant(

@@ -35,6 +35,8 @@ export interface AgentSuiteOptions {
   agents?: readonly Agent[];
   logs?: boolean;
   env?: Record<string, string>;
+  /** A mail sink, as the platform's SMTP_URL. */
+  smtp?: boolean;
 }
 
 export interface AgentSuite {
@@ -68,6 +70,7 @@ export function agentSuite(options: AgentSuiteOptions): AgentSuite {
     agents: options.agents,
     logs: options.logs,
     env: options.env,
+    smtp: options.smtp,
   });
   // The operator binds the impersonation (and the tenant database Secret's Role) to this platform.
   const operator = operatorSuite({ suite: options.suite, env: { PLATFORM_NAMESPACE: platform.namespace } });

@@ -38,7 +38,7 @@ export async function startSuiteOperator(options: {
   kubeconfig: string;
   namespace: string;
   selector: string;
-  env?: Record<string, string>;
+  env?: NodeJS.ProcessEnv;
 }): Promise<RunningOperator> {
   // The operator appends to the organizations' audit chains in the platform database.
   await migrate(stackEnv('DATABASE_ADMIN_URL'), stackEnv('DATABASE_URL'));
@@ -65,8 +65,8 @@ export interface OperatorSuiteOptions {
   suite: string;
   /** Another selector for the operator than the suite's label (the suite's organizations keep it). */
   selector?: string;
-  /** More settings of the operator (environment variables). */
-  env?: Record<string, string>;
+  /** More settings of the operator (environment variables; `undefined` leaves one of the stack's out). */
+  env?: NodeJS.ProcessEnv;
   /** Organizations applied (with the suite's label) and Ready before the tests, deleted after them. */
   organizations?: Organization[];
 }

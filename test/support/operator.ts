@@ -2,9 +2,17 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseConfig } from '@guardian/kube/env';
+import { loadClusterAccess } from '@guardian/kube/kubeconfig';
+import type { TemplateCatalog } from '@guardian/platform/workflows';
+import { pino } from 'pino';
 import { installManifests } from '../../crds/src/install.ts';
+import { operatorConfig } from '../../operator/src/config.ts';
+import { createOperator } from '../../operator/src/main.ts';
 import { operatorIdentity } from '../../scripts/service-account-identity.ts';
+import { freePort } from '../../scripts/stack/process.ts';
 import { adminClient, kubeConfig } from './kube.ts';
+import { encryptionKey } from './stack.ts';
 
 const guardian = resolve(import.meta.dirname, '../../bin/guardian.ts');
 const repo = resolve(import.meta.dirname, '../..');
@@ -22,6 +30,8 @@ export function operatorKubeconfig(namespace: string): Promise<string> {
 
 export interface RunningOperator {
   process: ChildProcess;
+  /** Its POD_NAME: its identity in the Lease. */
+  name: string;
   port: number;
   logs: string[];
   /** GET one of the probe endpoints; resolves with status and body. */
@@ -34,11 +44,12 @@ export async function startOperator(options: {
   kubeconfig: string;
   namespace: string;
   port: number;
-  env?: Record<string, string>;
+  env?: NodeJS.ProcessEnv;
   name?: string;
   /** Another checkout's bin/guardian.ts (the benchmarks' before/after); this one's by default. */
   entry?: string;
 }): Promise<RunningOperator> {
+  const name = options.name ?? `operator-${options.port}`;
   const child = spawn(
     process.execPath,
     [
@@ -54,7 +65,8 @@ export async function startOperator(options: {
       env: {
         ...process.env,
         KUBECONFIG: options.kubeconfig,
-        POD_NAME: options.name ?? `operator-${options.port}`,
+        POD_NAME: name,
+        GUARDIAN_ENCRYPTION_KEY: encryptionKey(),
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -70,6 +82,7 @@ export async function startOperator(options: {
   };
   return {
     process: child,
+    name,
     port: options.port,
     logs,
     probe,
@@ -79,4 +92,34 @@ export async function startOperator(options: {
       return exited;
     },
   };
+}
+
+/**
+ * The operator built in this process (createOperator, as `guardian operator` builds it), as the
+ * ServiceAccount of `namespace`, selecting `selector`: for tests that bring their own workflow
+ * templates. Started, and stopped by the returned function.
+ */
+export async function startOperatorInProcess(options: {
+  namespace: string;
+  selector: string;
+  templates?: TemplateCatalog;
+  env?: Record<string, string>;
+}): Promise<{ stop(): Promise<void> }> {
+  const kubeconfig = await operatorKubeconfig(options.namespace);
+  const config = parseConfig(operatorConfig, {
+    ...process.env,
+    OPERATOR_NAMESPACE: options.namespace,
+    OPERATOR_ORGANIZATION_SELECTOR: options.selector,
+    OPERATOR_METRICS_PORT: String(await freePort()),
+    GUARDIAN_ENCRYPTION_KEY: encryptionKey(),
+    LEADER_ELECT: 'false',
+    ...options.env,
+  });
+  const operator = createOperator(config, {
+    kube: loadClusterAccess({ KUBECONFIG: kubeconfig }),
+    log: pino({ level: process.env.OPERATOR_TEST_LOG ?? 'silent' }),
+    ...(options.templates ? { templates: options.templates } : {}),
+  });
+  await operator.manager.start();
+  return operator;
 }

@@ -4,6 +4,7 @@
 // its own database handles) stays in the suite, in hooks registered after this one: vitest runs
 // beforeAll hooks in order and afterAll hooks in reverse, so those run inside this setup.
 
+import { isDeepStrictEqual } from 'node:util';
 import type { Clock } from '@guardian/kube/clock';
 import { afterAll, beforeAll } from 'vitest';
 import type { Agent } from '../../platform/src/agents/index.ts';
@@ -143,7 +144,7 @@ export function platformSuite(options: PlatformSuiteOptions): PlatformSuite {
         const spec: Record<string, unknown> = {
           ...started().platform.directory.get(org.metadata.name)?.spec,
         };
-        return Object.entries(change).every(([field, value]) => spec[field] === value);
+        return Object.entries(change).every(([field, value]) => isDeepStrictEqual(spec[field], value));
       });
     },
   };

@@ -4,7 +4,7 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { API_VERSION } from '@guardian/crds/kinds';
@@ -21,18 +21,13 @@ import { platformOrgSecretAccess } from '../../scripts/rbac-manifests.ts';
 import { platformIdentity } from '../../scripts/service-account-identity.ts';
 import { freePort } from '../../scripts/stack/process.ts';
 import { eventually, k8s, kubeConfig } from './kube.ts';
-import { stackEnv, TEST_STACK_DIR } from './stack.ts';
+import { encryptionKey, stackEnv } from './stack.ts';
 
 export const ca = () => readFileSync(stackEnv('STACK_CA_FILE'), 'utf8');
 const guardian = resolve(import.meta.dirname, '../../bin/guardian.ts');
 const repo = resolve(import.meta.dirname, '../..');
 
-/** One encryption key per test stack, so every test's platform opens the signing keys of the others. */
-export function encryptionKey(): string {
-  const file = join(TEST_STACK_DIR, 'platform-encryption.key');
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
-  return readFileSync(file, 'utf8').trim();
-}
+export { encryptionKey };
 
 /** The platform's RBAC in `namespace`, and a kubeconfig with its ServiceAccount's token. */
 export function platformKubeconfig(namespace: string): Promise<string> {

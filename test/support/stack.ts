@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { readStackEnv } from '../../scripts/stack/stack.ts';
 
 export const TEST_STACK_DIR = resolve(import.meta.dirname, '../../.stack/test');
@@ -13,4 +15,14 @@ export function stackEnv(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set: is the test stack up? (make stack-up STACK=.stack/test)`);
   return value;
+}
+
+/**
+ * One encryption key per test stack, so every test's platform opens the signing keys of the
+ * others, and operators sign the same audit chains.
+ */
+export function encryptionKey(): string {
+  const file = join(TEST_STACK_DIR, 'platform-encryption.key');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+  return readFileSync(file, 'utf8').trim();
 }

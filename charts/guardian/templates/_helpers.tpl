@@ -266,3 +266,97 @@ the same configuration, platform/src/config.ts).
   readOnly: true
 {{- end }}
 {{- end }}
+
+{{/* The storage target's secrets, from an existing Secret or the chart's own (given by value). */}}
+{{- define "guardian.ref.s3AccessKeyId" -}}
+{{- if .Values.storage.s3.existingSecret -}}
+name: {{ .Values.storage.s3.existingSecret }}
+key: {{ .Values.storage.s3.existingSecretKeys.accessKeyId }}
+{{- else -}}
+name: {{ include "guardian.secretName" . }}
+key: s3-access-key-id
+{{- end }}
+{{- end }}
+
+{{- define "guardian.ref.s3SecretAccessKey" -}}
+{{- if .Values.storage.s3.existingSecret -}}
+name: {{ .Values.storage.s3.existingSecret }}
+key: {{ .Values.storage.s3.existingSecretKeys.secretAccessKey }}
+{{- else -}}
+name: {{ include "guardian.secretName" . }}
+key: s3-secret-access-key
+{{- end }}
+{{- end }}
+
+{{- define "guardian.ref.backupKey" -}}
+{{- if .Values.backup.encryptionKey.existingSecret -}}
+name: {{ .Values.backup.encryptionKey.existingSecret }}
+key: {{ .Values.backup.encryptionKey.existingSecretKey }}
+{{- else -}}
+name: {{ include "guardian.secretName" . }}
+key: backup-key
+{{- end }}
+{{- end }}
+
+{{- define "guardian.ref.backupUrl" -}}
+{{- if .Values.backup.platform.existingSecret -}}
+name: {{ .Values.backup.platform.existingSecret }}
+key: {{ .Values.backup.platform.existingSecretKey }}
+{{- else -}}
+name: {{ include "guardian.secretName" . }}
+key: database-backup-url
+{{- end }}
+{{- end }}
+
+{{/*
+The storage target (S3 and its admin account, or the folder) and the backup key, for what provisions
+storage and writes backups: the operator and the platform backup CronJob.
+*/}}
+{{- define "guardian.storage.env" -}}
+{{- if eq .Values.storage.type "s3" }}
+- name: S3_ENDPOINT
+  value: {{ .Values.storage.s3.endpoint | quote }}
+- name: S3_REGION
+  value: {{ .Values.storage.s3.region | quote }}
+- name: S3_BUCKET_PREFIX
+  value: {{ .Values.storage.s3.bucketPrefix | quote }}
+- name: S3_ACCESS_KEY_ID
+  valueFrom:
+    secretKeyRef:
+      {{- include "guardian.ref.s3AccessKeyId" . | nindent 6 }}
+- name: S3_SECRET_ACCESS_KEY
+  valueFrom:
+    secretKeyRef:
+      {{- include "guardian.ref.s3SecretAccessKey" . | nindent 6 }}
+{{- else if eq .Values.storage.type "filesystem" }}
+- name: STORAGE_DIR
+  value: {{ .Values.storage.filesystem.mountPath | quote }}
+{{- end }}
+{{- include "guardian.backupKey.env" . }}
+{{- end }}
+
+{{/* The backup key, for what encrypts or decrypts backups (the operator, the platform, the CronJob). */}}
+{{- define "guardian.backupKey.env" -}}
+{{- if ne .Values.storage.type "none" }}
+- name: BACKUP_ENCRYPTION_KEY
+  valueFrom:
+    secretKeyRef:
+      {{- include "guardian.ref.backupKey" . | nindent 6 }}
+{{- end }}
+{{- end }}
+
+{{/* The filesystem target's volume and mount, where there is one. */}}
+{{- define "guardian.storageVolume" -}}
+{{- if eq .Values.storage.type "filesystem" -}}
+- name: storage
+  persistentVolumeClaim:
+    claimName: {{ .Values.storage.filesystem.existingClaim }}
+{{- end }}
+{{- end }}
+
+{{- define "guardian.storageVolumeMount" -}}
+{{- if eq .Values.storage.type "filesystem" -}}
+- name: storage
+  mountPath: {{ .Values.storage.filesystem.mountPath }}
+{{- end }}
+{{- end }}

@@ -1,6 +1,6 @@
 import type { Clock } from '@guardian/kube/clock';
 import { AuditLog, checkpointKey } from '@guardian/platform/audit';
-import { connect, type Knex } from '@guardian/platform/db';
+import type { Knex } from '@guardian/platform/db';
 
 /** Who the audit trail names for what the operator does on its own. */
 export const OPERATOR_ACTOR = 'system:operator';
@@ -8,18 +8,16 @@ export const OPERATOR_ACTOR = 'system:operator';
 /** What the operator changed in an organization, appended once to that organization's chain. */
 export interface OperatorAudit {
   record(orgId: string, action: string, target: string, detail?: Record<string, unknown>): Promise<void>;
-  close(): Promise<void>;
 }
 
-/** No platform database configured: nothing is recorded. */
-export const noAudit: OperatorAudit = {
-  record: () => Promise.resolve(),
-  close: () => Promise.resolve(),
-};
+/** Records nothing: for controllers built without a platform database (unit tests). */
+export const noAudit: OperatorAudit = { record: () => Promise.resolve() };
 
-/** The organizations' audit chains in the platform database, through the platform's own AuditLog. */
-export function auditTrail(databaseUrl: string, encryptionKey: Buffer, clock: Clock): OperatorAudit {
-  const db: Knex = connect(databaseUrl, { max: 2 });
+/**
+ * The organizations' audit chains in the platform database (the operator's connection as
+ * guardian_app), through the platform's own AuditLog.
+ */
+export function auditTrail(db: Knex, encryptionKey: Buffer, clock: Clock): OperatorAudit {
   const log = new AuditLog({ db, key: checkpointKey(encryptionKey), clock });
   return {
     async record(orgId, action, target, detail) {
@@ -29,6 +27,5 @@ export function auditTrail(databaseUrl: string, encryptionKey: Buffer, clock: Cl
         throw new Error(`Could not append ${action} to the audit trail of ${orgId}`, { cause: error });
       }
     },
-    close: () => db.destroy(),
   };
 }

@@ -2,19 +2,45 @@ import type { Organization, QuotaPolicy, Team } from '@guardian/crds/generated';
 import { KINDS } from '@guardian/crds/kinds';
 import type { KubeClient } from '@guardian/kube/client';
 import type { Clock } from '@guardian/kube/clock';
+import type { Informer } from '@guardian/kube/informer';
 import { core, type KubeObject, keyOf, MANAGED_BY } from '@guardian/kube/resources';
+import { type Agent, type AgentRunStore, agentUser } from '@guardian/platform/agents';
+import { AuditLog } from '@guardian/platform/audit';
+import { backupDatabase, pruneBackups } from '@guardian/platform/backup';
+import type { Knex } from '@guardian/platform/db';
+import { Metering } from '@guardian/platform/quota';
+import type { StorageProvisioner } from '@guardian/platform/storage';
 import type { TenantProvisioner } from '@guardian/platform/tenant-db';
+import { isFinal, type TemplateCatalog, WorkflowSlots } from '@guardian/platform/workflows';
 import type { OperatorAudit } from '../audit/trail.ts';
 import { ChildWriter } from '../runtime/children.ts';
+import type { Controller } from '../runtime/controller.ts';
 import type { EventRecorder } from '../runtime/events.ts';
 import { type Manager, watch } from '../runtime/manager.ts';
 import { controlNamespace, LABEL_ORGANIZATION, LABEL_TEAM, OPERATOR } from '../tenancy/names.ts';
+import type { BackupDefaults } from './backup.plan.ts';
+import { backupReconciler } from './backup.ts';
 import { sharingDomains } from './organization.domains.ts';
 import type { Namespace } from './organization.namespaces.ts';
 import { organizationReconciler } from './organization.ts';
 import { quotaPolicyReconciler } from './quotapolicy.ts';
 import { teamReconciler } from './team.ts';
 import { VerifiedDatabases } from './verified-databases.ts';
+import type { Run } from './workflowrun.run.ts';
+import { workflowRunReconciler } from './workflowrun.ts';
+
+/** What the WorkflowRun controller needs beyond the cluster: the platform database and the agents' run path. */
+export interface WorkflowSettings {
+  /** The platform database as its app role: the usage ledger, the audit trail, the concurrency slots. */
+  db: Knex;
+  /** Signs the audit chain's head and checkpoints (derived from GUARDIAN_ENCRYPTION_KEY, as the platform does). */
+  auditKey: Buffer;
+  /** Agent runs of agents steps, in each organization's tenant database. */
+  agentRuns: AgentRunStore;
+  templates: TemplateCatalog;
+  /** The agents agents steps select from: the catalog, unless a test brings its own. */
+  agents?: readonly Agent[];
+}
 
 export interface ControllerSettings {
   /** Each organization's audit chain, where the operator records what it changed. */
@@ -26,6 +52,8 @@ export interface ControllerSettings {
   /** The operator's own ServiceAccount (in operatorNamespace), bound to impersonate tenants' agents. */
   operatorServiceAccount: string;
   provisioner: TenantProvisioner;
+  /** Each organization's object storage (a bucket and its account, or a folder), or none. */
+  storage: StorageProvisioner;
   workers: number;
   /** How long after spec.deletion.requestedAt an organization is deleted. */
   deletionGraceMs: number;
@@ -36,6 +64,13 @@ export interface ControllerSettings {
   organizationSelector: string;
   /** How long a tenant database found in order is trusted before it is checked again. */
   databaseCheckMs: number;
+  backup: {
+    /** BACKUP_ENCRYPTION_KEY; without it no backup is taken. */
+    key: Buffer | undefined;
+    defaults: BackupDefaults;
+    workers: number;
+  };
+  workflows: WorkflowSettings;
 }
 
 /** Every controller of the operator, wired to shared informers. */
@@ -59,6 +94,7 @@ export function registerControllers(
     ? manager.informer<QuotaPolicy>(KINDS.quotaPolicy, selected)
     : plans;
   const teams = manager.informer<Team>(KINDS.team);
+  const runs = manager.informer<Run>(KINDS.workflowRun);
   const namespaces = manager.informer<Namespace>(core.namespace, managed);
   const serviceAccounts = manager.informer<KubeObject>(core.serviceAccount, managed);
   const roleBindings = manager.informer<KubeObject>(core.roleBinding, managed);
@@ -96,6 +132,14 @@ export function registerControllers(
         audit: settings.audit,
         children,
         provisioner: settings.provisioner,
+        secrets,
+        operatorNamespace: settings.operatorNamespace,
+        verified: new VerifiedDatabases(settings.databaseCheckMs, clock),
+      },
+      storage: {
+        client,
+        children,
+        provisioner: settings.storage,
         secrets,
         operatorNamespace: settings.operatorNamespace,
         verified: new VerifiedDatabases(settings.databaseCheckMs, clock),
@@ -138,6 +182,25 @@ export function registerControllers(
     ],
   });
 
+  // Backups run beside the organization reconciler, with their own queue and workers: a long
+  // pg_dump never holds up an organization's other changes.
+  manager.register({
+    reconciler: backupReconciler({
+      client,
+      clock,
+      events,
+      organizations,
+      secrets,
+      storageConfigured: settings.storage.configured,
+      key: settings.backup.key,
+      defaults: settings.backup.defaults,
+      backup: backupDatabase,
+      prune: pruneBackups,
+    }),
+    primary: organizations,
+    concurrency: settings.backup.workers,
+  });
+
   manager.register({
     reconciler: teamReconciler({
       client,
@@ -163,6 +226,78 @@ export function registerControllers(
           .list()
           .filter((t) => t.metadata?.namespace === controlNamespace(org.metadata?.name ?? ''))
           .map(keyOf),
+      ),
+    ],
+  });
+
+  registerWorkflowRuns(manager, client, clock, events, settings, { runs, organizations, plans, teams });
+}
+
+function registerWorkflowRuns(
+  manager: Manager,
+  client: KubeClient,
+  clock: Clock,
+  events: EventRecorder,
+  settings: ControllerSettings,
+  informers: {
+    runs: Informer<Run>;
+    organizations: Informer<Organization>;
+    plans: Informer<QuotaPolicy>;
+    teams: Informer<Team>;
+  },
+): void {
+  const { db, auditKey, agentRuns, templates, agents } = settings.workflows;
+  const { runs, organizations, plans } = informers;
+  const audit = new AuditLog({ db, key: auditKey, clock });
+  const metering = new Metering({
+    db,
+    audit,
+    organizations: { get: (orgId) => organizations.get(orgId), plan: (org) => plans.get(org.spec.plan) },
+    clock,
+  });
+  const log = manager.log.child({ controller: 'workflowrun' });
+  /** The runs of an organization that have not ended: what its changes may move. */
+  const unfinished = (orgId: string) =>
+    runs
+      .list()
+      .filter((run) => run.metadata?.namespace === controlNamespace(orgId) && !isFinal(run.status?.phase))
+      .map(keyOf);
+  let controller: Controller | undefined;
+  controller = manager.register({
+    reconciler: workflowRunReconciler({
+      client,
+      clock,
+      log,
+      events,
+      templates,
+      metering,
+      audit,
+      slots: new WorkflowSlots(db),
+      steps: {
+        client,
+        agentOf: (orgId) => client.impersonating(agentUser(orgId)),
+        metering,
+        agentRuns,
+        ...(agents ? { agents } : {}),
+        organizations: { get: (orgId) => organizations.get(orgId) },
+        clock,
+        log,
+      },
+      allOrganizations: !settings.organizationSelector.trim(),
+      informers: { runs, organizations, plans, teams: informers.teams as Informer<Team & KubeObject> },
+      wake: (key) => controller?.enqueue(key),
+    }),
+    primary: runs,
+    concurrency: settings.workers,
+    watches: [
+      // Suspension, a provisioned environment, a changed approval policy: the organization's runs.
+      watch(organizations, (org) => unfinished(org.metadata?.name ?? '')),
+      // A plan's concurrentWorkflows raised: its organizations' waiting runs.
+      watch(plans, (plan) =>
+        organizations
+          .list()
+          .filter((org) => org.spec.plan === plan.metadata?.name)
+          .flatMap((org) => unfinished(org.metadata?.name ?? '')),
       ),
     ],
   });

@@ -18,6 +18,7 @@ import type { ChildWriter } from '../runtime/children.ts';
 import { FIELD_MANAGER } from '../runtime/children.ts';
 import { failpoint } from '../runtime/failpoint.ts';
 import { controlNamespace, managedLabels, ownedBy } from '../tenancy/names.ts';
+import { keepSecretCopy } from './retained.ts';
 import type { VerifiedDatabases } from './verified-databases.ts';
 
 export const DATABASE_FINALIZER = 'guardian.aiops.dev/tenant-database';
@@ -247,20 +248,15 @@ export async function finalizeDatabase(deps: DatabaseDeps, org: Organization): P
         | undefined;
       if (secret?.data) {
         const retained = `retained-database-${orgName}`;
-        await deps.client.apply(
-          core.secret,
+        await keepSecretCopy(
+          deps.client,
           {
-            apiVersion: 'v1',
-            kind: 'Secret',
-            metadata: {
-              name: retained,
-              namespace: deps.operatorNamespace,
-              labels: { 'guardian.aiops.dev/retained-organization': orgName },
-            },
-            type: 'Opaque',
-            data: secret.data,
-          } as Secret,
-          { fieldManager: FIELD_MANAGER },
+            name: retained,
+            namespace: deps.operatorNamespace,
+            organization: orgName,
+            fieldManager: FIELD_MANAGER,
+          },
+          secret.data,
         );
         await deps.audit.record(orgName, 'database.retained', name, {
           server,

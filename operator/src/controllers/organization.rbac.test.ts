@@ -134,7 +134,7 @@ describe('desiredAgentServiceAccount', () => {
 describe('desiredPlatformSecretAccess', () => {
   const platform = { namespace: 'guardian-system', serviceAccount: 'guardian-platform' };
 
-  it('lets the platform get the database Secret and the SSO client secret by name, nothing else', () => {
+  it('lets the platform get the database and storage Secrets and the SSO client secret by name, nothing else', () => {
     const { role, binding } = desiredPlatformSecretAccess(acme, platform);
     expect(role).toEqual({
       apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -144,7 +144,7 @@ describe('desiredPlatformSecretAccess', () => {
         {
           apiGroups: [''],
           resources: ['secrets'],
-          resourceNames: ['guardian-database', 'sso-client'],
+          resourceNames: ['guardian-database', 'guardian-storage', 'sso-client'],
           verbs: ['get'],
         },
       ],
@@ -158,9 +158,9 @@ describe('desiredPlatformSecretAccess', () => {
     });
   });
 
-  it('names only the database Secret without SSO', () => {
+  it('names only the database and storage Secrets without SSO', () => {
     const { role } = desiredPlatformSecretAccess(anOrganization('plain'), platform);
-    expect(role.rules?.[0]?.resourceNames).toEqual(['guardian-database']);
+    expect(role.rules?.[0]?.resourceNames).toEqual(['guardian-database', 'guardian-storage']);
   });
 });
 

@@ -3,6 +3,7 @@ import type { OwnerReference } from '@guardian/crds/meta';
 import type { Wire } from '@guardian/kube/resources';
 import type { OrgRole } from '@guardian/platform/rbac';
 import { ORG_ROLES } from '@guardian/platform/rbac';
+import { STORAGE_SECRET } from '@guardian/platform/storage';
 import { DATABASE_SECRET } from '@guardian/platform/tenant-db';
 import type { V1Role, V1RoleBinding, V1ServiceAccount } from '@kubernetes/client-node';
 import {
@@ -120,7 +121,8 @@ export function desiredPlatformSecretAccess(
 ): { role: Wire<V1Role>; binding: Wire<V1RoleBinding> } {
   const sso = org.spec.sso?.clientSecretRef.name;
   // spec.sso.clientSecretRef may not name the database Secret (CEL), so the two never coincide.
-  const secrets = [DATABASE_SECRET, ...(sso ? [sso] : [])];
+  // The storage Secret: the platform measures the bucket for the storage quota and restores backups.
+  const secrets = [DATABASE_SECRET, STORAGE_SECRET, ...(sso && sso !== STORAGE_SECRET ? [sso] : [])];
   const namespace = controlNamespace(org.metadata?.name ?? '');
   const role: Wire<V1Role> = {
     apiVersion: 'rbac.authorization.k8s.io/v1',

@@ -19,6 +19,7 @@ const inPlace: Observed = {
   retained: [],
   domainConflicts: [],
   database: provisioned,
+  storage: { ready: true, reason: 'Provisioned', message: 'Object storage: bucket guardian-org-acme' },
 };
 const acme = anOrganization('acme', { environments: ['production', 'qa'] });
 
@@ -49,6 +50,7 @@ describe('desiredOrganizationStatus', () => {
       RBACReady: ['True', 'Bound'],
       EnvironmentsPruned: ['True', 'Pruned'],
       DatabaseReady: ['True', 'Provisioned'],
+      StorageReady: ['True', 'Provisioned'],
       DomainConflict: ['False', 'DomainsUnique'],
       Suspended: ['False', 'Active'],
       DeletionPending: ['False', 'NotRequested'],
@@ -58,12 +60,18 @@ describe('desiredOrganizationStatus', () => {
   });
 
   it('names a namespace it will not adopt, and waits for it in everything else', () => {
-    const conditions = summary(acme, { ...inPlace, conflicts: ['org-acme--qa'], database: undefined });
+    const conditions = summary(acme, {
+      ...inPlace,
+      conflicts: ['org-acme--qa'],
+      database: undefined,
+      storage: undefined,
+    });
     expect(conditions).toMatchObject({
       NamespacesReady: ['False', 'NamespaceConflict'],
       QuotaApplied: ['False', 'NamespacesNotReady'],
       RBACReady: ['False', 'NamespacesNotReady'],
       DatabaseReady: ['False', 'NamespacesNotReady'],
+      StorageReady: ['False', 'NamespacesNotReady'],
       Ready: ['False', 'NamespaceConflict'],
     });
     const ready = desiredOrganizationStatus(
@@ -120,6 +128,39 @@ describe('desiredOrganizationStatus', () => {
     const restored = desiredOrganizationStatus({ ...acme, status: pending }, inPlace, t1);
     expect(restored.deletionScheduledAt).toBeUndefined();
     expect(restored.conditions?.find((c) => c.type === 'DeletionPending')?.status).toBe('False');
+  });
+
+  it('reports storage that is not its own as why it is not Ready, and unconfigured storage as no obstacle', () => {
+    const conflict = { ready: false, reason: 'StorageConflict', message: 'Bucket x belongs to y' };
+    expect(summary(acme, { ...inPlace, storage: conflict })).toMatchObject({
+      StorageReady: ['False', 'StorageConflict'],
+      Ready: ['False', 'StorageConflict'],
+    });
+    const off = { ready: true, reason: 'NotConfigured', message: 'No object storage is configured' };
+    expect(summary(acme, { ...inPlace, storage: off })).toMatchObject({
+      StorageReady: ['True', 'NotConfigured'],
+      Ready: ['True', 'Ready'],
+    });
+  });
+
+  it("leaves the backup controller's fields out, so its own writes never touch them", () => {
+    const backup = { schedule: '0 3 * * *', nextRun: '2026-01-02T03:00:00Z' };
+    const condition = {
+      type: 'BackupSucceeded',
+      status: 'True' as const,
+      reason: 'Completed',
+      message: 'x',
+      lastTransitionTime: '2026-01-01T03:00:00Z',
+    };
+    const before = desiredOrganizationStatus(acme, inPlace, t0);
+    const withBackup = {
+      ...acme,
+      status: { ...before, backup, conditions: [...(before.conditions ?? []), condition] },
+    };
+    const status = desiredOrganizationStatus(withBackup, inPlace, t1);
+    expect(status.backup).toBeUndefined();
+    expect(status.conditions?.map((c) => c.type)).not.toContain('BackupSucceeded');
+    expect(status).toEqual(before);
   });
 
   it('is the same status an hour later when nothing changed, so nothing is written', () => {

@@ -3,6 +3,7 @@ import { type DesiredCondition, setConditions } from '../runtime/conditions.ts';
 import { controlNamespace, environmentsOf, workloadNamespace } from '../tenancy/names.ts';
 import type { DatabaseOutcome } from './organization.database.ts';
 import type { DomainClaim } from './organization.domains.ts';
+import type { StorageOutcome } from './organization.storage.ts';
 
 /** What one reconcile found; the status is computed from it alone. */
 export interface Observed {
@@ -12,6 +13,8 @@ export interface Observed {
   retained: Array<{ namespace: string; reason: string }>;
   /** The tenant database, once the namespaces are in place. */
   database?: DatabaseOutcome;
+  /** The object storage, once the namespaces are in place. */
+  storage?: StorageOutcome;
   /** Domains an older organization claims too. */
   domainConflicts: DomainClaim[];
   /** When a deletion requested through the API takes effect (spec.deletion plus the grace period). */
@@ -24,6 +27,23 @@ const condition = (type: string, ok: boolean, reason: string, message: string): 
   reason,
   message,
 });
+
+/** The condition the backup controller writes (with status.backup), under its own field manager. */
+export const BACKUP_CONDITION = 'BackupSucceeded';
+
+/**
+ * The part of the status this reconciler owns: all but the backup controller's fields, which it
+ * never applies, so the two writers' server-side applies leave each other's fields alone.
+ */
+export function organizationOwnedStatus(
+  status: OrganizationStatus | undefined,
+): OrganizationStatus | undefined {
+  if (!status) return status;
+  const owned: OrganizationStatus = { ...status };
+  delete owned.backup;
+  if (status.conditions) owned.conditions = status.conditions.filter((c) => c.type !== BACKUP_CONDITION);
+  return owned;
+}
 
 export function desiredOrganizationStatus(
   org: Organization,
@@ -76,6 +96,9 @@ export function desiredOrganizationStatus(
           observed.database.message,
         )
       : condition('DatabaseReady', false, 'NamespacesNotReady', 'Waiting for the namespaces'),
+    observed.storage
+      ? condition('StorageReady', observed.storage.ready, observed.storage.reason, observed.storage.message)
+      : condition('StorageReady', false, 'NamespacesNotReady', 'Waiting for the namespaces'),
     observed.domainConflicts.length === 0
       ? condition('DomainConflict', false, 'DomainsUnique', 'No older organization claims these domains')
       : condition(
@@ -107,9 +130,9 @@ export function desiredOrganizationStatus(
   const ready = first
     ? { type: 'Ready', status: 'False' as const, reason: first.reason, message: first.message }
     : condition('Ready', true, 'Ready', 'The tenant is provisioned');
-  const { deletionScheduledAt: _previous, ...kept } = org.status ?? {};
+  const { deletionScheduledAt: _previous, ...current } = organizationOwnedStatus(org.status) ?? {};
   return {
-    ...kept,
+    ...current,
     ...(observed.deletionScheduledAt
       ? { deletionScheduledAt: observed.deletionScheduledAt.toISOString() }
       : {}),
@@ -122,6 +145,6 @@ export function desiredOrganizationStatus(
     ...(observed.database?.server
       ? { database: { server: observed.database.server, name: observed.database.name } }
       : {}),
-    conditions: setConditions(org.status?.conditions, [...conditions, ready], now),
+    conditions: setConditions(current.conditions, [...conditions, ready], now),
   };
 }

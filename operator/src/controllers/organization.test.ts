@@ -10,6 +10,7 @@ import { noAudit } from '../audit/trail.ts';
 import { ChildWriter } from '../runtime/children.ts';
 import type { DatabaseDeps, DatabaseOutcome } from './organization.database.ts';
 import type { Namespace } from './organization.namespaces.ts';
+import type { StorageDeps } from './organization.storage.ts';
 import { type OrganizationDeps, organizationReconciler } from './organization.ts';
 
 // Never contacted: every step of these reconciles is replaced by the `step` fake.
@@ -57,6 +58,7 @@ function reconcilerWith(steps: Record<string, () => Promise<unknown>>) {
     platformServiceAccount: 'guardian-platform',
     operatorServiceAccount: { namespace: 'guardian-system', serviceAccount: 'guardian-operator' },
     database: {} as DatabaseDeps,
+    storage: {} as StorageDeps,
     step: <T>(name: string, _work: () => Promise<T>) => (steps[name]?.() ?? Promise.resolve()) as Promise<T>,
     informers: {
       organizations: informer<Organization>(KINDS.organization, [org]),
@@ -128,5 +130,29 @@ describe('organization reconcile', () => {
     });
     await expect(reconciler.reconcile('acme')).rejects.toBe(retry);
     expect(trace).toEqual(['status written']);
+  });
+
+  it('settles storage provisioning before returning, and retries its failure after the status', async () => {
+    const trace: string[] = [];
+    const storage = deferred<unknown>();
+    const retry = new Error('the S3 server is down');
+    const reconciler = reconcilerWith({
+      namespaces: () => Promise.resolve([]),
+      database: () => Promise.resolve(provisioned),
+      storage: () => {
+        trace.push('storage started');
+        return storage.promise;
+      },
+      status: () => {
+        trace.push('status written');
+        return Promise.resolve();
+      },
+    });
+    const done = reconciler.reconcile('acme').catch((error: unknown) => error);
+    await ticks();
+    expect(trace).toEqual(['storage started']);
+    storage.resolve({ ready: false, reason: 'ProvisioningFailed', message: '', retry });
+    expect(await done).toBe(retry);
+    expect(trace).toEqual(['storage started', 'status written']);
   });
 });

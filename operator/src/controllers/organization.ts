@@ -38,7 +38,8 @@ import {
   desiredWorkloadBindings,
   type ServiceAccountRef,
 } from './organization.rbac.ts';
-import { desiredOrganizationStatus, type Observed } from './organization.status.ts';
+import { desiredOrganizationStatus, type Observed, organizationOwnedStatus } from './organization.status.ts';
+import { finalizeStorage, type StorageDeps, syncStorage } from './organization.storage.ts';
 
 export interface OrganizationDeps {
   client: KubeClient;
@@ -58,6 +59,7 @@ export interface OrganizationDeps {
   database: DatabaseDeps;
   /** How long after spec.deletion.requestedAt the operator deletes the Organization. */
   deletionGraceMs: number;
+  storage: StorageDeps;
   /** Runs and times one named step of a reconcile (a histogram per step in /metrics). */
   step: <T>(name: string, work: () => Promise<T>) => Promise<T>;
   informers: {
@@ -83,9 +85,9 @@ export function organizationReconciler(deps: OrganizationDeps): Reconciler {
     async reconcile(key) {
       const org = deps.informers.organizations.get(key);
       if (!org) return undefined;
-      // In-cluster children go by ownerReference; the database, outside, by the finalizer.
+      // In-cluster children go by ownerReference; the database and storage, outside, by finalizers.
       if (org.metadata?.deletionTimestamp) {
-        await finalizeDatabase(deps.database, org);
+        await Promise.all([finalizeDatabase(deps.database, org), finalizeStorage(deps.storage, org)]);
         return undefined;
       }
       const deletion = pendingDeletion(org, deps.deletionGraceMs, deps.clock.now());
@@ -115,9 +117,10 @@ export function organizationReconciler(deps: OrganizationDeps): Reconciler {
       observed.conflicts = await step('namespaces', () => syncNamespaces(deps, org));
       failpoint('organization-after-namespaces', key);
       if (observed.conflicts.length === 0) {
-        // The database needs only the control namespace: provision it alongside the rest.
-        // (syncDatabase never rejects; failures come back as an outcome.)
+        // The database and storage need only the control namespace: provision them alongside the
+        // rest. (Neither sync rejects; failures come back as an outcome.)
         const database = step('database', () => syncDatabase(deps.database, org));
+        const storage = step('storage', () => syncStorage(deps.storage, org));
         try {
           await step('agent-identity', () => syncAgentIdentity(deps, org));
           await step('rbac', () => syncPeopleRbac(deps, org));
@@ -129,11 +132,13 @@ export function organizationReconciler(deps: OrganizationDeps): Reconciler {
           // Settled before the reconcile ends, thrown or not: the queue hands the key out again
           // only then, so one organization's database is never provisioned twice at once.
           observed.database = await database;
+          observed.storage = await storage;
         }
       }
       failpoint('organization-after-apply-before-status', key);
       await step('status', () => syncStatus(deps, org, observed));
-      if (observed.database?.retry) throw observed.database.retry;
+      const retry = observed.database?.retry ?? observed.storage?.retry;
+      if (retry) throw retry;
       // A conflicting namespace is not ours to watch: look again later.
       if (observed.conflicts.length > 0 || observed.retained.length > 0) return { requeueAfter: 30_000 };
       return deletion.pending ? { requeueAfter: deletion.waitMs } : undefined;
@@ -261,7 +266,8 @@ async function pruneEnvironments(deps: OrganizationDeps, org: Organization): Pro
 
 async function syncStatus(deps: OrganizationDeps, org: Organization, observed: Observed): Promise<void> {
   const status = desiredOrganizationStatus(org, observed, new Date(deps.clock.now()));
-  const wrote = await writeStatus(deps.client, KINDS.organization, org, status);
+  const owned = { ...org, status: organizationOwnedStatus(org.status) };
+  const wrote = await writeStatus(deps.client, KINDS.organization, owned, status);
   if (!wrote) return;
   const name = org.metadata?.name ?? '';
   for (const event of statusTransitions(name, org.status, status)) {

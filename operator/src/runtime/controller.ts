@@ -1,3 +1,4 @@
+import type { Clock } from '@guardian/kube/clock';
 import type { Logger } from 'pino';
 import type { OperatorMetrics } from './metrics.ts';
 import { WorkQueue } from './queue.ts';
@@ -36,11 +37,12 @@ export class Controller {
   private readonly metrics: OperatorMetrics;
   private workers: Promise<void>[] = [];
 
-  constructor(reconciler: Reconciler, log: Logger, metrics: OperatorMetrics) {
+  constructor(reconciler: Reconciler, log: Logger, metrics: OperatorMetrics, clock?: Clock) {
     this.reconciler = reconciler;
     this.log = log.child({ controller: reconciler.name });
     this.metrics = metrics;
     this.queue = new WorkQueue({
+      ...(clock ? { clock } : {}),
       onWait: (ms) => metrics.queueWait.observe({ controller: reconciler.name }, ms / 1000),
     });
   }

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { KubeClient } from '@guardian/kube/client';
+import type { Clock } from '@guardian/kube/clock';
 import { Informer, type InformerOptions } from '@guardian/kube/informer';
 import { pollUntil } from '@guardian/kube/poll';
 import { type KubeObject, keyOf, type Resource } from '@guardian/kube/resources';
@@ -45,6 +46,8 @@ export interface ManagerOptions {
   leaderElection?: LeaderElectionOptions;
   /** Default resync period of the informers. */
   resyncMs?: number;
+  /** The work queues' time (requeueAfter, backoff): the reconcilers' clock, so a test's clock drives both. */
+  clock?: Clock;
 }
 
 /**
@@ -75,6 +78,10 @@ export class Manager {
     return this.options.metrics;
   }
 
+  get log(): Logger {
+    return this.options.log;
+  }
+
   /** One shared informer per resource and label selector. */
   informer<T extends KubeObject>(resource: Resource, options: InformerOptions = {}): Informer<T> {
     const id = `${resource.apiVersion}/${resource.plural}?${options.labelSelector ?? ''}`;
@@ -90,7 +97,12 @@ export class Manager {
   }
 
   register(registration: Registration): Controller {
-    const controller = new Controller(registration.reconciler, this.options.log, this.options.metrics);
+    const controller = new Controller(
+      registration.reconciler,
+      this.options.log,
+      this.options.metrics,
+      this.options.clock,
+    );
     const { primary } = registration;
     primary.onChange((object) => controller.enqueue(keyOf(object)));
     for (const child of registration.owns ?? []) {
@@ -164,7 +176,9 @@ export class Manager {
     const { metrics, probes } = this.options;
     this.server = createServer((request, response) => {
       const reply = (status: number, body: string, type = 'text/plain') => {
-        response.writeHead(status, { 'content-type': type });
+        // One request per connection: a client reusing an idle connection the server is closing
+        // (its keep-alive timeout) sees "other side closed"; probes gain nothing from keep-alive.
+        response.writeHead(status, { 'content-type': type, connection: 'close' });
         response.end(body);
       };
       if (request.url === '/healthz') reply(this.healthy ? 200 : 503, this.healthy ? 'ok' : 'informer stale');

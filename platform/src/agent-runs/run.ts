@@ -1,11 +1,5 @@
-import {
-  type AgentFailure,
-  type Evidence,
-  type Finding,
-  SEVERITIES,
-  type Severity,
-  type Skipped,
-} from '../agents/index.ts';
+import { type AgentFailure, type Finding, SEVERITIES, type Severity, type Skipped } from '../agents/index.ts';
+import type { RunCost } from './cost.ts';
 
 export type RunStatus = 'succeeded' | 'partial' | 'failed';
 
@@ -24,8 +18,8 @@ export interface AgentRun {
   skipped: Skipped[];
   /** The agents that failed, and why: their findings do not count and their units were refunded. */
   failures: AgentFailure[];
-  /** The cost-estimator's namespace totals, when it ran. */
-  cost: Evidence | null;
+  /** What the environment costs per month, when the run included a cost agent. */
+  cost: RunCost | null;
   durationMs: number;
   createdAt: Date;
   /** The audit trail's name for who asked: a user id, or `apikey:<id>`. */

@@ -2,6 +2,7 @@ import { ApiError, type KubeClient } from '@guardian/kube/client';
 import type { KubeObject, Resource } from '@guardian/kube/resources';
 import {
   API_VERSIONS,
+  type ClusterRead,
   type Kind,
   NAMESPACED_KINDS,
   type NamespacedKind,
@@ -78,14 +79,23 @@ export async function readSnapshot(sources: SnapshotSources, namespace: string):
       throw new Error(`Could not list ${kind} in ${namespace}`, { cause: error });
     }
   };
+  const unreadable: NonNullable<SnapshotInput['unreadable']> = {};
   const listCluster = async (kind: 'Node' | 'StorageClass') => {
-    if (!sources.cluster) return undefined;
+    const read = CLUSTER_READS[kind];
+    if (!sources.cluster) {
+      unreadable[read] =
+        `${PLURAL_NAMES[kind]} are not readable: AGENTS_CLUSTER_SCOPED_READS (the chart’s agents.clusterScopedReads) is off`;
+      return undefined;
+    }
     try {
       return (await sources.cluster.list<Item>(resourceOf(kind))).items.map((item) => trimmed(kind, item));
     } catch (error) {
       if (!(error instanceof ApiError && error.status === 403)) {
         throw new Error(`Could not list ${kind}`, { cause: error });
       }
+      // Not the apiserver's own message: it names the platform's ServiceAccount, which is not the tenant's business.
+      unreadable[read] =
+        `${PLURAL_NAMES[kind]} are not readable: AGENTS_CLUSTER_SCOPED_READS is on, but the apiserver refused the platform’s list of ${PLURALS[kind]} (403 Forbidden); the installation lacks the ClusterRole the chart’s agents.clusterScopedReads grants`;
       sources.onClusterReadRefused?.(kind, error);
       return undefined;
     }
@@ -101,5 +111,12 @@ export async function readSnapshot(sources: SnapshotSources, namespace: string):
     objects: Object.fromEntries(lists) as SnapshotInput['objects'],
     nodes: nodes as SnapshotInput['nodes'],
     storageClasses: storageClasses as SnapshotInput['storageClasses'],
+    unreadable,
   };
 }
+
+const CLUSTER_READS = { Node: 'nodes', StorageClass: 'storageClasses' } as const satisfies Record<
+  'Node' | 'StorageClass',
+  ClusterRead
+>;
+const PLURAL_NAMES = { Node: 'Nodes', StorageClass: 'StorageClasses' } as const;

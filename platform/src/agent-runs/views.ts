@@ -1,4 +1,5 @@
-import type { AgentRunView, FindingView } from '../contract/agents.ts';
+import type { AgentRunView, EnvironmentView, FindingView } from '../contract/agents.ts';
+import type { LatestCost } from './cost.ts';
 import type { AgentRun, TrackedFinding } from './run.ts';
 
 type RunFields = Omit<AgentRunView, 'findings'>;
@@ -38,4 +39,11 @@ export function trackedView(finding: TrackedFinding) {
     last_seen: finding.lastSeen.toISOString(),
     resolved_at: finding.resolvedAt?.toISOString() ?? null,
   };
+}
+
+/** An environment's latest cost, as GET /environments answers it. */
+export function costView(latest: LatestCost | undefined): EnvironmentView['cost'] {
+  if (!latest) return null;
+  const { currency, monthly_total } = latest.cost;
+  return { run_id: latest.runId, created_at: latest.createdAt.toISOString(), currency, monthly_total };
 }

@@ -3,6 +3,7 @@ import { evaluate } from './evaluate.ts';
 import { findingId, mergeEvidence } from './findings.ts';
 import { named } from './kinds.ts';
 import { agentSettings, defaultAgentSettings } from './settings.ts';
+import { buildSnapshot } from './snapshot.ts';
 import { CASE_CLOCK, snapshotOf } from './testing/case.ts';
 import { controllerChain, deployment, pod, replicaSet } from './testing/manifests.ts';
 import type { Agent, Check } from './types.ts';
@@ -110,6 +111,14 @@ describe('evaluate', () => {
     expect(readable.findings.map((f) => [f.check, f.resource])).toEqual([
       ['nodes/every-node', { kind: 'Node', namespace: null, name: 'n1' }],
       ['nodes/every-workload', { kind: 'Pod', namespace: 'agent-cases', name: 'solo' }],
+    ]);
+  });
+
+  it('says why a list is unreadable where the snapshot’s reader said so', () => {
+    const refused = 'Nodes are not readable: the apiserver refused the platform’s list (403)';
+    const snapshot = buildSnapshot({ namespace: 'n', objects: {}, unreadable: { nodes: refused } });
+    expect(evaluate([nodes], snapshot, { now }).skipped).toEqual([
+      { check: 'nodes/every-node', reason: refused },
     ]);
   });
 

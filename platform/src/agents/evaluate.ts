@@ -36,6 +36,7 @@ export interface Evaluation {
   summaries: Record<string, Evidence>;
 }
 
+/** Why a check was skipped when the snapshot's reader gave no reason: it did not read the kind. */
 const UNREADABLE: Record<ClusterRead, string> = {
   nodes: 'Nodes are not readable: agents.clusterScopedReads is off',
   storageClasses: 'StorageClasses are not readable: agents.clusterScopedReads is off',
@@ -63,9 +64,18 @@ export function evaluate(
   const run: RunContext = { snapshot, settings, now };
   const findings = new Map<string, Finding>();
   const evaluation: Evaluation = { findings: [], skipped: [], failed: [], summaries: {} };
+  // Agents may share a summary (the cost agents' namespace totals): it is computed once per run.
+  const summaries = new Map<(run: RunContext) => Evidence, Evidence>();
+  const summarize = (agent: Agent): Evidence | undefined => {
+    const summarizer = agent.summarize;
+    if (!summarizer) return undefined;
+    const summary = summaries.get(summarizer) ?? summarizer(run);
+    summaries.set(summarizer, summary);
+    return summary;
+  };
   for (const agent of agents) {
     try {
-      const outcome = evaluateAgent(agent, run);
+      const outcome = evaluateAgent(agent, run, summarize);
       for (const finding of outcome.findings) addFinding(findings, finding);
       evaluation.skipped.push(...outcome.skipped);
       if (outcome.summary) evaluation.summaries[agent.id] = outcome.summary;
@@ -81,13 +91,14 @@ export function evaluate(
 }
 
 // All or nothing per agent: it throws before any of its findings reach the run.
-function evaluateAgent(agent: Agent, run: RunContext) {
+function evaluateAgent(agent: Agent, run: RunContext, summarize: (agent: Agent) => Evidence | undefined) {
   const findings: Finding[] = [];
   const skipped: Skipped[] = [];
   for (const check of agent.checks) {
     const unreadable = (check.reads ?? []).find((read) => run.snapshot[read] === undefined);
     if (unreadable) {
-      skipped.push({ check: `${agent.id}/${check.id}`, reason: UNREADABLE[unreadable] });
+      const reason = run.snapshot.unreadable[unreadable] ?? UNREADABLE[unreadable];
+      skipped.push({ check: `${agent.id}/${check.id}`, reason });
       continue;
     }
     for (const subject of subjectsOf(check.target, run.snapshot)) {
@@ -96,7 +107,7 @@ function evaluateAgent(agent: Agent, run: RunContext) {
         findings.push(toFinding(agent, check, result.on ?? objectOf(subject), result, run.snapshot));
     }
   }
-  return { findings, skipped, summary: agent.summarize?.(run) };
+  return { findings, skipped, summary: summarize(agent) };
 }
 
 // `detect` is declared as a method, so each check accepts the union of subjects here; subjectsOf

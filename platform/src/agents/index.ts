@@ -1,5 +1,7 @@
 // @guardian/platform/agents: deterministic analyzers over one namespace's objects (AGENTS.md).
 // Pure: the caller lists the objects, builds a snapshot, and evaluates the agents it selected.
+
+export { type CostSummary, costSummary, TEAM_LABEL, UNASSIGNED } from './catalog/cost-summary.ts';
 export { type AgentDescription, catalog, describeCatalog } from './catalog/index.ts';
 export {
   type AgentFailure,

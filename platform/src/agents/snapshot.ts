@@ -9,6 +9,7 @@ import {
   type WorkloadKind,
 } from './kinds.ts';
 import { controllerOf, topLevelOwner } from './owners.ts';
+import type { ClusterRead } from './types.ts';
 import { type Workload, workloadOf } from './workloads.ts';
 
 export interface SnapshotInput {
@@ -18,6 +19,8 @@ export interface SnapshotInput {
   /** undefined: not readable in this run, which is not the same as none. */
   nodes?: readonly V1Node[] | undefined;
   storageClasses?: readonly V1StorageClass[] | undefined;
+  /** Why a cluster-scoped list is undefined, as a skipped check says it; the reader knows, the library does not. */
+  unreadable?: Partial<Record<ClusterRead, string>>;
 }
 
 /**
@@ -36,6 +39,8 @@ export interface Snapshot {
   readonly workloads: readonly Workload[];
   readonly nodes: readonly Stored<'Node'>[] | undefined;
   readonly storageClasses: readonly Stored<'StorageClass'>[] | undefined;
+  /** Why `nodes` or `storageClasses` is undefined, where the reader said. */
+  readonly unreadable: Partial<Record<ClusterRead, string>>;
   /** `build(snapshot)`, computed once per snapshot: how lookups add an index without a scan per check. */
   memo<T>(build: (snapshot: Snapshot) => T): T;
 }
@@ -84,6 +89,7 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
     storageClasses: input.storageClasses?.map((storageClass) =>
       stored('StorageClass', storageClass, undefined),
     ),
+    unreadable: input.unreadable ?? {},
     memo: <T>(build: (snapshot: Snapshot) => T): T => {
       if (!memos.has(build)) memos.set(build, build(snapshot));
       return memos.get(build) as T;

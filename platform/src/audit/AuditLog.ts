@@ -14,6 +14,11 @@ export interface AuditEvent {
   action: string;
   target?: string;
   detail?: Record<string, unknown>;
+  /**
+   * Makes the append once-only: a second append with the same key (a step the operator repeats
+   * after a crash) returns the entry the first made and writes nothing.
+   */
+  key?: string;
 }
 
 export interface AuditEntry {
@@ -96,6 +101,16 @@ export class AuditLog {
       );
       const last = head.rows[0];
       if (!last) throw new Error(`The audit chain head of ${orgId} is missing`);
+      if (event.key !== undefined) {
+        // Under the head's lock: a concurrent append of the same key waits, then finds this one.
+        const earlier = await trx.raw<{ rows: Row[] }>(
+          `SELECT l.* FROM audit_keys k JOIN audit_log l ON l.org_id = k.org_id AND l.seq = k.seq
+           WHERE k.org_id = ? AND k.key = ?`,
+          [orgId, event.key],
+        );
+        const found = earlier.rows[0];
+        if (found) return toEntry(found);
+      }
       const seq = Number(last.seq) + 1;
       const inserted = await trx.raw<{ rows: Row[] }>(
         `INSERT INTO audit_log (org_id, seq, at, actor, action, target, detail, prev_hash, hash)
@@ -116,6 +131,9 @@ export class AuditLog {
       );
       const row = inserted.rows[0];
       if (!row) throw new Error('The audit entry was not inserted');
+      if (event.key !== undefined) {
+        await trx.raw('INSERT INTO audit_keys (org_id, key, seq) VALUES (?, ?, ?)', [orgId, event.key, seq]);
+      }
       await trx.raw('UPDATE audit_heads SET seq = ?, hash = ?, signature = ? WHERE org_id = ?', [
         seq,
         row.hash,

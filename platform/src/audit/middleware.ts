@@ -9,6 +9,7 @@ import type { SessionService } from '../services/SessionService.ts';
 import type { AuditEvent, AuditLog } from './AuditLog.ts';
 import { agentRecorders } from './recorders/agents.ts';
 import { authRecorders } from './recorders/auth.ts';
+import { backupRecorders } from './recorders/backups.ts';
 import { memberRecorders } from './recorders/members.ts';
 import type { Recorders } from './recorders/recorder.ts';
 import { tenantRecorders } from './recorders/tenants.ts';
@@ -36,6 +37,7 @@ export function auditTrail(options: AuditTrailOptions): Middleware<AppState> {
     ...memberRecorders(),
     ...tenantRecorders(),
     ...agentRecorders(),
+    ...backupRecorders(),
   };
 
   return async (ctx, next) => {

@@ -77,6 +77,30 @@ export const FindingView = contract(
 );
 export type FindingView = z.infer<typeof FindingView>;
 
+const money = z.number().describe('Per month (730 hours), in the currency');
+
+export const RunCostView = contract(
+  'AgentRunCost',
+  z.strictObject({
+    currency: z.string().describe('ISO 4217, e.g. USD (the chart’s and the organization’s prices)'),
+    monthly_total: money.describe(
+      'What the environment reserves per month: workloads, PersistentVolumeClaims and LoadBalancer Services (batch workloads are not counted: how long they run is unknown)',
+    ),
+    by_workload: z
+      .array(z.strictObject({ kind: z.string(), name: z.string(), monthly: money }))
+      .describe('Each priced workload (desired replicas × what one reserves), most expensive first'),
+    by_team: z
+      .array(z.strictObject({ team: z.string(), monthly: money }))
+      .describe(
+        'The total by the guardian.aiops.dev/team label of each workload (claims and LoadBalancers by their own); unassigned: no label',
+      ),
+    by_environment: z
+      .array(z.strictObject({ environment: z.string(), monthly: money }))
+      .describe('The total by environment: the run’s one (GET /environments has the latest of each)'),
+  }),
+  'What the environment costs per month, answered by runs that include a cost agent',
+);
+
 const runFields = {
   run_id: z.uuid(),
   environment: z.string(),
@@ -91,10 +115,9 @@ const runFields = {
   failures: z
     .array(z.strictObject({ agent: z.string(), reason: z.string() }))
     .describe('Agents that failed, and why; their findings are absent and their units refunded'),
-  cost: z
-    .record(z.string(), z.unknown())
-    .optional()
-    .describe('The cost-estimator’s namespace totals, when it ran'),
+  cost: RunCostView.optional().describe(
+    'What the environment costs per month, when the run included a cost agent',
+  ),
   duration_ms: z.number().int(),
   created_at: z.iso.datetime(),
   requested_by: z.string().describe('A user id, or apikey:<id>'),
@@ -188,6 +211,17 @@ export const EnvironmentView = contract(
       .nullable()
       .describe('Deployments, StatefulSets and DaemonSets, read as the agent; null when unreadable'),
     open_findings: SeverityCounts,
+    cost: z
+      .strictObject({
+        run_id: z.uuid(),
+        created_at: z.iso.datetime(),
+        currency: z.string(),
+        monthly_total: money,
+      })
+      .nullable()
+      .describe(
+        'What the environment costs per month, by its latest run that included a cost agent (its by_workload and by_team: GET /agents/runs/{run_id}); null before one',
+      ),
   }),
 );
 export type EnvironmentView = z.infer<typeof EnvironmentView>;

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { ORG_ROLES } from '../rbac.ts';
 import { contract } from './registry.ts';
+import { line } from './text.ts';
 
 export const CreateApiKey = contract(
   'CreateApiKey',
   z.strictObject({
-    name: z.string().min(1).max(128),
+    name: line(128),
     role: z.enum(ORG_ROLES).describe('At most your own role'),
   }),
 );

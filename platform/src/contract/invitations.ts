@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { ORG_ROLES } from '../rbac.ts';
 import { contract } from './registry.ts';
+import { emailAddress } from './text.ts';
 
 export const CreateInvitation = contract(
   'CreateInvitation',
   z.strictObject({
-    email: z.email().max(254),
+    email: emailAddress(),
     role: z.enum(ORG_ROLES).default('team_member').describe('At most what you may grant'),
   }),
 );

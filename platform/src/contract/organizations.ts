@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ORG_ROLES } from '../rbac.ts';
 import { DATABASE_SECRET } from '../tenant-db/servers.ts';
 import { contract } from './registry.ts';
+import { distinct, emailAddress, line } from './text.ts';
 import { orgId } from './token.ts';
 
 const dnsName = z
@@ -18,7 +19,7 @@ const planName = z
 
 export const Owner = z.strictObject({
   kind: z.enum(['User', 'Group']),
-  name: z.string().min(1).max(256),
+  name: line(256),
 });
 
 // The nested shapes are the Organization CRD's own (camelCase), so an API caller and a kubectl
@@ -38,13 +39,15 @@ const Sso = z.strictObject({
       ),
     key: z.string().max(253).optional(),
   }),
-  groupsClaim: z.string().max(128).optional(),
-  groupRoles: z
-    .array(z.strictObject({ group: z.string().min(1).max(256), role: z.enum(ORG_ROLES) }))
-    .optional(),
+  groupsClaim: line(128).optional(),
+  groupRoles: distinct(
+    z.strictObject({ group: line(256), role: z.enum(ORG_ROLES) }),
+    64,
+    (entry) => entry.group,
+  ).optional(),
 });
 const Branding = z.strictObject({
-  productName: z.string().max(64).optional(),
+  productName: line(64).optional(),
   logoUrl: z.url({ protocol: /^https$/ }).optional(),
   primaryColor: z.string().optional(),
 });
@@ -56,9 +59,9 @@ const environment = z
 export const CreateOrganization = contract(
   'CreateOrganization',
   z.strictObject({
-    name: z.string().min(1).max(128).describe('The display name, e.g. "TechCorp Enterprise"'),
+    name: line(128).describe('The display name, e.g. "TechCorp Enterprise"'),
     domain: dnsName.optional().describe('An email domain whose verified users join (super admins only)'),
-    owner_email: z.email().describe('The first owner (spec.owners, kind User)'),
+    owner_email: emailAddress().describe('The first owner (spec.owners, kind User)'),
     plan_type: planName.describe('The plan (QuotaPolicy), e.g. starter, professional, enterprise'),
     org_id: orgId
       .refine((id) => !id.includes('--'), { error: "must not contain '--'" })
@@ -71,12 +74,12 @@ export type CreateOrganization = z.infer<typeof CreateOrganization>;
 export const UpdateOrganization = contract(
   'UpdateOrganization',
   z.strictObject({
-    name: z.string().min(1).max(128).optional(),
-    owners: z.array(Owner).max(32).optional().describe('Replaces the owners (needs owners:manage)'),
+    name: line(128).optional(),
+    owners: distinct(Owner, 32).optional().describe('Replaces the owners (needs owners:manage)'),
     sso: Sso.nullable().optional().describe('null removes it'),
     branding: Branding.nullable().optional().describe('null removes it'),
-    environments: z.array(environment).max(10).optional(),
-    domains: z.array(dnsName).max(20).optional().describe('Super admins only'),
+    environments: distinct(environment, 10).optional(),
+    domains: distinct(dnsName, 20).optional().describe('Super admins only'),
     plan_type: planName.optional().describe('Super admins only'),
     suspended: z
       .boolean()

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { contract } from './registry.ts';
+import { distinct, line, paragraph } from './text.ts';
 import { orgId } from './token.ts';
 
 export const teamId = z
@@ -21,10 +22,10 @@ export const TEAM_ROLES = ['team_lead', 'team_member', 'read_only'] as const;
 export const CreateTeam = contract(
   'CreateTeam',
   z.strictObject({
-    name: z.string().min(1).max(128).describe('The display name, e.g. "DevOps Team"'),
-    description: z.string().max(1024).optional(),
+    name: line(128).describe('The display name, e.g. "DevOps Team"'),
+    description: paragraph(1024).optional(),
     team_id: teamId.optional().describe('Default: derived from name'),
-    agent_categories: z.array(z.enum(AGENT_CATEGORIES)).max(6).optional(),
+    agent_categories: distinct(z.enum(AGENT_CATEGORIES), 6).optional(),
   }),
 );
 export type CreateTeam = z.infer<typeof CreateTeam>;
@@ -32,9 +33,9 @@ export type CreateTeam = z.infer<typeof CreateTeam>;
 export const UpdateTeam = contract(
   'UpdateTeam',
   z.strictObject({
-    name: z.string().min(1).max(128).optional(),
-    description: z.string().max(1024).nullable().optional(),
-    agent_categories: z.array(z.enum(AGENT_CATEGORIES)).max(6).nullable().optional(),
+    name: line(128).optional(),
+    description: paragraph(1024).nullable().optional(),
+    agent_categories: distinct(z.enum(AGENT_CATEGORIES), 6).nullable().optional(),
   }),
 );
 export type UpdateTeam = z.infer<typeof UpdateTeam>;
@@ -43,7 +44,7 @@ export const TeamMember = contract(
   'TeamMember',
   z.strictObject({
     kind: z.enum(['User', 'Group']),
-    name: z.string().min(1).max(256),
+    name: line(256),
     role: z.enum(TEAM_ROLES),
   }),
 );

@@ -15,6 +15,8 @@ describe('the offline Api', () => {
         'get /tenants/members',
         'get /tenants/teams',
         'get /openapi.json',
+        'get /admin/backups',
+        'post /admin/backups/{backup_id}/restore',
       ]),
     );
     expect(new Set(routes).size).toBe(routes.length);

@@ -1,6 +1,6 @@
 import { type ApiDeps, mountApi } from '../app.ts';
 import { governanceRoutes } from '../governance.ts';
-import { PLATFORM_VERSION } from '../version.ts';
+import { GUARDIAN_VERSION } from '../version.ts';
 import { openApiDocument } from './openapi.ts';
 import type { Api } from './operation.ts';
 
@@ -34,5 +34,5 @@ export function offlineApi(): Api {
 
 /** The OpenAPI document /openapi.json serves, built offline (for `make generate`). */
 export function offlineOpenApiDocument(serverUrl = 'http://127.0.0.1:8080'): Record<string, unknown> {
-  return openApiDocument(offlineApi().operations, { version: PLATFORM_VERSION, serverUrl });
+  return openApiDocument(offlineApi().operations, { version: GUARDIAN_VERSION, serverUrl });
 }

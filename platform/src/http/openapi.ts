@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { contractRegistry } from '../contract/registry.ts';
-import type { AnyOperation } from './operation.ts';
+import { type AnyOperation, frameworkResponses, type Identifies } from './operation.ts';
 
 type Json = Record<string, unknown>;
 
@@ -35,6 +35,27 @@ function pathParameters(path: string): Json[] {
   }));
 }
 
+const operationId = (operation: AnyOperation): string =>
+  `${operation.method}${operation.path.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`;
+
+/**
+ * Links from a response that identifies a resource to every operation on it (its path and the
+ * paths below, taking no other path parameter), so clients and fuzzers can follow them.
+ */
+function linksFrom(identifies: Identifies, operations: readonly AnyOperation[]): Json {
+  const links: Json = {};
+  for (const target of operations) {
+    const parameters = [...target.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => name);
+    if (!target.path.startsWith(identifies.path)) continue;
+    if (parameters.length !== 1 || parameters[0] !== identifies.parameter) continue;
+    links[operationId(target)] = {
+      operationId: operationId(target),
+      parameters: { [identifies.parameter]: `$response.body#/${identifies.field}` },
+    };
+  }
+  return links;
+}
+
 /**
  * The OpenAPI 3.1 document, generated from the operations and the zod schemas that validate them
  * (OpenAPI 3.1 schemas are JSON Schema 2020-12, which is what zod emits).
@@ -53,12 +74,17 @@ export function openApiDocument(
   const paths: Record<string, Record<string, Json>> = {};
   for (const operation of operations) {
     const responses: Record<string, Json> = {};
-    for (const [status, response] of Object.entries(operation.responses)) {
+    for (const [status, response] of Object.entries({
+      ...frameworkResponses(operation),
+      ...operation.responses,
+    })) {
       const type =
         response.contentType ?? (Number(status) >= 400 ? 'application/problem+json' : 'application/json');
+      const links = response.identifies ? linksFrom(response.identifies, operations) : {};
       responses[status] = {
         description: response.description,
         ...(response.schema ? { content: { [type]: { schema: ref(response.schema) } } } : {}),
+        ...(Object.keys(links).length > 0 ? { links } : {}),
       };
     }
     const security =
@@ -70,7 +96,7 @@ export function openApiDocument(
     const path = paths[operation.path] ?? {};
     paths[operation.path] = path;
     path[operation.method] = {
-      operationId: `${operation.method}${operation.path.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
+      operationId: operationId(operation),
       summary: operation.summary,
       ...(operation.description ? { description: operation.description } : {}),
       tags: [operation.tag],

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { z } from 'zod';
+import { Problem } from '../contract/problem.ts';
 import type { Permission } from '../rbac.ts';
 import type { Actor } from '../services/actor.ts';
 import { UnauthenticatedError, ValidationError } from '../services/errors.ts';
@@ -15,6 +16,39 @@ export interface ResponseSpec {
   /** Default application/json; application/problem+json for 4xx/5xx. */
   contentType?: string;
   headers?: Record<string, string>;
+  /** The resource this answer describes, which the document links to the operations on it. */
+  identifies?: Identifies;
+}
+
+/** A resource's path (e.g. /tenants/teams/{team_id}), its parameter and the body field holding it. */
+export interface Identifies {
+  path: string;
+  parameter: string;
+  field: string;
+}
+
+/** An error answer: problem+json (RFC 9457). */
+export const problem = (description: string): ResponseSpec => ({ description, schema: Problem });
+
+/**
+ * The answers the middleware gives before or around any operation's handler, which the OpenAPI
+ * document lists with the operation's own: a present credential is checked on every route (401,
+ * 403) and counts against its organization's rate limit (429, or 503 when the limiter's store is
+ * down and the platform fails closed); input is validated (400); bodies are JSON of a bounded size.
+ */
+export function frameworkResponses(operation: AnyOperation): Record<number, ResponseSpec> {
+  const responses: Record<number, ResponseSpec> = {
+    401: problem('A credential was sent and is not valid, or the operation needs one'),
+    403: problem('The credential does not reach this organization or operation'),
+    429: problem('The organization’s rate limit is spent; Retry-After says when to retry'),
+    503: problem('A service the platform needs is unavailable'),
+  };
+  if (operation.body || operation.query) responses[400] = problem('Invalid input');
+  if (operation.body) {
+    responses[413] = problem('The body is larger than the platform accepts');
+    responses[415] = problem('The body is not application/json');
+  }
+  return responses;
 }
 
 /** Who may call an operation: any authenticated caller, or one with a browser session only. */
@@ -119,8 +153,13 @@ export class Api {
       ...guards,
       async (ctx) => {
         const input = {
-          // No body at all reads as {}: required fields are then reported by name.
-          body: parse(operation.body, ctx.request.body ?? (operation.body ? {} : undefined), 'body'),
+          // No body at all reads as {}: required fields are then reported by name. A JSON null is a
+          // body, and not an object.
+          body: parse(
+            operation.body,
+            ctx.request.body === undefined && operation.body ? {} : ctx.request.body,
+            'body',
+          ),
           // Without a query schema the query is not input (e.g. the IdP's parameters at the callback).
           query:
             operation.query === undefined ? undefined : parse(operation.query, { ...ctx.query }, 'query'),

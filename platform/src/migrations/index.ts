@@ -8,6 +8,8 @@ import { auditLog } from './0101_audit_log.ts';
 import { usageLedgerByPeriod } from './0102_usage_ledger_by_period.ts';
 import { auditHeadSignature } from './0103_audit_head_signature.ts';
 import { usageRefunds } from './0104_usage_refunds.ts';
+import { auditKeys } from './0105_audit_keys.ts';
+import { workflowSlots } from './0106_workflow_slots.ts';
 
 export interface Migration {
   name: string;
@@ -16,8 +18,8 @@ export interface Migration {
 }
 
 /** Migrations are plain modules listed here in order, so they load the same with or without a build. */
-export function platformMigrations(appRole: string): Knex.MigrationSource<Migration> {
-  const migrations: Migration[] = [
+function migrationsFor(appRole: string): Migration[] {
+  return [
     appRoleGrants(appRole),
     identity,
     apiKeys,
@@ -27,7 +29,16 @@ export function platformMigrations(appRole: string): Knex.MigrationSource<Migrat
     usageLedgerByPeriod,
     auditHeadSignature,
     usageRefunds,
+    auditKeys(appRole),
+    workflowSlots,
   ];
+}
+
+/** The names of the platform's migrations, oldest first (a restore knows which schemas it can take). */
+export const PLATFORM_MIGRATIONS: readonly string[] = migrationsFor('guardian_app').map((m) => m.name);
+
+export function platformMigrations(appRole: string): Knex.MigrationSource<Migration> {
+  const migrations = migrationsFor(appRole);
   return {
     getMigrations: async () => migrations,
     getMigrationName: (migration) => migration.name,

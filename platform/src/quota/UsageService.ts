@@ -1,4 +1,5 @@
 import type { Organization } from '@guardian/crds/generated';
+import type { KubeClient } from '@guardian/kube/client';
 import type { Clock } from '@guardian/kube/clock';
 import type { Knex } from 'knex';
 import type { Usage, UsageLimit } from '../contract/usage.ts';
@@ -7,6 +8,7 @@ import { type Actor, currentOrg } from '../services/actor.ts';
 import type { OrganizationDirectory } from '../services/OrganizationDirectory.ts';
 import { withTenant } from '../stores/with-tenant.ts';
 import type { TenantDatabases } from '../tenant-db/databases.ts';
+import { slotsHeld } from '../workflows/slots.ts';
 import { usage } from './consume.ts';
 import { type UsageHistory, usageHistory } from './history.ts';
 import { currentPeriod, planLimits } from './limits.ts';
@@ -18,6 +20,8 @@ export interface UsageServiceDeps {
   directory: OrganizationDirectory;
   clock: Clock;
   databases: TenantDatabases;
+  /** Reads the organization's storage Secret, to measure its bucket. */
+  kube: KubeClient;
 }
 
 const STORAGE_CACHE_MS = 60_000;
@@ -48,10 +52,11 @@ export class UsageService {
     const limits = planLimits(directory.plan(org));
     const period = currentPeriod(org, new Date(clock.now()));
     // One transaction (one connection, one tenant setting) for both reads.
-    const [{ used, seats }, storage] = await Promise.all([
+    const [{ used, seats, running }, storage] = await Promise.all([
       withTenant(db, { orgId }, async (trx) => ({
         used: await usage(trx, orgId, period.key),
         seats: await seatsUsed(trx, orgId),
+        running: await slotsHeld(trx, orgId),
       })),
       this.storage(orgId),
     ]);
@@ -67,11 +72,7 @@ export class UsageService {
           : limitOf(limits.apiCallsPerHour, null, 'not counted: the plan has no hourly limit'),
         team_members: limitOf(limits.teamMembers, seats),
         storage_gib: limitOf(limits.storageGiB, storage.gib, 'note' in storage ? storage.note : undefined),
-        concurrent_workflows: limitOf(
-          limits.concurrentWorkflows,
-          null,
-          'not measured yet: workflow runs arrive with the workflows API',
-        ),
+        concurrent_workflows: limitOf(limits.concurrentWorkflows, running),
       },
     };
   }
@@ -93,13 +94,16 @@ export class UsageService {
     return usageHistory(this.deps.db, org, new Date(this.deps.clock.now()), periods);
   }
 
-  /** Database sizes change slowly: one reading per org a minute spares the apiserver and the database. */
+  /** Stored sizes change slowly: one reading per org a minute spares the apiserver, the database and the bucket. */
   private async storage(orgId: string): Promise<StorageReading> {
     const now = this.deps.clock.now();
     const cached = this.storageCache.get(orgId);
     if (cached && cached.until > now) return cached.reading;
-    const reading = await tenantStorage(this.deps.databases, orgId).catch(
-      (): StorageReading => ({ gib: null, note: 'not measured: the tenant database could not be reached' }),
+    const reading = await tenantStorage(this.deps.databases, this.deps.kube, orgId).catch(
+      (): StorageReading => ({
+        gib: null,
+        note: 'not measured: the tenant database or bucket could not be reached',
+      }),
     );
     this.storageCache.set(orgId, { reading, until: now + STORAGE_CACHE_MS });
     return reading;

@@ -13,5 +13,6 @@ export {
 } from './consume.ts';
 export { type Counts, type UsageHistory, usageHistory } from './history.ts';
 export { currentPeriod, type PlanLimits, planLimits, recentPeriods } from './limits.ts';
+export { Metering, type MeteringDeps, type QuotaState } from './metering.ts';
 export { type BillingPeriod, billingPeriod } from './period.ts';
 export { NoFreeSeat, orNoSeat, seatsUsed, takeSeat } from './seats.ts';

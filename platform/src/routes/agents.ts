@@ -10,12 +10,10 @@ import {
   FindingQuery,
   RunAgents,
 } from '../contract/agents.ts';
-import { Problem } from '../contract/problem.ts';
-import type { Api } from '../http/operation.ts';
+import { type Api, problem } from '../http/operation.ts';
 import type { AgentService } from '../services/AgentService.ts';
 import { currentOrg } from '../services/actor.ts';
 
-const problem = (description: string) => ({ description, schema: Problem });
 const refusals = {
   401: problem('No valid credential'),
   403: problem('Not allowed in this organization, it is suspended, or none is selected'),
@@ -57,7 +55,11 @@ export function agentRoutes(api: Api, service: AgentService): void {
       permission: 'agents:run',
       body: RunAgents,
       responses: {
-        201: { description: 'The run, with its findings', schema: AgentRunCreated },
+        201: {
+          description: 'The run, with its findings',
+          schema: AgentRunCreated,
+          identifies: { path: '/agents/runs/{run_id}', parameter: 'run_id', field: 'run_id' },
+        },
         400: problem(
           'Invalid input: unknown agents or categories, an environment the organization does not have',
         ),

@@ -1,9 +1,7 @@
 import { ApiKeyList, CreateApiKey, CreatedApiKey } from '../contract/api-keys.ts';
-import { Problem } from '../contract/problem.ts';
-import type { Api } from '../http/operation.ts';
+import { type Api, problem } from '../http/operation.ts';
 import { type ApiKeyService, apiKeyView } from '../services/ApiKeyService.ts';
 
-const problem = (description: string) => ({ description, schema: Problem });
 const refusals = {
   401: problem('No valid credential'),
   403: problem('Your role does not grant apikeys:manage, or the key’s role is above yours'),
@@ -21,7 +19,11 @@ export function apiKeyRoutes(api: Api, service: ApiKeyService): void {
       summary: 'Create an API key for the current organization (the key is shown only in this answer)',
       body: CreateApiKey,
       responses: {
-        201: { description: 'The key', schema: CreatedApiKey },
+        201: {
+          description: 'The key',
+          schema: CreatedApiKey,
+          identifies: { path: '/tenants/api-keys/{key_id}', parameter: 'key_id', field: 'id' },
+        },
         400: problem('Invalid input'),
         ...refusals,
       },

@@ -1,9 +1,8 @@
 import { LoginQuery, Me } from '../contract/auth.ts';
 import { consoleReturnPath } from '../contract/console.ts';
-import { Problem } from '../contract/problem.ts';
 import { TokenRequest, TokenResponse } from '../contract/token.ts';
 import { clearCookie, getCookie, setCookie } from '../http/cookies.ts';
-import type { Api } from '../http/operation.ts';
+import { type Api, problem } from '../http/operation.ts';
 import type { Join } from '../services/AccessService.ts';
 import { ForbiddenError, NotFoundError } from '../services/errors.ts';
 import type { InvitationService } from '../services/InvitationService.ts';
@@ -22,8 +21,6 @@ export interface AuthRouteDeps {
   publicUrl: string;
   cookies: { session: string; login: string; secure: boolean };
 }
-
-const problem = (description: string) => ({ description, schema: Problem });
 
 export function authRoutes(api: Api, deps: AuthRouteDeps): void {
   const { cookies } = deps;

@@ -1,10 +1,8 @@
 import { CreateInvitation, InvitationList, InvitationView } from '../contract/invitations.ts';
-import { Problem } from '../contract/problem.ts';
-import type { Api } from '../http/operation.ts';
+import { type Api, problem } from '../http/operation.ts';
 import type { InvitationService } from '../services/InvitationService.ts';
 import type { Invitation } from '../stores/InvitationStore.ts';
 
-const problem = (description: string) => ({ description, schema: Problem });
 const refusals = {
   401: problem('No valid credential'),
   403: problem('Your role does not allow it, or not this role'),
@@ -35,7 +33,15 @@ export function invitationRoutes(api: Api, service: InvitationService): void {
       permission: 'members:manage',
       body: CreateInvitation,
       responses: {
-        201: { description: 'Invited; the link went by email only', schema: InvitationView },
+        201: {
+          description: 'Invited; the link went by email only',
+          schema: InvitationView,
+          identifies: {
+            path: '/tenants/invitations/{invitation_id}',
+            parameter: 'invitation_id',
+            field: 'id',
+          },
+        },
         400: problem('Invalid input'),
         ...refusals,
         503: problem('No SMTP server is configured'),

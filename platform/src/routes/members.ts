@@ -1,11 +1,9 @@
 import { z } from 'zod';
 import { MemberList, UpdateMember } from '../contract/members.ts';
-import { Problem } from '../contract/problem.ts';
-import type { Api } from '../http/operation.ts';
+import { type Api, problem } from '../http/operation.ts';
 import { NotFoundError } from '../services/errors.ts';
 import type { MemberService } from '../services/MemberService.ts';
 
-const problem = (description: string) => ({ description, schema: Problem });
 const refusals = {
   401: problem('No valid credential'),
   403: problem('Your role does not allow it (roles are granted only up to your own; owners only by owners)'),

@@ -7,14 +7,12 @@ import {
   OrganizationView,
   UpdateOrganization,
 } from '../contract/organizations.ts';
-import { Problem } from '../contract/problem.ts';
 import { orgId } from '../contract/token.ts';
-import type { Api } from '../http/operation.ts';
+import { type Api, problem } from '../http/operation.ts';
 import { NotFoundError } from '../services/errors.ts';
 import type { OrganizationService } from '../services/OrganizationService.ts';
 import { organizationView } from '../services/organization-view.ts';
 
-const problem = (description: string) => ({ description, schema: Problem });
 const refusals = {
   401: problem('No valid credential'),
   403: problem('Not allowed'),
@@ -40,7 +38,11 @@ export function organizationRoutes(api: Api, service: OrganizationService): void
       auth: 'any',
       body: CreateOrganization,
       responses: {
-        201: { description: 'Created and Ready', schema: OrganizationView },
+        201: {
+          description: 'Created and Ready',
+          schema: OrganizationView,
+          identifies: { path: '/tenants/organizations/{org_id}', parameter: 'org_id', field: 'org_id' },
+        },
         202: { description: 'Created; not Ready yet (poll Location)', schema: OrganizationView },
         400: problem('Invalid input, or refused by Kubernetes validation; errors lists the fields'),
         401: problem('No valid credential'),

@@ -1,4 +1,3 @@
-import { Problem } from '../contract/problem.ts';
 import {
   CreateTeam,
   PutTeamMember,
@@ -8,13 +7,12 @@ import {
   teamId,
   UpdateTeam,
 } from '../contract/teams.ts';
-import type { Api } from '../http/operation.ts';
+import { type Api, problem } from '../http/operation.ts';
 import type { AppContext } from '../http/state.ts';
 import { currentOrg } from '../services/actor.ts';
 import { NotFoundError } from '../services/errors.ts';
 import { type Changed, type TeamService, teamView } from '../services/TeamService.ts';
 
-const problem = (description: string) => ({ description, schema: Problem });
 const refusals = {
   401: problem('No valid credential'),
   403: problem('Your role in the current organization does not allow it'),
@@ -61,7 +59,11 @@ export function teamRoutes(api: Api, service: TeamService): void {
       permission: 'teams:manage',
       body: CreateTeam,
       responses: {
-        201: { description: 'The team', schema: TeamView },
+        201: {
+          description: 'The team',
+          schema: TeamView,
+          identifies: { path: '/tenants/teams/{team_id}', parameter: 'team_id', field: 'team_id' },
+        },
         400: problem('Invalid input'),
         ...refusals,
         409: problem('The team exists, or the organization is not provisioned yet'),

@@ -4,23 +4,27 @@ import type { KubeClient } from '@guardian/kube/client';
 import type { Clock } from '@guardian/kube/clock';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { type RunCost, runCost } from '../agent-runs/cost.ts';
 import { decodeCursor, encodeCursor } from '../agent-runs/cursor.ts';
 import { type AgentRun, countBySeverity, noFindings, statusOf } from '../agent-runs/run.ts';
+import { runSettings } from '../agent-runs/settings.ts';
 import { agentUser, NamespaceUnreadable, readSnapshot } from '../agent-runs/snapshot-reader.ts';
-import { runFields, runView, trackedView } from '../agent-runs/views.ts';
+import { costView, runFields, runView, trackedView } from '../agent-runs/views.ts';
 import { workloadReadiness } from '../agent-runs/workloads.ts';
 import {
   type Agent,
   type AgentSettings,
-  agentSettings,
   buildSnapshot,
   CATEGORIES,
   type Category,
+  type CostSummary,
   catalog,
+  costSummary,
   describeCatalog,
   type Evaluation,
   evaluate,
 } from '../agents/index.ts';
+import type { AgentPrices } from '../config.ts';
 import type {
   AgentRunList,
   AgentRunQuery,
@@ -40,15 +44,13 @@ import {
   ConflictError,
   ForbiddenError,
   NotFoundError,
-  QuotaExceededError,
+  type QuotaExceededError,
+  quotaRefusal,
   UnavailableError,
   ValidationError,
 } from './errors.ts';
-import type { OrganizationDirectory } from './OrganizationDirectory.ts';
+import { environmentsOf, type OrganizationDirectory } from './OrganizationDirectory.ts';
 import type { TeamDirectory } from './TeamDirectory.ts';
-
-/** What `spec.environments` holds when the Organization leaves it out (the CRD's default). */
-const DEFAULT_ENVIRONMENTS = ['production', 'staging'];
 
 /** Roles that may run every category, whatever teams they are in: they manage the organization. */
 const EVERY_CATEGORY_ROLES = new Set(['super_admin', 'org_owner', 'org_admin']);
@@ -88,8 +90,13 @@ export interface AgentServiceDeps {
   log: Logger;
   /** The agents that may run: the catalog, unless a test brings its own. */
   agents?: readonly Agent[];
-  /** Prices and thresholds; the defaults of AGENTS.md §1 (per chart and organization later). */
-  settings?: AgentSettings;
+  /** The installation's prices and thresholds (AGENTS_PRICES); each Organization's spec.agents overrides them. */
+  prices?: AgentPrices;
+  /**
+   * The id of each new run: random, unless the caller derives it (a workflow step's idempotency key,
+   * so that the step repeated after a crash counts the same units and finds the run it stored).
+   */
+  newRunId?: () => string;
 }
 
 export interface StartedRun {
@@ -111,13 +118,11 @@ export class AgentService {
   private readonly deps: AgentServiceDeps;
   private readonly agents: readonly Agent[];
   private readonly byId: ReadonlyMap<string, Agent>;
-  private readonly settings: AgentSettings;
 
   constructor(deps: AgentServiceDeps) {
     this.deps = deps;
     this.agents = deps.agents ?? catalog;
     this.byId = new Map(this.agents.map((agent) => [agent.id, agent]));
-    this.settings = deps.settings ?? agentSettings();
   }
 
   /** Every agent, with whether the actor may run it. */
@@ -143,7 +148,7 @@ export class AgentService {
       throw unavailable(error);
     }
     const { clock, metering, log } = this.deps;
-    const runId = randomUUID();
+    const runId = (this.deps.newRunId ?? randomUUID)();
     const started = clock.now();
     const keyOf = (agent: string) => `${runId}:${agent}`;
     const taken = await metering.consumeAll(
@@ -154,7 +159,8 @@ export class AgentService {
     );
     if (!taken.allowed) throw refusal(agents.length, taken, started);
 
-    const evaluation = await this.evaluate(orgId, namespace, agents);
+    const settings = runSettings(this.deps.prices, this.deps.directory.get(orgId)?.spec.agents);
+    const evaluation = await this.evaluate(orgId, namespace, agents, settings);
     for (const failure of evaluation.failed) {
       await metering.refund(orgId, 'agent_executions', keyOf(failure.agent));
     }
@@ -167,7 +173,7 @@ export class AgentService {
       summary: countBySeverity(evaluation.findings),
       skipped: evaluation.skipped,
       failures: evaluation.failed,
-      cost: evaluation.summaries['cost-estimator'] ?? null,
+      cost: costOf(agents, evaluation, request.environment),
       durationMs: Math.max(0, clock.now() - started),
       createdAt: new Date(started),
       requestedBy: auditActor(actor),
@@ -246,10 +252,12 @@ export class AgentService {
     const orgId = currentOrg(actor);
     const org = this.deps.directory.get(orgId);
     if (!org) throw new NotFoundError('No such organization');
-    const open = await this.tenant(() => this.deps.store.openBySeverity(orgId));
+    const [open, costs] = await this.tenant(() =>
+      Promise.all([this.deps.store.openBySeverity(orgId), this.deps.store.latestCosts(orgId)]),
+    );
     const agent = this.deps.kube.impersonating(agentUser(orgId));
     return Promise.all(
-      (org.spec.environments ?? DEFAULT_ENVIRONMENTS).map(async (name) => {
+      environmentsOf(org).map(async (name) => {
         const provisioned = org.status?.environments?.find((environment) => environment.name === name);
         const namespace = provisioned?.namespace ?? `org-${orgId}--${name}`;
         const workloads = provisioned
@@ -264,6 +272,7 @@ export class AgentService {
           provisioned: provisioned !== undefined,
           workloads,
           open_findings: open.get(name) ?? noFindings(),
+          cost: costView(costs.get(name)),
         };
       }),
     );
@@ -315,7 +324,7 @@ export class AgentService {
   private namespaceOf(orgId: string, environment: string): string {
     const org = this.deps.directory.get(orgId);
     if (!org) throw new NotFoundError('No such organization');
-    const environments = org.spec.environments ?? DEFAULT_ENVIRONMENTS;
+    const environments = environmentsOf(org);
     if (!environments.includes(environment)) {
       throw new ValidationError([
         {
@@ -337,7 +346,12 @@ export class AgentService {
    * One snapshot as the organization's agent, then every agent over it. A namespace that cannot be
    * read (deleted, or being deleted) fails every agent with the reason: their units go back.
    */
-  private async evaluate(orgId: string, namespace: string, agents: readonly Agent[]): Promise<Evaluation> {
+  private async evaluate(
+    orgId: string,
+    namespace: string,
+    agents: readonly Agent[],
+    settings: AgentSettings,
+  ): Promise<Evaluation> {
     const { kube, clusterScopedReads, clock, log } = this.deps;
     try {
       const input = await readSnapshot(
@@ -352,7 +366,7 @@ export class AgentService {
         },
         namespace,
       );
-      return evaluate(agents, buildSnapshot(input), { now: clock.now(), settings: this.settings });
+      return evaluate(agents, buildSnapshot(input), { now: clock.now(), settings });
     } catch (error) {
       const reason =
         error instanceof NamespaceUnreadable ? error.message : `The namespace ${namespace} could not be read`;
@@ -377,6 +391,16 @@ export class AgentService {
   }
 }
 
+/** The cost summary of the first agent that gave one (the cost agents all give the same), for the API. */
+function costOf(agents: readonly Agent[], evaluation: Evaluation, environment: string): RunCost | null {
+  for (const agent of agents) {
+    const summary = agent.summarize === costSummary ? evaluation.summaries[agent.id] : undefined;
+    // What costSummary returned, typed as the summaries of any agent are.
+    if (summary) return runCost(summary as CostSummary, environment);
+  }
+  return null;
+}
+
 function unavailable(error: unknown): Error {
   if (error instanceof TenantDatabaseUnavailable) {
     return new UnavailableError(`The organization’s database cannot be used: ${error.message}`, {
@@ -392,20 +416,11 @@ function refusal(
   taken: Awaited<ReturnType<AgentServiceDeps['metering']['consumeAll']>>,
   now: number,
 ): QuotaExceededError {
-  const { limit, used, remaining, period, resetsAt } = taken;
-  return new QuotaExceededError(
-    `This run needs ${requested} agent executions; ${remaining ?? 0} of ${limit ?? 0} are left this billing period`,
-    {
-      retryAfterSeconds: Math.max(1, Math.ceil((resetsAt.getTime() - now) / 1000)),
-      quota: {
-        kind: 'agent_executions',
-        limit,
-        used,
-        remaining,
-        requested,
-        period,
-        resets_at: resetsAt.toISOString(),
-      },
-    },
+  return quotaRefusal(
+    `This run needs ${requested} agent executions; ${taken.remaining ?? 0} of ${taken.limit ?? 0} are left this billing period`,
+    'agent_executions',
+    requested,
+    taken,
+    now,
   );
 }

@@ -39,6 +39,7 @@ function setup() {
           acceptedAt: null,
           revokedAt: null,
         }) as Invitation,
+      discard: async () => {},
       list: async () => [],
       revoke: async () => 'new@example.com',
       accept: async () => ({ accepted: 'team_member' }),

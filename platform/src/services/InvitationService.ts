@@ -1,18 +1,18 @@
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '@guardian/kube/clock';
 import type { InvitationView } from '../contract/invitations.ts';
-import type { Mailer } from '../mail/mailer.ts';
+import { type Mailer, RecipientRefused } from '../mail/mailer.ts';
 import { mayGrant, type OrgRole } from '../rbac.ts';
 import type { Invitation, InvitationStore } from '../stores/InvitationStore.ts';
 import type { Identity, Join } from './AccessService.ts';
 import { type Actor, currentOrg, currentRole } from './actor.ts';
-import { ConflictError, ForbiddenError, NotFoundError, UnavailableError } from './errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, UnavailableError, ValidationError } from './errors.ts';
 import type { OrganizationDirectory } from './OrganizationDirectory.ts';
 
 const LINK = /^([0-9a-f]{32})\.([a-z0-9-]{1,30})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/;
 
 export interface InvitationServiceOptions {
-  store: Pick<InvitationStore, 'create' | 'list' | 'revoke' | 'accept'>;
+  store: Pick<InvitationStore, 'create' | 'discard' | 'list' | 'revoke' | 'accept'>;
   directory: Pick<OrganizationDirectory, 'get' | 'plan'>;
   mailer: Pick<Mailer, 'send'> | undefined;
   /** Derives the key that signs links (a key of its own, never the encryption key itself). */
@@ -72,18 +72,29 @@ export class InvitationService {
     const link = new URL('/auth/login', this.o.publicUrl);
     link.searchParams.set('invitation', this.sign(invitation.id, orgId, expiresAt));
     const product = org.spec.branding?.productName ?? 'Guardian';
-    await mailer.send({
-      to: invitation.email,
-      subject: `You are invited to ${org.spec.displayName} on ${product}`,
-      text: [
-        `You are invited to join ${org.spec.displayName} as ${input.role.replace('_', ' ')}.`,
-        '',
-        `Accept by signing in with this email address (${invitation.email}) here:`,
-        link.href,
-        '',
-        `The link works once and expires at ${expiresAt.toISOString()}.`,
-      ].join('\n'),
-    });
+    try {
+      await mailer.send({
+        to: invitation.email,
+        subject: `You are invited to ${org.spec.displayName} on ${product}`,
+        text: [
+          `You are invited to join ${org.spec.displayName} as ${input.role.replace('_', ' ')}.`,
+          '',
+          `Accept by signing in with this email address (${invitation.email}) here:`,
+          link.href,
+          '',
+          `The link works once and expires at ${expiresAt.toISOString()}.`,
+        ].join('\n'),
+      });
+    } catch (error) {
+      // An invitation nobody received holds no seat and lists as nothing.
+      await this.o.store.discard(orgId, invitation.id);
+      if (error instanceof RecipientRefused) {
+        throw new ValidationError([{ field: 'email', message: 'the mail server refused this address' }]);
+      }
+      throw new UnavailableError('The invitation mail could not be sent; nothing was stored, try again', {
+        cause: error,
+      });
+    }
     return invitation;
   }
 

@@ -13,6 +13,10 @@ type Plan = QuotaPolicy & KubeObject;
 /** The control namespace of an organization, where its Secrets live. */
 export const controlNamespace = (orgId: string) => `org-${orgId}`;
 
+/** An organization's environments: `spec.environments`, or the CRD's default when it leaves it out. */
+export const environmentsOf = (org: Pick<Organization, 'spec'>): string[] =>
+  org.spec.environments ?? ['production', 'staging'];
+
 /**
  * Organizations and plans as Kubernetes holds them, read from informers: the platform keeps no
  * copy of a spec in its database, so there is nothing to drift.

@@ -98,3 +98,27 @@ export class UnavailableError extends DomainError {
     this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
+
+/** What a refused consumption says of the quota (Metering's answer). */
+export interface RefusedConsumption {
+  limit: number | null;
+  used: number;
+  remaining: number | null;
+  period: string;
+  resetsAt: Date;
+}
+
+/** The 429 of a monthly quota that cannot cover `requested` units of `kind`, with its figures and Retry-After. */
+export function quotaRefusal(
+  detail: string,
+  kind: string,
+  requested: number,
+  taken: RefusedConsumption,
+  now: number,
+): QuotaExceededError {
+  const { limit, used, remaining, period, resetsAt } = taken;
+  return new QuotaExceededError(detail, {
+    retryAfterSeconds: Math.max(1, Math.ceil((resetsAt.getTime() - now) / 1000)),
+    quota: { kind, limit, used, remaining, requested, period, resets_at: resetsAt.toISOString() },
+  });
+}

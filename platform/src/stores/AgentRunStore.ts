@@ -1,3 +1,4 @@
+import type { LatestCost, RunCost } from '../agent-runs/cost.ts';
 import {
   type AgentRun,
   noFindings,
@@ -6,7 +7,7 @@ import {
   severityRank,
   type TrackedFinding,
 } from '../agent-runs/run.ts';
-import type { AgentFailure, Evidence, Finding, Severity, Skipped } from '../agents/index.ts';
+import type { AgentFailure, Finding, Severity, Skipped } from '../agents/index.ts';
 import type { TenantDatabases } from '../tenant-db/databases.ts';
 
 /** A run without its findings: what a list of runs holds. */
@@ -40,7 +41,7 @@ interface RunRow {
   summary: SeverityCounts;
   skipped: Skipped[];
   failures: AgentFailure[];
-  cost: Evidence | null;
+  cost: RunCost | null;
   duration_ms: number;
   created_at: Date;
   requested_by: string;
@@ -277,5 +278,20 @@ export class AgentRunStore {
       counts.set(row.environment, environment);
     }
     return counts;
+  }
+
+  /** Each environment's latest run that included a cost agent: what the environment costs now. */
+  async latestCosts(orgId: string): Promise<Map<string, LatestCost>> {
+    const db = await this.databases.connect(orgId);
+    const { rows } = await db.raw<{
+      rows: Array<{ environment: string; run_id: string; created_at: Date; cost: RunCost }>;
+    }>(
+      `SELECT DISTINCT ON (environment) environment, run_id, created_at, cost
+       FROM agent_runs WHERE cost IS NOT NULL
+       ORDER BY environment, created_at DESC, run_id DESC`,
+    );
+    return new Map(
+      rows.map((row) => [row.environment, { runId: row.run_id, createdAt: row.created_at, cost: row.cost }]),
+    );
   }
 }

@@ -89,6 +89,13 @@ export class InvitationStore {
     });
   }
 
+  /** Removes an invitation that never went out (its mail failed), freeing its seat. */
+  discard(orgId: string, id: string): Promise<void> {
+    return withTenant(this.db, { orgId }, async (trx) => {
+      await trx('invitations').where({ org_id: orgId, id }).whereNull('accepted_at').delete();
+    });
+  }
+
   /** Revokes a pending invitation; its email, or undefined when there was none. */
   revoke(orgId: string, id: string): Promise<string | undefined> {
     return withTenant(this.db, { orgId }, async (trx) => {

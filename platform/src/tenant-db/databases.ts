@@ -1,9 +1,8 @@
 import { ApiError, type KubeClient } from '@guardian/kube/client';
-import { core, type KubeObject } from '@guardian/kube/resources';
 import knex, { type Knex } from 'knex';
 import { migrateSchema, TENANT_MIGRATIONS } from './migrations.ts';
 import type { TenantPools } from './pools.ts';
-import { DATABASE_SECRET } from './servers.ts';
+import { tenantDatabaseUrl } from './secret.ts';
 
 /** Why an organization's tenant database cannot be reached now; the message says it to a user. */
 export class TenantDatabaseUnavailable extends Error {
@@ -15,8 +14,6 @@ export class TenantDatabaseUnavailable extends Error {
     this.reason = reason;
   }
 }
-
-type Secret = KubeObject & { data?: Record<string, string> };
 
 /**
  * The platform's way into an organization's tenant database: the URL from the Secret
@@ -49,9 +46,9 @@ export class TenantDatabases {
   }
 
   private async url(orgId: string): Promise<string> {
-    let secret: Secret;
+    let url: string | undefined;
     try {
-      secret = await this.kube.get<Secret>(core.secret, DATABASE_SECRET, `org-${orgId}`);
+      url = await tenantDatabaseUrl(this.kube, orgId);
     } catch (error) {
       if (error instanceof ApiError && error.status === 403) {
         throw new TenantDatabaseUnavailable(
@@ -64,8 +61,6 @@ export class TenantDatabases {
       }
       throw new Error(`Could not read the database Secret of organization ${orgId}`, { cause: error });
     }
-    const encoded = secret.data?.url;
-    const url = encoded === undefined ? '' : Buffer.from(encoded, 'base64').toString('utf8');
     if (!url) throw new TenantDatabaseUnavailable('no-url', 'the tenant database Secret holds no url');
     return url;
   }

@@ -1,4 +1,4 @@
-export { TENANT_MIGRATIONS, tenantMigrationSource } from './migrations.ts';
+export { migrateTenantDatabase, TENANT_MIGRATIONS, tenantMigrationSource } from './migrations.ts';
 export { TenantPools } from './pools.ts';
 export {
   LoginFailed,
@@ -9,6 +9,7 @@ export {
   TenantProvisioner,
 } from './provisioner.ts';
 export { scramVerifier } from './scram.ts';
+export { tenantDatabaseUrl } from './secret.ts';
 export {
   DATABASE_SECRET,
   parseTenantServers,

@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import knex, { type Knex } from 'knex';
 
 interface Migration {
   name: string;
@@ -109,6 +109,36 @@ const MIGRATIONS: Migration[] = [
       await db.raw('CREATE INDEX findings_in_order ON findings (severity_rank, finding_id)');
     },
   },
+  {
+    // A run's cost takes the API's shape (currency, monthly_total, by_workload, by_team,
+    // by_environment), so analytics read stored runs as the API answers them. Costs stored in the
+    // first shape are rewritten: their workloads' labels were not kept, so their whole total counts
+    // as unassigned.
+    name: '0003_agent_run_costs',
+    async up(db) {
+      await db.raw(`
+        UPDATE agent_runs SET cost = jsonb_build_object(
+          'currency', cost->'currency',
+          'monthly_total', cost->'monthly'->'total',
+          'by_workload', COALESCE((
+            SELECT jsonb_agg(
+              jsonb_build_object('kind', w->'kind', 'name', w->'name', 'monthly', w->'monthly')
+              ORDER BY (w->>'monthly')::numeric DESC, w->>'kind', w->>'name')
+            FROM jsonb_array_elements(cost->'workloads') AS w), '[]'::jsonb),
+          'by_team', CASE
+            WHEN cost->'workloads' = '[]' AND cost->'claims' = '[]' AND cost->'loadBalancers' = '[]'
+            THEN '[]'::jsonb
+            ELSE jsonb_build_array(jsonb_build_object('team', 'unassigned', 'monthly', cost->'monthly'->'total'))
+          END,
+          'by_environment', jsonb_build_array(
+            jsonb_build_object('environment', environment, 'monthly', cost->'monthly'->'total')))
+        WHERE jsonb_typeof(cost->'monthly') = 'object'`);
+      // The latest cost of each environment (GET /environments), and costs over time.
+      await db.raw(
+        'CREATE INDEX agent_runs_costs ON agent_runs (environment, created_at DESC, run_id DESC) WHERE cost IS NOT NULL',
+      );
+    },
+  },
 ];
 
 export const tenantMigrationSource: Knex.MigrationSource<Migration> = {
@@ -139,4 +169,14 @@ export async function migrateSchema(db: Knex): Promise<void> {
      end $$`,
   );
   await db.migrate.latest({ migrationSource: tenantMigrationSource });
+}
+
+/** Brings the tenant schema of the database `url` names up to date, as the role in the URL. */
+export async function migrateTenantDatabase(url: string): Promise<void> {
+  const db = knex({ client: 'pg', connection: url, pool: { min: 0, max: 1 } });
+  try {
+    await migrateSchema(db);
+  } finally {
+    await db.destroy();
+  }
 }

@@ -1,6 +1,5 @@
-import knex from 'knex';
 import pg from 'pg';
-import { migrateSchema } from './migrations.ts';
+import { migrateTenantDatabase } from './migrations.ts';
 import { actAs } from './roles.ts';
 import { scramVerifier } from './scram.ts';
 import type { TenantServers } from './servers.ts';
@@ -158,18 +157,11 @@ export class TenantProvisioner {
   }
 
   private async migrateAsTenant(credentials: TenantCredentials): Promise<void> {
-    const db = knex({
-      client: 'pg',
-      connection: this.connectionString(credentials),
-      pool: { min: 0, max: 1 },
-    });
     try {
-      await migrateSchema(db);
+      await migrateTenantDatabase(this.connectionString(credentials));
     } catch (error) {
       if ((error as { code?: string }).code === '28P01') throw new LoginFailed();
       throw new Error('Could not migrate the tenant database', { cause: error });
-    } finally {
-      await db.destroy();
     }
   }
 

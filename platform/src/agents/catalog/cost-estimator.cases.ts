@@ -5,6 +5,7 @@ import {
   daemonSet,
   deployment,
   job,
+  NO_NODE,
   pod,
   podSpec,
   replicaSet,
@@ -80,10 +81,16 @@ export const costEstimatorCases: readonly Case[] = [
   },
   {
     name: 'a Succeeded bare Pod is out of scope',
-    objects: [pod(name('succeeded'), requesting('2', '2Gi'), { phase: 'Succeeded' })],
+    objects: [
+      pod(
+        name('succeeded'),
+        { ...requesting('2', '2Gi'), restartPolicy: 'Never', nodeSelector: NO_NODE },
+        { phase: 'Succeeded' },
+      ),
+    ],
     expect: [],
     runtime: true,
-    note: 'phase Succeeded is written by the kubelet (kwok) when the Pod completes',
+    note: 'placed on no Node, so no kubelet (or kwok, which completes only the Pods of Jobs) writes its status: the integration test writes phase Succeeded as a kubelet would',
   },
   {
     name: 'pod-level requests price the Pod and leave nothing unpriced',

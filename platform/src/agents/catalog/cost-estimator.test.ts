@@ -6,6 +6,8 @@ import { container, cronJob, deployment, job, pod, podSpec } from '../testing/ma
 import { describeCases } from '../testing/run-cases.ts';
 import { costEstimatorCases } from './cost-estimator.cases.ts';
 import { costEstimator } from './cost-estimator.ts';
+import { TEAM_LABEL } from './cost-summary.ts';
+import { catalog } from './index.ts';
 
 const { now } = CASE_CLOCK;
 
@@ -26,46 +28,61 @@ const loadBalancer = (name: string): KubeManifest => ({
   spec: { type: 'LoadBalancer', ports: [{ port: 80 }] },
 });
 
+const ofTeam = <T extends KubeManifest>(object: T, team: string): T => ({
+  ...object,
+  metadata: { ...object.metadata, labels: { ...object.metadata.labels, [TEAM_LABEL]: team } },
+});
+
 describe('cost-estimator summary', () => {
-  it('totals workloads, volumes and load balancers; batch is listed apart', () => {
-    const { summaries } = evaluate(
-      [costEstimator],
-      snapshotOf([
-        deployment('web', requesting('500m', '1Gi'), { spec: { replicas: 3 } }),
-        deployment('idle', requesting('8', '8Gi'), { spec: { replicas: 0 } }),
-        pod('debug', podSpec()),
-        pod('done', requesting('8', '8Gi'), { phase: 'Failed' }),
-        job('migrate', requesting('1', '2Gi'), { spec: { parallelism: 2 } }),
-        cronJob('report', requesting('250m', '1Gi')),
-        claim('data', '10Gi'),
-        claim('logs', '512Mi'),
-        loadBalancer('public'),
-        {
-          apiVersion: 'v1',
-          kind: 'Service',
-          metadata: { name: 'internal' },
-          spec: { ports: [{ port: 80 }] },
-        },
-      ]),
-      { now },
-    );
+  const objects = [
+    ofTeam(deployment('web', requesting('500m', '1Gi'), { spec: { replicas: 3 } }), 'payments'),
+    deployment('idle', requesting('8', '8Gi'), { spec: { replicas: 0 } }),
+    pod('debug', podSpec()),
+    pod('done', requesting('8', '8Gi'), { phase: 'Failed' }),
+    ofTeam(job('migrate', requesting('1', '2Gi'), { spec: { parallelism: 2 } }), 'payments'),
+    cronJob('report', requesting('250m', '1Gi')),
+    ofTeam(claim('data', '10Gi'), 'payments'),
+    claim('logs', '512Mi'),
+    ofTeam(deployment('search', requesting('2', '2Gi')), 'search'),
+    loadBalancer('public'),
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'internal' },
+      spec: { ports: [{ port: 80 }] },
+    } satisfies KubeManifest,
+  ];
+
+  it('totals workloads, volumes and load balancers, by workload and by team; batch is not in it', () => {
+    const { summaries } = evaluate([costEstimator], snapshotOf(objects), { now });
     expect(summaries['cost-estimator']).toEqual({
       currency: 'USD',
-      monthly: { workloads: 43.5, storage: 1.05, loadBalancers: 18, total: 62.55 },
-      workloads: [
-        { kind: 'Deployment', name: 'web', replicas: 3, perReplica: 14.5, monthly: 43.5, unpriced: [] },
-        { kind: 'Pod', name: 'debug', replicas: 1, perReplica: 0, monthly: 0, unpriced: ['app'] },
+      // web 3 × 14.50, search 52, data 1, logs 0.05, public 18
+      monthlyTotal: 114.55,
+      byWorkload: [
+        { kind: 'Deployment', name: 'search', monthly: 52 },
+        { kind: 'Deployment', name: 'web', monthly: 43.5 },
+        { kind: 'Pod', name: 'debug', monthly: 0 },
       ],
-      batch: [
-        { kind: 'Job', name: 'migrate', parallelism: 2, monthlyWhileRunning: 58 },
-        { kind: 'CronJob', name: 'report', parallelism: 1, monthlyWhileRunning: 8.75 },
+      byTeam: [
+        { team: 'search', monthly: 52 },
+        { team: 'payments', monthly: 44.5 },
+        { team: 'unassigned', monthly: 18.05 },
       ],
-      claims: [
-        { name: 'data', gib: 10, monthly: 1 },
-        { name: 'logs', gib: 0.5, monthly: 0.05 },
-      ],
-      loadBalancers: ['public'],
     });
+  });
+
+  it('is the same summary for every cost agent, computed once per run', () => {
+    const cost = catalog.filter((agent) => agent.category === 'cost');
+    expect(cost.map((agent) => agent.id).sort()).toEqual([
+      'cost-estimator',
+      'idle-resources',
+      'service-cost',
+    ]);
+    const { summaries } = evaluate(cost, snapshotOf(objects), { now });
+    const [first, ...rest] = cost.map((agent) => summaries[agent.id]);
+    expect(first).toMatchObject({ monthlyTotal: 114.55 });
+    for (const summary of rest) expect(summary).toBe(first);
   });
 
   it('uses the prices and thresholds of the settings', () => {

@@ -3,6 +3,7 @@ import { withoutReadyEndpoints } from '../lookups/endpoints.ts';
 import { isStatefulSetClaim, referencedByPods } from '../lookups/references.ts';
 import { cents, claimPrice, formatMoney } from '../semantics/pricing.ts';
 import type { Agent, Check } from '../types.ts';
+import { costSummary } from './cost-summary.ts';
 import { fragment } from './text.ts';
 
 const pvcUnused: Check = {
@@ -68,4 +69,5 @@ export const idleResources: Agent = {
   category: 'cost',
   description: 'Claims, load balancers and workloads that cost money or attention and serve nothing.',
   checks: [pvcUnused, loadBalancerIdle, workloadScaledToZero],
+  summarize: costSummary,
 };

@@ -2,6 +2,7 @@ import { named } from '../kinds.ts';
 import { loadBalancersLike } from '../lookups/services.ts';
 import { cents, formatMoney } from '../semantics/pricing.ts';
 import type { Agent, Check } from '../types.ts';
+import { costSummary } from './cost-summary.ts';
 import { nameList } from './text.ts';
 
 const loadBalancerService: Check = {
@@ -51,4 +52,5 @@ export const serviceCost: Agent = {
   category: 'cost',
   description: 'What LoadBalancer Services cost, and load balancers that duplicate each other.',
   checks: [loadBalancerService, duplicateLoadBalancers],
+  summarize: costSummary,
 };

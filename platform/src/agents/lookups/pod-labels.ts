@@ -47,13 +47,51 @@ export interface PodsMatched {
  * The workloads whose pod template labels, and the live Pods whose labels, `matches` holds for; each
  * in snapshot order. The one place selectors meet pod labels (Services, PDBs, NetworkPolicies).
  */
-export function podsMatching(snapshot: Snapshot, matches: (labels: Labels) => boolean): PodsMatched {
-  const matched = snapshot.memo(build).filter((set) => matches(set.labels));
-  if (matched.length === 0) return { workloads: [], pods: [] };
-  const workloads = new Set(matched.flatMap((set) => set.workloads));
-  const pods = new Set(matched.flatMap((set) => set.pods));
+export function podsMatching(
+  snapshot: Snapshot,
+  matches: (labels: Labels) => boolean,
+  /** Labels every set `matches` holds for carries (a map selector's): only sets with them are tried. */
+  carrying?: Labels,
+): PodsMatched {
+  const matched = candidates(snapshot, carrying).filter((set) => matches(set.labels));
+  // Each workload and Pod is in one set, in snapshot order: one set's are already in order, and
+  // several sets' are merged by position (never by scanning the namespace: once per selector, that
+  // would grow with the square of its size).
+  if (matched.length <= 1)
+    return { workloads: [...(matched[0]?.workloads ?? [])], pods: [...(matched[0]?.pods ?? [])] };
+  const { workloadAt, podAt } = snapshot.memo(positions);
   return {
-    workloads: snapshot.workloads.filter((workload) => workloads.has(workload)),
-    pods: snapshot.list('Pod').filter((pod) => pods.has(pod)),
+    workloads: matched
+      .flatMap((set) => set.workloads)
+      .sort((a, b) => (workloadAt.get(a) ?? 0) - (workloadAt.get(b) ?? 0)),
+    pods: matched.flatMap((set) => set.pods).sort((a, b) => (podAt.get(a) ?? 0) - (podAt.get(b) ?? 0)),
   };
 }
+
+/** The sets carrying `labels`' rarest key/value (every set without `labels`). */
+function candidates(snapshot: Snapshot, labels: Labels | undefined): readonly LabelSet[] {
+  const pairs = Object.entries(labels ?? {});
+  if (pairs.length === 0) return snapshot.memo(build);
+  const index = snapshot.memo(byPair);
+  const lists = pairs.map(([key, value]) => index.get(pairKey(key, value)) ?? []);
+  return lists.reduce((fewest, list) => (list.length < fewest.length ? list : fewest));
+}
+
+const pairKey = (key: string, value: string) => JSON.stringify([key, value]);
+
+const byPair = (snapshot: Snapshot) => {
+  const index = new Map<string, LabelSet[]>();
+  for (const set of snapshot.memo(build)) {
+    for (const [key, value] of Object.entries(set.labels)) {
+      const entry = index.get(pairKey(key, value));
+      if (entry) entry.push(set);
+      else index.set(pairKey(key, value), [set]);
+    }
+  }
+  return index;
+};
+
+const positions = (snapshot: Snapshot) => ({
+  workloadAt: new Map(snapshot.workloads.map((workload, index) => [workload, index])),
+  podAt: new Map(snapshot.list('Pod').map((pod, index) => [pod, index])),
+});

@@ -22,7 +22,7 @@ const matches = (snapshot: Snapshot) => {
   const byWorkload = new Map<Workload, Service[]>();
   for (const service of snapshot.list('Service').filter(selectsPods)) {
     const selector = service.spec?.selector;
-    const matched = podsMatching(snapshot, (labels) => mapSelectorMatches(selector, labels));
+    const matched = podsMatching(snapshot, (labels) => mapSelectorMatches(selector, labels), selector);
     byService.set(service, matched);
     const { workloads } = matched;
     for (const workload of workloads)

@@ -279,7 +279,7 @@ export function endpointSlice(name: string, service: string, ready: readonly boo
       name,
       labels: {
         'kubernetes.io/service-name': service,
-        'endpointslice.kubernetes.io/managed-by': 'guardian.aiops.dev/agent-cases',
+        'endpointslice.kubernetes.io/managed-by': 'agent-cases.guardian.aiops.dev',
       },
     },
     addressType: 'IPv4',

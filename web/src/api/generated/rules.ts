@@ -57,5 +57,17 @@ export const queryRules = {
     "cursor": {
       "maxLength": 512
     }
+  },
+  "GET /admin/backups": {
+    "org_id": {
+      "minLength": 1,
+      "maxLength": 30,
+      "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
+    }
+  },
+  "GET /workflows": {
+    "template": {
+      "maxLength": 63
+    }
   }
 } as const;

@@ -1,0 +1,55 @@
+// @guardian/platform/workflows: what the operator and the API both need of workflows, once: the
+// vocabulary, the templates (data, validated by a schema) and their parameters, the approval
+// policy, and the names and keys of runs and steps.
+export { admissible, admits, type QueuedRun, queueOrder } from './admission.ts';
+export {
+  type ApprovalPolicy,
+  approvalPolicy,
+  DEFAULT_APPROVAL_POLICY,
+  DEFAULT_APPROVAL_TIMEOUT,
+  DEFAULT_PRODUCTION_ENVIRONMENTS,
+  GATE_ROLES,
+  type Gate,
+  type GateRole,
+  gateFor,
+  loosening,
+  type OrganizationApprovals,
+  type Requirement,
+  type RiskRequirements,
+} from './approval-policy.ts';
+export { formatDuration, parseDuration } from './duration.ts';
+export {
+  PLATFORM_REQUESTER_PREFIX,
+  platformUserOf,
+  runName,
+  stepKey,
+  uuidFrom,
+} from './names.ts';
+export { checkParameters, type ParameterCheck, type ParameterError, parseWorkload } from './parameters.ts';
+export { type Admission, type GoneRuns, type SlotRun, slotsHeld, WorkflowSlots } from './slots.ts';
+export {
+  builtInTemplates,
+  type Parameter,
+  type Step,
+  TEMPLATE_NAME,
+  TemplateCatalog,
+  type TemplateInput,
+  WorkflowTemplate,
+} from './templates.ts';
+export {
+  FINAL_PHASES,
+  FINAL_STEP_PHASES,
+  isFinal,
+  PHASES,
+  type Phase,
+  REASONS,
+  type Reason,
+  RISKS,
+  type Risk,
+  SLOT_PHASES,
+  STEP_PHASES,
+  STEP_TYPES,
+  STEP_TYPES_AVAILABLE,
+  type StepPhase,
+  type StepType,
+} from './vocabulary.ts';

@@ -1,0 +1,85 @@
+// Crash-proof progress: the suite's operator is killed (SIGKILL, a failpoint) right after a run's
+// agents step acted and before it recorded the result; a second operator takes the Lease and
+// finishes the run. The step's effect is not repeated: one agent run in the tenant database, its
+// agent units and the run's workflow unit each counted once, one audit entry per step.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, uniqueName } from '../support/kube.ts';
+import { operatorKubeconfig, type RunningOperator } from '../support/operator.ts';
+import { operatorSuite, startSuiteOperator, suiteSelector } from '../support/operator-suite.ts';
+import { quotaPolicy } from '../support/platform.ts';
+import { apply, organizationReady } from '../support/tenancy.ts';
+import { databaseSecret, onTenant } from '../support/tenant-db.ts';
+import {
+  auditActions,
+  migratePlatformDatabase,
+  runEnded,
+  startRun,
+  unitsCounted,
+} from '../support/workflows.ts';
+
+const suite = 'workflowrun-crash';
+const org = uniqueName('wfc');
+const plan = uniqueName('wfc-plan');
+const crashing = uniqueName('wf-health');
+/** A short Lease, so the standby takes over within seconds of the kill. */
+const SHORT_LEASE = {
+  LEADER_ELECT_LEASE_DURATION_SECONDS: '2',
+  LEADER_ELECT_RENEW_DEADLINE_SECONDS: '1.5',
+  LEADER_ELECT_RETRY_PERIOD_SECONDS: '0.25',
+};
+
+let standby: RunningOperator | undefined;
+// Registered before the suite's hooks, so it runs after them: the standby still runs while the
+// suite deletes its organization (the operator holds it by a finalizer until its database is gone).
+afterAll(async () => {
+  await standby?.stop();
+});
+beforeAll(migratePlatformDatabase);
+const operator = operatorSuite({
+  suite,
+  env: { ...SHORT_LEASE, GUARDIAN_FAILPOINT: `workflow-after-act-before-record@${crashing}` },
+});
+
+describe('a WorkflowRun across an operator crash', () => {
+  beforeAll(async () => {
+    await apply({
+      ...quotaPolicy(plan, { displayName: plan, concurrentWorkflows: 2 }),
+      metadata: { name: plan, labels: operator.labels },
+    });
+    await apply(operator.organization(org, { plan, environments: ['staging'] }));
+    operator.track(org);
+    await organizationReady(org, 'True', 120_000);
+  }, 180_000);
+
+  it('finishes the step the crash interrupted without repeating its effect', async () => {
+    const created = await startRun(org, crashing, { parameters: { window: '1s' } });
+    await eventually('the operator to be killed by the failpoint', async () => {
+      return operator.operator.process.signalCode === 'SIGKILL';
+    });
+    standby = await startSuiteOperator({
+      kubeconfig: await operatorKubeconfig(operator.namespace),
+      namespace: operator.namespace,
+      selector: suiteSelector(suite),
+      env: SHORT_LEASE,
+    });
+    const run = await runEnded(org, crashing);
+    expect(run.status?.phase).toBe('Succeeded');
+    const analysis = run.status?.steps?.[0];
+    const agentRun = analysis?.result?.agentRun;
+    expect(agentRun?.agents).toBeGreaterThan(0);
+    const stored = await onTenant(
+      (await databaseSecret(org)).url,
+      `SELECT run_id FROM agent_runs WHERE requested_by = 'workflow:${crashing}'`,
+    );
+    expect(stored.map((row) => row.run_id)).toEqual([agentRun?.id]);
+    expect(await unitsCounted(org, 'agent_executions', `${agentRun?.id}:`)).toBe(agentRun?.agents);
+    expect(await unitsCounted(org, 'workflows', created.metadata?.uid)).toBe(1);
+    expect(await auditActions(org, crashing)).toEqual([
+      'workflow.started',
+      'workflow.step.completed',
+      'workflow.step.completed',
+      'workflow.finished',
+    ]);
+  }, 150_000);
+});
