@@ -92,7 +92,19 @@ if (!command) {
     if (wantsHelp(rest)) console.log(loaded.usage ?? `Usage: guardian ${name}\n\n${command.summary}`);
     else await loaded.run(rest);
   } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
+    console.error(explain(error));
     process.exitCode = 1;
   }
+}
+
+/** An error's message and its causes', one per line: what failed, then why. */
+function explain(error: unknown): string {
+  const lines: string[] = [];
+  for (let current = error, depth = 0; current !== undefined && depth < 5; depth++) {
+    lines.push(
+      `${depth === 0 ? '' : 'caused by: '}${current instanceof Error ? current.message : String(current)}`,
+    );
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return lines.join('\n');
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { PassThrough } from 'node:stream';
+import { once } from 'node:events';
+import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { readManifest } from './catalog.ts';
@@ -80,11 +81,9 @@ export async function restoreDatabase(request: RestoreRequest): Promise<RestoreR
   try {
     // Everything the target role owns goes, in the same transaction that restores the backup.
     target.stdin.write('BEGIN;\nDROP OWNED BY CURRENT_USER;\n');
-    const feed = new PassThrough();
-    feed.pipe(target.stdin, { end: false });
     await Promise.all([
       pipeline(await store.download(backupKeys(id).data), decryptStream(request.key), script.stdin),
-      pipeline(script.stdout, feed),
+      copyInto(script.stdout, target.stdin),
       script.exited,
     ]);
     // Only now: every chunk authenticated, the last one included, and pg_restore read it all.
@@ -114,4 +113,16 @@ export async function verify(store: ObjectStore, manifest: BackupManifest): Prom
     throw new ChecksumMismatch(manifest.id, `${bytes} bytes, not ${manifest.bytes}`);
   if (hash.digest('hex') !== manifest.checksum.value)
     throw new ChecksumMismatch(manifest.id, 'sha256 differs');
+}
+
+/**
+ * Writes all of `source` into `target` without ending it, resolving once the last chunk was
+ * handed to `target`: what the caller writes next comes after it (a pipe's readable side may
+ * still hold chunks when its writable side has finished, and a COMMIT written then lands inside
+ * the data).
+ */
+async function copyInto(source: Readable, target: Writable): Promise<void> {
+  for await (const chunk of source) {
+    if (!target.write(chunk)) await once(target, 'drain');
+  }
 }

@@ -34,9 +34,12 @@ export interface ConsoleOptions {
   dir: string;
 }
 
-/** Which API route, if any, answers a request: API routes always win over console pages. */
+/**
+ * Which API routes a path has: API paths always win over console pages, whatever the method (a
+ * GET on an API path that takes only POST is the API's 405, not a page).
+ */
 export interface RouteMatcher {
-  match(path: string, method: string): { route: boolean };
+  match(path: string, method: string): { path: readonly unknown[] };
 }
 
 const NOT_BUILT = `<!doctype html>
@@ -128,7 +131,7 @@ export function consolePages(options: ConsoleOptions, api: RouteMatcher): Middle
   }
 
   return async (ctx, next) => {
-    if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || api.match(ctx.path, ctx.method).route) {
+    if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || api.match(ctx.path, ctx.method).path.length > 0) {
       return next();
     }
     if (ASSET.test(ctx.path)) {

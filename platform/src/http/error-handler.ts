@@ -26,11 +26,6 @@ export function errorHandler(): Middleware<AppState> {
       if (ctx.status === 404 && ctx.body === undefined) {
         throw new HttpProblem(404, 'Not Found', `No route for ${ctx.method} ${ctx.path}`);
       }
-      if (ctx.status === 405 && ctx.body === undefined) {
-        throw new HttpProblem(405, 'Method Not Allowed', `${ctx.method} is not allowed on ${ctx.path}`, {
-          headers: { allow: String(ctx.response.get('allow')) },
-        });
-      }
     } catch (error) {
       const problem = toProblem(error);
       if (problem.status >= 500) ctx.state.log?.error({ error: logError(error) }, 'Request failed');

@@ -1,9 +1,6 @@
 import { BackupList, BackupListQuery, RestoreBackup, RestoredBackup } from '../contract/backups.ts';
-import { Problem } from '../contract/problem.ts';
-import type { Api } from '../http/operation.ts';
+import { type Api, problem } from '../http/operation.ts';
 import type { BackupService } from '../services/BackupService.ts';
-
-const problem = (description: string) => ({ description, schema: Problem });
 
 export function backupRoutes(api: Api, service: BackupService): void {
   api.mount(
@@ -21,6 +18,7 @@ export function backupRoutes(api: Api, service: BackupService): void {
         401: problem('No valid credential'),
         403: problem('Not a super admin'),
         404: problem('No such organization'),
+        409: problem('The platform may not read the organization’s storage (not provisioned for it)'),
       },
     },
     async (ctx, { query, actor }) => {

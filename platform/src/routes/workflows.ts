@@ -1,4 +1,3 @@
-import { Problem } from '../contract/problem.ts';
 import {
   StartWorkflow,
   WorkflowList,
@@ -7,11 +6,10 @@ import {
   WorkflowTemplateList,
   WorkflowView,
 } from '../contract/workflows.ts';
-import type { Api } from '../http/operation.ts';
+import { type Api, problem } from '../http/operation.ts';
 import { currentOrg } from '../services/actor.ts';
 import type { WorkflowService } from '../services/WorkflowService.ts';
 
-const problem = (description: string) => ({ description, schema: Problem });
 const refusals = {
   401: problem('No valid credential'),
   403: problem('Not allowed in this organization, it is suspended, or none is selected'),

@@ -1,4 +1,4 @@
-import type { KubeClient } from '@guardian/kube/client';
+import { ApiError, type KubeClient } from '@guardian/kube/client';
 import {
   type BackupManifest,
   BackupNotFound,
@@ -49,7 +49,21 @@ export class BackupService {
   async list(actor: Actor, orgId: string): Promise<BackupView[]> {
     requireSuperAdmin(actor, 'list backups');
     if (!this.directory.get(orgId)) throw new NotFoundError('No such organization');
-    return (await organizationBackups(this.kube, orgId)).map(backupView);
+    try {
+      return (await organizationBackups(this.kube, orgId)).map(backupView);
+    } catch (error) {
+      // The operator lets this platform read the storage Secret of the organizations it provisions
+      // for it; any other (another installation's, one not provisioned yet) is refused.
+      if (error instanceof ApiError && error.status === 403) {
+        throw new ConflictError(
+          'This platform may not read the organization’s storage (not provisioned for it)',
+          {
+            cause: error,
+          },
+        );
+      }
+      throw error;
+    }
   }
 
   async restore(actor: Actor, backupId: string, into: string | undefined): Promise<RestoredBackup> {

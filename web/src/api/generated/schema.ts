@@ -1804,6 +1804,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The platform may not read the organization’s storage (not provisioned for it) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The organization’s rate limit is spent; Retry-After says when to retry */
             429: {
                 headers: {
