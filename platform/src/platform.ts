@@ -12,6 +12,7 @@ import { createApp } from './app.ts';
 import { AuditLog } from './audit/AuditLog.ts';
 import { AuditService } from './audit/AuditService.ts';
 import { checkpointKey } from './audit/hash.ts';
+import { refusalRecorder } from './audit/refusals.ts';
 import type { PlatformConfig } from './config.ts';
 import { connect, type Knex } from './db.ts';
 import { Governance } from './governance.ts';
@@ -239,6 +240,7 @@ export class Platform {
         apiKeys,
         sessionCookie: sessionCookieName(publicUrl),
         publicOrigin: new URL(publicUrl).origin,
+        onRefused: refusalRecorder({ audit: auditLog, clock, log }),
       },
       authRoutes: {
         login,
