@@ -13,6 +13,7 @@ import { AuditLog } from './audit/AuditLog.ts';
 import { AuditService } from './audit/AuditService.ts';
 import { checkpointKey } from './audit/hash.ts';
 import { refusalRecorder } from './audit/refusals.ts';
+import { memoryVerifyCache, redisVerifyCache } from './audit/verify-cache.ts';
 import type { PlatformConfig } from './config.ts';
 import { connect, type Knex } from './db.ts';
 import { Governance } from './governance.ts';
@@ -214,7 +215,12 @@ export class Platform {
     this.governance = new Governance({
       db,
       audit: auditLog,
-      auditService: new AuditService({ log: auditLog, db, key: auditKey }),
+      auditService: new AuditService({
+        log: auditLog,
+        db,
+        key: auditKey,
+        cache: this.redis ? redisVerifyCache(this.redis) : memoryVerifyCache(() => clock.now()),
+      }),
       usage,
       limiter: this.redis ? new ApiRateLimiter(this.redis) : undefined,
       directory,

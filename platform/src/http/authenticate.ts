@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
 import type { AuthRefusal, RefusalRecorder } from '../audit/refusals.ts';
 import { orgId as orgIdSchema } from '../contract/token.ts';
-import { permissionsOf, type Role } from '../rbac.ts';
+import { apiKeyPermissionsOf, permissionsOf, type Role } from '../rbac.ts';
 import type { AccessService } from '../services/AccessService.ts';
 import { type ApiKeyService, isApiKey, RevokedApiKeyError } from '../services/ApiKeyService.ts';
 import { auditActor } from '../services/actor.ts';
@@ -82,7 +82,8 @@ export function authenticate(options: AuthenticateOptions): Middleware<AppState>
       if (!tenant.superAdmin && !SAFE_METHODS.has(ctx.method) && !ALLOWED_WHILE_PENDING.test(ctx.path)) {
         options.directory.requireWritable(tenant.orgId);
       }
-      ctx.state.auth = { ...tenant, permissions: tenant.role === null ? [] : permissionsOf(tenant.role) };
+      const granted = tenant.via === 'api_key' ? apiKeyPermissionsOf : permissionsOf;
+      ctx.state.auth = { ...tenant, permissions: tenant.role === null ? [] : granted(tenant.role) };
     }
     return next();
   };

@@ -141,7 +141,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Verify the organization’s hash chain, its signed checkpoints and its head */
+        /** Verify the organization’s hash chain, its signed checkpoints and its head (answered again from a cache while the head is unchanged, for up to a minute) */
         get: operations["getAuditVerify"];
         put?: never;
         post?: never;
@@ -1409,7 +1409,7 @@ export interface components {
             orgs: {
                 [key: string]: "org_owner" | "org_admin" | "team_lead" | "team_member" | "read_only";
             };
-            permissions: ("platform:admin" | "org:read" | "org:update" | "org:delete" | "members:read" | "members:manage" | "owners:manage" | "teams:read" | "teams:manage" | "agents:read" | "agents:run" | "chat:use" | "workflows:read" | "workflows:create" | "workflows:approve" | "workflows:cancel" | "analytics:read" | "usage:read" | "audit:read" | "apikeys:manage")[];
+            permissions: ("platform:admin" | "org:read" | "org:update" | "org:delete" | "members:read" | "members:manage" | "owners:manage" | "teams:read" | "teams:manage" | "agents:read" | "agents:run" | "chat:use" | "workflows:read" | "workflows:create" | "workflows:approve" | "workflows:cancel" | "analytics:read" | "usage:read" | "audit:read" | "audit:verify" | "apikeys:manage")[];
             role: ("super_admin" | "org_owner" | "org_admin" | "team_lead" | "team_member" | "read_only") | null;
             super_admin: boolean;
             team_ids: string[];
@@ -1427,7 +1427,7 @@ export interface components {
             orgs: {
                 [key: string]: "org_owner" | "org_admin" | "team_lead" | "team_member" | "read_only";
             };
-            permissions: ("platform:admin" | "org:read" | "org:update" | "org:delete" | "members:read" | "members:manage" | "owners:manage" | "teams:read" | "teams:manage" | "agents:read" | "agents:run" | "chat:use" | "workflows:read" | "workflows:create" | "workflows:approve" | "workflows:cancel" | "analytics:read" | "usage:read" | "audit:read" | "apikeys:manage")[];
+            permissions: ("platform:admin" | "org:read" | "org:update" | "org:delete" | "members:read" | "members:manage" | "owners:manage" | "teams:read" | "teams:manage" | "agents:read" | "agents:run" | "chat:use" | "workflows:read" | "workflows:create" | "workflows:approve" | "workflows:cancel" | "analytics:read" | "usage:read" | "audit:read" | "audit:verify" | "apikeys:manage")[];
             role: ("super_admin" | "org_owner" | "org_admin" | "team_lead" | "team_member" | "read_only") | null;
             /** Format: uuid */
             sub: string;
@@ -2333,7 +2333,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not allowed (audit:read) in this organization, or none selected */
+            /** @description Not allowed (audit:verify: org_admin and above, never an API key) in this organization */
             403: {
                 headers: {
                     [name: string]: unknown;
