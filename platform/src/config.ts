@@ -108,6 +108,15 @@ const json = <T extends z.ZodType>(schema: T) =>
 export const platformConfig = z
   .object({
     PORT: port.default(8080).describe('The port the API listens on (also --port).'),
+    METRICS_PORT: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(65_535)
+      .default(9090)
+      .describe(
+        'The port of /metrics (Prometheus), on HOST, apart from the API: the API port answers 404 there (also --metrics-port; 0 picks a free one).',
+      ),
     HOST: z
       .union([z.ipv4(), z.ipv6(), z.literal('localhost')])
       .default('127.0.0.1')

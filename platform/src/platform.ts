@@ -20,6 +20,7 @@ import { Governance } from './governance.ts';
 import { BUILT_CONSOLE } from './http/console.ts';
 import { logError } from './http/log-error.ts';
 import { PlatformMetrics } from './http/metrics.ts';
+import { portOf, serveMetrics } from './http/metrics-server.ts';
 import type { AppState } from './http/state.ts';
 import { Mailer } from './mail/mailer.ts';
 import { UsageService } from './quota/UsageService.ts';
@@ -108,6 +109,7 @@ export class Platform {
   private readonly expiring: { sessions: SessionStore; pendingLogins: PendingLoginStore };
   private readonly app: Koa<AppState>;
   private server: Server | undefined;
+  private metricsServer: Server | undefined;
   private sweeper: NodeJS.Timeout | undefined;
 
   private constructor(options: PlatformOptions, kube: KubeClient) {
@@ -374,16 +376,26 @@ export class Platform {
       this.server?.listen(config.PORT, config.HOST, listening);
     });
     const { port } = this.server.address() as AddressInfo;
+    this.metricsServer = await serveMetrics(this.metrics.registry, config.METRICS_PORT, config.HOST);
     this.log.info(
-      { address: `${config.HOST}:${port}`, publicUrl: config.PUBLIC_URL },
+      {
+        address: `${config.HOST}:${port}`,
+        publicUrl: config.PUBLIC_URL,
+        metrics: `${config.HOST}:${portOf(this.metricsServer)}`,
+      },
       'Platform API listening',
     );
     return port;
   }
 
+  /** Where /metrics is served (METRICS_PORT, or the port chosen for 0), once started. */
+  get metricsPort(): number | undefined {
+    return this.metricsServer ? portOf(this.metricsServer) : undefined;
+  }
+
   async stop(): Promise<void> {
-    const server = this.server;
-    if (server) {
+    for (const server of [this.server, this.metricsServer]) {
+      if (!server?.listening) continue;
       const closed = new Promise<void>((done) => server.close(() => done()));
       server.closeAllConnections();
       await closed;

@@ -180,6 +180,8 @@ the same configuration, platform/src/config.ts).
 {{- define "guardian.platform.env" -}}
 - name: PORT
   value: {{ .Values.platform.port | quote }}
+- name: METRICS_PORT
+  value: {{ .Values.platform.metricsPort | quote }}
 - name: HOST
   value: "0.0.0.0"
 {{- with (include "guardian.publicUrl" .) }}
