@@ -246,6 +246,11 @@ describe('Organization controller', () => {
       namespace: `org-${other}--dev`,
       body: { metadata: { name: 'someones-config' } },
     });
+    // Counted from metadata alone: the operator never reads a tenant's Secret data.
+    await coreApi.createNamespacedSecret({
+      namespace: `org-${other}--dev`,
+      body: { metadata: { name: 'someones-secret' }, stringData: { token: 'not-for-the-operator' } },
+    });
 
     await apply(organization(other, { ...spec, environments: ['production', 'staging'] }));
     await eventually('the empty qa namespace to go', async () => {
@@ -259,7 +264,7 @@ describe('Organization controller', () => {
     });
     expect(kept.reason).toBe('NamespaceNotEmpty');
     expect(kept.message).toContain(`org-${other}--dev`);
-    expect(kept.message).toContain('1 configmaps');
+    expect(kept.message).toContain('1 configmaps, 1 secrets');
     const dev = await coreApi.readNamespace({ name: `org-${other}--dev` });
     expect(dev.metadata?.deletionTimestamp).toBeUndefined();
   });
