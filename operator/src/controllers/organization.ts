@@ -270,8 +270,12 @@ async function syncStatus(deps: OrganizationDeps, org: Organization, observed: O
   const wrote = await writeStatus(deps.client, KINDS.organization, owned, status);
   if (!wrote) return;
   const name = org.metadata?.name ?? '';
+  // Keyed by generation: a reconcile that started from a cached status older than the one just
+  // written would compute the same transition again, and must not record it twice.
+  const generation = `${org.metadata?.uid}/${org.metadata?.generation}`;
   for (const event of statusTransitions(name, org.status, status)) {
-    await deps.audit.record(name, event.action, event.target, event.detail);
+    const key = `${generation}/${event.action}/${JSON.stringify(event.detail)}`;
+    await deps.audit.record(name, event.action, event.target, event.detail, key);
   }
   const before = findCondition(org.status?.conditions, 'Ready');
   const after = findCondition(status.conditions, 'Ready');
