@@ -53,6 +53,7 @@ const platformKubeconfig = await platformIdentity(
   stack.path('kube', 'platform.kubeconfig'),
 );
 const platformPort = process.env.PORT ?? '8080';
+const platformMetricsPort = process.env.METRICS_PORT ?? '9090';
 // Derived from a secret kept with the stack's data, so signing keys stay readable across restarts.
 const encryptionKey = createHash('sha256').update(stack.secret('platform-encryption')).digest('base64');
 // Likewise the backup key: backups of earlier runs stay restorable.
@@ -94,10 +95,12 @@ const services: Service[] = [
   },
   {
     name: 'platform',
-    args: ['bin/guardian.ts', 'platform', '--port', platformPort],
+    args: ['bin/guardian.ts', 'platform', '--port', platformPort, '--metrics-port', platformMetricsPort],
     env: {
       KUBECONFIG: platformKubeconfig,
       OIDC_CA_FILE: env.STACK_CA_FILE ?? '',
+      // The development identity provider listens on loopback, which outbound requests may not reach otherwise.
+      OUTBOUND_ALLOWED_CIDRS: '127.0.0.1/32',
       GUARDIAN_ENCRYPTION_KEY: encryptionKey,
       GUARDIAN_SUPER_ADMINS: process.env.GUARDIAN_SUPER_ADMINS ?? 'root@guardian.local',
       SMTP_URL: mail.url,
@@ -112,7 +115,7 @@ console.log(`
 Guardian development stack is up. Credentials: ${stack.path('env')} (\`source .stack/env\`)
   Kubernetes         export KUBECONFIG=${env.KUBECONFIG}   (kubectl get qp; kubectl explain organization.spec)
   Console            http://127.0.0.1:${platformPort}/   (rebuilt on every change to web/; reload the page)
-  Platform API       http://127.0.0.1:${platformPort}/openapi.json
+  Platform API       http://127.0.0.1:${platformPort}/openapi.json   (metrics: http://127.0.0.1:${platformMetricsPort}/metrics)
   Operator           http://127.0.0.1:${operatorPort}/metrics, /healthz, /readyz (as ServiceAccount ${OPERATOR_NAMESPACE}/guardian-operator)
   Identity providers ${env.OIDC_ISSUER} (default)${pad}${env.OIDC_ISSUER_TECHCORP} (techcorp)${pad}HTTPS with the stack's CA, which browsers do not trust: see docs/development/local-stack.md ("Demo logins")
   OIDC client        ${env.OIDC_CLIENT_ID} (secret in .stack/env)

@@ -100,6 +100,13 @@ export interface OrganizationSpec {
    */
   suspended?: boolean;
   /**
+   * A pending deletion, set by the platform when an owner deletes the organization through the API.
+   * The organization is read-only for its members until the operator deletes it, the grace period
+   * after requestedAt (status.deletionScheduledAt); removing this field (the API's restore) keeps
+   * it. `kubectl delete` does not wait for this.
+   */
+  deletion?: OrganizationDeletion;
+  /**
    * How workflow gates are approved in this organization. The default policy (DESIGN.md) is a
    * floor: these settings may only tighten it (more production environments, more approvers,
    * stronger roles), never loosen it.
@@ -287,6 +294,19 @@ export interface OrganizationBackup {
 }
 
 /**
+ * A pending deletion, set by the platform when an owner deletes the organization through the API.
+ * The organization is read-only for its members until the operator deletes it, the grace period
+ * after requestedAt (status.deletionScheduledAt); removing this field (the API's restore) keeps it.
+ * `kubectl delete` does not wait for this.
+ */
+export interface OrganizationDeletion {
+  /** When the deletion was requested; the grace period counts from here. */
+  requestedAt: string;
+  /** Who requested it (the platform's user id). */
+  requestedBy?: string;
+}
+
+/**
  * How workflow gates are approved in this organization. The default policy (DESIGN.md) is a floor:
  * these settings may only tighten it (more production environments, more approvers, stronger
  * roles), never loosen it.
@@ -453,6 +473,11 @@ export interface OrganizationStatus {
   namespace?: string;
   /** The environments provisioned so far and their workload namespaces. */
   environments?: OrganizationStatusEnvironment[];
+  /**
+   * When the operator deletes the organization: spec.deletion.requestedAt plus the operator's grace
+   * period. Absent when no deletion is pending.
+   */
+  deletionScheduledAt?: string;
   /**
    * The backups of the tenant database, written by the operator (its leader) with their own field
    * manager; the condition BackupSucceeded says whether the last one worked.

@@ -107,6 +107,7 @@ const EXPECTED = {
       ['Database', '.status.database.server'],
       ['Last Backup', '.status.backup.lastSuccess.completedAt'],
       ['Ready', '.status.conditions[?(@.type=="Ready")].status'],
+      ['Deletion', '.status.deletionScheduledAt'],
       ['Age', '.metadata.creationTimestamp'],
     ],
   },

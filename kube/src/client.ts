@@ -70,6 +70,9 @@ interface Shared {
   impersonate: string;
 }
 
+/** Asks the apiserver for lists of PartialObjectMetadata (metadata.k8s.io's "as" negotiation). */
+const METADATA_ONLY = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
+
 /**
  * A small REST client for the apiserver on node:https: the requests a controller needs (get, list,
  * watch, server-side apply with strict field validation, delete), with the kubeconfig's TLS and
@@ -120,7 +123,13 @@ export class KubeClient {
   async request<T>(
     method: string,
     path: string,
-    options: { query?: Query; body?: unknown; contentType?: string; signal?: AbortSignal } = {},
+    options: {
+      query?: Query;
+      body?: unknown;
+      contentType?: string;
+      accept?: string;
+      signal?: AbortSignal;
+    } = {},
   ): Promise<T> {
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), this.timeoutMs);
@@ -186,17 +195,24 @@ export class KubeClient {
    */
   async list<T extends KubeObject>(
     resource: Resource,
-    options: { namespace?: string; labelSelector?: string } = {},
+    options: {
+      namespace?: string;
+      labelSelector?: string;
+      /** Only each item's apiVersion, kind and metadata (PartialObjectMetadata): never a Secret's data. */
+      metadataOnly?: boolean;
+    } = {},
   ): Promise<List<T>> {
     const path = resourcePath(resource, { namespace: options.namespace });
+    const accept = options.metadataOnly ? METADATA_ONLY : undefined;
     for (let attempt = 1; ; attempt++) {
       const items: T[] = [];
       let token: string | undefined;
       try {
         for (;;) {
           const query = { labelSelector: options.labelSelector, limit: this.pageSize, continue: token };
-          const page = await this.request<List<T>>('GET', path, { query });
-          items.push(...page.items);
+          const page = await this.request<List<T>>('GET', path, { query, accept });
+          // A PartialObjectMetadataList without items says `items: null`.
+          items.push(...(page.items ?? []));
           token = page.metadata?.continue || undefined;
           if (!token) return { items, metadata: { resourceVersion: page.metadata?.resourceVersion } };
         }
@@ -299,7 +315,7 @@ export class KubeClient {
   private async send(
     method: string,
     path: string,
-    options: { query?: Query; body?: unknown; contentType?: string; signal?: AbortSignal },
+    options: { query?: Query; body?: unknown; contentType?: string; accept?: string; signal?: AbortSignal },
   ) {
     const url = new URL(`${this.server}${path}`);
     for (const [key, value] of Object.entries(options.query ?? {})) {
@@ -307,7 +323,7 @@ export class KubeClient {
     }
     const token = this.access.token?.();
     const headers: Record<string, string> = {
-      accept: 'application/json',
+      accept: options.accept ?? 'application/json',
       ...(token ? { authorization: `Bearer ${token}` } : {}),
       ...(this.impersonated === undefined ? {} : { 'impersonate-user': this.impersonated }),
     };

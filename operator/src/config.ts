@@ -4,6 +4,7 @@ import { key32, postgresUrl } from '@guardian/platform/config';
 import { storageEnv, storageTarget } from '@guardian/platform/storage';
 import { parseTenantServers } from '@guardian/platform/tenant-db';
 import { z } from 'zod';
+import { DEFAULT_DELETION_GRACE_SECONDS } from './controllers/organization.deletion.ts';
 import { parseCron } from './runtime/cron.ts';
 
 const port = z.coerce.number().int().min(1).max(65_535);
@@ -47,6 +48,16 @@ export const operatorConfig = z
     POD_NAME: z.string().min(1).max(253).default(`${hostname()}-${process.pid}`),
     /** How often every cached object is reconciled again, so drift is repaired without an event. */
     OPERATOR_RESYNC_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+    /**
+     * How long an organization whose deletion was requested through the API (spec.deletion) stays
+     * restorable before the operator deletes it. `kubectl delete` does not wait for it.
+     */
+    OPERATOR_DELETION_GRACE_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(31_536_000)
+      .default(DEFAULT_DELETION_GRACE_SECONDS),
     /** Organizations reconciled at once (each waits mostly on the apiserver and Postgres). */
     OPERATOR_WORKERS: z.coerce.number().int().min(1).max(64).default(8),
     /**
@@ -151,6 +162,7 @@ export const operatorFlags = {
   'leader-elect-renew-deadline': 'LEADER_ELECT_RENEW_DEADLINE_SECONDS',
   'leader-elect-retry-period': 'LEADER_ELECT_RETRY_PERIOD_SECONDS',
   'resync-seconds': 'OPERATOR_RESYNC_SECONDS',
+  'deletion-grace-seconds': 'OPERATOR_DELETION_GRACE_SECONDS',
   workers: 'OPERATOR_WORKERS',
   'organization-selector': 'OPERATOR_ORGANIZATION_SELECTOR',
   'oidc-subject-prefix': 'OIDC_SUBJECT_PREFIX',

@@ -10,6 +10,7 @@ import { StorageProvisioner, storageTarget } from '@guardian/platform/storage';
 import { TenantPools, TenantProvisioner } from '@guardian/platform/tenant-db';
 import { builtInTemplates, RemediationStore, type TemplateCatalog } from '@guardian/platform/workflows';
 import { type Logger, pino } from 'pino';
+import { auditTrail } from './audit/trail.ts';
 import { type OperatorConfig, operatorConfig, operatorFlags } from './config.ts';
 import { registerControllers } from './controllers/index.ts';
 import { eventRecorder } from './runtime/events.ts';
@@ -18,6 +19,7 @@ import { OperatorMetrics } from './runtime/metrics.ts';
 
 export const operatorUsage = `Usage: guardian operator [--metrics-port N] [--probe-address IP] [--namespace NS] [--service-account SA]
                         [--leader-elect true|false] [--resync-seconds N] [--workers N]
+                        [--deletion-grace-seconds N]
                         [--organization-selector SELECTOR]
                         [--oidc-subject-prefix P] [--platform-namespace NS] [--platform-service-account SA]
                         [--log-level L]
@@ -30,6 +32,8 @@ cannot be read is an error) or, in a Pod, its ServiceAccount.
                                     only their Teams and children, so that several installs share a
                                     cluster. The plan counts it writes are of the plans the selector
                                     matches too (label an install's plans like its organizations).
+  --deletion-grace-seconds N        How long an organization deleted through the API stays
+                                    restorable (default 604800, 7 days); then the operator deletes it.
 
 Every flag has an environment variable: ${Object.values(operatorFlags).join(', ')}.`;
 
@@ -89,6 +93,8 @@ export function createOperator(
   const pools = new TenantPools({ maxTenants: 50, connectionsPerTenant: 1 });
   const databases = new TenantDatabases({ kube: client, pools });
   registerControllers(manager, client, clock, events, {
+    // What the operator changes, appended to each organization's audit chain.
+    audit: auditTrail(db, config.GUARDIAN_ENCRYPTION_KEY, clock),
     subjectPrefix: config.OIDC_SUBJECT_PREFIX,
     platformNamespace: config.PLATFORM_NAMESPACE,
     platformServiceAccount: config.PLATFORM_SERVICE_ACCOUNT,
@@ -97,6 +103,7 @@ export function createOperator(
     provisioner,
     storage,
     workers: config.OPERATOR_WORKERS,
+    deletionGraceMs: config.OPERATOR_DELETION_GRACE_SECONDS * 1000,
     organizationSelector: config.OPERATOR_ORGANIZATION_SELECTOR,
     // Half the resync period, so that every resync checks each tenant database again.
     databaseCheckMs: (config.OPERATOR_RESYNC_SECONDS * 1000) / 2,

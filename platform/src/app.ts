@@ -37,7 +37,7 @@ import type { WorkflowService } from './services/WorkflowService.ts';
 export interface ApiDeps {
   metrics: PlatformMetrics;
   authRoutes: AuthRouteDeps;
-  systemRoutes: Omit<SystemRouteDeps, 'metrics'>;
+  systemRoutes: SystemRouteDeps;
   organizations: OrganizationService;
   teams: TeamService;
   members: MemberService;
@@ -70,7 +70,7 @@ export interface AppDeps extends ApiDeps {
  */
 export function mountApi(deps: ApiDeps): Api {
   const api = new Api();
-  systemRoutes(api, { ...deps.systemRoutes, metrics: deps.metrics });
+  systemRoutes(api, deps.systemRoutes);
   authRoutes(api, deps.authRoutes);
   tenantRoutes(api);
   deps.governance?.routes(api);

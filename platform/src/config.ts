@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseAllowedCidrs } from './outbound/guard.ts';
 
 // Parsing is shared with the operator (@guardian/kube/env); the schemas are the platform's.
 export { ConfigError, parseConfig } from '@guardian/kube/env';
@@ -107,6 +108,15 @@ const json = <T extends z.ZodType>(schema: T) =>
 export const platformConfig = z
   .object({
     PORT: port.default(8080).describe('The port the API listens on (also --port).'),
+    METRICS_PORT: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(65_535)
+      .default(9090)
+      .describe(
+        'The port of /metrics (Prometheus), on HOST, apart from the API: the API port answers 404 there (also --metrics-port; 0 picks a free one).',
+      ),
     HOST: z
       .union([z.ipv4(), z.ipv6(), z.literal('localhost')])
       .default('127.0.0.1')
@@ -154,6 +164,21 @@ export const platformConfig = z
       .default('oidc:')
       .describe(
         'The apiserver’s OIDC username prefix: a kubectl WorkflowApproval by <prefix><email> is the user with that verified email at the default issuer.',
+      ),
+    OUTBOUND_ALLOWED_CIDRS: z
+      .string()
+      .max(4096)
+      .default('')
+      .transform((value, ctx) => {
+        try {
+          return parseAllowedCidrs(value);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : 'invalid' });
+          return z.NEVER;
+        }
+      })
+      .describe(
+        'Private, loopback or link-local addresses the platform may still send requests to (identity providers), comma-separated IPs or CIDRs, e.g. an in-cluster IdP. Every other such address is refused after DNS resolution.',
       ),
     GUARDIAN_SUPER_ADMINS: emails.describe(
       'Super admins, comma-separated: verified emails at the default issuer, never at an organization’s own.',
@@ -230,9 +255,26 @@ export const platformConfig = z
         'The cost agents’ monthly prices and report thresholds for this installation, as JSON (the chart’s agents.prices): {"currency": "EUR", "cpuCore": 21, "memoryGiB": 2.8, "storageGiB": 0.09, "loadBalancer": 16, "thresholds": {"workloadMonthly": 45, "hpaCeilingMonthly": 450}}, each key optional (AGENTS.md section 1 gives the defaults; currency requires the rest). An Organization’s spec.agents.prices overrides them.',
       ),
   })
+  .superRefine((config, ctx) => {
+    // Behind a proxy (TRUSTED_PROXIES) browsers speak https to the proxy: an http:// PUBLIC_URL would
+    // set cookies without Secure (and without the __Host- prefix) and an http redirect URI.
+    const url = config.PUBLIC_URL ? new URL(config.PUBLIC_URL) : undefined;
+    if (url?.protocol === 'http:' && config.TRUSTED_PROXIES > 0 && !isLoopbackHost(url.hostname)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PUBLIC_URL'],
+        message:
+          'is http:// while TRUSTED_PROXIES says a proxy is in front: a TLS-terminating proxy needs the https:// URL browsers use, so session cookies are Secure',
+      });
+    }
+  })
   .transform((config) => ({
     ...config,
     PUBLIC_URL: (config.PUBLIC_URL ?? `http://127.0.0.1:${config.PORT}`).replace(/\/+$/, ''),
   }));
+
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
 
 export type PlatformConfig = z.infer<typeof platformConfig>;

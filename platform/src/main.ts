@@ -9,7 +9,7 @@ import { Platform } from './platform.ts';
 import { SigningKeyService } from './services/SigningKeyService.ts';
 import { SigningKeyStore } from './stores/SigningKeyStore.ts';
 
-export const platformUsage = `Usage: guardian platform [--port N] [--host IP]
+export const platformUsage = `Usage: guardian platform [--port N] [--host IP] [--metrics-port N]
        guardian platform rotate-keys
 
 Runs the HTTP API: login, tokens, tenancy, quotas, rate limits, usage and audit. Kubernetes
@@ -26,12 +26,13 @@ ${environmentHelp(platformConfig)}`;
 export async function runPlatform(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
-    options: { port: { type: 'string' }, host: { type: 'string' } },
+    options: { port: { type: 'string' }, host: { type: 'string' }, 'metrics-port': { type: 'string' } },
     allowPositionals: true,
   });
   const env: NodeJS.ProcessEnv = { ...process.env };
   if (values.port !== undefined) env.PORT = values.port;
   if (values.host !== undefined) env.HOST = values.host;
+  if (values['metrics-port'] !== undefined) env.METRICS_PORT = values['metrics-port'];
   const config = parseConfig(platformConfig, env);
   const log = pino({ level: config.LOG_LEVEL, base: { component: 'platform' } });
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig, platformConfig } from './config.ts';
 import { platformUsage } from './main.ts';
+import { sessionCookieName } from './platform.ts';
 
 const key = randomBytes(32).toString('base64');
 const valid = {
@@ -90,6 +91,28 @@ describe('platformConfig', () => {
     expect(platformUsage).toMatch(/^ {2}GUARDIAN_ENCRYPTION_KEY(\n {6}.*)* Required\.$/m);
     expect(platformUsage).toMatch(/^ {2}PORT(\n {6}.*)* Default: 8080\.$/m);
   });
+
+  it('refuses to start behind a proxy (TRUSTED_PROXIES) with an http:// PUBLIC_URL, saying why', () => {
+    const error = captureError(() =>
+      parseConfig(platformConfig, { ...valid, TRUSTED_PROXIES: '1', PUBLIC_URL: 'http://guardian.example' }),
+    );
+    expect(error.fields).toEqual(['PUBLIC_URL']);
+    expect(error.message).toMatch(/TLS-terminating proxy needs the https:\/\/ URL/);
+    // The positive controls: https behind a proxy, http on loopback (a port-forward) and without a proxy.
+    for (const env of [
+      { TRUSTED_PROXIES: '1', PUBLIC_URL: 'https://guardian.example' },
+      { TRUSTED_PROXIES: '1', PUBLIC_URL: 'http://127.0.0.1:8080' },
+      { TRUSTED_PROXIES: '0', PUBLIC_URL: 'http://guardian.internal' },
+    ]) {
+      expect(parseConfig(platformConfig, { ...valid, ...env }).PUBLIC_URL).toBe(env.PUBLIC_URL);
+    }
+  });
+
+  it('names the session cookie __Host- when browsers use https, and plainly on http', () => {
+    expect(sessionCookieName('https://guardian.example')).toBe('__Host-guardian_session');
+    expect(sessionCookieName('http://127.0.0.1:8080')).toBe('guardian_session');
+  });
+
   it('parses the installation’s agent prices as JSON, and refuses what the Organization CRD refuses', () => {
     const prices = { cpuCore: 30, thresholds: { workloadMonthly: 40 } };
     expect(parseConfig(platformConfig, valid).AGENTS_PRICES).toBeUndefined();

@@ -12,12 +12,15 @@ import { createApp } from './app.ts';
 import { AuditLog } from './audit/AuditLog.ts';
 import { AuditService } from './audit/AuditService.ts';
 import { checkpointKey } from './audit/hash.ts';
+import { refusalRecorder } from './audit/refusals.ts';
+import { memoryVerifyCache, redisVerifyCache } from './audit/verify-cache.ts';
 import type { PlatformConfig } from './config.ts';
 import { connect, type Knex } from './db.ts';
 import { Governance } from './governance.ts';
 import { BUILT_CONSOLE } from './http/console.ts';
 import { logError } from './http/log-error.ts';
 import { PlatformMetrics } from './http/metrics.ts';
+import { portOf, serveMetrics } from './http/metrics-server.ts';
 import type { AppState } from './http/state.ts';
 import { Mailer } from './mail/mailer.ts';
 import { UsageService } from './quota/UsageService.ts';
@@ -57,6 +60,15 @@ import { GUARDIAN_VERSION } from './version.ts';
 import type { TemplateCatalog } from './workflows/index.ts';
 
 export const SESSION_COOKIE = 'guardian_session';
+
+/**
+ * The session cookie's name: `__Host-` prefixed when browsers reach us over https, so the browser
+ * keeps it to this host, Secure and Path=/ (no subdomain or plain-http page can set one). On the
+ * plain-http loopback of `make dev` and the tests such a cookie could not be set: no prefix.
+ */
+export function sessionCookieName(publicUrl: string): string {
+  return publicUrl.startsWith('https:') ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
+}
 export const LOGIN_COOKIE = 'guardian_login';
 
 export interface PlatformOptions {
@@ -101,6 +113,7 @@ export class Platform {
   private readonly expiring: { sessions: SessionStore; pendingLogins: PendingLoginStore };
   private readonly app: Koa<AppState>;
   private server: Server | undefined;
+  private metricsServer: Server | undefined;
   private sweeper: NodeJS.Timeout | undefined;
 
   private constructor(options: PlatformOptions, kube: KubeClient) {
@@ -177,7 +190,7 @@ export class Platform {
       invitations,
       directory,
       access: this.access,
-      oidcClients: new OidcClients({ caFile: config.OIDC_CA_FILE }),
+      oidcClients: new OidcClients({ caFile: config.OIDC_CA_FILE, allowed: config.OUTBOUND_ALLOWED_CIDRS }),
       pendingLogins,
       users,
       sessions: this.sessions,
@@ -208,12 +221,17 @@ export class Platform {
     this.governance = new Governance({
       db,
       audit: auditLog,
-      auditService: new AuditService({ log: auditLog, db, key: auditKey }),
+      auditService: new AuditService({
+        log: auditLog,
+        db,
+        key: auditKey,
+        cache: this.redis ? redisVerifyCache(this.redis) : memoryVerifyCache(() => clock.now()),
+      }),
       usage,
       limiter: this.redis ? new ApiRateLimiter(this.redis) : undefined,
       directory,
       sessions: this.sessions,
-      sessionCookie: SESSION_COOKIE,
+      sessionCookie: sessionCookieName(publicUrl),
       clock,
       log,
       metrics: this.metrics,
@@ -247,8 +265,9 @@ export class Platform {
         access: this.access,
         directory,
         apiKeys,
-        sessionCookie: SESSION_COOKIE,
+        sessionCookie: sessionCookieName(publicUrl),
         publicOrigin: new URL(publicUrl).origin,
+        onRefused: refusalRecorder({ audit: auditLog, clock, log }),
       },
       authRoutes: {
         login,
@@ -257,7 +276,11 @@ export class Platform {
         tokens: this.tokens,
         users,
         publicUrl,
-        cookies: { session: SESSION_COOKIE, login: LOGIN_COOKIE, secure: publicUrl.startsWith('https:') },
+        cookies: {
+          session: sessionCookieName(publicUrl),
+          login: LOGIN_COOKIE,
+          secure: publicUrl.startsWith('https:'),
+        },
       },
       systemRoutes: {
         readiness: {
@@ -375,16 +398,26 @@ export class Platform {
       this.server?.listen(config.PORT, config.HOST, listening);
     });
     const { port } = this.server.address() as AddressInfo;
+    this.metricsServer = await serveMetrics(this.metrics.registry, config.METRICS_PORT, config.HOST);
     this.log.info(
-      { address: `${config.HOST}:${port}`, publicUrl: config.PUBLIC_URL },
+      {
+        address: `${config.HOST}:${port}`,
+        publicUrl: config.PUBLIC_URL,
+        metrics: `${config.HOST}:${portOf(this.metricsServer)}`,
+      },
       'Platform API listening',
     );
     return port;
   }
 
+  /** Where /metrics is served (METRICS_PORT, or the port chosen for 0), once started. */
+  get metricsPort(): number | undefined {
+    return this.metricsServer ? portOf(this.metricsServer) : undefined;
+  }
+
   async stop(): Promise<void> {
-    const server = this.server;
-    if (server) {
+    for (const server of [this.server, this.metricsServer]) {
+      if (!server?.listening) continue;
       const closed = new Promise<void>((done) => server.close(() => done()));
       server.closeAllConnections();
       await closed;

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { can, highest, MATRIX, mayGrant, PERMISSIONS, permissionsOf, ROLES } from './rbac.ts';
+import {
+  apiKeyPermissionsOf,
+  can,
+  highest,
+  MATRIX,
+  mayGrant,
+  PERMISSIONS,
+  permissionsOf,
+  ROLES,
+} from './rbac.ts';
 
 describe('permission matrix', () => {
   it('orders roles so each holds every permission of the roles below it (except read_only’s audit view)', () => {
@@ -48,5 +57,21 @@ describe('highest', () => {
   it('picks the strongest role of several sources', () => {
     expect(highest(['team_member', 'org_admin', 'read_only'])).toBe('org_admin');
     expect(highest([])).toBeUndefined();
+  });
+});
+
+describe('audit:verify', () => {
+  it('goes to the people who manage the audit trail, never read_only nor an API key', () => {
+    expect(ROLES.filter((role) => can(role, 'audit:verify'))).toEqual([
+      'super_admin',
+      'org_owner',
+      'org_admin',
+    ]);
+    expect(can('read_only', 'audit:read')).toBe(true);
+    expect(apiKeyPermissionsOf('org_admin')).not.toContain('audit:verify');
+    // The control: a key holds everything else its role grants.
+    expect(apiKeyPermissionsOf('org_admin')).toEqual(
+      permissionsOf('org_admin').filter((p) => p !== 'audit:verify'),
+    );
   });
 });

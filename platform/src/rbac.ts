@@ -36,6 +36,7 @@ export const PERMISSIONS = [
   'analytics:read',
   'usage:read',
   'audit:read',
+  'audit:verify', // verify the hash chain (reads all of it: answers are cached per chain head)
   'apikeys:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -56,7 +57,14 @@ const LEAD: Permission[] = [
   'workflows:cancel',
   'analytics:read',
 ];
-const ADMIN: Permission[] = [...LEAD, 'org:update', 'members:manage', 'audit:read', 'apikeys:manage'];
+const ADMIN: Permission[] = [
+  ...LEAD,
+  'org:update',
+  'members:manage',
+  'audit:read',
+  'audit:verify',
+  'apikeys:manage',
+];
 const OWNER: Permission[] = [...ADMIN, 'org:delete', 'owners:manage'];
 
 export const MATRIX: Readonly<Record<Role, readonly Permission[]>> = {
@@ -70,6 +78,17 @@ export const MATRIX: Readonly<Record<Role, readonly Permission[]>> = {
   // plan units (agentExecutionsPerMonth), which is a decision for people who work on its workloads.
   read_only: [...READ, 'analytics:read', 'audit:read'],
 };
+
+/**
+ * What an API key never holds, whatever its role: keys have no scopes, and verifying the audit
+ * trail is for the people who manage it (a leaked CI key must not be able to load the database).
+ */
+export const PEOPLE_ONLY: readonly Permission[] = ['audit:verify'];
+
+/** The permissions of an API key with `role`. */
+export function apiKeyPermissionsOf(role: Role): Permission[] {
+  return permissionsOf(role).filter((permission) => !PEOPLE_ONLY.includes(permission));
+}
 
 export function can(role: Role, permission: Permission): boolean {
   return MATRIX[role].includes(permission);

@@ -113,7 +113,11 @@ describe('guardian platform', () => {
     expect(document.components.schemas.TokenRequest?.additionalProperties).toBe(false);
     expect(document.components.schemas.Problem).toBeDefined();
 
-    const metrics = await (await fetch(`${platform.url}/metrics`)).text();
+    // Metrics on a port of their own; the public port does not serve them.
+    const hidden = await fetch(`${platform.url}/metrics`);
+    expect(hidden.status).toBe(404);
+    expect(hidden.headers.get('content-type')).toBe('application/problem+json');
+    const metrics = await (await fetch(`${platform.metricsUrl}/metrics`)).text();
     expect(metrics).toMatch(/guardian_http_requests_total\{method="GET",route="\/healthz",status="200"\} 1/);
     expect(metrics).toMatch(
       /guardian_http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/readyz"/,

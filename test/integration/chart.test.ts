@@ -197,6 +197,9 @@ describe('the Helm chart, rendered', () => {
     const parsedOperator = parseConfig(operatorConfig, operatorEnv);
     expect([...parsedOperator.TENANT_DB_SERVERS.keys()]).toEqual(['pg1', 'pg2']);
     expect(parsedOperator.POD_NAME).toBe('guardian-operator-abc');
+    // The operator writes the organizations' audit chains: the platform database and its key.
+    expect(parsedOperator.DATABASE_URL).toMatch(/^postgres/);
+    expect(parsedOperator.GUARDIAN_ENCRYPTION_KEY).toHaveLength(32);
 
     const platform = (podSpecOf(find(objects, 'Deployment', 'guardian-platform')) as PodSpec).containers[0];
     const platformEnv = resolveEnv(platform as Container, {});
@@ -209,6 +212,7 @@ describe('the Helm chart, rendered', () => {
     const parsedPlatform = parseConfig(platformConfig, platformEnv);
     expect(parsedPlatform.GUARDIAN_SUPER_ADMINS).toEqual(['admin@example.com', 'ops@example.com']);
     expect(parsedPlatform.HOST).toBe('0.0.0.0');
+    expect(parsedPlatform.METRICS_PORT).toBe(9090);
     expect(parsedPlatform.GUARDIAN_ENCRYPTION_KEY).toHaveLength(32);
 
     const rotation = podSpecOf(find(objects, 'CronJob')) as PodSpec;
@@ -349,6 +353,29 @@ describe('the Helm chart, rendered', () => {
     const gateway = (await renderChart({ values: [resolve(chartDir, 'ci/gateway-values.yaml')] })).objects;
     expect(find(gateway, 'HTTPRoute').spec).toMatchObject({ hostnames: ['ops.msp.example'] });
     expect(gateway.map((o) => o.kind)).not.toContain('NetworkPolicy');
+  });
+
+  it("serves the platform's /metrics on its metrics port, through a ClusterIP Service of its own, never the public one", async () => {
+    const objects = (await renderChart({ values: [resolve(chartDir, 'ci/ingress-values.yaml')] })).objects;
+    const container = (podSpecOf(find(objects, 'Deployment', 'guardian-platform')) as PodSpec).containers[0];
+    expect(container?.env).toContainEqual({ name: 'METRICS_PORT', value: '9090' });
+    expect((container as Record<string, unknown>).ports).toEqual([
+      { name: 'http', containerPort: 8080, protocol: 'TCP' },
+      { name: 'metrics', containerPort: 9090, protocol: 'TCP' },
+    ]);
+    const metrics = find(objects, 'Service', 'guardian-platform-metrics').spec as Record<string, unknown>;
+    expect(metrics).toMatchObject({
+      type: 'ClusterIP',
+      ports: [{ name: 'metrics', port: 9090, targetPort: 'metrics' }],
+    });
+    const publicPorts = (
+      find(objects, 'Service', 'guardian-platform').spec as { ports: Array<{ name: string }> }
+    ).ports;
+    expect(publicPorts.map((port) => port.name)).toEqual(['http']);
+    // The ServiceMonitor scrapes metrics ports only (the operator's and the platform's).
+    const endpoints = (find(objects, 'ServiceMonitor').spec as { endpoints: Array<{ port: string }> })
+      .endpoints;
+    expect(endpoints.map((endpoint) => endpoint.port)).toEqual(['metrics']);
   });
 
   it('passes operator.organizationSelector to the operator, which parses it, only when it is set', async () => {

@@ -285,7 +285,7 @@ describe('Organization', () => {
       },
     });
     const table = await kubectl('get', 'org', example.metadata?.name ?? '');
-    expect(table.split('\n')[0]).toMatch(/^NAME\s+PLAN\s+NAMESPACE\s+DATABASE\s+READY\s+AGE/);
+    expect(table.split('\n')[0]).toMatch(/^NAME\s+PLAN\s+NAMESPACE\s+DATABASE\s+READY\s+DELETION\s+AGE/);
     expect(table).toMatch(/\senterprise\s/);
   });
 

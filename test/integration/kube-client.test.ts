@@ -55,6 +55,40 @@ describe('KubeClient against the apiserver', () => {
     expect(lists(before)).toHaveLength(1);
   });
 
+  it('lists metadata only when asked: a Secret’s data never arrives, in pages all the same', async () => {
+    await coreApi.createNamespacedSecret({
+      namespace,
+      body: {
+        metadata: { name: 'app-credentials', labels: { test: namespace } },
+        stringData: { password: 'p4ss' },
+      },
+    });
+    const client = new KubeClient({ server }, { pageSize: 1 });
+    try {
+      // The control: a plain list carries the data.
+      const full = await client.list<KubeObject & { data?: Record<string, string> }>(core.secret, {
+        namespace,
+        labelSelector,
+      });
+      expect(full.items.map((item) => Object.keys(item.data ?? {}))).toEqual([['password']]);
+      const bare = await client.list<KubeObject & { data?: unknown; type?: unknown }>(core.secret, {
+        namespace,
+        labelSelector,
+        metadataOnly: true,
+      });
+      expect(bare.items).toHaveLength(1);
+      expect(bare.items[0]?.metadata).toMatchObject({ name: 'app-credentials', labels: { test: namespace } });
+      expect(bare.items[0]).not.toHaveProperty('data');
+      expect(bare.items[0]).not.toHaveProperty('type');
+      expect(bare.metadata?.resourceVersion).toMatch(/^\d+$/);
+      // An empty one (the apiserver says `items: null` there) is an empty list.
+      const none = { namespace, labelSelector: 'test=nothing', metadataOnly: true };
+      expect((await client.list(core.secret, none)).items).toEqual([]);
+    } finally {
+      await client.close();
+    }
+  });
+
   it("fills an informer's cache through the same pages, then watches from the list's resourceVersion", async () => {
     const client = new KubeClient({ server }, { pageSize: 3 });
     const informer = new Informer<KubeObject>(client, core.configMap, pino({ level: 'silent' }), {

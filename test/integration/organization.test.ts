@@ -246,6 +246,11 @@ describe('Organization controller', () => {
       namespace: `org-${other}--dev`,
       body: { metadata: { name: 'someones-config' } },
     });
+    // Counted from metadata alone: the operator never reads a tenant's Secret data.
+    await coreApi.createNamespacedSecret({
+      namespace: `org-${other}--dev`,
+      body: { metadata: { name: 'someones-secret' }, stringData: { token: 'not-for-the-operator' } },
+    });
 
     await apply(organization(other, { ...spec, environments: ['production', 'staging'] }));
     await eventually('the empty qa namespace to go', async () => {
@@ -259,7 +264,7 @@ describe('Organization controller', () => {
     });
     expect(kept.reason).toBe('NamespaceNotEmpty');
     expect(kept.message).toContain(`org-${other}--dev`);
-    expect(kept.message).toContain('1 configmaps');
+    expect(kept.message).toContain('1 configmaps, 1 secrets');
     const dev = await coreApi.readNamespace({ name: `org-${other}--dev` });
     expect(dev.metadata?.deletionTimestamp).toBeUndefined();
   });
@@ -424,5 +429,42 @@ describe('Organization controller', () => {
       },
       90_000,
     );
+  });
+
+  it('deletes an organization whose deletion was requested once its grace period ends, and not before', async () => {
+    const day = 24 * 3600 * 1000;
+    const waiting = uniqueName('it-pending');
+    const overdue = uniqueName('it-overdue');
+    const requestedAt = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
+    suite.track(waiting, overdue);
+    await apply(organization(waiting, { deletion: { requestedAt } }));
+    await apply(
+      organization(overdue, { deletion: { requestedAt: new Date(Date.now() - 8 * day).toISOString() } }),
+    );
+    // Within the grace period the organization is provisioned as any other and says when it goes.
+    await organizationReady(waiting);
+    const pending = await eventually('the deletion to be scheduled', async () => {
+      const org = await readOrganization(waiting);
+      return org.status?.deletionScheduledAt ? org : undefined;
+    });
+    expect(Date.parse(pending.status?.deletionScheduledAt ?? '')).toBe(Date.parse(requestedAt) + 7 * day);
+    expect(condition(pending, 'DeletionPending')).toMatchObject({
+      status: 'True',
+      reason: 'DeletionRequested',
+    });
+    expect(await exists('namespace', `org-${waiting}`)).toBe(true);
+    // Past it, the operator deletes the Organization (and, through its finalizer, the database).
+    await eventually(
+      'the overdue organization to be gone',
+      async () => {
+        const gone = await readOrganization(overdue).then(
+          () => false,
+          (error: unknown) => (error as { code?: number }).code === 404,
+        );
+        return gone;
+      },
+      90_000,
+    );
+    expect(await exists('namespace', `org-${waiting}`)).toBe(true);
   });
 });

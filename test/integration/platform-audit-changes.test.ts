@@ -165,7 +165,7 @@ describe('platform audit: members, invitations, organizations and teams, through
     await verified(owner);
   });
 
-  it('records an organization created, renamed, suspended, resumed, a refused change, and its deletion', async () => {
+  it('records an organization created, renamed, suspended, resumed, a refused change, its deletion requested, restored, and deleted at once', async () => {
     const superAdmin = await root.token();
     const made = await call(api.url, 'POST', '/tenants/organizations', superAdmin, {
       name: 'Trail Corp',
@@ -209,10 +209,20 @@ describe('platform audit: members, invitations, organizations and teams, through
     expect(entries[4]?.detail).toMatchObject({ fields: ['plan_type'], status: 403 });
     await verified(superAdmin, inCreated);
 
-    expect((await call(api.url, 'DELETE', path, superAdmin)).status).toBe(202);
-    const after = await api.platform.governance.audit.list(created, { limit: 1 });
-    expect(after.entries.map((e) => [e.action, e.actor, e.target])).toEqual([
-      ['organization.deleted', rootId, created],
+    const confirmed = `${path}?confirm=${created}`;
+    expect((await call(api.url, 'DELETE', confirmed, superAdmin)).status).toBe(202);
+    expect((await call(api.url, 'POST', `${path}/restore`, carols)).status).toBe(200);
+    expect((await call(api.url, 'DELETE', `${confirmed}&immediately=true`, superAdmin)).status).toBe(202);
+    const after = await api.platform.governance.audit.list(created, { limit: 3 });
+    expect(after.entries.map((e) => [e.action, e.actor, e.target, e.detail])).toEqual([
+      ['organization.deleted', rootId, created, { immediately: true }],
+      ['organization.restored', carolId, created, {}],
+      [
+        'organization.deletion.requested',
+        rootId,
+        created,
+        { deletion: expect.objectContaining({ requested_at: expect.any(String) }) },
+      ],
     ]);
   });
 });

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../platform/src/db.ts';
 import { consume } from '../../platform/src/quota/index.ts';
 import { withTenant } from '../../platform/src/stores/with-tenant.ts';
-import { uniqueName } from '../support/kube.ts';
+import { eventually, uniqueName } from '../support/kube.ts';
 import { operatorSuite, SUITE_LABEL } from '../support/operator-suite.ts';
 import {
   type Browser,
@@ -394,14 +394,63 @@ describe('platform organizations API', () => {
     expect(foreignStats.status).toBe(404);
   });
 
-  it('deletes an organization for an owner (org:delete) only', async () => {
+  it('deletes an organization only when confirmed, after a grace period in which it is read-only and restorable', async () => {
     const id = await carolsNewOrganization('it-delete', 'Doomed');
     const token = await carol.token(id);
+    const path = `/tenants/organizations/${id}`;
     expect(
       (await call(api.url, 'DELETE', `/tenants/organizations/${foreign.metadata.name}`, token)).status,
     ).toBe(404);
-    const deleted = await call(api.url, 'DELETE', `/tenants/organizations/${id}`, token);
-    expect(deleted.status).toBe(202);
+    // Unconfirmed, or confirmed with another name: 400 with the reason, and nothing changes.
+    for (const query of ['', '?confirm=', `?confirm=${foreign.metadata.name}`]) {
+      const refused = await call(api.url, 'DELETE', `${path}${query}`, token);
+      expect(refused.status, query).toBe(400);
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+      expect(refused.body).toMatchObject({ errors: [{ field: 'confirm' }] });
+    }
+    expect((await readOrganization(id)).spec.deletion).toBeUndefined();
+    // An owner may not skip the grace period.
+    expect((await call(api.url, 'DELETE', `${path}?confirm=${id}&immediately=true`, token)).status).toBe(403);
+
+    const requested = await call(api.url, 'DELETE', `${path}?confirm=${id}`, token);
+    expect(requested.status, requested.text).toBe(202);
+    const requestedAt = (requested.body as { deletion: { requested_at: string } }).deletion.requested_at;
+    expect(Math.abs(Date.parse(requestedAt) - Date.now())).toBeLessThan(60_000);
+    // The operator schedules the deletion a grace period (7 days by default) later, and keeps everything.
+    const scheduled = await eventually('the operator to schedule the deletion', async () => {
+      const org = await readOrganization(id);
+      return org.status?.deletionScheduledAt;
+    });
+    expect(Date.parse(scheduled) - Date.parse(requestedAt)).toBe(7 * 24 * 3600 * 1000);
+    const shown = await call(api.url, 'GET', path, token);
+    expect(shown.status).toBe(200);
+    expect(shown.body).toMatchObject({ deletion: { requested_at: requestedAt, scheduled_at: scheduled } });
+
+    // Read-only for its members meanwhile: a change of the organization and a write in it are refused.
+    const renamed = await call(api.url, 'PATCH', path, token, { name: 'Renamed' });
+    expect(renamed.status).toBe(403);
+    expect(renamed.text).toContain('pending deletion');
+    const team = await call(api.url, 'POST', '/tenants/teams', token, { team_id: 'ops', name: 'Ops' });
+    expect(team.status).toBe(403);
+    expect(team.text).toContain('pending deletion');
+    // Asking again keeps the first date.
+    const again = await call(api.url, 'DELETE', `${path}?confirm=${id}`, root, undefined, { 'x-org-id': id });
+    expect(again.body).toMatchObject({ deletion: { requested_at: requestedAt } });
+
+    // Restored by its owner: writable again, nothing scheduled.
+    const restored = await call(api.url, 'POST', `${path}/restore`, token);
+    expect(restored.status, restored.text).toBe(200);
+    expect(restored.body).toMatchObject({ deletion: null });
+    expect((await call(api.url, 'POST', `${path}/restore`, token)).status).toBe(409);
+    await eventually('the operator to drop the schedule', async () => {
+      const org = await readOrganization(id);
+      return org.spec.deletion === undefined && org.status?.deletionScheduledAt === undefined;
+    });
+    expect((await call(api.url, 'PATCH', path, token, { name: 'Kept' })).status).toBe(200);
+
+    // A super admin may delete at once.
+    const now = await call(api.url, 'DELETE', `${path}?confirm=${id}&immediately=true`, root);
+    expect(now.status, now.text).toBe(202);
     await until('the organization to be gone from the platform', () => !api.platform.directory.get(id));
   });
 });

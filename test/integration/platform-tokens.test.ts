@@ -251,7 +251,7 @@ describe('platform access tokens: the forged-token suite', () => {
     clock.advance(10_001);
     await flood();
     expect(keys.unknownKidReloads - before).toBe(2);
-    const metrics = await (await fetch(`${api.url}/metrics`)).text();
+    const metrics = await (await fetch(`${api.metricsUrl}/metrics`)).text();
     expect(metrics).toMatch(
       new RegExp(`^guardian_signing_key_unknown_kid_reloads_total ${keys.unknownKidReloads}$`, 'm'),
     );

@@ -9,6 +9,7 @@
 
 import type { Organization, OrganizationSpec } from '@guardian/crds/generated';
 import { afterAll, beforeAll } from 'vitest';
+import { migrate } from '../../platform/src/db.ts';
 import { freePort } from '../../scripts/stack/process.ts';
 import { eventually, uniqueName } from './kube.ts';
 import {
@@ -17,6 +18,8 @@ import {
   type RunningOperator,
   startOperator,
 } from './operator.ts';
+import { encryptionKey } from './platform.ts';
+import { stackEnv } from './stack.ts';
 import {
   apply,
   coreApi,
@@ -37,11 +40,18 @@ export async function startSuiteOperator(options: {
   selector: string;
   env?: NodeJS.ProcessEnv;
 }): Promise<RunningOperator> {
+  // The operator appends to the organizations' audit chains in the platform database.
+  await migrate(stackEnv('DATABASE_ADMIN_URL'), stackEnv('DATABASE_URL'));
   const operator = await startOperator({
     kubeconfig: options.kubeconfig,
     namespace: options.namespace,
     port: await freePort(),
-    env: { OPERATOR_ORGANIZATION_SELECTOR: options.selector, ...options.env },
+    env: {
+      OPERATOR_ORGANIZATION_SELECTOR: options.selector,
+      DATABASE_URL: stackEnv('DATABASE_URL'),
+      GUARDIAN_ENCRYPTION_KEY: encryptionKey(),
+      ...options.env,
+    },
   });
   await eventually('the operator to be ready', async () => {
     if (operator.process.exitCode !== null) throw new Error(`operator exited: ${operator.logs.join('')}`);

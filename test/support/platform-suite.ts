@@ -58,6 +58,8 @@ export interface PlatformSuite {
   /** The platform's own namespace, where its ServiceAccount lives. */
   readonly namespace: string;
   readonly url: string;
+  /** Where the platform serves /metrics (a port of its own). */
+  readonly metricsUrl: string;
   readonly platform: Platform;
   readonly smtp: TestSmtp;
   /** Applies test objects; waits until the platform sees the organizations (with plans) and teams. */
@@ -126,6 +128,9 @@ export function platformSuite(options: PlatformSuiteOptions): PlatformSuite {
     logs,
     get url() {
       return started().url;
+    },
+    get metricsUrl() {
+      return started().metricsUrl;
     },
     get platform() {
       return started().platform;

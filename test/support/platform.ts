@@ -36,15 +36,18 @@ export function platformKubeconfig(namespace: string): Promise<string> {
 }
 
 /** The environment `guardian platform` gets in tests: the stack's, plus what the platform needs. */
-export function platformEnv(port: number, kubeconfig: string): Record<string, string> {
+export function platformEnv(port: number, kubeconfig: string, metricsPort = 0): Record<string, string> {
   return {
     PORT: String(port),
+    METRICS_PORT: String(metricsPort),
     DATABASE_URL: stackEnv('DATABASE_URL'),
     REDIS_URL: stackEnv('REDIS_URL'),
     OIDC_ISSUER: stackEnv('OIDC_ISSUER'),
     OIDC_CLIENT_ID: stackEnv('OIDC_CLIENT_ID'),
     OIDC_CLIENT_SECRET: stackEnv('OIDC_CLIENT_SECRET'),
     OIDC_CA_FILE: stackEnv('STACK_CA_FILE'),
+    // The stack's identity provider listens on loopback: the only private address allowed.
+    OUTBOUND_ALLOWED_CIDRS: '127.0.0.1/32',
     GUARDIAN_SUPER_ADMINS: 'root@guardian.local',
     GUARDIAN_ENCRYPTION_KEY: encryptionKey(),
     KUBECONFIG: kubeconfig,
@@ -54,6 +57,8 @@ export function platformEnv(port: number, kubeconfig: string): Record<string, st
 export interface TestPlatform {
   platform: Platform;
   url: string;
+  /** Where /metrics is served (METRICS_PORT, a port of its own). */
+  metricsUrl: string;
   stop(): Promise<void>;
 }
 
@@ -87,12 +92,15 @@ export async function startPlatform(options: {
   await platform.start();
   const url = `http://127.0.0.1:${port}`;
   await eventually('the platform to be ready', async () => (await fetch(`${url}/readyz`)).status === 200);
-  return { platform, url, stop: () => platform.stop() };
+  const metricsUrl = `http://127.0.0.1:${platform.metricsPort}`;
+  return { platform, url, metricsUrl, stop: () => platform.stop() };
 }
 
 export interface PlatformProcess {
   process: ChildProcess;
   url: string;
+  /** Where /metrics is served (METRICS_PORT, a port of its own). */
+  metricsUrl: string;
   logs: string[];
   stop(): Promise<number | null>;
 }
@@ -103,9 +111,10 @@ export async function startPlatformProcess(
   env: Record<string, string> = {},
 ): Promise<PlatformProcess> {
   const port = await freePort();
+  const metricsPort = await freePort();
   const child = spawn(process.execPath, [guardian, 'platform'], {
     cwd: repo,
-    env: { PATH: process.env.PATH, ...platformEnv(port, kubeconfig), ...env },
+    env: { PATH: process.env.PATH, ...platformEnv(port, kubeconfig, metricsPort), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];
@@ -115,6 +124,7 @@ export async function startPlatformProcess(
   return {
     process: child,
     url: `http://127.0.0.1:${port}`,
+    metricsUrl: `http://127.0.0.1:${metricsPort}`,
     logs,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;

@@ -180,6 +180,8 @@ the same configuration, platform/src/config.ts).
 {{- define "guardian.platform.env" -}}
 - name: PORT
   value: {{ .Values.platform.port | quote }}
+- name: METRICS_PORT
+  value: {{ .Values.platform.metricsPort | quote }}
 - name: HOST
   value: "0.0.0.0"
 {{- with (include "guardian.publicUrl" .) }}
@@ -224,6 +226,8 @@ the same configuration, platform/src/config.ts).
 - name: OIDC_CA_FILE
   value: /etc/guardian/oidc-ca/ca.crt
 {{- end }}
+- name: OUTBOUND_ALLOWED_CIDRS
+  value: {{ join "," .Values.platform.outboundAllowedCidrs | quote }}
 - name: GUARDIAN_SUPER_ADMINS
   value: {{ join "," .Values.platform.superAdmins | quote }}
 - name: GUARDIAN_ENCRYPTION_KEY

@@ -19,6 +19,7 @@ import {
   type TemplateResource,
   WorkflowSlots,
 } from '@guardian/platform/workflows';
+import type { OperatorAudit } from '../audit/trail.ts';
 import { ChildWriter } from '../runtime/children.ts';
 import type { Controller } from '../runtime/controller.ts';
 import type { EventRecorder } from '../runtime/events.ts';
@@ -51,6 +52,8 @@ export interface WorkflowSettings {
 }
 
 export interface ControllerSettings {
+  /** Each organization's audit chain, where the operator records what it changed. */
+  audit: OperatorAudit;
   subjectPrefix: string;
   platformNamespace: string;
   platformServiceAccount: string;
@@ -61,6 +64,8 @@ export interface ControllerSettings {
   /** Each organization's object storage (a bucket and its account, or a folder), or none. */
   storage: StorageProvisioner;
   workers: number;
+  /** How long after spec.deletion.requestedAt an organization is deleted. */
+  deletionGraceMs: number;
   /**
    * A label selector of the Organizations to reconcile (empty: all). Their Teams and children
    * follow; the plans whose status (the organization count) this operator writes match it too.
@@ -125,6 +130,8 @@ export function registerControllers(
       children,
       events,
       subjectPrefix: settings.subjectPrefix,
+      audit: settings.audit,
+      deletionGraceMs: settings.deletionGraceMs,
       platformNamespace: settings.platformNamespace,
       platformServiceAccount: settings.platformServiceAccount,
       operatorServiceAccount: {
@@ -133,6 +140,7 @@ export function registerControllers(
       },
       database: {
         client,
+        audit: settings.audit,
         children,
         provisioner: settings.provisioner,
         secrets,

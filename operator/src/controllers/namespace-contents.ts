@@ -16,16 +16,21 @@ const WORK: Resource[] = [
   core.secret,
 ];
 
-// Kubernetes puts these in every namespace by itself.
+// Kubernetes puts these in every namespace by itself. Secrets are read as metadata only, so a
+// ServiceAccount's token Secret is known by the annotation Kubernetes gives it, not by its type.
 const automatic = (resource: Resource, object: KubeObject) =>
   (resource === core.configMap && object.metadata?.name === 'kube-root-ca.crt') ||
-  (resource === core.secret && (object as { type?: string }).type === 'kubernetes.io/service-account-token');
+  (resource === core.secret &&
+    object.metadata?.annotations?.['kubernetes.io/service-account.name'] !== undefined);
 
-/** What a namespace holds beyond Guardian's own objects, as "2 pods, 1 service". */
+/**
+ * What a namespace holds beyond Guardian's own objects, as "2 pods, 1 service". Lists metadata
+ * only: counting a tenant's Secrets never brings their data into the operator.
+ */
 export async function leftovers(client: KubeClient, namespace: string): Promise<string[]> {
   const found: string[] = [];
   for (const resource of WORK) {
-    const { items } = await client.list(resource, { namespace });
+    const { items } = await client.list(resource, { namespace, metadataOnly: true });
     const foreign = items.filter(
       (o) => o.metadata?.labels?.[MANAGED_BY] !== OPERATOR && !automatic(resource, o),
     );

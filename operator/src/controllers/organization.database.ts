@@ -13,6 +13,7 @@ import {
   type TenantProvisioner,
   tenantDatabaseName,
 } from '@guardian/platform/tenant-db';
+import type { OperatorAudit } from '../audit/trail.ts';
 import type { ChildWriter } from '../runtime/children.ts';
 import { FIELD_MANAGER } from '../runtime/children.ts';
 import { failpoint } from '../runtime/failpoint.ts';
@@ -35,6 +36,8 @@ export interface DatabaseOutcome {
 
 export interface DatabaseDeps {
   client: KubeClient;
+  /** The organization's audit chain: databases created, dropped or retained. */
+  audit: OperatorAudit;
   children: ChildWriter;
   provisioner: TenantProvisioner;
   secrets: Informer<KubeObject>;
@@ -177,8 +180,10 @@ export async function syncDatabase(deps: DatabaseDeps, org: Organization): Promi
 
     const here = (await deps.provisioner.locate(name)).find((f) => f.server === server);
     let migrated = false;
-    if (!here) ({ migrated } = await deps.provisioner.createDatabase(server, name, name, uid));
-    else if (here.owner !== name || (here.organizationUid !== undefined && here.organizationUid !== uid)) {
+    if (!here) {
+      ({ migrated } = await deps.provisioner.createDatabase(server, name, name, uid));
+      await deps.audit.record(orgName, 'database.created', name, { server, database: name, role: name });
+    } else if (here.owner !== name || (here.organizationUid !== undefined && here.organizationUid !== uid)) {
       return {
         ready: false,
         reason: 'DatabaseConflict',
@@ -242,20 +247,35 @@ export async function finalizeDatabase(deps: DatabaseDeps, org: Organization): P
         | Secret
         | undefined;
       if (secret?.data) {
-        const copy = { name: `retained-database-${orgName}`, namespace: deps.operatorNamespace };
+        const retained = `retained-database-${orgName}`;
         await keepSecretCopy(
           deps.client,
-          { ...copy, organization: orgName, fieldManager: FIELD_MANAGER },
+          {
+            name: retained,
+            namespace: deps.operatorNamespace,
+            organization: orgName,
+            fieldManager: FIELD_MANAGER,
+          },
           secret.data,
         );
+        await deps.audit.record(orgName, 'database.retained', name, {
+          server,
+          database: name,
+          secret: `${deps.operatorNamespace}/${retained}`,
+        });
       }
     } else {
       const here = (await deps.provisioner.locate(name)).find((f) => f.server === server);
       const ours = here && (here.organizationUid === undefined || here.organizationUid === org.metadata?.uid);
-      if (ours) await deps.provisioner.drop(server, name, name);
-      else if (!here) await deps.provisioner.dropRoleIfUnused(server, name);
+      if (ours) {
+        await deps.provisioner.drop(server, name, name);
+        await deps.audit.record(orgName, 'database.deleted', name, { server, database: name, role: name });
+      } else if (!here) await deps.provisioner.dropRoleIfUnused(server, name);
     }
   }
   failpoint('database-during-deletion', keyOf(org));
+  await deps.audit.record(orgName, 'organization.deleted', orgName, {
+    deletionPolicy: org.spec.database?.deletionPolicy ?? 'Delete',
+  });
   await applyOrganizationMetadata(deps.client, org, server, false);
 }

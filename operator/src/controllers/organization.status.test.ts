@@ -53,6 +53,7 @@ describe('desiredOrganizationStatus', () => {
       StorageReady: ['True', 'Provisioned'],
       DomainConflict: ['False', 'DomainsUnique'],
       Suspended: ['False', 'Active'],
+      DeletionPending: ['False', 'NotRequested'],
       Ready: ['True', 'Ready'],
     });
     expect(status.conditions?.every((c) => c.lastTransitionTime === '2026-01-01T00:00:00Z')).toBe(true);
@@ -114,6 +115,19 @@ describe('desiredOrganizationStatus', () => {
     const messages = desiredOrganizationStatus(acme, observed, t0).conditions?.map((c) => c.message);
     expect(messages).toContain('org-acme--dev kept: it holds 1 configmaps');
     expect(messages).toContain('acme.com is claimed by older organization older');
+  });
+
+  it('reports a pending deletion and its date while staying Ready, and drops it once restored', () => {
+    const scheduled = new Date('2026-01-08T00:00:00Z');
+    const pending = desiredOrganizationStatus(acme, { ...inPlace, deletionScheduledAt: scheduled }, t0);
+    expect(pending.deletionScheduledAt).toBe('2026-01-08T00:00:00.000Z');
+    expect(summary(acme, { ...inPlace, deletionScheduledAt: scheduled })).toMatchObject({
+      DeletionPending: ['True', 'DeletionRequested'],
+      Ready: ['True', 'Ready'],
+    });
+    const restored = desiredOrganizationStatus({ ...acme, status: pending }, inPlace, t1);
+    expect(restored.deletionScheduledAt).toBeUndefined();
+    expect(restored.conditions?.find((c) => c.type === 'DeletionPending')?.status).toBe('False');
   });
 
   it('reports storage that is not its own as why it is not Ready, and unconfigured storage as no obstacle', () => {

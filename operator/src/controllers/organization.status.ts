@@ -17,6 +17,8 @@ export interface Observed {
   storage?: StorageOutcome;
   /** Domains an older organization claims too. */
   domainConflicts: DomainClaim[];
+  /** When a deletion requested through the API takes effect (spec.deletion plus the grace period). */
+  deletionScheduledAt?: Date;
 }
 
 const condition = (type: string, ok: boolean, reason: string, message: string): DesiredCondition => ({
@@ -110,17 +112,30 @@ export function desiredOrganizationStatus(
     org.spec.suspended
       ? condition('Suspended', true, 'Suspended', 'Logins, API calls and workflows are refused')
       : condition('Suspended', false, 'Active', 'The organization is active'),
+    observed.deletionScheduledAt
+      ? condition(
+          'DeletionPending',
+          true,
+          'DeletionRequested',
+          `The organization is read-only and will be deleted at ${observed.deletionScheduledAt.toISOString()} unless it is restored`,
+        )
+      : condition('DeletionPending', false, 'NotRequested', 'No deletion is pending'),
   ];
   const failing = conditions.filter(
-    (c) => !['Suspended', 'EnvironmentsPruned', 'DomainConflict'].includes(c.type) && c.status !== 'True',
+    (c) =>
+      !['Suspended', 'EnvironmentsPruned', 'DomainConflict', 'DeletionPending'].includes(c.type) &&
+      c.status !== 'True',
   );
   const first = failing[0];
   const ready = first
     ? { type: 'Ready', status: 'False' as const, reason: first.reason, message: first.message }
     : condition('Ready', true, 'Ready', 'The tenant is provisioned');
-  const current = organizationOwnedStatus(org.status);
+  const { deletionScheduledAt: _previous, ...current } = organizationOwnedStatus(org.status) ?? {};
   return {
     ...current,
+    ...(observed.deletionScheduledAt
+      ? { deletionScheduledAt: observed.deletionScheduledAt.toISOString() }
+      : {}),
     observedGeneration: generation,
     namespace: controlNamespace(name),
     environments: environmentsOf(org).map((environment) => ({
@@ -130,6 +145,6 @@ export function desiredOrganizationStatus(
     ...(observed.database?.server
       ? { database: { server: observed.database.server, name: observed.database.name } }
       : {}),
-    conditions: setConditions(current?.conditions, [...conditions, ready], now),
+    conditions: setConditions(current.conditions, [...conditions, ready], now),
   };
 }

@@ -6,6 +6,7 @@ import { core, type KubeObject, type Resource } from '@guardian/kube/resources';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../test/support/fake-clock.ts';
+import { noAudit } from '../audit/trail.ts';
 import { ChildWriter } from '../runtime/children.ts';
 import type { DatabaseDeps, DatabaseOutcome } from './organization.database.ts';
 import type { Namespace } from './organization.namespaces.ts';
@@ -51,6 +52,8 @@ function reconcilerWith(steps: Record<string, () => Promise<unknown>>) {
     children: new ChildWriter(client),
     events: { record: () => Promise.resolve() },
     subjectPrefix: 'oidc:',
+    audit: noAudit,
+    deletionGraceMs: 7 * 24 * 3600 * 1000,
     platformNamespace: 'guardian-system',
     platformServiceAccount: 'guardian-platform',
     operatorServiceAccount: { namespace: 'guardian-system', serviceAccount: 'guardian-operator' },

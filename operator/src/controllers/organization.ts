@@ -4,6 +4,7 @@ import type { KubeClient } from '@guardian/kube/client';
 import type { Clock } from '@guardian/kube/clock';
 import type { Informer } from '@guardian/kube/informer';
 import { core, type KubeObject, keyOf } from '@guardian/kube/resources';
+import type { OperatorAudit } from '../audit/trail.ts';
 import type { ChildWriter } from '../runtime/children.ts';
 import { findCondition } from '../runtime/conditions.ts';
 import type { Reconciler } from '../runtime/controller.ts';
@@ -17,7 +18,9 @@ import {
   workloadNamespace,
 } from '../tenancy/names.ts';
 import { leftovers } from './namespace-contents.ts';
+import { statusTransitions } from './organization.audit.ts';
 import { type DatabaseDeps, finalizeDatabase, syncDatabase } from './organization.database.ts';
+import { pendingDeletion } from './organization.deletion.ts';
 import { domainConflicts } from './organization.domains.ts';
 import {
   conflicts,
@@ -43,6 +46,8 @@ export interface OrganizationDeps {
   clock: Clock;
   children: ChildWriter;
   events: EventRecorder;
+  /** Each organization's audit chain: what the operator changed, once per change. */
+  audit: OperatorAudit;
   /** Prefix of people in RBAC subjects, matching the apiserver's OIDC authenticator. */
   subjectPrefix: string;
   /** Guardian's own namespace, allowed through the tenants' NetworkPolicies. */
@@ -52,6 +57,8 @@ export interface OrganizationDeps {
   /** The operator's own ServiceAccount: it acts as tenants' agents in workflow steps. */
   operatorServiceAccount: ServiceAccountRef;
   database: DatabaseDeps;
+  /** How long after spec.deletion.requestedAt the operator deletes the Organization. */
+  deletionGraceMs: number;
   storage: StorageDeps;
   /** Runs and times one named step of a reconcile (a histogram per step in /metrics). */
   step: <T>(name: string, work: () => Promise<T>) => Promise<T>;
@@ -83,12 +90,27 @@ export function organizationReconciler(deps: OrganizationDeps): Reconciler {
         await Promise.all([finalizeDatabase(deps.database, org), finalizeStorage(deps.storage, org)]);
         return undefined;
       }
+      const deletion = pendingDeletion(org, deps.deletionGraceMs, deps.clock.now());
+      if (deletion.pending && deletion.due) {
+        await deps.client.delete(KINDS.organization, key);
+        await deps.events.record(
+          org,
+          'Normal',
+          'Deleted',
+          'Deleted: its grace period after the deletion request ended',
+        );
+        await deps.audit.record(key, 'organization.deletion.started', key, {
+          scheduledAt: deletion.scheduledAt.toISOString(),
+        });
+        return undefined;
+      }
       const plan = deps.informers.plans.get(org.spec.plan);
       const observed: Observed = {
         planFound: plan !== undefined,
         conflicts: [],
         retained: [],
         domainConflicts: domainConflicts(org, deps.informers.organizations.list()),
+        ...(deletion.pending ? { deletionScheduledAt: deletion.scheduledAt } : {}),
       };
 
       const { step } = deps;
@@ -118,9 +140,8 @@ export function organizationReconciler(deps: OrganizationDeps): Reconciler {
       const retry = observed.database?.retry ?? observed.storage?.retry;
       if (retry) throw retry;
       // A conflicting namespace is not ours to watch: look again later.
-      return observed.conflicts.length > 0 || observed.retained.length > 0
-        ? { requeueAfter: 30_000 }
-        : undefined;
+      if (observed.conflicts.length > 0 || observed.retained.length > 0) return { requeueAfter: 30_000 };
+      return deletion.pending ? { requeueAfter: deletion.waitMs } : undefined;
     },
   };
 }
@@ -138,6 +159,11 @@ async function syncNamespaces(deps: OrganizationDeps, org: Organization): Promis
   const found = conflicts(org, existing);
   if (found.length > 0) return found;
   await Promise.all(desired.map((ns) => deps.children.ensure(core.namespace, deps.informers.namespaces, ns)));
+  const name = org.metadata?.name ?? '';
+  for (const [i, ns] of desired.entries()) {
+    if (existing[i] === undefined)
+      await deps.audit.record(name, 'namespace.created', ns.metadata?.name ?? '');
+  }
   return [];
 }
 
@@ -231,6 +257,9 @@ async function pruneEnvironments(deps: OrganizationDeps, org: Organization): Pro
     else {
       await deps.client.delete(core.namespace, namespace);
       await deps.events.record(org, 'Normal', 'EnvironmentRemoved', `Deleted namespace ${namespace}`);
+      await deps.audit.record(name, 'namespace.deleted', namespace, {
+        environment: ns.metadata?.labels?.[LABEL_ENVIRONMENT],
+      });
     }
   }
   return retained;
@@ -241,6 +270,14 @@ async function syncStatus(deps: OrganizationDeps, org: Organization, observed: O
   const owned = { ...org, status: organizationOwnedStatus(org.status) };
   const wrote = await writeStatus(deps.client, KINDS.organization, owned, status);
   if (!wrote) return;
+  const name = org.metadata?.name ?? '';
+  // Keyed by generation: a reconcile that started from a cached status older than the one just
+  // written would compute the same transition again, and must not record it twice.
+  const generation = `${org.metadata?.uid}/${org.metadata?.generation}`;
+  for (const event of statusTransitions(name, org.status, status)) {
+    const key = `${generation}/${event.action}/${JSON.stringify(event.detail)}`;
+    await deps.audit.record(name, event.action, event.target, event.detail, key);
+  }
   const before = findCondition(org.status?.conditions, 'Ready');
   const after = findCondition(status.conditions, 'Ready');
   if (after && (before?.status !== after.status || before.reason !== after.reason)) {

@@ -152,6 +152,13 @@ export class AuditLog {
     });
   }
 
+  /** The chain's head as stored (seq, hash and its signature), or undefined before the first append. */
+  head(orgId: string): Promise<{ seq: string; hash: string; signature: string | null } | undefined> {
+    return withTenant(this.o.db, { orgId }, (trx) =>
+      trx('audit_heads').where({ org_id: orgId }).first('seq', 'hash', 'signature'),
+    );
+  }
+
   /** Newest first; `next_before` pages on. */
   list(orgId: string, query: AuditQuery): Promise<{ entries: AuditEntry[]; nextBefore: number | null }> {
     return withTenant(this.o.db, { orgId }, async (trx) => {

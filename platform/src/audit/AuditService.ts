@@ -2,12 +2,15 @@ import type { Knex } from 'knex';
 import { type Actor, currentOrg } from '../services/actor.ts';
 import type { AuditEntry, AuditLog, AuditQuery } from './AuditLog.ts';
 import { type Verification, verifyChain } from './verify.ts';
+import type { VerifyCache } from './verify-cache.ts';
 
 export interface AuditServiceOptions {
-  log: Pick<AuditLog, 'list'>;
+  log: Pick<AuditLog, 'list' | 'head'>;
   db: Knex;
   /** Signs checkpoints and heads (checkpointKey of GUARDIAN_ENCRYPTION_KEY). */
   key: Buffer;
+  /** Answers GET /audit/verify again while a chain's head is unchanged (not `guardian audit verify`). */
+  cache?: VerifyCache;
 }
 
 /**
@@ -26,9 +29,19 @@ export class AuditService {
     return this.o.log.list(currentOrg(actor), query);
   }
 
-  /** Verifies the chain of the organization the actor acts in. */
-  verify(actor: Actor): Promise<Verification> {
-    return this.verifyChain(currentOrg(actor));
+  /** Verifies the chain of the organization the actor acts in, or answers as it did for this head. */
+  async verify(actor: Actor): Promise<Verification> {
+    const orgId = currentOrg(actor);
+    const { cache } = this.o;
+    if (!cache) return this.verifyChain(orgId);
+    const stored = await this.o.log.head(orgId);
+    const head = stored ? `${stored.seq} ${stored.hash} ${stored.signature ?? ''}` : 'none';
+    // An unreachable cache (Redis down) costs a verification, never the answer.
+    const cached = await cache.get(orgId, head).catch(() => undefined);
+    if (cached) return cached;
+    const verification = await this.verifyChain(orgId);
+    await cache.set(orgId, head, verification).catch(() => undefined);
+    return verification;
   }
 
   /** Verifies one chain, an organization's or the instance's (INSTANCE_CHAIN), for an operator. */

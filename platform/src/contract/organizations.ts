@@ -108,6 +108,16 @@ export const OrganizationView = contract(
     sso: Sso.nullable(),
     branding: Branding.nullable(),
     suspended: z.boolean(),
+    deletion: z
+      .strictObject({
+        requested_at: z.string(),
+        scheduled_at: z
+          .string()
+          .nullable()
+          .describe('When the operator deletes it (null until the operator has seen the request)'),
+      })
+      .nullable()
+      .describe('A pending deletion: the organization is read-only until then, and owners may restore it'),
     ready: z.boolean(),
     conditions: z.array(Condition),
     created_at: z.string().nullable(),
@@ -129,6 +139,18 @@ const Used = {
   agent_executions: z.number().int().nonnegative().describe('Agent executions counted'),
   workflows: z.number().int().nonnegative().describe('Workflows counted'),
 };
+
+export const DeleteOrganizationQuery = contract(
+  'DeleteOrganizationQuery',
+  z.strictObject({
+    confirm: z.string().max(64).optional().describe('The org_id again: a deletion must name what it deletes'),
+    immediately: z
+      .enum(['true', 'false'])
+      .optional()
+      .describe('Super admins only: delete now, without the grace period in which owners may restore it'),
+  }),
+);
+export type DeleteOrganizationQuery = z.infer<typeof DeleteOrganizationQuery>;
 
 export const AnalyticsQuery = contract(
   'AnalyticsQuery',

@@ -1,8 +1,10 @@
 import type { Middleware } from 'koa';
+import type { AuthRefusal, RefusalRecorder } from '../audit/refusals.ts';
 import { orgId as orgIdSchema } from '../contract/token.ts';
-import { permissionsOf, type Role } from '../rbac.ts';
+import { apiKeyPermissionsOf, permissionsOf, type Role } from '../rbac.ts';
 import type { AccessService } from '../services/AccessService.ts';
-import { type ApiKeyService, isApiKey } from '../services/ApiKeyService.ts';
+import { type ApiKeyService, isApiKey, RevokedApiKeyError } from '../services/ApiKeyService.ts';
+import { auditActor } from '../services/actor.ts';
 import { ForbiddenError, UnauthenticatedError } from '../services/errors.ts';
 import type { OrganizationDirectory } from '../services/OrganizationDirectory.ts';
 import type { SessionService } from '../services/SessionService.ts';
@@ -19,10 +21,14 @@ export interface AuthenticateOptions {
   sessionCookie: string;
   /** The origin browsers use; cookie-authenticated writes from any other origin are refused. */
   publicOrigin: string;
+  /** Told of each refused credential (bad token or key, revoked key, suspended organization). */
+  onRefused?: RefusalRecorder;
 }
 
 const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Writes a member may still send while their organization is pending deletion: sessions, and restoring it. */
+const ALLOWED_WHILE_PENDING = /^\/(auth\/|tenants\/organizations\/[^/]+\/restore$)/;
 
 /**
  * Establishes `ctx.state.auth` from a bearer token or a session cookie, never from anything the
@@ -36,8 +42,13 @@ export function authenticate(options: AuthenticateOptions): Middleware<AppState>
     let base: Omit<AuthContext, 'permissions'> | undefined;
     if (authorization) {
       const token = BEARER.exec(authorization)?.[1];
-      if (!token) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>"');
-      base = await fromBearer(options, token);
+      try {
+        if (!token) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>"');
+        base = await fromBearer(options, token);
+      } catch (error) {
+        options.onRefused?.(ctx as AppContext, bearerRefusal(error, token));
+        throw error;
+      }
     } else {
       const sessionId = getCookie(ctx as AppContext, options.sessionCookie);
       const active = sessionId ? await options.sessions.resolve(sessionId) : undefined;
@@ -60,11 +71,30 @@ export function authenticate(options: AuthenticateOptions): Middleware<AppState>
     }
     if (base) {
       const tenant = selectTenant(ctx as AppContext, base);
+      if (tenant.orgId !== null && options.directory.get(tenant.orgId)?.spec.suspended) {
+        options.onRefused?.(ctx as AppContext, {
+          reason: 'organization_suspended',
+          orgId: tenant.orgId,
+          actor: auditActor(tenant),
+        });
+      }
       options.directory.requireActive(tenant.orgId);
-      ctx.state.auth = { ...tenant, permissions: tenant.role === null ? [] : permissionsOf(tenant.role) };
+      if (!tenant.superAdmin && !SAFE_METHODS.has(ctx.method) && !ALLOWED_WHILE_PENDING.test(ctx.path)) {
+        options.directory.requireWritable(tenant.orgId);
+      }
+      const granted = tenant.via === 'api_key' ? apiKeyPermissionsOf : permissionsOf;
+      ctx.state.auth = { ...tenant, permissions: tenant.role === null ? [] : granted(tenant.role) };
     }
     return next();
   };
+}
+
+/** What a refused bearer credential was: an API key (revoked, or not one at all) or a token. */
+function bearerRefusal(error: unknown, token: string | undefined): AuthRefusal {
+  if (error instanceof RevokedApiKeyError) {
+    return { reason: 'api_key_revoked', orgId: error.orgId, target: error.keyId };
+  }
+  return { reason: token !== undefined && isApiKey(token) ? 'bad_api_key' : 'bad_token' };
 }
 
 /** A platform access token (JWT), or an API key bound to one organization and role. */

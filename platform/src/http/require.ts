@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { can, type Permission } from '../rbac.ts';
+import type { Permission } from '../rbac.ts';
 import { ForbiddenError, UnauthenticatedError } from '../services/errors.ts';
 import type { AppState } from './state.ts';
 
@@ -15,7 +15,10 @@ export function requireAuth(kind: 'session' | 'any'): Middleware<AppState> {
   };
 }
 
-/** The caller's role in the current organization must grant `permission` (rbac.ts, MATRIX). */
+/**
+ * The caller's role in the current organization must grant `permission` (rbac.ts, MATRIX; an API
+ * key's never include PEOPLE_ONLY).
+ */
 export function requirePermission(permission: Permission): Middleware<AppState> {
   return (ctx, next) => {
     const auth = ctx.state.auth;
@@ -25,8 +28,9 @@ export function requirePermission(permission: Permission): Middleware<AppState> 
         `No organization is selected (send x-org-id, or get a token for one); ${permission} needs one`,
       );
     }
-    if (auth.role === null || !can(auth.role, permission)) {
-      throw new ForbiddenError(`Your role (${auth.role ?? 'none'}) does not grant ${permission}`);
+    if (auth.role === null || !auth.permissions.includes(permission)) {
+      const keys = auth.via === 'api_key' && auth.role !== null ? ' to API keys' : '';
+      throw new ForbiddenError(`Your role (${auth.role ?? 'none'}) does not grant ${permission}${keys}`);
     }
     return next();
   };

@@ -39,6 +39,8 @@ export interface Outcome {
   email?: string;
   /** Memberships a login created, or was refused for want of a seat. */
   joins?: Join[];
+  /** An organization deleted at once (a super admin's ?immediately=true), not pending deletion. */
+  immediately?: boolean;
 }
 
 export type AppContext = ParameterizedContext<AppState>;

@@ -50,12 +50,18 @@ export function auditRoutes(api: Api, service: AuditService): void {
       method: 'get',
       path: '/audit/verify',
       tag: 'audit',
-      summary: 'Verify the organization’s hash chain, its signed checkpoints and its head',
+      summary:
+        'Verify the organization’s hash chain, its signed checkpoints and its head (answered again from a cache while the head is unchanged, for up to a minute)',
       auth: 'any',
-      permission: 'audit:read',
+      permission: 'audit:verify',
       responses: {
         200: { description: 'The verification (ok: false lists the problems)', schema: AuditVerification },
-        ...refusals,
+        401: refusals[401],
+        403: {
+          description:
+            'Not allowed (audit:verify: org_admin and above, never an API key) in this organization',
+          schema: Problem,
+        },
       },
     },
     async (ctx, { actor }) => {

@@ -1,6 +1,7 @@
 import {
   AnalyticsQuery,
   CreateOrganization,
+  DeleteOrganizationQuery,
   OrganizationAnalytics,
   OrganizationList,
   OrganizationView,
@@ -116,13 +117,47 @@ export function organizationRoutes(api: Api, service: OrganizationService): void
       method: 'delete',
       path: '/tenants/organizations/{org_id}',
       tag: 'organizations',
-      summary: 'Delete an organization (org:delete); the operator removes what it provisioned',
+      summary: 'Delete an organization (org:delete), confirmed with ?confirm=<org_id>',
+      description:
+        'The organization becomes pending deletion: read-only for its members, restorable by its owners ' +
+        '(POST .../restore) until the operator deletes it at deletion.scheduled_at (the grace period, 7 days ' +
+        'by default). Super admins may delete at once with ?immediately=true.',
       auth: 'any',
-      responses: { 202: { description: 'Deletion started' }, ...refusals },
+      query: DeleteOrganizationQuery,
+      responses: {
+        202: {
+          description:
+            'Deletion pending; or, immediately, started (the operator removes what it provisioned)',
+          schema: OrganizationView,
+        },
+        400: problem('Not confirmed: ?confirm must be the org_id'),
+        ...refusals,
+      },
+    },
+    async (ctx, { params, query, actor }) => {
+      const { immediately, org } = await service.delete(actor, pathOrg(params), query);
+      ctx.state.outcome = { immediately };
+      ctx.status = 202;
+      ctx.body = OrganizationView.parse(organizationView(org));
+    },
+  );
+
+  api.mount(
+    {
+      method: 'post',
+      path: '/tenants/organizations/{org_id}/restore',
+      tag: 'organizations',
+      summary: 'End a pending deletion (owners and super admins)',
+      auth: 'any',
+      responses: {
+        200: { description: 'The organization, no longer pending deletion', schema: OrganizationView },
+        ...refusals,
+        409: problem('No deletion is pending'),
+      },
     },
     async (ctx, { params, actor }) => {
-      await service.delete(actor, pathOrg(params));
-      ctx.status = 202;
+      const org = await service.restore(actor, pathOrg(params));
+      ctx.body = OrganizationView.parse(organizationView(org));
     },
   );
 

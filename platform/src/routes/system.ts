@@ -1,6 +1,5 @@
 import { Health } from '../contract/auth.ts';
 import { Jwks } from '../contract/token.ts';
-import type { PlatformMetrics } from '../http/metrics.ts';
 import { openApiDocument } from '../http/openapi.ts';
 import type { Api } from '../http/operation.ts';
 import type { SigningKeyService } from '../services/SigningKeyService.ts';
@@ -9,7 +8,6 @@ export interface SystemRouteDeps {
   /** Named checks that must all pass for /readyz. */
   readiness: Record<string, () => Promise<boolean>>;
   keys: SigningKeyService;
-  metrics: PlatformMetrics;
   publicUrl: string;
   version: string;
 }
@@ -58,20 +56,6 @@ export function systemRoutes(api: Api, deps: SystemRouteDeps): void {
       const ready = results.every(Boolean);
       ctx.status = ready ? 200 : 503;
       ctx.body = { status: ready ? 'ok' : 'unavailable', checks };
-    },
-  );
-
-  api.mount(
-    {
-      method: 'get',
-      path: '/metrics',
-      tag: 'system',
-      summary: 'Prometheus metrics',
-      responses: { 200: { description: 'Prometheus text format', contentType: 'text/plain' } },
-    },
-    async (ctx) => {
-      ctx.type = deps.metrics.registry.contentType;
-      ctx.body = await deps.metrics.registry.metrics();
     },
   );
 

@@ -32,6 +32,21 @@ export function apiKeyView(key: ApiKey): ApiKeyView {
 }
 
 /**
+ * A genuine key that was revoked: answered exactly like an unknown one (the caller learns nothing),
+ * but the audit trail can name the organization and key it belonged to.
+ */
+export class RevokedApiKeyError extends UnauthenticatedError {
+  readonly orgId: string;
+  readonly keyId: string;
+
+  constructor(orgId: string, keyId: string) {
+    super('The API key is not valid');
+    this.orgId = orgId;
+    this.keyId = keyId;
+  }
+}
+
+/**
  * API keys for scripts and CI: `gdn_<id>_<256-bit secret>`, shown once, stored as SHA-256, bound
  * to one organization and a role no stronger than their creator's at the time.
  */
@@ -86,9 +101,10 @@ export class ApiKeyService {
     const id = match?.[1];
     if (!id) throw new UnauthenticatedError('The API key is malformed');
     const key = await this.store.findForAuthentication(id);
-    if (!key || !timingSafeEqual(key.secretHash, sha256(token)) || key.revokedAt !== null) {
+    if (!key || !timingSafeEqual(key.secretHash, sha256(token))) {
       throw new UnauthenticatedError('The API key is not valid');
     }
+    if (key.revokedAt !== null) throw new RevokedApiKeyError(key.orgId, key.id);
     const now = this.clock.now();
     if (now - (this.touched.get(key.id) ?? 0) >= 60_000) {
       this.touched.set(key.id, now);

@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
 import * as oidc from 'openid-client';
-import { Agent, fetch as undiciFetch } from 'undici';
+import { type OutboundOptions, outboundFetch } from '../outbound/fetch.ts';
 
 export interface OidcClientSettings {
   issuer: string;
@@ -13,35 +11,17 @@ export interface OidcClientSettings {
 const CACHE_MS = 60 * 60_000;
 
 /**
- * A fetch for identity providers that trusts the system CAs plus `caFile` (e.g. a private PKI or
- * the dev stack's CA), without touching TLS checks or the process-wide trust store. openid-client
- * insists on a global Response, so the undici answer is rewrapped.
- */
-export function fetchTrustingCa(caFile: string): oidc.CustomFetch {
-  const agent = new Agent({ connect: { ca: [...rootCertificates, readFileSync(caFile, 'utf8')] } });
-  return async (url, options) => {
-    const response = await undiciFetch(url, {
-      method: options.method,
-      headers: options.headers,
-      body: options.body as string | URLSearchParams | Uint8Array | null | undefined,
-      redirect: options.redirect,
-      signal: options.signal,
-      dispatcher: agent,
-    });
-    return new Response(await response.arrayBuffer(), { status: response.status, headers: response.headers });
-  };
-}
-
-/**
  * Discovered OpenID provider configurations, cached per (issuer, client, secret) for an hour so a
  * login does not pay a discovery round trip, while a changed client secret takes effect at once.
  */
 export class OidcClients {
-  private readonly fetch: oidc.CustomFetch | undefined;
+  private readonly fetch: oidc.CustomFetch;
   private readonly cache = new Map<string, { at: number; config: Promise<oidc.Configuration> }>();
 
-  constructor(options: { caFile?: string | undefined }) {
-    this.fetch = options.caFile ? fetchTrustingCa(options.caFile) : undefined;
+  /** Issuers are tenants' URLs: discovery and token calls go through the outbound guard. */
+  constructor(options: OutboundOptions) {
+    const guarded = outboundFetch(options);
+    this.fetch = (url, init) => guarded(url, init as RequestInit);
   }
 
   configuration(settings: OidcClientSettings): Promise<oidc.Configuration> {
@@ -54,7 +34,7 @@ export class OidcClients {
       settings.clientId,
       undefined,
       oidc.ClientSecretBasic(settings.clientSecret),
-      { ...(this.fetch ? { [oidc.customFetch]: this.fetch } : {}), timeout: 10 },
+      { [oidc.customFetch]: this.fetch, timeout: 10 },
     );
     // A failed discovery is retried by the next login rather than remembered.
     config.catch(() => this.cache.delete(key));

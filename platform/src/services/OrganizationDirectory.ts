@@ -5,6 +5,7 @@ import { Informer } from '@guardian/kube/informer';
 import { core, type KubeObject } from '@guardian/kube/resources';
 import type { Logger } from 'pino';
 import { ForbiddenError } from './errors.ts';
+import { deletionPending, PENDING_READ_ONLY } from './organization-view.ts';
 
 type Org = Organization & KubeObject;
 type Plan = QuotaPolicy & KubeObject;
@@ -68,6 +69,12 @@ export class OrganizationDirectory {
     const org = this.get(orgId);
     if (!org) throw new ForbiddenError(`Organization ${orgId} does not exist`);
     if (org.spec.suspended) throw new ForbiddenError(`Organization ${orgId} is suspended`);
+  }
+
+  /** An organization pending deletion is read-only for its members (super admins are not asked). */
+  requireWritable(orgId: string | null): void {
+    const org = orgId === null ? undefined : this.get(orgId);
+    if (org && deletionPending(org)) throw new ForbiddenError(PENDING_READ_ONLY(orgId ?? ''));
   }
 
   plan(org: Organization): QuotaPolicy | undefined {

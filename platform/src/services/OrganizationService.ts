@@ -5,11 +5,12 @@ import { poll } from '@guardian/kube/poll';
 import type { KubeObject } from '@guardian/kube/resources';
 import type {
   CreateOrganization,
+  DeleteOrganizationQuery,
   OrganizationAnalytics,
   UpdateOrganization,
 } from '../contract/organizations.ts';
 import type { UsageHistory } from '../quota/history.ts';
-import { can, type Permission, type Role } from '../rbac.ts';
+import { can, MATRIX, type Permission, type Role } from '../rbac.ts';
 import type { MembershipStore } from '../stores/MembershipStore.ts';
 import type { NameLockStore } from '../stores/NameLockStore.ts';
 import type { UserStore } from '../stores/UserStore.ts';
@@ -17,7 +18,7 @@ import { type Actor, requireIn } from './actor.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors.ts';
 import { kubeRefusal } from './kube-errors.ts';
 import type { OrganizationDirectory } from './OrganizationDirectory.ts';
-import { isReady } from './organization-view.ts';
+import { deletionPending, isReady, PENDING_READ_ONLY } from './organization-view.ts';
 import type { TeamDirectory } from './TeamDirectory.ts';
 import { atLeast, labelFrom, retryOnConflict } from './wait.ts';
 
@@ -36,8 +37,13 @@ const API_FIELDS = {
   domains: 'domains',
   plan: 'plan_type',
   suspended: 'suspended',
+  // Not editable through PATCH, but applied with every change so that no change drops it.
+  deletion: 'deletion',
 } as const satisfies Partial<Record<keyof OrganizationSpec, string>>;
 type ApiField = keyof typeof API_FIELDS;
+
+/** What members may still do in an organization pending deletion: read. */
+const READS = new Set<Permission>(MATRIX.read_only);
 
 /** What analytics knows of usage: seats (members + pending invitations), this period's counters, history. */
 export interface UsageReader {
@@ -115,10 +121,13 @@ export class OrganizationService {
    * requireIn, and a suspended organization closed to all but super admins: the orgs a token
    * names are as old as the token, so its suspension is checked here, not trusted from it.
    */
-  private authorize(actor: Actor, orgId: string, permission: Permission): Role {
+  private authorize(actor: Actor, orgId: string, permission: Permission, whilePending = false): Role {
     const role = requireIn(actor, orgId, permission);
-    if (!actor.superAdmin && this.options.directory.get(orgId)?.spec.suspended) {
-      throw new ForbiddenError(`Organization ${orgId} is suspended`);
+    if (actor.superAdmin) return role;
+    const org = this.options.directory.get(orgId);
+    if (org?.spec.suspended) throw new ForbiddenError(`Organization ${orgId} is suspended`);
+    if (org && deletionPending(org) && !whilePending && !READS.has(permission)) {
+      throw new ForbiddenError(PENDING_READ_ONLY(orgId));
     }
     return role;
   }
@@ -149,7 +158,6 @@ export class OrganizationService {
     if (patch.owners?.length === 0 && (await this.options.memberships.count(orgId)).owners === 0) {
       throw new ConflictError('The organization would be left without an owner');
     }
-    const { kube, directory } = this.options;
     const changes: Partial<Record<ApiField, unknown>> = {};
     if (patch.name !== undefined) changes.displayName = patch.name;
     if (patch.owners !== undefined) changes.owners = patch.owners;
@@ -159,6 +167,57 @@ export class OrganizationService {
     if (patch.domains !== undefined) changes.domains = patch.domains;
     if (patch.plan_type !== undefined) changes.plan = patch.plan_type;
     if (patch.suspended !== undefined) changes.suspended = patch.suspended;
+    return this.change(orgId, changes);
+  }
+
+  /**
+   * Deletes an organization the caller confirms by naming it (`?confirm=<org_id>`): it becomes
+   * pending deletion (read-only; the operator deletes it after its grace period; owners may
+   * restore it). Super admins may delete at once (`?immediately=true`).
+   */
+  async delete(
+    actor: Actor,
+    orgId: string,
+    query: DeleteOrganizationQuery,
+  ): Promise<{ immediately: boolean; org: Organization }> {
+    this.authorize(actor, orgId, 'org:delete');
+    if (query.confirm !== orgId) {
+      throw new ValidationError(
+        [{ field: 'confirm', message: `must be the org_id of the organization to delete (${orgId})` }],
+        'A deletion must be confirmed: send ?confirm=<org_id>',
+      );
+    }
+    const current = this.existing(orgId);
+    if (query.immediately === 'true') {
+      if (!actor.superAdmin)
+        throw new ForbiddenError('Only super admins may delete an organization immediately');
+      await this.options.kube.delete(KINDS.organization, orgId);
+      return { immediately: true, org: current };
+    }
+    // A second request keeps the first one's date: asking again does not postpone the deletion.
+    if (deletionPending(current)) return { immediately: false, org: current };
+    const deletion = { requestedAt: new Date().toISOString(), requestedBy: actor.userId };
+    const { org } = await this.change(orgId, { deletion });
+    return { immediately: false, org };
+  }
+
+  /** Ends a pending deletion (owners and super admins: whoever may delete may take it back). */
+  async restore(actor: Actor, orgId: string): Promise<Organization> {
+    this.authorize(actor, orgId, 'org:delete', true);
+    if (!deletionPending(this.existing(orgId))) throw new ConflictError('No deletion is pending');
+    const { org } = await this.change(orgId, { deletion: null });
+    return org;
+  }
+
+  /**
+   * Applies `changes` (null removes a field) with every other field the API manages as it is;
+   * returns the organization once the informer has seen it and the values the change replaced.
+   */
+  private async change(
+    orgId: string,
+    changes: Partial<Record<ApiField, unknown>>,
+  ): Promise<{ org: Organization; before: Record<string, unknown> }> {
+    const { kube, directory } = this.options;
     const before: Record<string, unknown> = {};
     const written = await retryOnConflict(async () => {
       const current = await kube.find<OrgObject>(KINDS.organization, orgId);
@@ -196,12 +255,6 @@ export class OrganizationService {
         { timeoutMs: 5_000, intervalMs: 50 },
       )) ?? written;
     return { org, before };
-  }
-
-  async delete(actor: Actor, orgId: string): Promise<void> {
-    this.authorize(actor, orgId, 'org:delete');
-    this.existing(orgId);
-    await this.options.kube.delete(KINDS.organization, orgId);
   }
 
   /** This period's figures, and `periods` billing periods of usage history. */

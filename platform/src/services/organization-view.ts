@@ -12,6 +12,14 @@ export function isReady(org: Organization): boolean {
   );
 }
 
+/** Whether a deletion requested through the API waits for its grace period (spec.deletion). */
+export function deletionPending(org: Organization): boolean {
+  return org.spec.deletion !== undefined;
+}
+
+export const PENDING_READ_ONLY = (orgId: string) =>
+  `Organization ${orgId} is pending deletion and read-only; an owner may restore it`;
+
 /** An Organization as the API shows it: the seed's names at the top level, the CRD's shapes inside. */
 export function organizationView(org: Organization): OrganizationView {
   const { spec } = org;
@@ -25,6 +33,12 @@ export function organizationView(org: Organization): OrganizationView {
     sso: spec.sso ?? null,
     branding: spec.branding ?? null,
     suspended: spec.suspended ?? false,
+    deletion: spec.deletion
+      ? {
+          requested_at: spec.deletion.requestedAt,
+          scheduled_at: org.status?.deletionScheduledAt ?? null,
+        }
+      : null,
     ready: isReady(org),
     conditions: (org.status?.conditions ?? []).map(({ type, status, reason, message }) => ({
       type,

@@ -5,6 +5,7 @@ import type { Join } from '../../services/AccessService.ts';
 import { auditActor } from '../../services/actor.ts';
 import type { SessionService } from '../../services/SessionService.ts';
 import { type AuditEvent, INSTANCE_CHAIN } from '../AuditLog.ts';
+import { OncePerMinute } from '../once-per-minute.ts';
 import { type Recorders, responseBody } from './recorder.ts';
 
 /** Logins (with the memberships they create or are refused), logouts, tokens and API keys. */
@@ -126,25 +127,4 @@ function sessionCookieSet(ctx: AppContext, name: string): string | undefined {
     }
   }
   return undefined;
-}
-
-/** Admits a key at most once a minute (per replica); forgets old keys as it goes. */
-class OncePerMinute {
-  private readonly until = new Map<string, number>();
-  private readonly clock: Clock;
-
-  constructor(clock: Clock) {
-    this.clock = clock;
-  }
-
-  take(key: string): boolean {
-    const now = this.clock.now();
-    const until = this.until.get(key);
-    if (until !== undefined && until > now) return false;
-    if (this.until.size >= 10_000) {
-      for (const [k, t] of this.until) if (t <= now) this.until.delete(k);
-    }
-    this.until.set(key, now + 60_000);
-    return true;
-  }
 }

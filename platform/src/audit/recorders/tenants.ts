@@ -49,7 +49,24 @@ export function tenantRecorders(): Recorders {
     'DELETE /tenants/organizations/{org_id}': (ctx, failed) => {
       const target = org(ctx);
       if (failed) return refusal(ctx, failed, { action: 'organization.delete.refused', target }, target);
-      return byCaller(ctx, { action: 'organization.deleted', target }, target);
+      if (ctx.state.outcome?.immediately) {
+        return byCaller(
+          ctx,
+          { action: 'organization.deleted', target, detail: { immediately: true } },
+          target,
+        );
+      }
+      const { deletion } = responseBody(ctx);
+      return byCaller(
+        ctx,
+        { action: 'organization.deletion.requested', target, detail: { deletion } },
+        target,
+      );
+    },
+    'POST /tenants/organizations/{org_id}/restore': (ctx, failed) => {
+      const target = org(ctx);
+      if (failed) return refusal(ctx, failed, { action: 'organization.restore.refused', target }, target);
+      return byCaller(ctx, { action: 'organization.restored', target }, target);
     },
     'POST /tenants/teams': (ctx, failed) => {
       if (failed) return refusal(ctx, failed, { action: 'team.create.refused', target: '' });

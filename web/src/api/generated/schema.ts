@@ -158,7 +158,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Verify the organization’s hash chain, its signed checkpoints and its head */
+        /** Verify the organization’s hash chain, its signed checkpoints and its head (answered again from a cache while the head is unchanged, for up to a minute) */
         get: operations["getAuditVerify"];
         put?: never;
         post?: never;
@@ -299,23 +299,6 @@ export interface paths {
         };
         /** The process is up */
         get: operations["getHealthz"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/metrics": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Prometheus metrics */
-        get: operations["getMetrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -495,7 +478,10 @@ export interface paths {
         get: operations["getTenantsOrganizationsOrgId"];
         put?: never;
         post?: never;
-        /** Delete an organization (org:delete); the operator removes what it provisioned */
+        /**
+         * Delete an organization (org:delete), confirmed with ?confirm=<org_id>
+         * @description The organization becomes pending deletion: read-only for its members, restorable by its owners (POST .../restore) until the operator deletes it at deletion.scheduled_at (the grace period, 7 days by default). Super admins may delete at once with ?immediately=true.
+         */
         delete: operations["deleteTenantsOrganizationsOrgId"];
         options?: never;
         head?: never;
@@ -517,6 +503,23 @@ export interface paths {
         get: operations["getTenantsOrganizationsOrgIdAnalytics"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tenants/organizations/{org_id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End a pending deletion (owners and super admins) */
+        post: operations["postTenantsOrganizationsOrgIdRestore"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1114,6 +1117,15 @@ export interface components {
             /** @description The gate decided on; default: the run’s gate that awaits a decision */
             step?: string;
         };
+        DeleteOrganizationQuery: {
+            /** @description The org_id again: a deletion must name what it deletes */
+            confirm?: string;
+            /**
+             * @description Super admins only: delete now, without the grace period in which owners may restore it
+             * @enum {string}
+             */
+            immediately?: "true" | "false";
+        };
         Environment: {
             /** @description What the environment costs per month, by its latest run that included a cost agent (its by_workload and by_team: GET /agents/runs/{run_id}); null before one */
             cost: {
@@ -1262,6 +1274,12 @@ export interface components {
                 type: string;
             }[];
             created_at: string | null;
+            /** @description A pending deletion: the organization is read-only until then, and owners may restore it */
+            deletion: {
+                requested_at: string;
+                /** @description When the operator deletes it (null until the operator has seen the request) */
+                scheduled_at: string | null;
+            } | null;
             domains: string[];
             environments: string[];
             name: string;
@@ -1472,7 +1490,7 @@ export interface components {
             orgs: {
                 [key: string]: "org_owner" | "org_admin" | "team_lead" | "team_member" | "read_only";
             };
-            permissions: ("platform:admin" | "org:read" | "org:update" | "org:delete" | "members:read" | "members:manage" | "owners:manage" | "teams:read" | "teams:manage" | "agents:read" | "agents:run" | "chat:use" | "workflows:read" | "workflows:create" | "workflows:approve" | "workflows:cancel" | "analytics:read" | "usage:read" | "audit:read" | "apikeys:manage")[];
+            permissions: ("platform:admin" | "org:read" | "org:update" | "org:delete" | "members:read" | "members:manage" | "owners:manage" | "teams:read" | "teams:manage" | "agents:read" | "agents:run" | "chat:use" | "workflows:read" | "workflows:create" | "workflows:approve" | "workflows:cancel" | "analytics:read" | "usage:read" | "audit:read" | "audit:verify" | "apikeys:manage")[];
             role: ("super_admin" | "org_owner" | "org_admin" | "team_lead" | "team_member" | "read_only") | null;
             super_admin: boolean;
             team_ids: string[];
@@ -1490,7 +1508,7 @@ export interface components {
             orgs: {
                 [key: string]: "org_owner" | "org_admin" | "team_lead" | "team_member" | "read_only";
             };
-            permissions: ("platform:admin" | "org:read" | "org:update" | "org:delete" | "members:read" | "members:manage" | "owners:manage" | "teams:read" | "teams:manage" | "agents:read" | "agents:run" | "chat:use" | "workflows:read" | "workflows:create" | "workflows:approve" | "workflows:cancel" | "analytics:read" | "usage:read" | "audit:read" | "apikeys:manage")[];
+            permissions: ("platform:admin" | "org:read" | "org:update" | "org:delete" | "members:read" | "members:manage" | "owners:manage" | "teams:read" | "teams:manage" | "agents:read" | "agents:run" | "chat:use" | "workflows:read" | "workflows:create" | "workflows:approve" | "workflows:cancel" | "analytics:read" | "usage:read" | "audit:read" | "audit:verify" | "apikeys:manage")[];
             role: ("super_admin" | "org_owner" | "org_admin" | "team_lead" | "team_member" | "read_only") | null;
             /** Format: uuid */
             sub: string;
@@ -2515,7 +2533,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not allowed (audit:read) in this organization, or none selected */
+            /** @description Not allowed (audit:verify: org_admin and above, never an API key) in this organization */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3021,60 +3039,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Health"];
                 };
-            };
-            /** @description A credential was sent and is not valid, or the operation needs one */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The credential does not reach this organization or operation */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The organization’s rate limit is spent; Retry-After says when to retry */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A service the platform needs is unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getMetrics: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Prometheus text format */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description A credential was sent and is not valid, or the operation needs one */
             401: {
@@ -4150,7 +4114,12 @@ export interface operations {
     };
     deleteTenantsOrganizationsOrgId: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The org_id again: a deletion must name what it deletes */
+                confirm?: string;
+                /** @description Super admins only: delete now, without the grace period in which owners may restore it */
+                immediately?: "true" | "false";
+            };
             header?: never;
             path: {
                 org_id: string;
@@ -4159,12 +4128,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Deletion started */
+            /** @description Deletion pending; or, immediately, started (the operator removes what it provisioned) */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Organization"];
+                };
+            };
+            /** @description Not confirmed: ?confirm must be the org_id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description No valid credential */
             401: {
@@ -4372,6 +4352,82 @@ export interface operations {
             };
             /** @description No such organization, or not one of yours */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The organization’s rate limit is spent; Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service the platform needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postTenantsOrganizationsOrgIdRestore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The organization, no longer pending deletion */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organization"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organization, or not one of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No deletion is pending */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
