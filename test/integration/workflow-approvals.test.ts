@@ -1,8 +1,8 @@
 // Deciding gates against the real stack: a platform (which judges) and an operator (which counts
 // accepted decisions) of the suite's own, the test stack's apiserver with its OIDC issuer and demo
 // users (carol the owner by spec.owners; frank the team lead and erin a member of Team platform).
-// The seed's cost and security pipelines need remediate (Workflows 2/3), so stand-ins of the same
-// shape run here: agents steps, the gate of the pipeline's risk, then a notification.
+// The seed's scenarios run the built-in cost and security pipelines; the other tests use a stand-in
+// of the cost pipeline's shape that ends in a notification (agents steps, a medium gate, notify).
 
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,14 +65,10 @@ const gated = (name: string, risk: Risk, before: Step[] = []): TemplateInput => 
   steps: [...before, { name: 'approval', type: 'approval' as const, description: 'The gate', risk }, notify],
 });
 const templates = builtInTemplates.with([
-  // The shape of cost_optimization_pipeline and security_hardening_pipeline, remediate aside.
+  // The shape of cost_optimization_pipeline, a notification for its remediation.
   gated('cost_standin', 'medium', [
     { name: 'cost', type: 'agents', description: 'Cost', categories: ['cost'] },
     { name: 'security', type: 'agents', description: 'Security', categories: ['security'] },
-  ]),
-  gated('security_standin', 'medium', [
-    { name: 'security', type: 'agents', description: 'Security', categories: ['security'] },
-    { name: 'compliance', type: 'agents', description: 'Compliance', categories: ['compliance'] },
   ]),
   gated('high_notice', 'high'),
   gated('critical_notice', 'critical'),
@@ -171,7 +167,7 @@ describe('the seed’s scenarios', () => {
   it('the cost pipeline waits in production; the requester’s own approval is refused; an org_admin approves; it completes', async () => {
     const requester = await person('org_admin');
     const admin = await person('org_admin');
-    const run = await awaiting('cost_standin', requester.userId);
+    const run = await awaiting('cost_optimization_pipeline', requester.userId);
     const waiting = await readRun(org, run);
     expect(waiting.status?.steps?.find((step) => step.name === 'approval')?.approval).toMatchObject({
       policy: 'Required',
@@ -237,7 +233,7 @@ describe('the seed’s scenarios', () => {
     const requester = await person('team_member');
     const run = uniqueName('wf-sec');
     await startRun(org, run, {
-      template: 'security_standin',
+      template: 'security_hardening_pipeline',
       environment: 'staging',
       requestedBy: `guardian:${requester.userId}`,
     });
