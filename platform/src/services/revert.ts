@@ -61,7 +61,7 @@ export async function revertRun(
   const phase = run.status?.phase ?? 'Pending';
   if (!isFinal(phase))
     throw new ConflictError(`The run is still in progress (${phase}): revert it once it has ended`);
-  const records = await deps.remediations.ofRun(orgId, id);
+  const records = await deps.remediations.ofRun(orgId, { name: id, uid: run.metadata?.uid ?? '' });
   const applied = records.filter((record) => record.status === 'applied');
   if (applied.length === 0) {
     throw new ConflictError(
