@@ -260,11 +260,25 @@ export class KubeClient {
     });
   }
 
-  /** Deletes; true if it was there. */
-  async delete(resource: Resource, name: string, namespace?: string, propagationPolicy = 'Background') {
+  /**
+   * Deletes; true if it was there. With `preconditions`, only the object of that uid and
+   * resourceVersion: one changed since answers 409 (an ApiError).
+   */
+  async delete(
+    resource: Resource,
+    name: string,
+    namespace?: string,
+    propagationPolicy = 'Background',
+    preconditions?: { uid?: string; resourceVersion?: string },
+  ) {
     try {
       await this.request('DELETE', resourcePath(resource, { name, namespace }), {
-        body: { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy },
+        body: {
+          apiVersion: 'v1',
+          kind: 'DeleteOptions',
+          propagationPolicy,
+          ...(preconditions ? { preconditions } : {}),
+        },
       });
       return true;
     } catch (error) {

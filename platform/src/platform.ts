@@ -96,6 +96,7 @@ export class Platform {
   readonly log: Logger;
   readonly clock: Clock;
   readonly db: Knex;
+  private readonly lockDb: Knex;
   readonly metrics = new PlatformMetrics();
   readonly directory: OrganizationDirectory;
   readonly teams: TeamDirectory;
@@ -128,6 +129,9 @@ export class Platform {
     // Connections.
     const db = connect(config.DATABASE_URL);
     this.db = db;
+    // Name locks hold a connection while their work uses others from `db`: from a pool of their
+    // own, so that many locks held at once can never take every connection their work waits for.
+    this.lockDb = connect(config.DATABASE_URL, { max: 5 });
     this.redis = config.REDIS_URL
       ? new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false })
       : undefined;
@@ -205,7 +209,7 @@ export class Platform {
       log,
     });
     const apiKeys = new ApiKeyService({ store: new ApiKeyStore(db), clock });
-    const locks = new NameLockStore(db);
+    const locks = new NameLockStore(this.lockDb);
     const organizations = new OrganizationService({
       kube,
       directory,
@@ -431,6 +435,7 @@ export class Platform {
     this.redis?.disconnect();
     await this.pools.close();
     await this.db.destroy();
+    await this.lockDb.destroy();
     await this.kube.close();
   }
 }

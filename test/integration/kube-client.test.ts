@@ -55,6 +55,30 @@ describe('KubeClient against the apiserver', () => {
     expect(lists(before)).toHaveLength(1);
   });
 
+  it('deletes with preconditions only the object as it was read: a changed one answers 409 and stays', async () => {
+    const client = new KubeClient({ server });
+    try {
+      await coreApi.createNamespacedConfigMap({
+        namespace,
+        body: { metadata: { name: 'read-then-changed' }, data: { v: '1' } },
+      });
+      const read = await client.get<KubeObject>(core.configMap, 'read-then-changed', namespace);
+      await client.replace(core.configMap, { ...read, data: { v: '2' } } as KubeObject);
+      const stale = { uid: read.metadata?.uid, resourceVersion: read.metadata?.resourceVersion };
+      await expect(
+        client.delete(core.configMap, 'read-then-changed', namespace, 'Background', stale),
+      ).rejects.toMatchObject({ status: 409 });
+      const kept = await client.get<KubeObject>(core.configMap, 'read-then-changed', namespace);
+      const current = { uid: kept.metadata?.uid, resourceVersion: kept.metadata?.resourceVersion };
+      expect(await client.delete(core.configMap, 'read-then-changed', namespace, 'Background', current)).toBe(
+        true,
+      );
+      expect(await client.find(core.configMap, 'read-then-changed', namespace)).toBeUndefined();
+    } finally {
+      await client.close();
+    }
+  });
+
   it('lists metadata only when asked: a Secret’s data never arrives, in pages all the same', async () => {
     await coreApi.createNamespacedSecret({
       namespace,

@@ -337,7 +337,7 @@ describe('platform cross-tenant matrix', () => {
    */
   async function remediatedIn(): Promise<string> {
     const id = `wf-revert-${unique()}`;
-    await startRun(a, id);
+    const uid = (await startRun(a, id)).metadata?.uid;
     await adminClient().apply(
       KINDS.workflowRun,
       {
@@ -351,7 +351,7 @@ describe('platform cross-tenant matrix', () => {
     await onTenant(
       (await databaseSecret(a)).url,
       `INSERT INTO workflow_remediations (step_key, workflow_id, step, kind, namespace, name, field_manager, status, changes)
-       VALUES ('${id}/fix', '${id}', 'fix', 'Deployment', 'org-${a}--production', 'gone', 'guardian-remediate/${id}/fix', 'applied', '[]')`,
+       VALUES ('${uid}/fix', '${id}', 'fix', 'Deployment', 'org-${a}--production', 'gone', 'guardian-remediate/${uid}/fix', 'applied', '[]')`,
     );
     return id;
   }

@@ -5,10 +5,9 @@
 // and the Deployment changed once (one new ReplicaSet, its generation up by one).
 
 import { core, type KubeObject } from '@guardian/kube/resources';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminClient, eventually, uniqueName } from '../support/kube.ts';
-import { operatorKubeconfig, type RunningOperator } from '../support/operator.ts';
-import { operatorSuite, startSuiteOperator, suiteSelector } from '../support/operator-suite.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { adminClient, uniqueName } from '../support/kube.ts';
+import { crashingOperatorSuite } from '../support/operator-suite.ts';
 import { quotaPolicy } from '../support/platform.ts';
 import { apply, organizationReady } from '../support/tenancy.ts';
 import {
@@ -27,37 +26,8 @@ const plan = uniqueName('wsc-plan');
 const workloads = `org-${org}--staging`;
 const jobRun = uniqueName('wf-crashjob');
 const shipRun = uniqueName('wf-crashship');
-const SHORT_LEASE = {
-  LEADER_ELECT_LEASE_DURATION_SECONDS: '2',
-  LEADER_ELECT_RENEW_DEADLINE_SECONDS: '1.5',
-  LEADER_ELECT_RETRY_PERIOD_SECONDS: '0.25',
-};
-
-const standbys: RunningOperator[] = [];
-afterAll(async () => {
-  for (const standby of standbys) await standby.stop();
-});
 beforeAll(migratePlatformDatabase);
-const operator = operatorSuite({
-  suite,
-  env: { ...SHORT_LEASE, GUARDIAN_FAILPOINT: `workflow-after-act-before-record@${jobRun}` },
-});
-
-/** Waits until `running` was killed by its failpoint, then starts a standby (with `failpoint`, if any). */
-async function takeOver(running: RunningOperator, failpoint?: string): Promise<RunningOperator> {
-  await eventually(
-    'the operator to be killed by the failpoint',
-    async () => running.process.signalCode === 'SIGKILL',
-  );
-  const standby = await startSuiteOperator({
-    kubeconfig: await operatorKubeconfig(operator.namespace),
-    namespace: operator.namespace,
-    selector: suiteSelector(suite),
-    env: { ...SHORT_LEASE, ...(failpoint ? { GUARDIAN_FAILPOINT: failpoint } : {}) },
-  });
-  standbys.push(standby);
-  return standby;
-}
+const operator = crashingOperatorSuite(suite, `workflow-after-act-before-record@${jobRun}`);
 
 describe('job and rollout steps across operator crashes', () => {
   let jobTemplate = '';
@@ -94,7 +64,7 @@ describe('job and rollout steps across operator crashes', () => {
 
   it('finds the Job it created before a crash (no second), and finishes a rollout interrupted after its apply, changing the Deployment once', async () => {
     await startRun(org, jobRun, { template: jobTemplate });
-    const standby = await takeOver(operator.operator, `rollout-after-apply-before-record@${shipRun}`);
+    const standby = await operator.takeOver({ next: `rollout-after-apply-before-record@${shipRun}` });
     const run = await runEnded(org, jobRun, 120_000);
     expect(run.status?.phase).toBe('Succeeded');
     const jobs = await jobsOf(workloads, jobRun);
@@ -106,7 +76,7 @@ describe('job and rollout steps across operator crashes', () => {
     // The next crash, in the rollout, is the standby's.
     const before = await adminClient().get<Deployment>(core.deployment, 'api', workloads);
     await startRun(org, shipRun, { template: shipTemplate });
-    await takeOver(standby);
+    await operator.takeOver({ dying: standby });
     const shipped = await runEnded(org, shipRun, 120_000);
     expect(shipped.status?.phase).toBe('Succeeded');
     expect(shipped.status?.steps?.[1]?.result?.rollout).toMatchObject({

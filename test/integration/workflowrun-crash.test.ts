@@ -3,10 +3,9 @@
 // finishes the run. The step's effect is not repeated: one agent run in the tenant database, its
 // agent units and the run's workflow unit each counted once, one audit entry per step.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, uniqueName } from '../support/kube.ts';
-import { operatorKubeconfig, type RunningOperator } from '../support/operator.ts';
-import { operatorSuite, startSuiteOperator, suiteSelector } from '../support/operator-suite.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { uniqueName } from '../support/kube.ts';
+import { crashingOperatorSuite } from '../support/operator-suite.ts';
 import { quotaPolicy } from '../support/platform.ts';
 import { apply, organizationReady } from '../support/tenancy.ts';
 import { databaseSecret, onTenant } from '../support/tenant-db.ts';
@@ -22,24 +21,8 @@ const suite = 'workflowrun-crash';
 const org = uniqueName('wfc');
 const plan = uniqueName('wfc-plan');
 const crashing = uniqueName('wf-health');
-/** A short Lease, so the standby takes over within seconds of the kill. */
-const SHORT_LEASE = {
-  LEADER_ELECT_LEASE_DURATION_SECONDS: '2',
-  LEADER_ELECT_RENEW_DEADLINE_SECONDS: '1.5',
-  LEADER_ELECT_RETRY_PERIOD_SECONDS: '0.25',
-};
-
-let standby: RunningOperator | undefined;
-// Registered before the suite's hooks, so it runs after them: the standby still runs while the
-// suite deletes its organization (the operator holds it by a finalizer until its database is gone).
-afterAll(async () => {
-  await standby?.stop();
-});
 beforeAll(migratePlatformDatabase);
-const operator = operatorSuite({
-  suite,
-  env: { ...SHORT_LEASE, GUARDIAN_FAILPOINT: `workflow-after-act-before-record@${crashing}` },
-});
+const operator = crashingOperatorSuite(suite, `workflow-after-act-before-record@${crashing}`);
 
 describe('a WorkflowRun across an operator crash', () => {
   beforeAll(async () => {
@@ -54,15 +37,7 @@ describe('a WorkflowRun across an operator crash', () => {
 
   it('finishes the step the crash interrupted without repeating its effect', async () => {
     const created = await startRun(org, crashing, { parameters: { window: '1s' } });
-    await eventually('the operator to be killed by the failpoint', async () => {
-      return operator.operator.process.signalCode === 'SIGKILL';
-    });
-    standby = await startSuiteOperator({
-      kubeconfig: await operatorKubeconfig(operator.namespace),
-      namespace: operator.namespace,
-      selector: suiteSelector(suite),
-      env: SHORT_LEASE,
-    });
+    await operator.takeOver();
     const run = await runEnded(org, crashing);
     expect(run.status?.phase).toBe('Succeeded');
     const analysis = run.status?.steps?.[0];

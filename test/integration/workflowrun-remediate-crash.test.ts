@@ -5,12 +5,11 @@
 // object is patched exactly once (the apiserver's audit log, the objects' generation), the tenant
 // database records each once as applied, the audit trail has one workflow.remediation.applied.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { deployment, podSpec } from '../../platform/src/agents/testing/manifests.ts';
 import { inNamespace } from '../support/agents.ts';
-import { eventually, uniqueName } from '../support/kube.ts';
-import { operatorKubeconfig, type RunningOperator } from '../support/operator.ts';
-import { operatorSuite, startSuiteOperator, suiteSelector } from '../support/operator-suite.ts';
+import { uniqueName } from '../support/kube.ts';
+import { crashingOperatorSuite } from '../support/operator-suite.ts';
 import { quotaPolicy } from '../support/platform.ts';
 import { readDeployment, remediationRows, remediatorPatches } from '../support/remediation.ts';
 import { apply, organizationReady } from '../support/tenancy.ts';
@@ -21,27 +20,14 @@ const org = uniqueName('wfrc');
 const plan = uniqueName('wfrc-plan');
 const staging = `org-${org}--staging`;
 const crashing = uniqueName('wf-security');
-const SHORT_LEASE = {
-  LEADER_ELECT_LEASE_DURATION_SECONDS: '2',
-  LEADER_ELECT_RENEW_DEADLINE_SECONDS: '1.5',
-  LEADER_ELECT_RETRY_PERIOD_SECONDS: '0.25',
-};
 /** Where each operator in turn dies; the last one has no failpoint. */
 const FAILPOINTS = [
   `workflow-remediate-after-apply@${crashing}`,
   `workflow-after-act-before-record@${crashing}/hardening`,
 ];
 
-const standbys: RunningOperator[] = [];
-// Registered before the suite's hooks, so it runs after them (the organization is deleted first).
-afterAll(async () => {
-  for (const standby of standbys) await standby.stop();
-});
 beforeAll(migratePlatformDatabase);
-const operator = operatorSuite({
-  suite,
-  env: { ...SHORT_LEASE, GUARDIAN_FAILPOINT: `workflow-after-intent-before-act@${crashing}/hardening` },
-});
+const operator = crashingOperatorSuite(suite, `workflow-after-intent-before-act@${crashing}/hardening`);
 
 describe('a remediation across operator crashes', () => {
   beforeAll(async () => {
@@ -60,23 +46,7 @@ describe('a remediation across operator crashes', () => {
     const generations = await Promise.all(['front', 'back'].map((n) => readDeployment(staging, n)));
     await startRun(org, crashing, { template: 'security_hardening_pipeline' });
     let dying = operator.operator;
-    for (const next of [...FAILPOINTS, undefined]) {
-      await eventually(
-        'the operator to be killed by its failpoint',
-        async () => {
-          return dying.process.signalCode === 'SIGKILL';
-        },
-        120_000,
-      );
-      const standby = await startSuiteOperator({
-        kubeconfig: await operatorKubeconfig(operator.namespace),
-        namespace: operator.namespace,
-        selector: suiteSelector(suite),
-        env: { ...SHORT_LEASE, ...(next ? { GUARDIAN_FAILPOINT: next } : {}) },
-      });
-      standbys.push(standby);
-      dying = standby;
-    }
+    for (const next of [...FAILPOINTS, undefined]) dying = await operator.takeOver({ dying, next });
     const run = await runEnded(org, crashing, 120_000);
     expect(run.status?.phase).toBe('Succeeded');
     expect(run.status?.steps?.at(-1)?.result?.remediation).toMatchObject({ applied: 2 });

@@ -141,3 +141,47 @@ export function operatorSuite(options: OperatorSuiteOptions): OperatorSuite {
     },
   };
 }
+
+/** A short Lease, so a standby takes over within seconds of a kill. */
+const SHORT_LEASE = {
+  LEADER_ELECT_LEASE_DURATION_SECONDS: '2',
+  LEADER_ELECT_RENEW_DEADLINE_SECONDS: '1.5',
+  LEADER_ELECT_RETRY_PERIOD_SECONDS: '0.25',
+};
+
+export interface CrashingOperatorSuite extends OperatorSuite {
+  /**
+   * Waits until `dying` (default: the suite's operator) was killed by its failpoint, then starts a
+   * standby, which dies at `next` if given; standbys stop after the suite's organizations are gone.
+   */
+  takeOver(options?: { dying?: RunningOperator; next?: string }): Promise<RunningOperator>;
+}
+
+/** An operator suite whose operator runs with a short Lease and dies (SIGKILL) at `failpoint`. */
+export function crashingOperatorSuite(suite: string, failpoint: string): CrashingOperatorSuite {
+  const standbys: RunningOperator[] = [];
+  // Registered before the suite's hooks, so it runs after them: a standby still runs while the
+  // suite deletes its organizations (the operator holds them by a finalizer until their databases go).
+  afterAll(async () => {
+    for (const standby of standbys) await standby.stop();
+  });
+  const operator = operatorSuite({ suite, env: { ...SHORT_LEASE, GUARDIAN_FAILPOINT: failpoint } });
+  return Object.assign(operator, {
+    async takeOver(options: { dying?: RunningOperator; next?: string } = {}) {
+      const dying = options.dying ?? operator.operator;
+      await eventually(
+        'the operator to be killed by its failpoint',
+        async () => dying.process.signalCode === 'SIGKILL',
+        120_000,
+      );
+      const standby = await startSuiteOperator({
+        kubeconfig: await operatorKubeconfig(operator.namespace),
+        namespace: operator.namespace,
+        selector: suiteSelector(suite),
+        env: { ...SHORT_LEASE, ...(options.next ? { GUARDIAN_FAILPOINT: options.next } : {}) },
+      });
+      standbys.push(standby);
+      return standby;
+    },
+  });
+}

@@ -1,6 +1,6 @@
 import type { Organization, QuotaPolicy } from '@guardian/crds/generated';
 import { KINDS } from '@guardian/crds/kinds';
-import type { KubeClient } from '@guardian/kube/client';
+import { isConflict, type KubeClient } from '@guardian/kube/client';
 import type { Clock } from '@guardian/kube/clock';
 import type { Informer } from '@guardian/kube/informer';
 import { core, type KubeObject, keyOf } from '@guardian/kube/resources';
@@ -92,7 +92,17 @@ export function organizationReconciler(deps: OrganizationDeps): Reconciler {
       }
       const deletion = pendingDeletion(org, deps.deletionGraceMs, deps.clock.now());
       if (deletion.pending && deletion.due) {
-        await deps.client.delete(KINDS.organization, key);
+        // Exactly the Organization whose deletion fell due: a restore (or any change) since this
+        // copy was cached makes the apiserver refuse (409), and the next pass sees the restore.
+        try {
+          await deps.client.delete(KINDS.organization, key, undefined, 'Background', {
+            uid: org.metadata?.uid,
+            resourceVersion: org.metadata?.resourceVersion,
+          });
+        } catch (error) {
+          if (isConflict(error)) return { requeueAfter: 1000 };
+          throw error;
+        }
         await deps.events.record(
           org,
           'Normal',

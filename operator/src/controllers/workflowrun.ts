@@ -225,8 +225,9 @@ export function workflowRunReconciler(deps: WorkflowRunDeps): Reconciler {
         steps: (ended.steps ?? []).map((step) => `${step.name}:${step.phase}`),
       });
       await record.write(ended);
-      await deps.events.record(record.run, phase === 'Succeeded' ? 'Normal' : 'Warning', reason, message);
+      // The slot first: the next run's start should not wait for this one's Event.
       await settle(orgId, org, record.run);
+      await deps.events.record(record.run, phase === 'Succeeded' ? 'Normal' : 'Warning', reason, message);
       return undefined;
     };
 

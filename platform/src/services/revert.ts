@@ -7,6 +7,7 @@ import type { RemediationRecord, RemediationStore } from '../stores/RemediationS
 import {
   applyConfiguration,
   changedSince,
+  currentValue,
   fieldPath,
   isFinal,
   podTemplateKind,
@@ -34,7 +35,10 @@ async function revertObject(remediator: KubeClient, record: RemediationRecord): 
   if (!object) return refused('the object no longer exists');
   if (record.objectUid && object.metadata?.uid !== record.objectUid)
     return refused('the object was deleted and created again since the remediation');
-  const changed = changedSince(object, record.changes);
+  // Fields already as they were before: a revert that applied and then crashed before its record
+  // (applying again changes nothing); else any field not as the remediation left it is refused.
+  const asBefore = record.changes.every((change) => currentValue(object, change) === change.before);
+  const changed = asBefore ? [] : changedSince(object, record.changes);
   if (changed.length > 0) return refused(`changed since: ${changed.join('; ')}`.slice(0, 1024));
   // Under the step's own field manager: the fields it set go, and those it overwrote get their
   // earlier values back.
@@ -61,7 +65,7 @@ export async function revertRun(
   const phase = run.status?.phase ?? 'Pending';
   if (!isFinal(phase))
     throw new ConflictError(`The run is still in progress (${phase}): revert it once it has ended`);
-  const records = await deps.remediations.ofRun(orgId, id);
+  const records = await deps.remediations.ofRun(orgId, { name: id, uid: run.metadata?.uid ?? '' });
   const applied = records.filter((record) => record.status === 'applied');
   if (applied.length === 0) {
     throw new ConflictError(

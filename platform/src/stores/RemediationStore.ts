@@ -80,11 +80,15 @@ export class RemediationStore {
     return rows.map(toRecord);
   }
 
-  /** Every record of a run, in step and object order. */
-  async ofRun(orgId: string, workflowId: string): Promise<RemediationRecord[]> {
+  /**
+   * Every record of a run, in step and object order. By its uid as well as its name: a name can be
+   * used again once its run is deleted, and the earlier run's records are not this one's.
+   */
+  async ofRun(orgId: string, run: { name: string; uid: string }): Promise<RemediationRecord[]> {
     const db = await this.databases.connect(orgId);
     const rows = (await db('workflow_remediations')
-      .where({ workflow_id: workflowId })
+      .where({ workflow_id: run.name })
+      .whereRaw("split_part(step_key, '/', 1) = ?", [run.uid])
       .orderBy(['created_at', 'kind', 'namespace', 'name'])) as Row[];
     return rows.map(toRecord);
   }

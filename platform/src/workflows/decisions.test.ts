@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { type Decided, type GateInput, gateState, type Person, VERDICTS, verdict } from './decisions.ts';
+import {
+  acceptedDecisions,
+  type Decided,
+  type GateInput,
+  gateState,
+  type Person,
+  VERDICTS,
+  verdict,
+} from './decisions.ts';
 
 const now = Date.parse('2026-01-01T12:00:00Z');
 const gate = (change: Partial<GateInput> = {}): GateInput => ({
@@ -45,6 +53,30 @@ describe('gateState', () => {
         rejectedBy: 'guardian:c',
       },
     );
+  });
+});
+
+describe('acceptedDecisions', () => {
+  const born = '2026-01-01T11:00:00Z';
+  const approval = (namespace: string, name: string, accepted: boolean, decidedAt: string) => ({
+    metadata: { name, namespace, creationTimestamp: '2026-01-01T11:30:00Z' },
+    spec: { workflowRun: 'wf-one', step: 'gate', decision: 'approve' as const, user: `guardian:${name}` },
+    status: { accepted, person: name, decidedAt },
+  });
+
+  it('counts the accepted approvals of this run’s gate, in its own namespace, in the order accepted', () => {
+    const run = { metadata: { name: 'wf-one', namespace: 'org-a', creationTimestamp: born } };
+    const approvals = [
+      approval('org-a', 'second', true, '2026-01-01T11:50:00Z'),
+      approval('org-a', 'first', true, '2026-01-01T11:40:00Z'),
+      approval('org-a', 'refused', false, '2026-01-01T11:45:00Z'),
+      // The same run name in another organization's namespace is another run.
+      approval('org-b', 'stranger', true, '2026-01-01T11:35:00Z'),
+    ];
+    expect(acceptedDecisions(approvals as never, run as never, 'gate').map((d) => d.person)).toEqual([
+      'first',
+      'second',
+    ]);
   });
 });
 

@@ -162,7 +162,7 @@ export function verdict(input: VerdictInput): Verdict {
   };
 }
 
-type Named = { metadata?: { name?: string; creationTimestamp?: string | Date } };
+type Named = { metadata?: { name?: string; namespace?: string; creationTimestamp?: string | Date } };
 const time = (value: string | Date | undefined) => (value === undefined ? 0 : new Date(value).getTime());
 
 /**
@@ -179,6 +179,8 @@ export function acceptedDecisions(
   return approvals
     .filter(
       (approval) =>
+        // Run names are unique only in their namespace: another organization may have one too.
+        approval.metadata?.namespace === run.metadata?.namespace &&
         approval.spec.workflowRun === run.metadata?.name &&
         approval.spec.step === step &&
         approval.status?.accepted === true &&

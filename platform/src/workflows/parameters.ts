@@ -1,4 +1,5 @@
 import { formatDuration, parseDuration } from './duration.ts';
+import { matchesPattern } from './pattern.ts';
 import type { Parameter, WorkflowTemplate } from './templates.ts';
 
 /** One parameter that does not fit the template, named as `spec.parameters` names it. */
@@ -42,9 +43,15 @@ function problem(parameter: Parameter, value: string): string | undefined {
         : 'must name a workload as <kind>/<name>, kind one of deployment, statefulset, daemonset';
     case 'string':
       if (value.length > parameter.maxLength) return `must be at most ${parameter.maxLength} characters`;
-      if (parameter.pattern !== undefined && !new RegExp(`^(?:${parameter.pattern})$`).test(value))
-        return `must match ${parameter.pattern}`;
-      return undefined;
+      if (parameter.pattern === undefined) return undefined;
+      switch (matchesPattern(parameter.pattern, value)) {
+        case true:
+          return undefined;
+        case false:
+          return `must match ${parameter.pattern}`;
+        case 'too-slow':
+          return `could not be matched against ${parameter.pattern} in time (a pattern that backtracks this much cannot be used)`;
+      }
   }
 }
 

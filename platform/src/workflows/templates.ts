@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { catalog } from '../agents/catalog/index.ts';
 import { CATEGORIES } from '../agents/types.ts';
 import { parseDuration } from './duration.ts';
+import { patternProblem } from './pattern.ts';
 import { REMEDIATIONS } from './remediation.ts';
 import { JobStep, RolloutStep } from './step-schemas.ts';
 import { RISKS } from './vocabulary.ts';
@@ -36,7 +37,15 @@ const Parameter = z.discriminatedUnion('kind', [
     description,
     default: defaultValue,
     required,
-    pattern: z.string().max(256).optional(),
+    /** A regular expression the whole value must match; a match runs with a time budget (pattern.ts). */
+    pattern: z
+      .string()
+      .max(256)
+      .superRefine((pattern, ctx) => {
+        const problem = patternProblem(pattern);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .optional(),
     maxLength: z.number().int().min(1).max(1024).default(256),
   }),
 ]);
