@@ -45,6 +45,11 @@ interface Case {
   fresh?: (own: Ids) => Promise<Partial<Ids>>;
   /** For a principal allowed to destroy what it names: a disposable target and a token that holds it. */
   disposable?: (principal: Principal) => Promise<{ ids?: Partial<Ids>; token?: string }>;
+  /**
+   * What an allowed caller's request answers where success needs a state the matrix does not build
+   * (a decision needs a gate awaiting one): allowed, and refused only by that state.
+   */
+  allowedAnswer?: number;
 }
 
 type Principal = Role | 'api_key' | 'anonymous';
@@ -276,6 +281,20 @@ describe('platform cross-tenant matrix', () => {
       // A revert takes an ended run with a remediation on record: each caller gets one of its own.
       fresh: async () => ({ workflow: await remediatedIn() }),
     },
+    // The matrix's runs have no gate: an allowed decision is refused as such (409), not as a role.
+    'post /workflows/{workflow_id}/approve': {
+      permission: 'workflows:approve',
+      path: (ids) => `/workflows/${ids.workflow}/approve`,
+      body: () => ({}),
+      allowedAnswer: 409,
+    },
+    'post /workflows/{workflow_id}/reject': {
+      permission: 'workflows:approve',
+      path: (ids) => `/workflows/${ids.workflow}/reject`,
+      body: () => ({}),
+      allowedAnswer: 409,
+    },
+    'get /approvals': { permission: 'workflows:read', path: () => '/approvals' },
     'post /tenants/invitations': {
       permission: 'members:manage',
       path: () => '/tenants/invitations',
@@ -505,7 +524,10 @@ describe('platform cross-tenant matrix', () => {
         const context = `${principal} ${route}: ${answer.text}`;
         if (principal === 'anonymous') expect(answer.status, context).toBe(401);
         else if (!allowed(principal, spec.permission)) expect(answer.status, context).toBe(403);
-        else expect(answer.status, context).toBeLessThan(300);
+        else if (spec.allowedAnswer !== undefined) {
+          expect(answer.status, context).toBe(spec.allowedAnswer);
+          expect(answer.text, context).toMatch(/No gate of this run awaits a decision/);
+        } else expect(answer.status, context).toBeLessThan(300);
       }
     });
   }

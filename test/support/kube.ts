@@ -68,8 +68,7 @@ export interface AuditEvent {
 
 /** The writes the apiserver of the test stack logged (its audit policy records writes only). */
 export function auditEvents(): AuditEvent[] {
-  return readFileSync(`${TEST_STACK_DIR}/logs/kube-audit.log`, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as AuditEvent);
+  const lines = readFileSync(`${TEST_STACK_DIR}/logs/kube-audit.log`, 'utf8').split('\n');
+  // The last piece is empty, or a line the apiserver is still writing.
+  return lines.slice(0, -1).map((line) => JSON.parse(line) as AuditEvent);
 }

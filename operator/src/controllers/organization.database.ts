@@ -274,8 +274,13 @@ export async function finalizeDatabase(deps: DatabaseDeps, org: Organization): P
     }
   }
   failpoint('database-during-deletion', keyOf(org));
-  await deps.audit.record(orgName, 'organization.deleted', orgName, {
-    deletionPolicy: org.spec.database?.deletionPolicy ?? 'Delete',
-  });
+  // Keyed: a pass that wrote this and then lost its finalizer update to a conflict comes here again.
+  await deps.audit.record(
+    orgName,
+    'organization.deleted',
+    orgName,
+    { deletionPolicy: org.spec.database?.deletionPolicy ?? 'Delete' },
+    `${org.metadata?.uid ?? orgName}/organization.deleted`,
+  );
   await applyOrganizationMetadata(deps.client, org, server, false);
 }

@@ -205,7 +205,13 @@ export const rolloutStep: StepExecutor<RolloutDefinition> = async (run, step, de
   if (recorded.phase === 'Started') {
     if (run.run.spec.cancelRequested)
       return { phase: 'Cancelled', reason: REASONS.cancelled, message: 'Cancelled before the rollout' };
-    await applyChange(client, run, recorded, false, manager);
+    // Only if it is not there yet: a pass that applied and then lost its record (a crash, or a
+    // status write refused as stale) must not apply again.
+    const current = await client.find<Deployment>(core.deployment, recorded.deployment, run.namespace);
+    if (!current)
+      return failed('DeploymentNotFound', `No Deployment ${recorded.deployment} in ${run.namespace}`);
+    if (!carries(current, recorded.container, recorded.image, recorded.annotations ?? {}))
+      await applyChange(client, run, recorded, false, manager);
     failpoint('rollout-after-apply-before-record', run.run.metadata?.name);
     return going({ ...recorded, phase: 'Progressing' }, `Rolling out ${recorded.deployment}`);
   }

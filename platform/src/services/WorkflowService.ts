@@ -120,6 +120,8 @@ export function templateView(template: WorkflowTemplate, source: TemplateSource)
   };
 }
 
+const CHANGED_MEANWHILE = 'The run changed meanwhile; retry';
+
 /**
  * Workflow runs of the organization the actor acts in, as WorkflowRuns in its `org-<org>` (the
  * operator drives them): starting one (checked against its template before anything is written,
@@ -240,10 +242,18 @@ export class WorkflowService {
    */
   async cancel(actor: Actor, id: string): Promise<WorkflowView> {
     const orgId = currentOrg(actor);
-    const run = await this.existing(orgId, id);
-    if (isFinal(run.status?.phase)) throw new ConflictError(`The run has ended (${run.status?.phase})`);
-    if (!run.spec.cancelRequested) {
-      await this.apply(orgId, { ...run.spec, cancelRequested: true }, id, run.metadata?.resourceVersion);
+    // The run as read, so that a run ending meanwhile is not marked cancelled; the operator writes
+    // a running run's status often, so a write refused as stale is tried again on a fresh read.
+    for (let attempt = 1; ; attempt++) {
+      const run = await this.existing(orgId, id);
+      if (isFinal(run.status?.phase)) throw new ConflictError(`The run has ended (${run.status?.phase})`);
+      if (run.spec.cancelRequested) break;
+      try {
+        await this.apply(orgId, { ...run.spec, cancelRequested: true }, id, run.metadata?.resourceVersion);
+      } catch (error) {
+        if (error instanceof ConflictError && error.message === CHANGED_MEANWHILE && attempt < 5) continue;
+        throw error;
+      }
       await this.deps.audit.append({
         orgId,
         actor: auditActor(actor),
@@ -255,6 +265,7 @@ export class WorkflowService {
           phase: run.status?.phase ?? 'Pending',
         },
       });
+      break;
     }
     return workflowView(await this.existing(orgId, id));
   }
@@ -330,8 +341,7 @@ export class WorkflowService {
       if (error instanceof ApiError && error.status === 404) {
         throw new ConflictError('The organization is not provisioned yet; retry when it is Ready');
       }
-      if (error instanceof ApiError && error.status === 409)
-        throw new ConflictError('The run changed meanwhile; retry');
+      if (error instanceof ApiError && error.status === 409) throw new ConflictError(CHANGED_MEANWHILE);
       return kubeRefusal(error, (field) => field.replace(/^spec\./, ''));
     }
   }
