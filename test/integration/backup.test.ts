@@ -205,8 +205,13 @@ describe('tenant database backups', () => {
 
   it('migrates forward a backup older than the code', async () => {
     const url = (await databaseSecret(b)).url;
-    // A database as an older Guardian left it: here, before any tenant migration.
-    await execute(url, 'DROP OWNED BY CURRENT_USER');
+    // A database as an older Guardian left it: here, before any tenant migration. DROP OWNED locks
+    // every object; a session of the platform's on the database at that moment can make Postgres
+    // end it as a deadlock's victim, so it is tried again.
+    await eventually('the tenant schema dropped', async () => {
+      await execute(url, 'DROP OWNED BY CURRENT_USER');
+      return true;
+    });
     const old = await backUp(b, new Date('2026-01-04T03:00:00Z'));
     expect(old.schemaVersion).toBeNull();
     const result = await restore(b, old.id, { from: b });
