@@ -10,7 +10,7 @@
 // integration suites' operators use another, and two operators with different settings would
 // rewrite each other's tenant NetworkPolicies.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/stack/process.ts';
@@ -370,6 +370,8 @@ describe('helm install, upgrade, test and uninstall on the local control plane',
         'ValidatingAdmissionPolicyBinding/guardian-plan-in-use',
         'ValidatingAdmissionPolicy/guardian-workflow-requester',
         'ValidatingAdmissionPolicyBinding/guardian-workflow-requester',
+        'ValidatingAdmissionPolicy/guardian-workflow-approver',
+        'ValidatingAdmissionPolicyBinding/guardian-workflow-approver',
       ]),
     );
     expect(kept.filter((name) => name.includes(fullname))).toEqual([]);
@@ -420,11 +422,13 @@ describe('helm install, upgrade, test and uninstall on the local control plane',
       'validatingadmissionpolicybinding,validatingadmissionpolicy',
       'guardian-plan-in-use',
       'guardian-workflow-requester',
+      'guardian-workflow-approver',
       '--dry-run=server',
     );
-    expect(policy.trim().split('\n')).toHaveLength(4);
+    // A binding and a policy each.
+    expect(policy.trim().split('\n')).toHaveLength(6);
     const crds = await kubectl('delete', '-f', resolve(chartDir, 'crds'), '--dry-run=server');
-    expect(crds.trim().split('\n')).toHaveLength(4);
+    expect(crds.trim().split('\n')).toHaveLength(readdirSync(resolve(chartDir, 'crds')).length);
     // Kept by design: the CRDs, and the Secrets the user created.
     expect(await kubectl('get', 'crd', 'organizations.guardian.aiops.dev', '-o', 'name')).toContain(
       'organizations',
