@@ -8,8 +8,7 @@ import { core, type KubeObject } from '@guardian/kube/resources';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { adminClient, uniqueName } from '../support/kube.ts';
 import { crashingOperatorSuite } from '../support/operator-suite.ts';
-import { quotaPolicy } from '../support/platform.ts';
-import { apply, organizationReady } from '../support/tenancy.ts';
+import { apply } from '../support/tenancy.ts';
 import {
   createTemplate,
   type Deployment,
@@ -22,25 +21,17 @@ import { migratePlatformDatabase, runEnded, startRun } from '../support/workflow
 
 const suite = 'workflow-steps-crash';
 const org = uniqueName('wsc');
-const plan = uniqueName('wsc-plan');
 const workloads = `org-${org}--staging`;
 const jobRun = uniqueName('wf-crashjob');
 const shipRun = uniqueName('wf-crashship');
 beforeAll(migratePlatformDatabase);
-const operator = crashingOperatorSuite(suite, `workflow-after-act-before-record@${jobRun}`);
+const operator = crashingOperatorSuite(suite, `workflow-after-act-before-record@${jobRun}`, org);
 
 describe('job and rollout steps across operator crashes', () => {
   let jobTemplate = '';
   let shipTemplate = '';
 
   beforeAll(async () => {
-    await apply({
-      ...quotaPolicy(plan, { displayName: plan, concurrentWorkflows: 2 }),
-      metadata: { name: plan, labels: operator.labels },
-    });
-    await apply(operator.organization(org, { plan, environments: ['staging'] }));
-    operator.track(org);
-    await organizationReady(org, 'True', 120_000);
     await apply(kwokDeployment(workloads, 'api', 'registry.example/api:1'));
     await rolledOut(workloads, 'api', 'registry.example/api:1');
     jobTemplate = await createTemplate(org, uniqueName('crash-job'), {

@@ -6,8 +6,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { uniqueName } from '../support/kube.ts';
 import { crashingOperatorSuite } from '../support/operator-suite.ts';
-import { quotaPolicy } from '../support/platform.ts';
-import { apply, organizationReady } from '../support/tenancy.ts';
 import { databaseSecret, onTenant } from '../support/tenant-db.ts';
 import {
   auditActions,
@@ -19,22 +17,11 @@ import {
 
 const suite = 'workflowrun-crash';
 const org = uniqueName('wfc');
-const plan = uniqueName('wfc-plan');
 const crashing = uniqueName('wf-health');
 beforeAll(migratePlatformDatabase);
-const operator = crashingOperatorSuite(suite, `workflow-after-act-before-record@${crashing}`);
+const operator = crashingOperatorSuite(suite, `workflow-after-act-before-record@${crashing}`, org);
 
 describe('a WorkflowRun across an operator crash', () => {
-  beforeAll(async () => {
-    await apply({
-      ...quotaPolicy(plan, { displayName: plan, concurrentWorkflows: 2 }),
-      metadata: { name: plan, labels: operator.labels },
-    });
-    await apply(operator.organization(org, { plan, environments: ['staging'] }));
-    operator.track(org);
-    await organizationReady(org, 'True', 120_000);
-  }, 180_000);
-
   it('finishes the step the crash interrupted without repeating its effect', async () => {
     const created = await startRun(org, crashing, { parameters: { window: '1s' } });
     await operator.takeOver();

@@ -10,14 +10,12 @@ import { deployment, podSpec } from '../../platform/src/agents/testing/manifests
 import { inNamespace } from '../support/agents.ts';
 import { uniqueName } from '../support/kube.ts';
 import { crashingOperatorSuite } from '../support/operator-suite.ts';
-import { quotaPolicy } from '../support/platform.ts';
 import { readDeployment, remediationRows, remediatorPatches } from '../support/remediation.ts';
-import { apply, organizationReady } from '../support/tenancy.ts';
+import { apply } from '../support/tenancy.ts';
 import { auditActions, migratePlatformDatabase, runEnded, startRun } from '../support/workflows.ts';
 
 const suite = 'workflowrun-remediate-crash';
 const org = uniqueName('wfrc');
-const plan = uniqueName('wfrc-plan');
 const staging = `org-${org}--staging`;
 const crashing = uniqueName('wf-security');
 /** Where each operator in turn dies; the last one has no failpoint. */
@@ -27,17 +25,10 @@ const FAILPOINTS = [
 ];
 
 beforeAll(migratePlatformDatabase);
-const operator = crashingOperatorSuite(suite, `workflow-after-intent-before-act@${crashing}/hardening`);
+const operator = crashingOperatorSuite(suite, `workflow-after-intent-before-act@${crashing}/hardening`, org);
 
 describe('a remediation across operator crashes', () => {
   beforeAll(async () => {
-    await apply({
-      ...quotaPolicy(plan, { displayName: plan, concurrentWorkflows: 2 }),
-      metadata: { name: plan, labels: operator.labels },
-    });
-    await apply(operator.organization(org, { plan, environments: ['staging'] }));
-    operator.track(org);
-    await organizationReady(org, 'True', 120_000);
     for (const name of ['front', 'back'])
       await apply(inNamespace(deployment(name, podSpec(), { spec: { replicas: 1 } }), staging));
   }, 180_000);

@@ -18,7 +18,7 @@ import {
   type RunningOperator,
   startOperator,
 } from './operator.ts';
-import { encryptionKey } from './platform.ts';
+import { encryptionKey, quotaPolicy } from './platform.ts';
 import { stackEnv } from './stack.ts';
 import {
   apply,
@@ -157,8 +157,11 @@ export interface CrashingOperatorSuite extends OperatorSuite {
   takeOver(options?: { dying?: RunningOperator; next?: string }): Promise<RunningOperator>;
 }
 
-/** An operator suite whose operator runs with a short Lease and dies (SIGKILL) at `failpoint`. */
-export function crashingOperatorSuite(suite: string, failpoint: string): CrashingOperatorSuite {
+/**
+ * An operator suite whose operator runs with a short Lease and dies (SIGKILL) at `failpoint`, with
+ * the organization `org` (environment staging, on a plan of two concurrent workflows) Ready first.
+ */
+export function crashingOperatorSuite(suite: string, failpoint: string, org: string): CrashingOperatorSuite {
   const standbys: RunningOperator[] = [];
   // Registered before the suite's hooks, so it runs after them: a standby still runs while the
   // suite deletes its organizations (the operator holds them by a finalizer until their databases go).
@@ -166,6 +169,16 @@ export function crashingOperatorSuite(suite: string, failpoint: string): Crashin
     for (const standby of standbys) await standby.stop();
   });
   const operator = operatorSuite({ suite, env: { ...SHORT_LEASE, GUARDIAN_FAILPOINT: failpoint } });
+  beforeAll(async () => {
+    const plan = `${org}-plan`;
+    await apply({
+      ...quotaPolicy(plan, { displayName: plan, concurrentWorkflows: 2 }),
+      metadata: { name: plan, labels: operator.labels },
+    });
+    await apply(operator.organization(org, { plan, environments: ['staging'] }));
+    operator.track(org);
+    await organizationReady(org, 'True', 120_000);
+  }, 180_000);
   return Object.assign(operator, {
     async takeOver(options: { dying?: RunningOperator; next?: string } = {}) {
       const dying = options.dying ?? operator.operator;
