@@ -120,7 +120,12 @@ export function templateView(template: WorkflowTemplate, source: TemplateSource)
   };
 }
 
-const CHANGED_MEANWHILE = 'The run changed meanwhile; retry';
+/** A write refused as stale: the run changed since it was read. */
+class ChangedMeanwhile extends ConflictError {
+  constructor() {
+    super('The run changed meanwhile; retry');
+  }
+}
 
 /**
  * Workflow runs of the organization the actor acts in, as WorkflowRuns in its `org-<org>` (the
@@ -251,7 +256,7 @@ export class WorkflowService {
       try {
         await this.apply(orgId, { ...run.spec, cancelRequested: true }, id, run.metadata?.resourceVersion);
       } catch (error) {
-        if (error instanceof ConflictError && error.message === CHANGED_MEANWHILE && attempt < 5) continue;
+        if (error instanceof ChangedMeanwhile && attempt < 5) continue;
         throw error;
       }
       await this.deps.audit.append({
@@ -341,7 +346,7 @@ export class WorkflowService {
       if (error instanceof ApiError && error.status === 404) {
         throw new ConflictError('The organization is not provisioned yet; retry when it is Ready');
       }
-      if (error instanceof ApiError && error.status === 409) throw new ConflictError(CHANGED_MEANWHILE);
+      if (error instanceof ApiError && error.status === 409) throw new ChangedMeanwhile();
       return kubeRefusal(error, (field) => field.replace(/^spec\./, ''));
     }
   }
