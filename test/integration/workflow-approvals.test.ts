@@ -102,12 +102,18 @@ afterAll(async () => {
   await operator?.stop();
 }, 120_000);
 
-/** A token of a fresh user with `role` in the organization. */
+/** A token of a fresh user with `role` in the organization, and that role in each of `teams` (if any). */
 async function person(role: OrgRole, teams: string[] = []): Promise<{ token: string; userId: string }> {
   const userId = crypto.randomUUID();
+  const teamRole = role === 'team_lead' ? 'team_lead' : 'team_member';
   const { token } = await suite.platform.tokens.issue(
     userId,
-    { superAdmin: false, orgs: { [org]: role }, teams: { [org]: teams } },
+    {
+      superAdmin: false,
+      orgs: { [org]: role },
+      teams: { [org]: teams },
+      teamRoles: { [org]: Object.fromEntries(teams.map((team) => [team, teamRole])) },
+    },
     org,
   );
   return { token, userId };
@@ -289,7 +295,7 @@ describe('who decides', () => {
     const run = await awaiting('high_notice', requester.userId, 'staging', 'platform');
     const other = await decide(otherLead.token, run, 'approve');
     expect(other.status).toBe(403);
-    expect((other.body as { detail: string }).detail).toMatch(/own team/);
+    expect((other.body as { detail: string }).detail).toMatch(/a team they lead/);
     const rejected = await decide(lead.token, run, 'reject', { comment: 'Not now' });
     expect(rejected.status).toBe(202);
     expect(rejected.body).toMatchObject({ phase: 'Rejected', rejected_by: `guardian:${lead.userId}` });

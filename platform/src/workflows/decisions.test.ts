@@ -18,10 +18,10 @@ const gate = (change: Partial<GateInput> = {}): GateInput => ({
   expiresAt: '2026-01-02T12:00:00Z',
   ...change,
 });
-const person = (id: string, role: Person['role'], teams: string[] = []): Person => ({
+const person = (id: string, role: Person['role'], teamRoles: Person['teamRoles'] = {}): Person => ({
   id,
   role,
-  teams,
+  teamRoles,
   names: [`guardian:${id}`, `oidc:${id}@example.com`],
 });
 const run = { team: 'payments', requestedBy: 'guardian:req' };
@@ -91,11 +91,25 @@ describe('the platform’s verdict', () => {
     ['an expired gate', { now: Date.parse('2026-01-02T12:00:00Z') }, VERDICTS.expired],
     ['an unknown user', { person: undefined }, VERDICTS.unknownUser],
     ['the requester’s own run', { person: person('req', 'org_owner') }, VERDICTS.ownRun],
-    ['a team member', { person: person('tim', 'team_member', ['payments']) }, VERDICTS.roleTooLow],
-    ['a lead of another team', { person: person('lee', 'team_lead', ['search']) }, VERDICTS.anotherTeam],
+    ['a team member', { person: person('tim', 'team_member', { payments: 'team_member' }) }, VERDICTS.roleTooLow],
+    [
+      'a lead of another team',
+      { person: person('lee', 'team_lead', { search: 'team_lead' }) },
+      VERDICTS.anotherTeam,
+    ],
+    [
+      'a team lead who is only a member of the run’s team',
+      { person: person('lee', 'team_lead', { payments: 'team_member', search: 'team_lead' }) },
+      VERDICTS.anotherTeam,
+    ],
+    [
+      'a lead of the run’s team whose organization role is below team_lead',
+      { person: person('lee', 'team_member', { payments: 'team_lead' }) },
+      VERDICTS.roleTooLow,
+    ],
     [
       'a team lead on an org_admin gate',
-      { person: person('lee', 'team_lead', ['payments']), gate: gate({ role: 'org_admin' }) },
+      { person: person('lee', 'team_lead', { payments: 'team_lead' }), gate: gate({ role: 'org_admin' }) },
       VERDICTS.roleTooLow,
     ],
     [
@@ -109,7 +123,7 @@ describe('the platform’s verdict', () => {
   });
 
   it('lets a team lead decide their own team’s run, and the requester reject it', () => {
-    expect(judge({ person: person('lee', 'team_lead', ['payments']) }).accepted).toBe(true);
+    expect(judge({ person: person('lee', 'team_lead', { payments: 'team_lead' }) }).accepted).toBe(true);
     expect(judge({ decision: 'reject', person: person('req', 'org_admin') }).accepted).toBe(true);
   });
 
