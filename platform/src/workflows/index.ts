@@ -39,6 +39,7 @@ export {
   verdict,
 } from './decisions.ts';
 export { formatDuration, parseDuration } from './duration.ts';
+export { type PinnedCheck, type PinnedTemplate, pinnedTemplates, pinTemplate } from './pinned.ts';
 export {
   PLATFORM_REQUESTER_PREFIX,
   platformUserOf,
