@@ -5,6 +5,7 @@ import {
   type GateInput,
   gateState,
   type Person,
+  revertVerdict,
   VERDICTS,
   verdict,
 } from './decisions.ts';
@@ -91,7 +92,11 @@ describe('the platform’s verdict', () => {
     ['an expired gate', { now: Date.parse('2026-01-02T12:00:00Z') }, VERDICTS.expired],
     ['an unknown user', { person: undefined }, VERDICTS.unknownUser],
     ['the requester’s own run', { person: person('req', 'org_owner') }, VERDICTS.ownRun],
-    ['a team member', { person: person('tim', 'team_member', { payments: 'team_member' }) }, VERDICTS.roleTooLow],
+    [
+      'a team member',
+      { person: person('tim', 'team_member', { payments: 'team_member' }) },
+      VERDICTS.roleTooLow,
+    ],
     [
       'a lead of another team',
       { person: person('lee', 'team_lead', { search: 'team_lead' }) },
@@ -133,5 +138,55 @@ describe('the platform’s verdict', () => {
       judge({ gate: two, person: person('bob', 'org_owner'), accepted: [approve('ada')] }).accepted,
     ).toBe(true);
     expect(judge({ gate: two, decision: 'reject', accepted: [approve('bob')] }).accepted).toBe(true);
+  });
+});
+
+describe('revertVerdict', () => {
+  const lead = person('lee', 'team_lead', { payments: 'team_lead' });
+  it.each([
+    ['a run without gates, by a team lead of no team', [], person('lee', 'team_lead'), true],
+    ['gates that passed on their own', [{ policy: 'Auto' as const, role: 'org_admin' as const }], lead, true],
+    [
+      'a team_lead gate, by a lead of the run’s team',
+      [{ policy: 'Required' as const, role: 'team_lead' as const }],
+      lead,
+      true,
+    ],
+    [
+      'an org_admin gate, by an org_admin',
+      [{ policy: 'Required' as const, role: 'org_admin' as const }],
+      person('ada', 'org_admin'),
+      true,
+    ],
+  ])('allows %s', (_, gates, who, accepted) => {
+    expect(revertVerdict(gates, run, who).accepted).toBe(accepted);
+  });
+
+  it.each([
+    [
+      'an org_admin gate, by a team lead of the run’s team',
+      [{ policy: 'Required' as const, role: 'org_admin' as const }],
+      lead,
+      VERDICTS.roleTooLow,
+    ],
+    [
+      'the strongest of several gates',
+      [
+        { policy: 'Required' as const, role: 'team_lead' as const },
+        { policy: 'Required' as const, role: 'org_owner' as const },
+      ],
+      person('ada', 'org_admin'),
+      VERDICTS.roleTooLow,
+    ],
+    [
+      'a team_lead gate, by a member of the run’s team',
+      [{ policy: 'Required' as const, role: 'team_lead' as const }],
+      person('lee', 'team_lead', { payments: 'team_member' }),
+      VERDICTS.anotherTeam,
+    ],
+  ])('refuses %s', (_, gates, who, reason) => {
+    const judged = revertVerdict(gates, run, who);
+    expect(judged).toMatchObject({ accepted: false, reason });
+    expect(judged.message).toMatch(/^Reverting this run: /);
   });
 });

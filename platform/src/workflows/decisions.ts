@@ -169,6 +169,37 @@ export function verdict(input: VerdictInput): Verdict {
   };
 }
 
+/** A gate of an ended run, as its status recorded it. */
+export interface PassedGate {
+  policy?: 'Auto' | 'Required';
+  role?: GateRole;
+}
+
+/**
+ * Whether the person may revert what a run changed: by the rule its gates used (the strongest role
+ * any gate that needed people required, team leads only for a team they lead), so a production
+ * remediation that needed an org_admin is undone only by one. A run whose gates all passed on
+ * their own needs no more than the permission to approve (checked by the route).
+ */
+export function revertVerdict(
+  gates: readonly PassedGate[],
+  run: Pick<VerdictInput['run'], 'team'>,
+  person: Person,
+): Verdict {
+  const roles = gates.flatMap((gate) => (gate.policy === 'Auto' ? [] : [gate.role ?? 'team_lead']));
+  const role = roles.reduce<GateRole | undefined>(
+    (strongest, candidate) =>
+      strongest === undefined || NEEDED[candidate] > NEEDED[strongest] ? candidate : strongest,
+    undefined,
+  );
+  if (role === undefined) {
+    return { accepted: true, reason: VERDICTS.accepted, message: 'No gate of the run needed people' };
+  }
+  const denied = entitled({ role }, run, person);
+  if (denied) return { ...denied, message: `Reverting this run: ${denied.message}` };
+  return { accepted: true, reason: VERDICTS.accepted, message: `The run's gate needed ${role}; you meet it` };
+}
+
 type Named = { metadata?: { name?: string; namespace?: string; creationTimestamp?: string | Date } };
 const time = (value: string | Date | undefined) => (value === undefined ? 0 : new Date(value).getTime());
 
