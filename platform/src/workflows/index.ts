@@ -41,7 +41,6 @@ export {
   verdict,
 } from './decisions.ts';
 export { formatDuration, parseDuration } from './duration.ts';
-export { type PinnedCheck, type PinnedTemplate, pinnedTemplates, pinTemplate } from './pinned.ts';
 export {
   PLATFORM_REQUESTER_PREFIX,
   platformUserOf,
@@ -64,6 +63,7 @@ export {
   templatesFor,
 } from './org-templates.ts';
 export { checkParameters, type ParameterCheck, type ParameterError, parseWorkload } from './parameters.ts';
+export { type PinnedCheck, type PinnedTemplate, pinnedTemplates, pinTemplate } from './pinned.ts';
 export {
   applyConfiguration,
   changedSince,

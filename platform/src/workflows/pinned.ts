@@ -1,5 +1,5 @@
 import type { WorkflowRunStatusPinnedTemplate } from '@guardian/crds/generated';
-import type { Templates, TemplateSource } from './org-templates.ts';
+import type { TemplateSource, Templates } from './org-templates.ts';
 import { WorkflowTemplate } from './templates.ts';
 
 /** What a run's status records of the template it was accepted with (status.pinnedTemplate). */
