@@ -171,9 +171,13 @@ describe('platform teams API', () => {
     expect((await call(api.url, 'GET', '/tenants/teams/devops-team/members', lead)).text).not.toContain(
       'eve@startupco.io',
     );
-    // Positive control: made its lead by the owner, she manages it (with a token issued since).
-    expect((await call(api.url, 'PUT', put, owner, { role: 'team_lead' })).status).toBe(200);
-    const leading = await eve.token(org);
+    // Positive control: a team lead made its lead by the owner manages it (with a token issued
+    // since). erin, not eve: a Team names a User by verified email, and eve's is not verified.
+    const erin = await signedIn(api.url, 'erin@startupco.io');
+    await setMembership(org, erin.userId, 'team_lead');
+    const erinPath = '/tenants/teams/devops-team/members/users/erin@startupco.io';
+    expect((await call(api.url, 'PUT', erinPath, owner, { role: 'team_lead' })).status).toBe(200);
+    const leading = await erin.browser.token(org);
     const colleague = '/tenants/teams/devops-team/members/users/colleague@startupco.io';
     expect((await call(api.url, 'PUT', colleague, leading, { role: 'team_member' })).status).toBe(200);
   });

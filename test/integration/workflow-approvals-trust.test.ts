@@ -4,17 +4,18 @@
 // they cannot make themselves part of another team, and being a member of a run's team in another
 // role does not let them decide its gate; a run follows the template it was accepted with, however
 // the WorkflowTemplate is edited while it waits at a gate; a revert is judged by the rule the
-// run's gate used. frank leads Team platform; Team search has him only as a member.
+// run's gate used; an image a requester chooses, which a job runs before any gate, comes from a
+// registry the organization allows. frank leads Team platform; Team search has him only as a member.
 
 import type { Team, WorkflowApproval, WorkflowRun } from '@guardian/crds/generated';
 import { GROUP, KINDS } from '@guardian/crds/kinds';
-import type { KubeObject } from '@guardian/kube/resources';
+import { core, type KubeObject } from '@guardian/kube/resources';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { agentSuite } from '../support/agents.ts';
 import { adminClient, eventually, uniqueName } from '../support/kube.ts';
 import { type Answer, quotaPolicy, setMembership, signedIn } from '../support/platform.ts';
 import { recordGoneRemediation, remediationRows } from '../support/remediation.ts';
-import { apply, canI, team } from '../support/tenancy.ts';
+import { apply, canI, condition, team } from '../support/tenancy.ts';
 import {
   auditActions,
   createApprovalAs,
@@ -59,6 +60,7 @@ describe('approvals people can trust', () => {
           plan: plan.metadata.name,
           environments: ['staging', 'production'],
           owners: [{ kind: 'User', name: 'carol@startupco.io' }],
+          agents: { allowedRegistries: ['registry.example.com'] },
         },
       },
     ],
@@ -124,7 +126,7 @@ describe('approvals people can trust', () => {
     });
     expect(joined.status).toBe(403);
     expect(joined.headers.get('content-type')).toMatch(/application\/problem\+json/);
-    expect(detail(joined)).toMatch(/you do not lead team search/);
+    expect(detail(joined)).toMatch(/you do not lead this one/);
     expect((await suite.call('PATCH', '/tenants/teams/search', token, { description: 'mine' })).status).toBe(
       403,
     );
@@ -273,5 +275,63 @@ describe('approvals people can trust', () => {
     const byLead = await revert(staging, await frankToken());
     expect(byLead.status, byLead.text).toBe(200);
     expect(await auditActions(org, staging)).toContain('workflow.reverted');
+  }, 240_000);
+
+  it('an image the requester chooses from a registry the organization does not allow is refused before anything runs', async () => {
+    const requester = await suite.token(org, 'team_member', ['platform']);
+    const ml = (image: string) => ({
+      workflow_type: 'ml_model_lifecycle',
+      environment: 'staging',
+      parameters: { image, workload: 'deployment/model-server' },
+    });
+    const refused = await suite.call(
+      'POST',
+      '/workflows/start',
+      requester.token,
+      ml('evil.example.com/miner:1'),
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(refused.body).toMatchObject({
+      errors: [
+        {
+          field: 'parameters.image',
+          message:
+            "names an image from evil.example.com, which is not one of the organization's allowed registries (registry.example.com)",
+        },
+      ],
+    });
+    const runs = await adminClient().list<WorkflowRun & KubeObject>(KINDS.workflowRun, { namespace: ns });
+    expect(runs.items.filter((run) => run.spec.template === 'ml_model_lifecycle')).toEqual([]);
+
+    // A run created with kubectl is refused by the operator the same way, before its first Job.
+    const name = uniqueName('wf-ml');
+    await startRun(org, name, {
+      template: 'ml_model_lifecycle',
+      environment: 'staging',
+      team: 'platform',
+      requestedBy: `guardian:${requester.userId}`,
+      parameters: { image: 'docker.io/library/python:3.12', workload: 'deployment/model-server' },
+    });
+    const failed = await runEnded(org, name);
+    expect(failed.status?.phase).toBe('Failed');
+    expect(condition(failed as never, 'Ready')).toMatchObject({
+      reason: 'InvalidParameters',
+      message: expect.stringContaining('parameters.image names an image from docker.io'),
+    });
+    expect(failed.status?.steps?.every((step) => step.startedAt === undefined)).toBe(true);
+    const jobs = await adminClient().list<KubeObject>(core.job, { namespace: `${ns}--staging` });
+    expect(jobs.items).toEqual([]);
+
+    // Positive control: an image of the allowed registry is accepted.
+    const accepted = await suite.call(
+      'POST',
+      '/workflows/start',
+      requester.token,
+      ml('registry.example.com/ml/model:2'),
+    );
+    expect(accepted.status, accepted.text).toBe(201);
+    const id = (accepted.body as { workflow_id: string }).workflow_id;
+    expect((await suite.call('POST', `/workflows/${id}/cancel`, admin)).status).toBe(200);
   }, 240_000);
 });

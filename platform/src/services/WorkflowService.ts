@@ -187,7 +187,9 @@ export class WorkflowService {
         },
       ]);
     }
-    const parameters = checkParameters(template, request.parameters);
+    const parameters = checkParameters(template, request.parameters, {
+      allowedRegistries: org.spec.agents?.allowedRegistries,
+    });
     if (!parameters.ok) {
       throw new ValidationError(
         parameters.errors.map((error) => ({

@@ -81,7 +81,7 @@ export function requireTeamManager(actor: Actor, teamId: string | undefined): vo
   throw new ForbiddenError(
     teamId === undefined
       ? 'Team leads manage only the teams they lead; creating a team needs an org_admin'
-      : `Team leads manage only the teams they lead; you do not lead team ${teamId}`,
+      : 'Team leads manage only the teams they lead; you do not lead this one',
   );
 }
 
