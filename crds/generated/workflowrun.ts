@@ -102,8 +102,30 @@ export interface WorkflowRunStatus {
   startedAt?: string;
   /** When the run reached Succeeded, Failed, Rejected or Cancelled. */
   finishedAt?: string;
+  /**
+   * The template as it was when the run was accepted, which every later step follows: editing the
+   * organization's WorkflowTemplate afterwards does not change what an approved run does
+   * (separation of duties). Written once, by the operator.
+   */
+  pinnedTemplate?: WorkflowRunStatusPinnedTemplate;
   /** The template's steps in order, with what happened to each so far. */
   steps?: WorkflowRunStatusStep[];
+}
+
+/**
+ * The template as it was when the run was accepted, which every later step follows: editing the
+ * organization's WorkflowTemplate afterwards does not change what an approved run does (separation
+ * of duties). Written once, by the operator.
+ */
+export interface WorkflowRunStatusPinnedTemplate {
+  /** The template's name, as spec.template gives it. */
+  name: string;
+  /** Whether it is built in or the organization's WorkflowTemplate. */
+  source: 'built_in' | 'organization';
+  /** The WorkflowTemplate's metadata.generation that was pinned (organization templates). */
+  generation?: number;
+  /** The template's steps and parameters as the operator validated them. */
+  definition: Record<string, unknown>;
 }
 
 /** One step of the run. */

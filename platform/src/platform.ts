@@ -242,15 +242,16 @@ export class Platform {
       onRedisError: config.RATE_LIMIT_ON_REDIS_ERROR,
     });
 
+    const people = new People({
+      users,
+      access: this.access,
+      defaultIssuer: config.OIDC_ISSUER,
+      subjectPrefix: config.OIDC_SUBJECT_PREFIX,
+    });
     this.approvals = new ApprovalService({
       kube,
       locks,
-      people: new People({
-        users,
-        access: this.access,
-        defaultIssuer: config.OIDC_ISSUER,
-        subjectPrefix: config.OIDC_SUBJECT_PREFIX,
-      }),
+      people,
       audit: auditLog,
       directory,
       clock,
@@ -326,6 +327,7 @@ export class Platform {
         audit: auditLog,
         clock,
         remediations: new RemediationStore(databases),
+        people,
         ...(options.templates ? { templates: options.templates } : {}),
       }),
       approvals: this.approvals,

@@ -16,6 +16,10 @@ export type Role = (typeof ROLES)[number];
 export const ORG_ROLES = ['org_owner', 'org_admin', 'team_lead', 'team_member', 'read_only'] as const;
 export type OrgRole = (typeof ORG_ROLES)[number];
 
+/** Roles a person can hold in one Team (`Team.spec.members[].role`). */
+export const TEAM_ROLES = ['team_lead', 'team_member', 'read_only'] as const;
+export type TeamRole = (typeof TEAM_ROLES)[number];
+
 export const PERMISSIONS = [
   'platform:admin', // every organization, plans, instance settings
   'org:read',
@@ -78,6 +82,26 @@ export const MATRIX: Readonly<Record<Role, readonly Permission[]>> = {
   // plan units (agentExecutionsPerMonth), which is a decision for people who work on its workloads.
   read_only: [...READ, 'analytics:read', 'audit:read'],
 };
+
+/**
+ * Permissions a role holds only on the Teams its holder leads (`team_lead` in that Team), not on
+ * every Team of the organization: a team lead who could edit any Team could make themselves a lead
+ * of another and approve its runs. Kubernetes RBAC grants these to nobody of the role (the
+ * organization-wide ClusterRole cannot name one Team); the API checks the Team (TeamService).
+ */
+export const LED_TEAMS_ONLY: Readonly<Partial<Record<Role, readonly Permission[]>>> = {
+  team_lead: ['teams:manage'],
+};
+
+/** Whether `role` holds `permission` only on the Teams its holder leads. */
+export function onlyOnLedTeams(role: Role, permission: Permission): boolean {
+  return LED_TEAMS_ONLY[role]?.includes(permission) ?? false;
+}
+
+/** The highest of a person's roles in one Team (they may be named as a User and by Groups). */
+export function highestTeamRole(roles: readonly TeamRole[]): TeamRole | undefined {
+  return TEAM_ROLES.find((role) => roles.includes(role));
+}
 
 /**
  * What an API key never holds, whatever its role: keys have no scopes, and verifying the audit

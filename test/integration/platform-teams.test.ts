@@ -150,7 +150,7 @@ describe('platform teams API', () => {
     expect((await call(api.url, 'GET', '/tenants/teams/security', owner)).status).toBe(404);
   });
 
-  it('lets team leads manage teams and team members only read them', async () => {
+  it('lets team leads manage the teams they lead, and team members only read them', async () => {
     await setMembership(org, eveId, 'team_member');
     const member = await eve.token(org);
     expect((await call(api.url, 'GET', '/tenants/teams', member)).status).toBe(200);
@@ -162,11 +162,24 @@ describe('platform teams API', () => {
     expect((await call(api.url, 'GET', '/tenants/teams/devops-team', reader)).status).toBe(200);
     const put = '/tenants/teams/devops-team/members/users/eve@startupco.io';
     expect((await call(api.url, 'PUT', put, reader, { role: 'team_lead' })).status).toBe(403);
+    // A team lead manages only the Teams they lead: not a new one, nor one they would join as its lead.
     await setMembership(org, eveId, 'team_lead');
     const lead = await eve.token(org);
     const created = await call(api.url, 'POST', '/tenants/teams', lead, { name: 'Leads Team' });
-    expect(created.status, created.text).toBe(201);
-    expect((await call(api.url, 'PUT', put, lead, { role: 'team_lead' })).status).toBe(200);
+    expect(created.status, created.text).toBe(403);
+    expect((await call(api.url, 'PUT', put, lead, { role: 'team_lead' })).status).toBe(403);
+    expect((await call(api.url, 'GET', '/tenants/teams/devops-team/members', lead)).text).not.toContain(
+      'eve@startupco.io',
+    );
+    // Positive control: a team lead made its lead by the owner manages it (with a token issued
+    // since). erin, not eve: a Team names a User by verified email, and eve's is not verified.
+    const erin = await signedIn(api.url, 'erin@startupco.io');
+    await setMembership(org, erin.userId, 'team_lead');
+    const erinPath = '/tenants/teams/devops-team/members/users/erin@startupco.io';
+    expect((await call(api.url, 'PUT', erinPath, owner, { role: 'team_lead' })).status).toBe(200);
+    const leading = await erin.browser.token(org);
+    const colleague = '/tenants/teams/devops-team/members/users/colleague@startupco.io';
+    expect((await call(api.url, 'PUT', colleague, leading, { role: 'team_member' })).status).toBe(200);
   });
 
   it('keeps another organization’s teams out of reach', async () => {

@@ -4,11 +4,8 @@
 // The seed's scenarios run the built-in cost and security pipelines; the other tests use a stand-in
 // of the cost pipeline's shape that ends in a notification (agents steps, a medium gate, notify).
 
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { WorkflowApproval } from '@guardian/crds/generated';
-import { API_VERSION, KINDS } from '@guardian/crds/kinds';
+import { KINDS } from '@guardian/crds/kinds';
 import type { KubeObject } from '@guardian/kube/resources';
 import type { OrgRole } from '@guardian/platform/rbac';
 import {
@@ -20,8 +17,7 @@ import {
 } from '@guardian/platform/workflows';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ShiftedClock } from '../support/fake-clock.ts';
-import { adminClient, eventually, kubectl, uniqueName } from '../support/kube.ts';
-import { idToken, tokenFlags } from '../support/oidc.ts';
+import { adminClient, eventually, uniqueName } from '../support/kube.ts';
 import { startOperatorInProcess } from '../support/operator.ts';
 import { SUITE_LABEL, suiteSelector } from '../support/operator-suite.ts';
 import { type Answer, call, organization, quotaPolicy } from '../support/platform.ts';
@@ -29,6 +25,7 @@ import { platformSuite } from '../support/platform-suite.ts';
 import { apply, deleteOrganizations, organizationReady, team } from '../support/tenancy.ts';
 import {
   auditActions,
+  createApprovalAs,
   migratePlatformDatabase,
   readRun,
   runEnded,
@@ -102,12 +99,18 @@ afterAll(async () => {
   await operator?.stop();
 }, 120_000);
 
-/** A token of a fresh user with `role` in the organization. */
+/** A token of a fresh user with `role` in the organization, and that role in each of `teams` (if any). */
 async function person(role: OrgRole, teams: string[] = []): Promise<{ token: string; userId: string }> {
   const userId = crypto.randomUUID();
+  const teamRole = role === 'team_lead' ? 'team_lead' : 'team_member';
   const { token } = await suite.platform.tokens.issue(
     userId,
-    { superAdmin: false, orgs: { [org]: role }, teams: { [org]: teams } },
+    {
+      superAdmin: false,
+      orgs: { [org]: role },
+      teams: { [org]: teams },
+      teamRoles: { [org]: Object.fromEntries(teams.map((team) => [team, teamRole])) },
+    },
     org,
   );
   return { token, userId };
@@ -136,26 +139,8 @@ const approvalsOf = async (run: string) =>
   );
 
 /** kubectl create of a WorkflowApproval as a demo user of the issuer the apiserver trusts. */
-async function kubectlApproval(
-  email: string,
-  run: string,
-  user: string,
-  decision = 'approve',
-): Promise<string> {
-  const name = uniqueName('kubectl');
-  const file = join(mkdtempSync(join(tmpdir(), 'wfa-')), 'approval.yaml');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      apiVersion: API_VERSION,
-      kind: 'WorkflowApproval',
-      metadata: { name, namespace: ns },
-      spec: { workflowRun: run, step: 'approval', decision, user, comment: 'via kubectl' },
-    }),
-  );
-  await kubectl(...(await tokenFlags(await idToken(email))), 'create', '-f', file);
-  return name;
-}
+const kubectlApproval = (email: string, run: string, user: string, decision = 'approve') =>
+  createApprovalAs(email, org, { workflowRun: run, step: 'approval', decision, user });
 
 const verdictOf = (name: string) =>
   eventually(`the verdict on ${name}`, async () => {
@@ -289,7 +274,7 @@ describe('who decides', () => {
     const run = await awaiting('high_notice', requester.userId, 'staging', 'platform');
     const other = await decide(otherLead.token, run, 'approve');
     expect(other.status).toBe(403);
-    expect((other.body as { detail: string }).detail).toMatch(/own team/);
+    expect((other.body as { detail: string }).detail).toMatch(/a team they lead/);
     const rejected = await decide(lead.token, run, 'reject', { comment: 'Not now' });
     expect(rejected.status).toBe(202);
     expect(rejected.body).toMatchObject({ phase: 'Rejected', rejected_by: `guardian:${lead.userId}` });

@@ -53,3 +53,15 @@ export async function remediationRows(org: string, workflowId: string) {
      WHERE workflow_id = '${workflowId}' ORDER BY kind, name`,
   );
 }
+
+/**
+ * A remediation on record of run `workflowId` (uid `uid`), of a Deployment that is gone, as a
+ * remediate step `fix` would have left it: a revert of the run answers 200 with that object refused.
+ */
+export async function recordGoneRemediation(org: string, workflowId: string, uid: string): Promise<void> {
+  await onTenant(
+    (await databaseSecret(org)).url,
+    `INSERT INTO workflow_remediations (step_key, workflow_id, step, kind, namespace, name, field_manager, status, changes)
+     VALUES ('${uid}/fix', '${workflowId}', 'fix', 'Deployment', 'org-${org}--production', 'gone', 'guardian-remediate/${uid}/fix', 'applied', '[]')`,
+  );
+}

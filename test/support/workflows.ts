@@ -1,12 +1,16 @@
 // WorkflowRuns against the real stack: runs as kubectl would create them, their state read back
 // from the apiserver, and what they left in the platform database (usage ledger, audit trail).
 
-import type { WorkflowRun, WorkflowRunSpec } from '@guardian/crds/generated';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { WorkflowApprovalSpec, WorkflowRun, WorkflowRunSpec } from '@guardian/crds/generated';
 import { API_VERSION, KINDS } from '@guardian/crds/kinds';
 import { isFinal } from '@guardian/platform/workflows';
 import { connect, migrate } from '../../platform/src/db.ts';
 import { withTenant } from '../../platform/src/stores/with-tenant.ts';
-import { adminClient, eventually } from './kube.ts';
+import { adminClient, eventually, kubectl, uniqueName } from './kube.ts';
+import { idToken, tokenFlags } from './oidc.ts';
 import { stackEnv } from './stack.ts';
 import { apply } from './tenancy.ts';
 
@@ -97,4 +101,28 @@ export async function auditActions(orgId: string, target: string): Promise<strin
     trx('audit_log').where({ org_id: orgId, target }).orderBy('seq').select<{ action: string }[]>('action'),
   );
   return rows.map((row) => row.action);
+}
+
+/**
+ * kubectl create of a WorkflowApproval in org-<org> as `email`, a demo user of the issuer the
+ * apiserver trusts (with their own ID token); its name.
+ */
+export async function createApprovalAs(
+  email: string,
+  org: string,
+  spec: Omit<WorkflowApprovalSpec, 'decision'> & { decision: string },
+): Promise<string> {
+  const name = uniqueName('kubectl');
+  const file = join(mkdtempSync(join(tmpdir(), 'wfa-')), 'approval.yaml');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      apiVersion: API_VERSION,
+      kind: 'WorkflowApproval',
+      metadata: { name, namespace: `org-${org}` },
+      spec: { comment: 'via kubectl', ...spec },
+    }),
+  );
+  await kubectl(...(await tokenFlags(await idToken(email))), 'create', '-f', file);
+  return name;
 }

@@ -4,6 +4,7 @@ import type { KubeClient } from '@guardian/kube/client';
 import type { Clock } from '@guardian/kube/clock';
 import type { Informer } from '@guardian/kube/informer';
 import { core, type KubeObject, keyOf, splitKey, type Wire } from '@guardian/kube/resources';
+import { TEAM_ROLES } from '@guardian/platform/rbac';
 import type { V1RoleBinding } from '@kubernetes/client-node';
 import type { ChildWriter } from '../runtime/children.ts';
 import { setConditions } from '../runtime/conditions.ts';
@@ -18,8 +19,6 @@ import {
 } from '../tenancy/names.ts';
 import { clusterRoleName, WORKLOAD_READER } from '../tenancy/roles.ts';
 import { personSubject, roleBinding } from './organization.rbac.ts';
-
-const TEAM_ROLES = ['team_lead', 'team_member', 'read_only'] as const;
 
 export interface TeamDeps {
   client: KubeClient;

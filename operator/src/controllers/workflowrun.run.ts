@@ -63,7 +63,9 @@ export function checkRun(
       message: `Organization ${org.metadata?.name} has no environment ${spec.environment} (${environments.join(', ')})`,
     };
   }
-  const parameters = checkParameters(template, spec.parameters);
+  const parameters = checkParameters(template, spec.parameters, {
+    allowedRegistries: org.spec.agents?.allowedRegistries,
+  });
   if (!parameters.ok) {
     return {
       reason: REASONS.invalidParameters,

@@ -10,7 +10,10 @@ import { planLimits } from '@guardian/platform/quota';
 import {
   type GoneRuns,
   isFinal,
+  pinnedTemplates,
+  pinTemplate,
   REASONS,
+  resourceNameOf,
   stepKey,
   type TemplateCatalog,
   type TemplateResource,
@@ -232,13 +235,20 @@ export function workflowRunReconciler(deps: WorkflowRunDeps): Reconciler {
     };
 
     // Accept: checks that cost nothing, then the workflow unit.
+    // The template the run was accepted with, once pinned; before that, the organization's now.
     const control = controlNamespace(orgId);
-    const templates = await templatesFor(
-      deps.templates,
-      deps.informers.templates.list().filter((resource) => resource.metadata?.namespace === control),
-      run.spec.template,
-      (name) => deps.client.find<TemplateResource>(KINDS.workflowTemplate, name, control),
-    );
+    const pinned = status.pinnedTemplate ? pinnedTemplates(status.pinnedTemplate) : undefined;
+    if (pinned && !pinned.ok) return finish('Failed', REASONS.templateNotFound, pinned.message);
+    const live = pinned?.ok
+      ? undefined
+      : await templatesFor(
+          deps.templates,
+          deps.informers.templates.list().filter((resource) => resource.metadata?.namespace === control),
+          run.spec.template,
+          (name) => deps.client.find<TemplateResource>(KINDS.workflowTemplate, name, control),
+        );
+    const templates = live ?? (pinned?.ok ? pinned.templates : undefined);
+    if (!templates) return undefined;
     const checked = checkRun(
       run,
       org,
@@ -247,6 +257,12 @@ export function workflowRunReconciler(deps: WorkflowRunDeps): Reconciler {
     );
     if ('reason' in checked) return finish('Failed', checked.reason, checked.message);
     const { template, parameters } = checked;
+    if (live) {
+      const resource = deps.informers.templates.get(`${control}/${resourceNameOf(template.name)}`);
+      const source = live.sourceOf(template.name) ?? 'built_in';
+      const generation = source === 'organization' ? resource?.metadata?.generation : undefined;
+      status = { ...status, pinnedTemplate: pinTemplate(template, source, generation) };
+    }
     if (status.phase === undefined) {
       if (run.spec.cancelRequested)
         return finish('Cancelled', REASONS.cancelled, 'Cancelled before it started');

@@ -1,5 +1,5 @@
 import { GROUP, KINDS } from '@guardian/crds/kinds';
-import { MATRIX, ORG_ROLES, type OrgRole, type Permission } from '@guardian/platform/rbac';
+import { MATRIX, ORG_ROLES, type OrgRole, onlyOnLedTeams, type Permission } from '@guardian/platform/rbac';
 import { AGENT_SERVICE_ACCOUNT, REMEDIATOR_SERVICE_ACCOUNT } from './names.ts';
 
 /**
@@ -136,8 +136,11 @@ const IMPERSONATOR_RULES: PolicyRule[] = [
   },
 ];
 
+/** A permission the role holds only on the Teams its holder leads has no organization-wide rule. */
 function rulesFor(role: OrgRole): PolicyRule[] {
-  return MATRIX[role].flatMap((permission) => RULES_BY_PERMISSION[permission] ?? []);
+  return MATRIX[role]
+    .filter((permission) => !onlyOnLedTeams(role, permission))
+    .flatMap((permission) => RULES_BY_PERMISSION[permission] ?? []);
 }
 
 const labels = { 'app.kubernetes.io/name': 'guardian', 'app.kubernetes.io/component': 'tenant-rbac' };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TEAM_ROLES } from '../rbac.ts';
 import { contract } from './registry.ts';
 import { distinct, line, paragraph } from './text.ts';
 import { orgId } from './token.ts';
@@ -17,7 +18,6 @@ const AGENT_CATEGORIES = [
   'reliability',
   'observability',
 ] as const;
-export const TEAM_ROLES = ['team_lead', 'team_member', 'read_only'] as const;
 
 export const CreateTeam = contract(
   'CreateTeam',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ORG_ROLES, PERMISSIONS, ROLES } from '../rbac.ts';
+import { ORG_ROLES, PERMISSIONS, ROLES, TEAM_ROLES } from '../rbac.ts';
 import { contract } from './registry.ts';
 
 export const orgId = z
@@ -42,6 +42,8 @@ export const TokenClaims = contract(
     orgs: z.record(z.string(), z.enum(ORG_ROLES)),
     // Tokens issued before teams were resolved carry none.
     teams: z.record(z.string(), z.array(z.string())).default({}),
+    // Each org's {team: team role}; tokens issued before team roles were carried lead no team.
+    team_roles: z.record(z.string(), z.record(z.string(), z.enum(TEAM_ROLES))).default({}),
     super_admin: z.boolean(),
     iat: z.number().int(),
     nbf: z.number().int(),

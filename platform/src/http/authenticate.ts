@@ -65,6 +65,7 @@ export function authenticate(options: AuthenticateOptions): Middleware<AppState>
           role: roleIn(orgId, access.orgs, access.superAdmin),
           teamIds: orgId === null ? [] : (access.teams[orgId] ?? []),
           teams: access.teams,
+          teamRoles: access.teamRoles ?? {},
           sessionId,
         };
       }
@@ -128,6 +129,7 @@ async function fromBearer(
     role: claims.role,
     teamIds: claims.team_ids,
     teams: claims.teams,
+    teamRoles: claims.team_roles,
   };
 }
 

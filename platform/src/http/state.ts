@@ -17,8 +17,18 @@ export interface AuthContext extends Actor {
 
 /** The Actor of a request, without what only HTTP needs. */
 export function actorOf(auth: AuthContext): Actor {
-  const { userId, superAdmin, orgId, role, orgs, teamIds, teams, apiKeyId } = auth;
-  return { userId, superAdmin, orgId, role, orgs, teamIds, teams, ...(apiKeyId ? { apiKeyId } : {}) };
+  const { userId, superAdmin, orgId, role, orgs, teamIds, teams, teamRoles, apiKeyId } = auth;
+  return {
+    userId,
+    superAdmin,
+    orgId,
+    role,
+    orgs,
+    teamIds,
+    teams,
+    ...(teamRoles ? { teamRoles } : {}),
+    ...(apiKeyId ? { apiKeyId } : {}),
+  };
 }
 
 export interface AppState {

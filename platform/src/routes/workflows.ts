@@ -156,7 +156,9 @@ export function workflowRoutes(api: Api, service: WorkflowService): void {
         'remediate steps set (their values before, or absent). An object whose remediated fields ' +
         'someone else changed since is left alone and reported refused with the reason; changes of ' +
         'other fields (a controller’s annotations, resourceVersion) do not count. Only a run that has ' +
-        'ended, and only what it changed and was not reverted yet.',
+        'ended, and only what it changed and was not reverted yet. Judged by the rule of the run’s ' +
+        'gates: the caller needs the strongest role a gate that waited for people required (team ' +
+        'leads: a run of a team they lead), else 403 with the reason.',
       permission: 'workflows:approve',
       responses: {
         200: { description: 'Each object: reverted, or refused and why', schema: WorkflowReverted },

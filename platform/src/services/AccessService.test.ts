@@ -1,4 +1,4 @@
-import type { Organization, Team } from '@guardian/crds/generated';
+import type { Organization, Team, TeamMember } from '@guardian/crds/generated';
 import { describe, expect, it } from 'vitest';
 import type { Membership } from '../stores/MembershipStore.ts';
 import { AccessService, type Identity, type OrganizationView } from './AccessService.ts';
@@ -181,6 +181,36 @@ describe('AccessService', () => {
     expect((await access.access({ ...erin, emailVerified: false })).teams).toEqual({ startupco: ['sre'] });
     // Another issuer's claims name nobody here (and make the user no member at all).
     expect((await access.access({ ...erin, issuer: TECHCORP })).teams).toEqual({});
+  });
+
+  it('carries the user’s role in each Team: the highest of the entries that name them', async () => {
+    const team = (name: string, members: TeamMember[]): Team => ({
+      apiVersion: 'guardian.aiops.dev/v1alpha1',
+      kind: 'Team',
+      metadata: { name, namespace: 'org-startupco' },
+      spec: { displayName: name, members },
+    });
+    const teams = [
+      team('platform', [{ kind: 'User', name: 'erin@startupco.io', role: 'team_lead' }]),
+      team('sre', [
+        { kind: 'User', name: 'erin@startupco.io' },
+        { kind: 'Group', name: 'oncall', role: 'team_lead' },
+      ]),
+      team('search', [
+        { kind: 'User', name: 'erin@startupco.io', role: 'read_only' },
+        { kind: 'Group', name: 'others', role: 'team_lead' },
+      ]),
+    ];
+    const startupco = org('startupco', { owners: [{ kind: 'Group', name: 'staff' }] });
+    const { access } = service([startupco], [], [], teams);
+    const erin = person({ email: 'erin@startupco.io', groups: ['staff', 'oncall'] });
+    await expect(access.access(erin)).resolves.toMatchObject({
+      teams: { startupco: ['platform', 'sre', 'search'] },
+      teamRoles: { startupco: { platform: 'team_lead', sre: 'team_lead', search: 'read_only' } },
+    });
+    await expect(access.access({ ...erin, groups: ['staff'] })).resolves.toMatchObject({
+      teamRoles: { startupco: { platform: 'team_lead', sre: 'team_member', search: 'read_only' } },
+    });
   });
 
   it('makes super admins only of verified emails at the default issuer', () => {

@@ -1,5 +1,5 @@
 import type { Organization } from '@guardian/crds/generated';
-import { highest, type OrgRole } from '../rbac.ts';
+import { highest, highestTeamRole, type OrgRole, type TeamRole } from '../rbac.ts';
 import type { MembershipStore } from '../stores/MembershipStore.ts';
 import type { OrganizationDirectory } from './OrganizationDirectory.ts';
 import type { TeamDirectory } from './TeamDirectory.ts';
@@ -19,6 +19,9 @@ export interface Access {
   orgs: Record<string, OrgRole>;
   /** In each of `orgs`, the Teams whose members name the user (absent: none). */
   teams: Record<string, string[]>;
+  /** In each of `orgs`, the user's role in each of those Teams (the highest its entries give);
+   * absent (a token minted from another source): the user leads no Team. */
+  teamRoles?: Record<string, Record<string, TeamRole>>;
 }
 
 /** A membership a login created, or was refused because the plan's seats were all taken. */
@@ -138,19 +141,25 @@ export class AccessService {
     }
     const orgs: Record<string, OrgRole> = {};
     const teams: Record<string, string[]> = {};
+    const teamRoles: Record<string, Record<string, TeamRole>> = {};
     for (const [orgId, roles] of [...candidates].sort(([a], [b]) => a.localeCompare(b))) {
       const org = this.directory.get(orgId);
       const role = highest(roles) as OrgRole | undefined;
       if (!org || org.spec.suspended || !role) continue;
       orgs[orgId] = role;
       const named = this.names(org, identity);
-      const mine = this.teams
-        .list(orgId)
-        .filter((team) => (team.spec.members ?? []).some(named))
-        .map((team) => team.metadata?.name ?? '');
-      if (mine.length > 0) teams[orgId] = mine;
+      const mine: Record<string, TeamRole> = {};
+      for (const team of this.teams.list(orgId)) {
+        const roles = (team.spec.members ?? []).filter(named).map((member) => member.role ?? 'team_member');
+        const teamRole = highestTeamRole(roles);
+        if (teamRole) mine[team.metadata?.name ?? ''] = teamRole;
+      }
+      if (Object.keys(mine).length > 0) {
+        teams[orgId] = Object.keys(mine);
+        teamRoles[orgId] = mine;
+      }
     }
-    return { superAdmin: this.isSuperAdmin(identity), orgs, teams };
+    return { superAdmin: this.isSuperAdmin(identity), orgs, teams, teamRoles };
   }
 
   /**

@@ -5,7 +5,7 @@ import { poll } from '@guardian/kube/poll';
 import type { KubeObject } from '@guardian/kube/resources';
 import type { CreateTeam, TeamMember, TeamView, UpdateTeam } from '../contract/teams.ts';
 import type { NameLockStore } from '../stores/NameLockStore.ts';
-import { type Actor, currentOrg } from './actor.ts';
+import { type Actor, currentOrg, requireTeamManager } from './actor.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import { kubeRefusal } from './kube-errors.ts';
 import { controlNamespace } from './OrganizationDirectory.ts';
@@ -63,6 +63,7 @@ export class TeamService {
 
   async create(actor: Actor, input: CreateTeam): Promise<TeamObject> {
     const orgId = currentOrg(actor);
+    requireTeamManager(actor, undefined);
     const teamId = input.team_id ?? labelFrom(input.name, 63);
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(teamId)) {
       throw new ValidationError([{ field: 'team_id', message: 'cannot be derived from name; send team_id' }]);
@@ -84,6 +85,7 @@ export class TeamService {
   /** Changes a team; returns it and the values the change replaced (API field names). */
   update(actor: Actor, teamId: string, patch: UpdateTeam): Promise<Changed> {
     const orgId = currentOrg(actor);
+    requireTeamManager(actor, teamId);
     return retryOnConflict(async () => {
       const current = await this.fresh(orgId, teamId);
       const was = teamView(orgId, current);
@@ -107,6 +109,7 @@ export class TeamService {
 
   async delete(actor: Actor, teamId: string): Promise<void> {
     const orgId = currentOrg(actor);
+    requireTeamManager(actor, teamId);
     this.existing(orgId, teamId);
     await this.kube.delete(KINDS.team, teamId, controlNamespace(orgId));
     await poll(() => !this.directory.cached(orgId, teamId), { timeoutMs: 5_000, intervalMs: 50 });
@@ -115,6 +118,7 @@ export class TeamService {
   /** Adds a member or changes its role; `before.role` is the role it had (null: it was not one). */
   putMember(actor: Actor, teamId: string, member: TeamMember): Promise<Changed> {
     const orgId = currentOrg(actor);
+    requireTeamManager(actor, teamId);
     return retryOnConflict(async () => {
       const current = await this.fresh(orgId, teamId);
       const same = (existing: TeamMemberSpec) =>
@@ -131,6 +135,7 @@ export class TeamService {
 
   async removeMember(actor: Actor, teamId: string, kind: MemberKind, name: string): Promise<void> {
     const orgId = currentOrg(actor);
+    requireTeamManager(actor, teamId);
     const written = await retryOnConflict(async () => {
       const current = await this.fresh(orgId, teamId);
       const members = current.spec.members ?? [];

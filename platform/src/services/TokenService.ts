@@ -67,7 +67,14 @@ export class TokenService {
     }
     this.directory.requireActive(chosen);
     const teams = Object.fromEntries(Object.entries(actor.teams).map(([org, ids]) => [org, [...ids]]));
-    return this.issue(actor.userId, { superAdmin: actor.superAdmin, orgs: { ...actor.orgs }, teams }, chosen);
+    const teamRoles = Object.fromEntries(
+      Object.entries(actor.teamRoles ?? {}).map(([org, roles]) => [org, { ...roles }]),
+    );
+    return this.issue(
+      actor.userId,
+      { superAdmin: actor.superAdmin, orgs: { ...actor.orgs }, teams, teamRoles },
+      chosen,
+    );
   }
 
   async issue(
@@ -86,6 +93,7 @@ export class TokenService {
       permissions: role === null ? [] : permissionsOf(role),
       orgs: access.orgs,
       teams: access.teams,
+      team_roles: access.teamRoles ?? {},
       super_admin: access.superAdmin,
     };
     const token = await new SignJWT(claims)

@@ -21,6 +21,7 @@ import {
   type Phase,
   PLATFORM_REQUESTER_PREFIX,
   resourceNameOf,
+  revertVerdict,
   runName,
   type TemplateCatalog,
   type TemplateResource,
@@ -29,10 +30,11 @@ import {
   type WorkflowTemplate,
 } from '../workflows/index.ts';
 import { type Actor, auditActor, currentOrg } from './actor.ts';
-import { ConflictError, NotFoundError, quotaRefusal, ValidationError } from './errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, quotaRefusal, ValidationError } from './errors.ts';
 import { kubeRefusal } from './kube-errors.ts';
 import { controlNamespace, environmentsOf, type OrganizationDirectory } from './OrganizationDirectory.ts';
 import { FIELD_MANAGER } from './OrganizationService.ts';
+import type { People } from './people.ts';
 import { revertRun } from './revert.ts';
 import type { TeamDirectory } from './TeamDirectory.ts';
 
@@ -49,6 +51,8 @@ export interface WorkflowServiceDeps {
   templates?: TemplateCatalog;
   /** What remediate steps changed (tenant databases): what a revert restores. */
   remediations: RemediationStore;
+  /** Who the actor is for the rule a revert is judged by (the run's gates'). */
+  people: Pick<People, 'ofActor'>;
 }
 
 export interface StartedWorkflow {
@@ -188,7 +192,9 @@ export class WorkflowService {
         },
       ]);
     }
-    const parameters = checkParameters(template, request.parameters);
+    const parameters = checkParameters(template, request.parameters, {
+      allowedRegistries: org.spec.agents?.allowedRegistries,
+    });
     if (!parameters.ok) {
       throw new ValidationError(
         parameters.errors.map((error) => ({
@@ -279,11 +285,27 @@ export class WorkflowService {
   async revert(actor: Actor, id: string): Promise<WorkflowReverted> {
     const orgId = currentOrg(actor);
     const run = await this.existing(orgId, id);
+    const gates = (run.status?.steps ?? []).flatMap((step) =>
+      step.type === 'approval' ? [step.approval ?? {}] : [],
+    );
+    const judged = revertVerdict(gates, { team: run.spec.team }, await this.deps.people.ofActor(actor));
+    const decision = { reason: judged.reason, message: judged.message };
+    if (!judged.accepted) {
+      await this.deps.audit.append({
+        orgId,
+        actor: auditActor(actor),
+        action: 'workflow.revert.refused',
+        target: id,
+        detail: { template: run.spec.template, environment: run.spec.environment, ...decision },
+      });
+      throw new ForbiddenError(judged.message);
+    }
     return revertRun(
       { kube: this.deps.kube, remediations: this.deps.remediations, audit: this.deps.audit },
       orgId,
       run,
       auditActor(actor),
+      decision,
     );
   }
 

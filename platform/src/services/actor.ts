@@ -1,4 +1,4 @@
-import { can, type OrgRole, type Permission, type Role } from '../rbac.ts';
+import { can, type OrgRole, type Permission, type Role, rank, type TeamRole } from '../rbac.ts';
 import { ForbiddenError, NotFoundError } from './errors.ts';
 
 /**
@@ -26,6 +26,8 @@ export interface Actor {
   readonly teamIds: readonly string[];
   /** Its teams in each of `orgs`, so that switching organizations (x-org-id) switches them too. */
   readonly teams: Readonly<Record<string, readonly string[]>>;
+  /** Its role in each of those teams, per organization (absent: it leads no team anywhere). */
+  readonly teamRoles?: Readonly<Record<string, Readonly<Record<string, TeamRole>>>>;
   /** Set when an API key authenticated the request: it acts with the key's role, not its creator's. */
   readonly apiKeyId?: string;
 }
@@ -61,6 +63,26 @@ export function requireIn(actor: Actor, orgId: string, permission: Permission): 
   if (role === null) throw new NotFoundError('No such organization');
   if (!can(role, permission)) throw new ForbiddenError(`Your role (${role}) does not grant ${permission}`);
   return role;
+}
+
+/** The actor's role in Team `teamId` of the organization it acts in; undefined: not a member. */
+export function teamRoleOf(actor: Pick<Actor, 'orgId' | 'teamRoles'>, teamId: string): TeamRole | undefined {
+  return actor.orgId === null ? undefined : actor.teamRoles?.[actor.orgId]?.[teamId];
+}
+
+/**
+ * Requires that the actor may manage Team `teamId`: org_admins and owners every Team, team leads
+ * (LED_TEAMS_ONLY) only a Team they lead. The route checked teams:manage already.
+ */
+export function requireTeamManager(actor: Actor, teamId: string | undefined): void {
+  const role = currentRole(actor);
+  if (rank(role) >= rank('org_admin')) return;
+  if (teamId !== undefined && teamRoleOf(actor, teamId) === 'team_lead') return;
+  throw new ForbiddenError(
+    teamId === undefined
+      ? 'Team leads manage only the teams they lead; creating a team needs an org_admin'
+      : 'Team leads manage only the teams they lead; you do not lead this one',
+  );
 }
 
 /** Who the audit trail names: `apikey:<id>` when an API key acted, else the user id. */

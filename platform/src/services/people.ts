@@ -66,7 +66,7 @@ export class People {
     return {
       id: found?.id ?? user,
       role,
-      teams: access.teams[orgId] ?? [],
+      teamRoles: access.teamRoles?.[orgId] ?? {},
       names: [...this.names(found?.id, email), user],
     };
   }
@@ -81,7 +81,7 @@ export class People {
     return {
       id: actor.userId,
       role: actor.superAdmin ? 'super_admin' : actor.role,
-      teams: actor.teamIds,
+      teamRoles: (actor.orgId === null ? undefined : actor.teamRoles?.[actor.orgId]) ?? {},
       names: this.names(actor.userId, email),
     };
   }

@@ -60,6 +60,8 @@ export async function revertRun(
   orgId: string,
   run: WorkflowRun & KubeObject,
   actor: string,
+  /** The verdict that let the actor revert (the rule of the run's gates). */
+  decision: { reason: string; message: string },
 ): Promise<WorkflowReverted> {
   const id = run.metadata?.name ?? '';
   const phase = run.status?.phase ?? 'Pending';
@@ -89,6 +91,7 @@ export async function revertRun(
     detail: {
       template: run.spec.template,
       environment: run.spec.environment,
+      decision,
       // Object and field paths only: values are never audited.
       objects: objects.map(({ kind, namespace, name, outcome, fields, reason }) => ({
         kind,

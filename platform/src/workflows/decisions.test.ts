@@ -5,6 +5,7 @@ import {
   type GateInput,
   gateState,
   type Person,
+  revertVerdict,
   VERDICTS,
   verdict,
 } from './decisions.ts';
@@ -18,10 +19,10 @@ const gate = (change: Partial<GateInput> = {}): GateInput => ({
   expiresAt: '2026-01-02T12:00:00Z',
   ...change,
 });
-const person = (id: string, role: Person['role'], teams: string[] = []): Person => ({
+const person = (id: string, role: Person['role'], teamRoles: Person['teamRoles'] = {}): Person => ({
   id,
   role,
-  teams,
+  teamRoles,
   names: [`guardian:${id}`, `oidc:${id}@example.com`],
 });
 const run = { team: 'payments', requestedBy: 'guardian:req' };
@@ -91,11 +92,29 @@ describe('the platform’s verdict', () => {
     ['an expired gate', { now: Date.parse('2026-01-02T12:00:00Z') }, VERDICTS.expired],
     ['an unknown user', { person: undefined }, VERDICTS.unknownUser],
     ['the requester’s own run', { person: person('req', 'org_owner') }, VERDICTS.ownRun],
-    ['a team member', { person: person('tim', 'team_member', ['payments']) }, VERDICTS.roleTooLow],
-    ['a lead of another team', { person: person('lee', 'team_lead', ['search']) }, VERDICTS.anotherTeam],
+    [
+      'a team member',
+      { person: person('tim', 'team_member', { payments: 'team_member' }) },
+      VERDICTS.roleTooLow,
+    ],
+    [
+      'a lead of another team',
+      { person: person('lee', 'team_lead', { search: 'team_lead' }) },
+      VERDICTS.anotherTeam,
+    ],
+    [
+      'a team lead who is only a member of the run’s team',
+      { person: person('lee', 'team_lead', { payments: 'team_member', search: 'team_lead' }) },
+      VERDICTS.anotherTeam,
+    ],
+    [
+      'a lead of the run’s team whose organization role is below team_lead',
+      { person: person('lee', 'team_member', { payments: 'team_lead' }) },
+      VERDICTS.roleTooLow,
+    ],
     [
       'a team lead on an org_admin gate',
-      { person: person('lee', 'team_lead', ['payments']), gate: gate({ role: 'org_admin' }) },
+      { person: person('lee', 'team_lead', { payments: 'team_lead' }), gate: gate({ role: 'org_admin' }) },
       VERDICTS.roleTooLow,
     ],
     [
@@ -109,7 +128,7 @@ describe('the platform’s verdict', () => {
   });
 
   it('lets a team lead decide their own team’s run, and the requester reject it', () => {
-    expect(judge({ person: person('lee', 'team_lead', ['payments']) }).accepted).toBe(true);
+    expect(judge({ person: person('lee', 'team_lead', { payments: 'team_lead' }) }).accepted).toBe(true);
     expect(judge({ decision: 'reject', person: person('req', 'org_admin') }).accepted).toBe(true);
   });
 
@@ -119,5 +138,55 @@ describe('the platform’s verdict', () => {
       judge({ gate: two, person: person('bob', 'org_owner'), accepted: [approve('ada')] }).accepted,
     ).toBe(true);
     expect(judge({ gate: two, decision: 'reject', accepted: [approve('bob')] }).accepted).toBe(true);
+  });
+});
+
+describe('revertVerdict', () => {
+  const lead = person('lee', 'team_lead', { payments: 'team_lead' });
+  it.each([
+    ['a run without gates, by a team lead of no team', [], person('lee', 'team_lead'), true],
+    ['gates that passed on their own', [{ policy: 'Auto' as const, role: 'org_admin' as const }], lead, true],
+    [
+      'a team_lead gate, by a lead of the run’s team',
+      [{ policy: 'Required' as const, role: 'team_lead' as const }],
+      lead,
+      true,
+    ],
+    [
+      'an org_admin gate, by an org_admin',
+      [{ policy: 'Required' as const, role: 'org_admin' as const }],
+      person('ada', 'org_admin'),
+      true,
+    ],
+  ])('allows %s', (_, gates, who, accepted) => {
+    expect(revertVerdict(gates, run, who).accepted).toBe(accepted);
+  });
+
+  it.each([
+    [
+      'an org_admin gate, by a team lead of the run’s team',
+      [{ policy: 'Required' as const, role: 'org_admin' as const }],
+      lead,
+      VERDICTS.roleTooLow,
+    ],
+    [
+      'the strongest of several gates',
+      [
+        { policy: 'Required' as const, role: 'team_lead' as const },
+        { policy: 'Required' as const, role: 'org_owner' as const },
+      ],
+      person('ada', 'org_admin'),
+      VERDICTS.roleTooLow,
+    ],
+    [
+      'a team_lead gate, by a member of the run’s team',
+      [{ policy: 'Required' as const, role: 'team_lead' as const }],
+      person('lee', 'team_lead', { payments: 'team_member' }),
+      VERDICTS.anotherTeam,
+    ],
+  ])('refuses %s', (_, gates, who, reason) => {
+    const judged = revertVerdict(gates, run, who);
+    expect(judged).toMatchObject({ accepted: false, reason });
+    expect(judged.message).toMatch(/^Reverting this run: /);
   });
 });

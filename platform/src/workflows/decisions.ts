@@ -1,5 +1,5 @@
 import type { WorkflowApproval, WorkflowRun } from '@guardian/crds/generated';
-import type { Role } from '../rbac.ts';
+import type { Role, TeamRole } from '../rbac.ts';
 import type { GateRole } from './approval-policy.ts';
 
 /**
@@ -70,8 +70,8 @@ export interface Person {
   id: string;
   /** Their role in the run's organization (super_admin for super admins); null: none. */
   role: Role | null;
-  /** Their Teams in that organization. */
-  teams: readonly string[];
+  /** Their role in each of their Teams in that organization. */
+  teamRoles: Readonly<Record<string, TeamRole>>;
   /** Every name a run's spec.requestedBy may give them (guardian:<id>, oidc:<email>). */
   names: readonly string[];
 }
@@ -108,16 +108,23 @@ const refused = (reason: VerdictReason, message: string): Verdict => ({ accepted
 const RANK: Partial<Record<Role, number>> = { org_admin: 1, org_owner: 2, super_admin: 2 };
 const NEEDED: Record<GateRole, number> = { team_lead: 0, org_admin: 1, org_owner: 2 };
 
-/** Whether the person's role meets the gate's; team leads only for runs of their own team. */
-function entitled(gate: GateInput, run: VerdictInput['run'], person: Person): Verdict | undefined {
+/**
+ * Whether the person's role meets the gate's; team leads only for runs of a team they lead (their
+ * role in that Team is team_lead: being a member of it in another role is not enough).
+ */
+export function entitled(
+  gate: Pick<GateInput, 'role'>,
+  run: Pick<VerdictInput['run'], 'team'>,
+  person: Person,
+): Verdict | undefined {
   const rank = person.role ? RANK[person.role] : undefined;
   if (rank !== undefined && rank >= NEEDED[gate.role]) return undefined;
   if (gate.role === 'team_lead' && person.role === 'team_lead') {
-    if (run.team && person.teams.includes(run.team)) return undefined;
+    if (run.team && person.teamRoles[run.team] === 'team_lead') return undefined;
     return refused(
       VERDICTS.anotherTeam,
       run.team
-        ? `Team leads decide only runs of their own team; this run is team ${run.team}'s`
+        ? `Team leads decide only runs of a team they lead; this run is team ${run.team}'s`
         : 'This run has no team, so a team lead may not decide it: it needs an org_admin',
     );
   }
@@ -160,6 +167,37 @@ export function verdict(input: VerdictInput): Verdict {
     reason: VERDICTS.accepted,
     message: decision === 'approve' ? 'The approval counts' : 'The rejection ends the run',
   };
+}
+
+/** A gate of an ended run, as its status recorded it. */
+export interface PassedGate {
+  policy?: 'Auto' | 'Required';
+  role?: GateRole;
+}
+
+/**
+ * Whether the person may revert what a run changed: by the rule its gates used (the strongest role
+ * any gate that needed people required, team leads only for a team they lead), so a production
+ * remediation that needed an org_admin is undone only by one. A run whose gates all passed on
+ * their own needs no more than the permission to approve (checked by the route).
+ */
+export function revertVerdict(
+  gates: readonly PassedGate[],
+  run: Pick<VerdictInput['run'], 'team'>,
+  person: Person,
+): Verdict {
+  const roles = gates.flatMap((gate) => (gate.policy === 'Auto' ? [] : [gate.role ?? 'team_lead']));
+  const role = roles.reduce<GateRole | undefined>(
+    (strongest, candidate) =>
+      strongest === undefined || NEEDED[candidate] > NEEDED[strongest] ? candidate : strongest,
+    undefined,
+  );
+  if (role === undefined) {
+    return { accepted: true, reason: VERDICTS.accepted, message: 'No gate of the run needed people' };
+  }
+  const denied = entitled({ role }, run, person);
+  if (denied) return { ...denied, message: `Reverting this run: ${denied.message}` };
+  return { accepted: true, reason: VERDICTS.accepted, message: `The run's gate needed ${role}; you meet it` };
 }
 
 type Named = { metadata?: { name?: string; namespace?: string; creationTimestamp?: string | Date } };

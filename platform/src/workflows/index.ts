@@ -31,7 +31,9 @@ export {
   type GateInput,
   type GateState,
   gateState,
+  type PassedGate,
   type Person,
+  revertVerdict,
   VERDICTS,
   type Verdict,
   type VerdictInput,
@@ -39,6 +41,7 @@ export {
   verdict,
 } from './decisions.ts';
 export { formatDuration, parseDuration } from './duration.ts';
+export { registryProblems } from './image-registries.ts';
 export {
   PLATFORM_REQUESTER_PREFIX,
   platformUserOf,
@@ -60,7 +63,14 @@ export {
   templateNameOf,
   templatesFor,
 } from './org-templates.ts';
-export { checkParameters, type ParameterCheck, type ParameterError, parseWorkload } from './parameters.ts';
+export {
+  checkParameters,
+  type ParameterCheck,
+  type ParameterContext,
+  type ParameterError,
+  parseWorkload,
+} from './parameters.ts';
+export { type PinnedCheck, type PinnedTemplate, pinnedTemplates, pinTemplate } from './pinned.ts';
 export {
   applyConfiguration,
   changedSince,

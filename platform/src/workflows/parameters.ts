@@ -1,6 +1,13 @@
 import { formatDuration, parseDuration } from './duration.ts';
+import { registryProblems } from './image-registries.ts';
 import { matchesPattern } from './pattern.ts';
 import type { Parameter, WorkflowTemplate } from './templates.ts';
+
+/** What of the organization a run's parameters are checked against. */
+export interface ParameterContext {
+  /** `Organization.spec.agents.allowedRegistries`: where chosen images may come from (absent: anywhere). */
+  allowedRegistries?: readonly string[];
+}
 
 /** One parameter that does not fit the template, named as `spec.parameters` names it. */
 export interface ParameterError {
@@ -57,12 +64,13 @@ function problem(parameter: Parameter, value: string): string | undefined {
 
 /**
  * `given` (a run's `spec.parameters`) checked against the template's schema: every key declared,
- * every value of its kind and within its bounds, every required one present. The values with the
- * defaults filled in, or every problem at once.
+ * every value of its kind and within its bounds, every required one present, every image it chooses
+ * from an allowed registry. The values with the defaults filled in, or every problem at once.
  */
 export function checkParameters(
-  template: Pick<WorkflowTemplate, 'parameters'>,
+  template: Pick<WorkflowTemplate, 'parameters'> & Partial<Pick<WorkflowTemplate, 'steps'>>,
   given: Readonly<Record<string, string>> | undefined,
+  context: ParameterContext = {},
 ): ParameterCheck {
   const errors: ParameterError[] = [];
   const values: Record<string, string> = {};
@@ -85,5 +93,7 @@ export function checkParameters(
     if (parameter.default !== undefined) values[name] = parameter.default;
     else if (parameter.required) errors.push({ parameter: name, message: 'is required' });
   }
+  if (errors.length === 0)
+    errors.push(...registryProblems(template.steps ?? [], values, context.allowedRegistries));
   return errors.length > 0 ? { ok: false, errors } : { ok: true, values };
 }

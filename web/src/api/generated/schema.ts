@@ -740,7 +740,7 @@ export interface paths {
         put?: never;
         /**
          * Revert what a workflow run remediated
-         * @description Restores, object by object and as the organization’s remediator, the fields the run’s remediate steps set (their values before, or absent). An object whose remediated fields someone else changed since is left alone and reported refused with the reason; changes of other fields (a controller’s annotations, resourceVersion) do not count. Only a run that has ended, and only what it changed and was not reverted yet.
+         * @description Restores, object by object and as the organization’s remediator, the fields the run’s remediate steps set (their values before, or absent). An object whose remediated fields someone else changed since is left alone and reported refused with the reason; changes of other fields (a controller’s annotations, resourceVersion) do not count. Only a run that has ended, and only what it changed and was not reverted yet. Judged by the rule of the run’s gates: the caller needs the strongest role a gate that waited for people required (team leads: a run of a team they lead), else 403 with the reason.
          */
         post: operations["postWorkflowsWorkflowIdRevert"];
         delete?: never;
@@ -1514,6 +1514,12 @@ export interface components {
             sub: string;
             super_admin: boolean;
             team_ids: string[];
+            /** @default {} */
+            team_roles: {
+                [key: string]: {
+                    [key: string]: "team_lead" | "team_member" | "read_only";
+                };
+            };
             /** @default {} */
             teams: {
                 [key: string]: string[];
