@@ -167,11 +167,14 @@ describe('the workflow pages (Chromium)', () => {
     expect(decision?.spec.user).toBe(`guardian:${(me.body as { user: { id: string } }).user.id}`);
   }, 420_000);
 
-  it('shows a refused revert as the platform says it', async () => {
+  it('shows a refused revert as the platform says it (a member may not revert)', async () => {
     const bob = await open(undefined, sessions.bob);
     await bob.page.goto(`${api.url}/o/${org}/workflows/${runs.cost}`);
     await bob.page.getByRole('button', { name: 'Revert' }).click();
-    await bob.page.getByRole('alert').getByText('The run changed no object: nothing to revert').waitFor();
+    await bob.page
+      .getByRole('alert')
+      .getByText('Your role (team_member) does not grant workflows:approve')
+      .waitFor();
 
     // A second run, to wait at its gate while the pages are checked, then be cancelled.
     const started = await call(

@@ -44,7 +44,7 @@ export function WorkflowPage() {
               </output>
             </p>
           ) : null}
-          {data?.reason && hasEnded(data) ? (
+          {data?.reason && hasEnded(data) && data.reason !== data.phase ? (
             <p className="workflow-form__description">{data.reason}</p>
           ) : null}
         </div>
