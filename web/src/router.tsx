@@ -117,9 +117,29 @@ const approvalsRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/approvals.tsx'), 'ApprovalsPage'),
 });
 
+const agentsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/o/$org/agents',
+  component: lazyRouteComponent(() => import('./routes/agents.tsx'), 'AgentsPage'),
+});
+
+const findingsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/o/$org/findings',
+  component: lazyRouteComponent(() => import('./routes/findings.tsx'), 'FindingsPage'),
+});
+
 const routeTree = rootRoute.addChildren([
   loginRoute,
-  signedInRoute.addChildren([homeRoute, dashboardRoute, workflowsRoute, workflowRoute, approvalsRoute]),
+  signedInRoute.addChildren([
+    homeRoute,
+    dashboardRoute,
+    workflowsRoute,
+    workflowRoute,
+    approvalsRoute,
+    agentsRoute,
+    findingsRoute,
+  ]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

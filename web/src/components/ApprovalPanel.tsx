@@ -5,6 +5,7 @@ import { Button } from './Button.tsx';
 import { Panel } from './Panel.tsx';
 import { ProblemMessage } from './ProblemMessage.tsx';
 import './ApprovalPanel.css';
+import './TextField.css';
 
 const ROLES: Record<string, string> = {
   team_lead: 'a team lead of the run’s team, or an admin',

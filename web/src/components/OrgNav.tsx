@@ -5,6 +5,8 @@ import './OrgNav.css';
 export function OrgNav({ org }: { org: string }) {
   const links = [
     { to: '/o/$org', label: 'Overview', exact: true },
+    { to: '/o/$org/agents', label: 'Agents', exact: false },
+    { to: '/o/$org/findings', label: 'Findings', exact: false },
     { to: '/o/$org/workflows', label: 'Workflows', exact: false },
     { to: '/o/$org/approvals', label: 'Approvals', exact: false },
   ] as const;

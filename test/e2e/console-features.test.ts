@@ -1,12 +1,18 @@
-// The console's workflow pages in Chromium against a platform and an operator of the suite's own:
+// The console's feature pages in Chromium against a platform and an operator of the suite's own.
+// Workflows and approvals:
 // bob (a member of techcorp by its identity provider's developers group) starts the cost pipeline
 // on production from its template and sees it wait at its gate, with the platform's reason instead
 // of an Approve button (and the API refuses him); alice (owner) approves it from her inbox in
-// another browser, and bob's timeline completes. Each page passes axe in every viewing.
+// another browser, and bob's timeline completes. Agents and findings: a problem planted in
+// production, alice runs the agents she may and sees it, then finds it among the findings with its
+// remediation to copy and its history. Each page passes axe in every viewing.
 import type { WorkflowApproval } from '@guardian/crds/generated';
 import { KINDS } from '@guardian/crds/kinds';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resourceOf } from '../../platform/src/agent-runs/snapshot-reader.ts';
+import { container, deployment, podSpec } from '../../platform/src/agents/testing/manifests.ts';
+import { inNamespace } from '../support/agents.ts';
 import { consoleBrowser, type StorageState } from '../support/console-browser.ts';
 import { adminClient, uniqueName } from '../support/kube.ts';
 import { startOperatorInProcess } from '../support/operator.ts';
@@ -75,8 +81,11 @@ async function tokenOf(page: Page): Promise<string> {
   return ((await answer.json()) as { access_token: string }).access_token;
 }
 
+const sessions: Record<string, StorageState> = {};
+const nav = (page: Page, name: string) =>
+  page.getByRole('navigation', { name: 'Organization pages' }).getByRole('link', { name });
+
 describe('the workflow pages (Chromium)', () => {
-  const sessions: Record<string, StorageState> = {};
   const runs: Record<string, string> = {};
   const step = (page: Page, name: string) =>
     page.getByRole('list', { name: 'Steps' }).getByRole('listitem', { name });
@@ -85,10 +94,7 @@ describe('the workflow pages (Chromium)', () => {
     const bob = await open();
     await signIn(bob.page, 'bob@techcorp.com', org, issuer);
     await bob.page.getByRole('heading', { level: 1, name: 'TechCorp Workflows' }).waitFor();
-    await bob.page
-      .getByRole('navigation', { name: 'Organization pages' })
-      .getByRole('link', { name: 'Workflows' })
-      .click();
+    await nav(bob.page, 'Workflows').click();
     await bob.page.getByRole('heading', { level: 1, name: 'Workflows' }).waitFor();
     await bob.page.getByText('No runs yet').waitFor();
     const form = bob.page.getByRole('form', { name: 'Start a workflow' });
@@ -125,10 +131,7 @@ describe('the workflow pages (Chromium)', () => {
     const alice = await open();
     await signIn(alice.page, 'alice@techcorp.com', org, issuer);
     await alice.page.getByRole('heading', { level: 1, name: 'TechCorp Workflows' }).waitFor();
-    await alice.page
-      .getByRole('navigation', { name: 'Organization pages' })
-      .getByRole('link', { name: 'Approvals' })
-      .click();
+    await nav(alice.page, 'Approvals').click();
     await alice.page
       .getByRole('list', { name: 'Approvals' })
       .getByRole('link', { name: new RegExp(id) })
@@ -247,10 +250,7 @@ describe('the workflow pages (Chromium)', () => {
       .getByText('Cancelled', { exact: true })
       .waitFor({ timeout: 60_000 });
     expect((await runEnded(org, runs.waiting ?? '', 60_000)).status?.phase).toBe('Cancelled');
-    await alice.page
-      .getByRole('navigation', { name: 'Organization pages' })
-      .getByRole('link', { name: 'Approvals' })
-      .click();
+    await nav(alice.page, 'Approvals').click();
     await alice.page.getByText('Nothing to decide').waitFor();
   }, 120_000);
 
@@ -265,4 +265,123 @@ describe('the workflow pages (Chromium)', () => {
       }),
     180_000,
   );
+});
+
+describe('the agents and findings pages (Chromium)', () => {
+  const namespace = () => `org-${org}--production`;
+  type Tracked = {
+    id: string;
+    check: string;
+    remediation: string;
+    status: string;
+    resource: { name: string };
+  };
+
+  it('a problem planted in production: alice runs the agents, sees it, and finds it among the findings', async () => {
+    // A Deployment without resource limits.
+    await adminClient().apply(
+      resourceOf('Deployment'),
+      inNamespace(deployment('checkout', podSpec({ containers: [container('app')] })), namespace()),
+      { fieldManager: 'guardian-test', force: true },
+    );
+    const alice = await open(undefined, sessions.alice);
+    await alice.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: api.url });
+    await alice.page.goto(`${api.url}/o/${org}`);
+    await nav(alice.page, 'Agents').click();
+    await alice.page.getByRole('heading', { level: 1, name: 'Agents' }).waitFor();
+    const token = await tokenOf(alice.page);
+    const catalog = await call(api.url, 'GET', '/agents', token, undefined, { 'x-org-id': org });
+    const allowed = (catalog.body as { agents: { allowed: boolean }[] }).agents.filter((a) => a.allowed);
+    await alice.page.getByRole('list', { name: 'security agents' }).waitFor();
+    expect(await alice.page.getByText('You may run', { exact: true }).count()).toBe(allowed.length);
+
+    const form = alice.page.getByRole('form', { name: 'Run agents' });
+    await form.getByRole('combobox', { name: 'Environment' }).selectOption('production');
+    await form.getByRole('button', { name: 'Run agents' }).click();
+    await form
+      .getByRole('status')
+      .getByText(/findings in production/)
+      .waitFor({ timeout: 120_000 });
+    const planted = form
+      .getByRole('list', { name: 'Findings of this run' })
+      .getByRole('listitem')
+      .filter({ hasText: `Deployment ${namespace()}/checkout · resource-limits/cpu-limit-missing` });
+    await planted.waitFor();
+
+    // The findings page, filtered to the agent and open ones: the same finding, with its history.
+    await form.getByRole('link', { name: 'All findings' }).click();
+    await alice.page.getByRole('heading', { level: 1, name: 'Findings' }).waitFor();
+    await alice.page.getByRole('combobox', { name: 'Agent' }).selectOption('resource-limits');
+    await alice.page.getByRole('combobox', { name: 'Status' }).selectOption('open');
+    await alice.page.getByRole('combobox', { name: 'Environment' }).selectOption('production');
+    const listed = alice.page
+      .getByRole('list', { name: 'Findings' })
+      .getByRole('listitem')
+      .filter({ hasText: `Deployment ${namespace()}/checkout · resource-limits/cpu-limit-missing` });
+    await listed.getByText(/Open in production: first seen/).waitFor();
+    await listed.getByRole('button', { name: 'Copy remediation' }).click();
+    await listed.getByRole('button', { name: 'Copied' }).waitFor();
+    const copied = await alice.page.evaluate(() =>
+      (
+        globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }
+      ).navigator.clipboard.readText(),
+    );
+    // What the API tracks: the finding is open, and its remediation is what was copied.
+    const answer = await call(
+      api.url,
+      'GET',
+      '/findings?environment=production&agent=resource-limits&status=open',
+      token,
+      undefined,
+      {
+        'x-org-id': org,
+      },
+    );
+    const tracked = (answer.body as { findings: Tracked[] }).findings.find(
+      (finding) =>
+        finding.check === 'resource-limits/cpu-limit-missing' && finding.resource.name === 'checkout',
+    );
+    expect(tracked?.status).toBe('open');
+    expect(copied).toBe(tracked?.remediation);
+    // Another filter leaves it out.
+    await alice.page.getByRole('combobox', { name: 'Status' }).selectOption('resolved');
+    await alice.page.getByText('No findings').waitFor();
+  }, 240_000);
+
+  it('shows bob, whose teams allow no agent, the catalog without "You may run", as the API says', async () => {
+    const bob = await open(undefined, sessions.bob);
+    await bob.page.goto(`${api.url}/o/${org}/agents`);
+    await bob.page.getByRole('list', { name: 'security agents' }).waitFor();
+    const catalog = await call(api.url, 'GET', '/agents', await tokenOf(bob.page), undefined, {
+      'x-org-id': org,
+    });
+    const allowed = (catalog.body as { agents: { allowed: boolean }[] }).agents.filter((a) => a.allowed);
+    expect(await bob.page.getByText('You may run', { exact: true }).count()).toBe(allowed.length);
+    if (allowed.length === 0) {
+      await bob.page.getByText('Your teams allow no agent here').waitFor();
+      expect(await bob.page.getByRole('button', { name: 'Run agents' }).isDisabled()).toBe(true);
+    }
+  });
+
+  const screens = [
+    {
+      name: 'agents',
+      session: () => sessions.alice,
+      path: () => `/o/${org}/agents`,
+      ready: (page: Page) => page.getByRole('list', { name: 'security agents' }),
+    },
+    {
+      name: 'findings',
+      session: () => sessions.alice,
+      path: () => `/o/${org}/findings`,
+      ready: (page: Page) => page.getByRole('list', { name: 'Findings' }),
+    },
+  ];
+  for (const screen of screens) {
+    it(
+      `${screen.name}: passes axe and the CSP in light and dark, at 1280 and 390 pixels`,
+      () => check(screen),
+      180_000,
+    );
+  }
 });
