@@ -58,6 +58,8 @@ beforeAll(async () => {
   operator = await startOperatorInProcess({
     namespace: uniqueName('e2e-wf-op'),
     selector: suiteSelector(SUITE),
+    // The operator binds the tenant database Secret's Role (findings live there) to this platform.
+    env: { PLATFORM_NAMESPACE: api.namespace },
   });
   await organizationReady(org, 'True', 150_000);
   await createSsoSecret(org, 'sso-client', api.namespace);
