@@ -3,57 +3,22 @@
 // where the access token is kept (in memory only), the Content-Security-Policy it runs under, the
 // designed error states, an axe scan and screenshots of every page, light and dark, 1280 and 390
 // pixels wide (under .stack/test/artifacts/console/).
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CONSOLE_CSP } from '../../platform/src/http/console.ts';
 import { createDemoMemberships, demoTeams } from '../../scripts/demo-orgs.ts';
-import { launchChromium } from '../support/chromium.ts';
+import {
+  consoleBrowser,
+  type PageGlobals,
+  type Screen,
+  type StorageState,
+} from '../support/console-browser.ts';
 import { uniqueName } from '../support/kube.ts';
 import { organization, quotaPolicy } from '../support/platform.ts';
 import { platformSuite } from '../support/platform-suite.ts';
-import { stackEnv, TEST_STACK_DIR } from '../support/stack.ts';
+import { stackEnv } from '../support/stack.ts';
 
-const ARTIFACTS = join(TEST_STACK_DIR, 'artifacts', 'console');
 const issuers = { default: stackEnv('OIDC_ISSUER'), techcorp: stackEnv('OIDC_ISSUER_TECHCORP') };
-
-type Scheme = 'light' | 'dark';
-type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
-interface Viewing {
-  scheme: Scheme;
-  width: 1280 | 390;
-}
-const VIEWINGS: Viewing[] = [
-  { scheme: 'light', width: 1280 },
-  { scheme: 'dark', width: 1280 },
-  { scheme: 'light', width: 390 },
-  { scheme: 'dark', width: 390 },
-];
-
-/** What the tests read of a page's globals, inside page.evaluate (their TypeScript has no DOM library). */
-interface PageGlobals {
-  localStorage: Record<string, string>;
-  sessionStorage: Record<string, string>;
-  indexedDB: { databases(): Promise<Array<{ name?: string }>> };
-  caches: { keys(): Promise<string[]> };
-  document: {
-    cookie: string;
-    fonts: { ready: Promise<unknown> };
-    documentElement: { scrollWidth: number };
-    addEventListener(
-      type: string,
-      listener: (event: { violatedDirective: string; blockedURI: string }) => void,
-    ): void;
-  };
-}
-
-/** What a page did that it must not: CSP violations, uncaught errors. */
-interface Watch {
-  violations: string[];
-  errors: string[];
-}
 
 describe('the web console (Chromium)', () => {
   const enterprise = quotaPolicy(uniqueName('e2e-enterprise'), {
@@ -105,77 +70,12 @@ describe('the web console (Chromium)', () => {
     ssoSecrets: [tech.metadata.name],
   });
 
-  let chromium: Browser;
+  const { open, signIn, check } = consoleBrowser(() => api.url);
   const sessions: Record<string, StorageState> = {};
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    chromium = await launchChromium();
     // dana (read_only), erin and frank (of the Team platform), as `make dev` makes them in startupco.
     await createDemoMemberships(stackEnv('DATABASE_URL'), issuers.default, startup.metadata.name);
   });
-  afterAll(() => chromium?.close());
-  // A failed test leaves a picture of each page it had open and what its console said
-  // (artifacts/console/failed-*), then closes them.
-  const opened: Array<{ context: BrowserContext; log: string[] }> = [];
-  afterEach(async ({ task }) => {
-    for (const [index, { context, log }] of opened.splice(0).entries()) {
-      if (task.result?.state === 'fail') {
-        const name = `failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}-${index}`;
-        writeFileSync(join(ARTIFACTS, `${name}.log`), log.join('\n'));
-        for (const page of context.pages()) {
-          await page
-            .screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true })
-            .catch(() => undefined);
-        }
-      }
-      await context.close().catch(() => undefined);
-    }
-  });
-
-  /** A new browser profile (a person on a new device), optionally already signed in. */
-  async function open(
-    viewing: Viewing = VIEWINGS[0] as Viewing,
-    session?: StorageState,
-  ): Promise<{ context: BrowserContext; page: Page; watch: Watch }> {
-    const context = await chromium.newContext({
-      viewport: { width: viewing.width, height: 900 },
-      colorScheme: viewing.scheme,
-      // The identity provider's certificate is from the stack's CA, which this browser does not trust.
-      ignoreHTTPSErrors: true,
-      ...(session ? { storageState: session } : {}),
-    });
-    const log: string[] = [];
-    opened.push({ context, log });
-    const watch: Watch = { violations: [], errors: [] };
-    await context.addInitScript(() => {
-      const { document } = globalThis as unknown as PageGlobals;
-      document.addEventListener('securitypolicyviolation', (event) => {
-        console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`);
-      });
-    });
-    const page = await context.newPage();
-    page.on('console', (message) => {
-      if (/Content Security Policy|CSP violation/i.test(message.text()))
-        watch.violations.push(message.text());
-    });
-    page.on('pageerror', (error) => watch.errors.push(error.message));
-    return { context, page, watch };
-  }
-
-  /** Signs in through the console's login page and the identity provider's form. */
-  async function signIn(page: Page, email: string, org: string | undefined, issuer: string): Promise<void> {
-    await page.goto(`${api.url}/login${org ? `?org=${org}` : ''}`);
-    const field = page.getByRole('textbox', { name: 'Organization' });
-    expect(await field.inputValue()).toBe(org ?? '');
-    await page.getByRole('button', { name: 'Sign in with SSO' }).click();
-    await page.waitForURL((url) => url.href.startsWith(issuer));
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill('demo');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(
-      (url) => url.origin === new URL(api.url).origin && url.pathname !== '/auth/callback',
-    );
-  }
 
   const dashboard = (page: Page, name: string) => page.getByRole('heading', { level: 1, name });
   const meter = (page: Page, name: string) => page.getByRole('meter', { name });
@@ -377,14 +277,7 @@ describe('the web console (Chromium)', () => {
 
   // Every page and state, in every viewing: an axe scan (no serious or critical violation), no CSP
   // violation, and a screenshot to judge the design by.
-  const PAGES: Array<{
-    name: string;
-    session?: () => StorageState | undefined;
-    path: () => string;
-    prepare?: (page: Page) => Promise<void>;
-    act?: (page: Page) => Promise<void>;
-    ready: (page: Page) => ReturnType<Page['getByRole']>;
-  }> = [
+  const PAGES: Screen[] = [
     {
       name: 'login',
       path: () => `/login?org=${startup.metadata.name}`,
@@ -474,41 +367,10 @@ describe('the web console (Chromium)', () => {
   ];
 
   for (const screen of PAGES) {
-    it(`${screen.name}: passes axe and the CSP in light and dark, at 1280 and 390 pixels`, async () => {
-      for (const viewing of VIEWINGS) {
-        const { context, page, watch } = await open(viewing, screen.session?.());
-        await screen.prepare?.(page);
-        const response = await page.goto(`${api.url}${screen.path()}`);
-        expect(response?.headers()['content-security-policy']).toBe(CONSOLE_CSP);
-        await screen.act?.(page);
-        await screen.ready(page).first().waitFor();
-        // Fonts and late layout settle before the picture is taken.
-        await page.evaluate(() =>
-          (globalThis as unknown as PageGlobals).document.fonts.ready.then(() => undefined),
-        );
-        const { violations } = await new AxeBuilder({ page }).analyze();
-        const serious = violations
-          .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-          .map(
-            (violation) =>
-              `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
-          );
-        expect(serious, `${screen.name} ${viewing.scheme} ${viewing.width}`).toEqual([]);
-        await page.screenshot({
-          path: join(ARTIFACTS, `${screen.name}-${viewing.scheme}-${viewing.width}.png`),
-          fullPage: true,
-        });
-        expect(watch, `${screen.name} ${viewing.scheme} ${viewing.width}`).toEqual({
-          violations: [],
-          errors: [],
-        });
-        // At 390 pixels nothing scrolls sideways.
-        const scrollWidth = await page.evaluate(
-          () => (globalThis as unknown as PageGlobals).document.documentElement.scrollWidth,
-        );
-        expect(scrollWidth).toBeLessThanOrEqual(viewing.width);
-        await context.close();
-      }
-    }, 180_000);
+    it(
+      `${screen.name}: passes axe and the CSP in light and dark, at 1280 and 390 pixels`,
+      () => check(screen),
+      180_000,
+    );
   }
 });

@@ -296,6 +296,10 @@ describe('platform cross-tenant matrix', () => {
       allowedAnswer: 409,
     },
     'get /approvals': { permission: 'workflows:read', path: () => '/approvals' },
+    'get /workflows/{workflow_id}/approval': {
+      permission: 'workflows:read',
+      path: (ids) => `/workflows/${ids.workflow}/approval`,
+    },
     'post /tenants/invitations': {
       permission: 'members:manage',
       path: () => '/tenants/invitations',

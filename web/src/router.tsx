@@ -99,7 +99,48 @@ const dashboardRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/dashboard.tsx'), 'DashboardPage'),
 });
 
-const routeTree = rootRoute.addChildren([loginRoute, signedInRoute.addChildren([homeRoute, dashboardRoute])]);
+const workflowsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/o/$org/workflows',
+  component: lazyRouteComponent(() => import('./routes/workflows.tsx'), 'WorkflowsPage'),
+});
+
+const workflowRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/o/$org/workflows/$id',
+  component: lazyRouteComponent(() => import('./routes/workflow.tsx'), 'WorkflowPage'),
+});
+
+const approvalsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/o/$org/approvals',
+  component: lazyRouteComponent(() => import('./routes/approvals.tsx'), 'ApprovalsPage'),
+});
+
+const agentsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/o/$org/agents',
+  component: lazyRouteComponent(() => import('./routes/agents.tsx'), 'AgentsPage'),
+});
+
+const findingsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/o/$org/findings',
+  component: lazyRouteComponent(() => import('./routes/findings.tsx'), 'FindingsPage'),
+});
+
+const routeTree = rootRoute.addChildren([
+  loginRoute,
+  signedInRoute.addChildren([
+    homeRoute,
+    dashboardRoute,
+    workflowsRoute,
+    workflowRoute,
+    approvalsRoute,
+    agentsRoute,
+    findingsRoute,
+  ]),
+]);
 
 export function createAppRouter(queryClient: QueryClient) {
   return createRouter({

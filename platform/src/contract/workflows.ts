@@ -197,6 +197,19 @@ export const GateView = contract(
   }),
 );
 
+export const GateStanding = contract(
+  'WorkflowGateStanding',
+  z.strictObject({
+    gate: GateView.nullable().describe('The gate awaiting a decision now; null: none does'),
+    may_approve: z.boolean().describe('Whether the platform would accept your approval now'),
+    may_reject: z.boolean().describe('Whether the platform would accept your rejection now'),
+    reason: z
+      .string()
+      .nullable()
+      .describe('Why you may not approve (the verdict an approval would get); null: you may'),
+  }),
+);
+
 export const ApprovalQuery = contract(
   'ApprovalQuery',
   z.strictObject({

@@ -1,4 +1,10 @@
-import { ApprovalQuery, DecideWorkflow, GateView, PendingApprovals } from '../contract/workflows.ts';
+import {
+  ApprovalQuery,
+  DecideWorkflow,
+  GateStanding,
+  GateView,
+  PendingApprovals,
+} from '../contract/workflows.ts';
 import { type Api, problem } from '../http/operation.ts';
 import type { ApprovalService } from '../services/ApprovalService.ts';
 
@@ -64,6 +70,29 @@ export function approvalRoutes(api: Api, service: ApprovalService): void {
     },
     async (ctx, { actor }) => {
       ctx.body = PendingApprovals.parse({ approvals: await service.pending(actor) });
+    },
+  );
+
+  api.mount(
+    {
+      ...base,
+      method: 'get',
+      path: '/workflows/{workflow_id}/approval',
+      summary: 'The gate awaiting a decision, and whether you may decide it',
+      description:
+        'The run’s gate that awaits a decision (null: none does), and the verdicts the platform would ' +
+        'give your approval and your rejection now, by the same rules as POST approve and reject; ' +
+        '`reason` says why you may not approve.',
+      permission: 'workflows:read',
+      responses: {
+        200: { description: 'The gate and your standing', schema: GateStanding },
+        ...refusals,
+        403: problem('Not allowed in this organization, it is suspended, or none is selected'),
+        404: problem('No such workflow run in the current organization'),
+      },
+    },
+    async (ctx, { params, actor }) => {
+      ctx.body = GateStanding.parse(await service.standing(actor, params.workflow_id ?? ''));
     },
   );
 }

@@ -53,6 +53,14 @@ export interface GateView {
   expires_at: string | null;
 }
 
+/** A gate and what the platform would say of the caller's decision on it now. */
+export interface GateStandingView {
+  gate: GateView | null;
+  may_approve: boolean;
+  may_reject: boolean;
+  reason: string | null;
+}
+
 /** Refusals the person could not have avoided by deciding sooner: 403; the others (timing) 409. */
 const PERSONAL = new Set<string>([
   VERDICTS.ownRun,
@@ -323,6 +331,34 @@ export class ApprovalService {
       if (!this.judge('approve', run, step, person, accepted).accepted) return [];
       return [gateView(run.metadata?.name ?? '', step, gate, gateState(gate.approvers, accepted))];
     });
+  }
+
+  /**
+   * The gate of run `id` awaiting a decision, and the verdicts an approval and a rejection by the
+   * actor would get now: what the console shows (buttons, or the reason) without judging itself.
+   */
+  async standing(actor: Actor, id: string): Promise<GateStandingView> {
+    const run = await findRun(this.deps.kube, currentOrg(actor), id);
+    const step = awaitingGate(run);
+    const gate = step === undefined ? undefined : gateOf(run, step);
+    if (step === undefined || !gate) {
+      return {
+        gate: null,
+        may_approve: false,
+        may_reject: false,
+        reason: 'No gate of this run awaits a decision',
+      };
+    }
+    const person = await this.deps.people.ofActor(actor);
+    const accepted = acceptedDecisions(this.informer.list(), run, step);
+    const approve = this.judge('approve', run, step, person, accepted);
+    const reject = this.judge('reject', run, step, person, accepted);
+    return {
+      gate: gateView(id, step, gate, gateState(gate.approvers, accepted)),
+      may_approve: approve.accepted,
+      may_reject: reject.accepted,
+      reason: approve.accepted ? null : approve.message,
+    };
   }
 }
 

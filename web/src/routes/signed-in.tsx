@@ -4,6 +4,7 @@ import { meQuery, organizationsQuery } from '../api/queries.ts';
 import { signOut } from '../api/session.ts';
 import { AppHeader } from '../components/AppHeader.tsx';
 import { Logo } from '../components/Logo.tsx';
+import { OrgNav } from '../components/OrgNav.tsx';
 import { OrgSwitcher } from '../components/OrgSwitcher.tsx';
 
 /** The frame of every signed-in page: the bar with the organization switcher, then the page. */
@@ -49,6 +50,7 @@ export function SignedInLayout() {
         }
       />
       <main id="main" className="page" tabIndex={-1}>
+        {org ? <OrgNav org={org} /> : null}
         <Outlet />
       </main>
     </>

@@ -669,6 +669,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workflows/{workflow_id}/approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The gate awaiting a decision, and whether you may decide it
+         * @description The run’s gate that awaits a decision (null: none does), and the verdicts the platform would give your approval and your rejection now, by the same rules as POST approve and reject; `reason` says why you may not approve.
+         */
+        get: operations["getWorkflowsWorkflowIdApproval"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workflows/{workflow_id}/approve": {
         parameters: {
             query?: never;
@@ -1727,6 +1747,16 @@ export interface components {
             /** @description The gate (approval step) */
             step: string;
             workflow_id: string;
+        };
+        WorkflowGateStanding: {
+            /** @description The gate awaiting a decision now; null: none does */
+            gate: components["schemas"]["WorkflowGate"] | null;
+            /** @description Whether the platform would accept your approval now */
+            may_approve: boolean;
+            /** @description Whether the platform would accept your rejection now */
+            may_reject: boolean;
+            /** @description Why you may not approve (the verdict an approval would get); null: you may */
+            reason: string | null;
         };
         WorkflowList: {
             /** @description Newest first */
@@ -5320,6 +5350,73 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Workflow"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in this organization, it is suspended, or none is selected */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such workflow run in the current organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the hourly API limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service the platform needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWorkflowsWorkflowIdApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The gate and your standing */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowGateStanding"];
                 };
             };
             /** @description No valid credential */
