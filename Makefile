@@ -65,6 +65,7 @@ bench: node_modules ## Benchmarks against a stack of their own (.stack/bench); f
 	node bench/agents.ts
 	node bench/approvals.ts
 	node bench/workflows.ts
+	node bench/chat-parser.ts
 
 ##@ Build
 .PHONY: generate

@@ -401,7 +401,8 @@ function costOf(agents: readonly Agent[], evaluation: Evaluation, environment: s
   return null;
 }
 
-function unavailable(error: unknown): Error {
+/** A tenant database that cannot be reached, as the 503 the API answers (the chat's store too). */
+export function unavailable(error: unknown): Error {
   if (error instanceof TenantDatabaseUnavailable) {
     return new UnavailableError(`The organization’s database cannot be used: ${error.message}`, {
       retryAfterSeconds: 10,
