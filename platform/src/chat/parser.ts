@@ -56,33 +56,27 @@ const lexicon = new Lexicon({
   ...Object.fromEntries(words.SEVERITY_WORDS.map((s) => [`severity:${s.severity}`, s.phrases])),
 });
 const PREPOSITIONS = new Set(['on', 'in', 'for', 'against', 'at', 'to', 'about', 'of']);
-const FILLERS = new Set(['the', 'my', 'our', 'env', 'environment', 'cluster', 'namespace']);
+const FILLERS = new Set(['the', 'my', 'our']);
 const ENVIRONMENT_NOUNS = new Set(['env', 'environment']);
 
-/** The environment a message names: a synonym or one of the organization's, or any word called one. */
+/**
+ * The environment a message names: one of the organization's own names; a synonym (prod, stage, ...)
+ * placed as an environment ("on prod", "the dev environment") or meaning one the organization has;
+ * or any word called an environment ("the sandbox environment"), which the service then refuses.
+ */
 function environmentOf(tokens: readonly string[], context: ParseContext): string | undefined {
   let loose: string | undefined;
   for (const [i, token] of tokens.entries()) {
-    const own = context.environments.includes(token) ? token : undefined;
+    if (context.environments.includes(token)) return token;
+    const before = tokens[i - 1] ?? '';
+    const calledOne = ENVIRONMENT_NOUNS.has(tokens[i + 1] ?? '');
+    const placed = PREPOSITIONS.has(before) || (FILLERS.has(before) && PREPOSITIONS.has(tokens[i - 2] ?? ''));
     const synonym = words.ENVIRONMENT_SYNONYMS[token];
-    const before = tokens[i - 1];
-    const after = tokens[i + 1];
-    const named = after !== undefined && ENVIRONMENT_NOUNS.has(after);
-    const placed =
-      before !== undefined &&
-      (PREPOSITIONS.has(before) || (FILLERS.has(before) && PREPOSITIONS.has(tokens[i - 2] ?? '')));
-    if (own) return own;
-    if (synonym !== undefined && (placed || named || context.environments.includes(synonym))) {
-      if (named || placed) return synonym;
-      loose ??= synonym;
-    } else if (named && !FILLERS.has(token) && !PREPOSITIONS.has(token)) {
+    if (synonym !== undefined) {
+      if (placed || calledOne) return synonym;
+      if (context.environments.includes(synonym)) loose ??= synonym;
+    } else if (calledOne && !FILLERS.has(token) && !PREPOSITIONS.has(token)) {
       return token;
-    } else if (
-      before !== undefined &&
-      ENVIRONMENT_NOUNS.has(before) &&
-      PREPOSITIONS.has(tokens[i - 2] ?? '') === false
-    ) {
-      if (!FILLERS.has(token) && !PREPOSITIONS.has(token) && /^[a-z0-9-]{1,20}$/.test(token)) return token;
     }
   }
   return loose;

@@ -6,7 +6,7 @@ import {
   ChatSessionView,
   MESSAGE_LIMIT,
 } from '../contract/chat.ts';
-import { toProblem } from '../http/error-handler.ts';
+import { problemBody, toProblem } from '../http/error-handler.ts';
 import { logError } from '../http/log-error.ts';
 import { type Api, problem } from '../http/operation.ts';
 import type { AuthedContext } from '../http/state.ts';
@@ -47,6 +47,7 @@ export function chatRoutes(api: Api, service: ChatService): void {
           'Invalid input: an empty or oversized message, a malformed session_id or another user’s, an environment the organization does not have',
         ),
         ...refusals,
+        404: problem('The workflow run the message names does not exist in the organization'),
         409: problem('The environment is not provisioned yet, or the gate awaits no decision'),
       },
     },
@@ -123,13 +124,7 @@ async function stream(
     .catch((error: unknown) => {
       const problem = toProblem(error);
       if (problem.status >= 500) ctx.state.log?.error({ error: logError(error) }, 'Chat stream failed');
-      send('error', {
-        type: 'about:blank',
-        title: problem.title,
-        status: problem.status,
-        detail: problem.detail,
-        ...(problem.errors ? { errors: problem.errors } : {}),
-      });
+      send('error', problemBody(problem, ctx.state.requestId));
     })
     .finally(() => events.end());
 }

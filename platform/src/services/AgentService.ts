@@ -381,13 +381,17 @@ export class AgentService {
     }
   }
 
-  /** A read of the tenant database; one that cannot be reached is 503. */
-  private async tenant<T>(read: () => Promise<T>): Promise<T> {
-    try {
-      return await read();
-    } catch (error) {
-      throw unavailable(error);
-    }
+  private tenant<T>(read: () => Promise<T>): Promise<T> {
+    return inTenantDatabase(read);
+  }
+}
+
+/** Work on a tenant database; one that cannot be reached is 503 (the chat's sessions too). */
+export async function inTenantDatabase<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw unavailable(error);
   }
 }
 
@@ -401,8 +405,7 @@ function costOf(agents: readonly Agent[], evaluation: Evaluation, environment: s
   return null;
 }
 
-/** A tenant database that cannot be reached, as the 503 the API answers (the chat's store too). */
-export function unavailable(error: unknown): Error {
+function unavailable(error: unknown): Error {
   if (error instanceof TenantDatabaseUnavailable) {
     return new UnavailableError(`The organization’s database cannot be used: ${error.message}`, {
       retryAfterSeconds: 10,

@@ -20,7 +20,7 @@ import { WorkflowQuery } from '../contract/workflows.ts';
 import type { Governance } from '../governance.ts';
 import type { Permission } from '../rbac.ts';
 import type { ChatContext, ChatSession, ChatStore } from '../stores/ChatStore.ts';
-import { type AgentService, unavailable } from './AgentService.ts';
+import { type AgentService, inTenantDatabase } from './AgentService.ts';
 import type { ApprovalService } from './ApprovalService.ts';
 import { type Actor, auditActor, currentOrg, requireIn } from './actor.ts';
 import { NotFoundError, ValidationError } from './errors.ts';
@@ -405,11 +405,7 @@ export class ChatService {
     };
   }
 
-  private async tenant<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      throw unavailable(error);
-    }
+  private tenant<T>(work: () => Promise<T>): Promise<T> {
+    return inTenantDatabase(work);
   }
 }
