@@ -19,7 +19,7 @@ import type { ChatAction, ChatAnswer, ChatRequest, ChatSessionView } from '../co
 import { WorkflowQuery } from '../contract/workflows.ts';
 import type { Governance } from '../governance.ts';
 import type { Permission } from '../rbac.ts';
-import type { ChatContext, ChatSession, ChatStore } from '../stores/ChatStore.ts';
+import type { ChatContext, ChatSession, ChatSessions, ChatStore } from '../stores/ChatStore.ts';
 import { type AgentService, inTenantDatabase } from './AgentService.ts';
 import type { ApprovalService } from './ApprovalService.ts';
 import { type Actor, auditActor, currentOrg, requireIn } from './actor.ts';
@@ -80,7 +80,8 @@ export class ChatService {
     const orgId = currentOrg(actor);
     const environments = this.environments(orgId);
     const sessionId = request.session_id ?? randomUUID();
-    const session = await this.open(orgId, sessionId, actor);
+    const sessions = await this.tenant(() => this.deps.store.in(orgId));
+    const session = await this.open(sessions, sessionId, actor);
     const parsed = parse(request.message, { environments });
     const intent = this.resolve(parsed, session.context);
     if (
@@ -106,8 +107,7 @@ export class ChatService {
     );
     const now = new Date(this.deps.clock.now());
     await this.tenant(() =>
-      this.deps.store.record(
-        orgId,
+      sessions.record(
         sessionId,
         [
           { role: 'user', content: request.message, actions: [] },
@@ -134,13 +134,17 @@ export class ChatService {
 
   async sessions(actor: Actor): Promise<ChatSession[]> {
     const orgId = currentOrg(actor);
-    return this.tenant(() => this.deps.store.list(orgId, auditActor(actor), this.activeSince()));
+    return this.tenant(async () =>
+      (await this.deps.store.in(orgId)).list(auditActor(actor), this.activeSince()),
+    );
   }
 
   async session(actor: Actor, id: string): Promise<ChatSessionView> {
     const orgId = currentOrg(actor);
     const found = /^[A-Za-z0-9_-]{1,64}$/.test(id)
-      ? await this.tenant(() => this.deps.store.get(orgId, id, auditActor(actor), this.activeSince()))
+      ? await this.tenant(async () =>
+          (await this.deps.store.in(orgId)).get(id, auditActor(actor), this.activeSince()),
+        )
       : undefined;
     // Another user's session is answered as one that does not exist: ids reveal nothing.
     if (!found) throw new NotFoundError('No such chat session');
@@ -182,11 +186,9 @@ export class ChatService {
     return new Date(this.deps.clock.now() - this.deps.sessionTtlSeconds * 1000);
   }
 
-  private async open(orgId: string, id: string, actor: Actor): Promise<ChatSession> {
+  private async open(sessions: ChatSessions, id: string, actor: Actor): Promise<ChatSession> {
     const now = new Date(this.deps.clock.now());
-    const opened = await this.tenant(() =>
-      this.deps.store.open(orgId, id, auditActor(actor), now, this.activeSince()),
-    );
+    const opened = await this.tenant(() => sessions.open(id, auditActor(actor), now, this.activeSince()));
     if (opened === 'taken') {
       throw new ValidationError([
         { field: 'session_id', message: 'is another user’s session: choose another id, or send none' },
