@@ -10,6 +10,9 @@ export function words(message: string): string[] {
   return text === '' ? [] : text.split(' ');
 }
 
+/** How many first letters index the one-word prefixes. */
+const KEY = 3;
+
 /** Where a phrase matched: its first word and how many words it spans. */
 export interface Span {
   at: number;
@@ -38,8 +41,8 @@ export interface Reading {
  */
 export class Lexicon {
   private readonly byFirst = new Map<string, Compiled[]>();
-  private readonly prefixes = new Map<string, string[]>();
-  private readonly prefixLengths: number[];
+  /** One-word prefixes by their first KEY letters (shorter ones under their whole selves). */
+  private readonly prefixes = new Map<string, Array<{ prefix: string; table: string }>>();
 
   constructor(tables: Readonly<Record<string, Phrases>>) {
     for (const [table, phrases] of Object.entries(tables)) {
@@ -48,13 +51,13 @@ export class Lexicon {
         const list = (prefix ? phrase.slice(0, -1) : phrase).split(' ');
         const first = list[0] ?? '';
         if (list.length === 1 && prefix) {
-          this.prefixes.set(first, [...(this.prefixes.get(first) ?? []), table]);
+          const key = first.slice(0, KEY);
+          this.prefixes.set(key, [...(this.prefixes.get(key) ?? []), { prefix: first, table }]);
         } else {
           this.byFirst.set(first, [...(this.byFirst.get(first) ?? []), { table, words: list, prefix }]);
         }
       }
     }
-    this.prefixLengths = [...new Set([...this.prefixes.keys()].map((prefix) => prefix.length))];
   }
 
   read(tokens: readonly string[]): Reading {
@@ -66,9 +69,10 @@ export class Lexicon {
     };
     for (let at = 0; at < tokens.length; at++) {
       const token = tokens[at] ?? '';
-      for (const length of this.prefixLengths) {
-        if (token.length < length) continue;
-        for (const table of this.prefixes.get(token.slice(0, length)) ?? []) add(table, { at, length: 1 });
+      for (let n = 1; n <= Math.min(KEY, token.length); n++) {
+        for (const { prefix, table } of this.prefixes.get(token.slice(0, n)) ?? []) {
+          if (token.startsWith(prefix)) add(table, { at, length: 1 });
+        }
       }
       for (const phrase of this.byFirst.get(token) ?? []) {
         const n = phrase.words.length;
