@@ -244,6 +244,27 @@ describe('POST /chat', () => {
     });
     expect(approved.message).toMatch(/^Approved gate approval/);
     expect(await approvals()).toBe(1);
+
+    // Rejecting: the same rules, and the run ends Rejected.
+    const second = await ok(lead, 'start cost optimization on production');
+    const secondId = second.actions[0]?.workflow_id ?? '';
+    const phase = (wanted: string) =>
+      eventually(
+        `${secondId} ${wanted}`,
+        async () => {
+          const view = await suite.call('GET', `/workflows/${secondId}`, lead.token);
+          return (view.body as { phase?: string }).phase === wanted || undefined;
+        },
+        120_000,
+      );
+    await phase('AwaitingApproval');
+    const rejected = await ok(owner, `reject ${secondId}`);
+    expect(rejected).toMatchObject({
+      intent: 'decide',
+      actions: [{ type: 'workflow', workflow_id: secondId }],
+    });
+    expect(rejected.message).toMatch(/^Rejected gate approval/);
+    await phase('Rejected');
   });
 
   it('answers help, and unplaceable text with what it can do, doing nothing', async () => {
