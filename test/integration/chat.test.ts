@@ -1,8 +1,9 @@
-// POST /chat against the real stack (a platform and an operator of the suite's own, tokens the
-// platform signs): the seed's example and its shape, every intent carried out by the services the
-// API uses (the same agent runs, units, workflow runs and approval rules, checked in the cluster and
-// the ledger), the follow-ups, instructions never obeyed, each class of bad input as a problem
-// naming its field, sessions private to their user and expiring, and the answer as server-sent events.
+// POST /chat against the real stack (a platform and an operator of the suite's own; tokens the
+// platform signs, and one a person gets by signing in at the identity provider): the seed's example
+// and its shape, every intent carried out by the services the API uses (the same agent runs, units,
+// workflow runs and approval rules, checked in the cluster and the ledger), the follow-ups,
+// instructions never obeyed, each class of bad input as a problem naming its field, sessions private
+// to their user and expiring, and the answer as server-sent events.
 
 import type { WorkflowApproval } from '@guardian/crds/generated';
 import { KINDS } from '@guardian/crds/kinds';
@@ -14,7 +15,7 @@ import { tenantDatabaseUrl } from '../../platform/src/tenant-db/secret.ts';
 import { agentSuite, inNamespace } from '../support/agents.ts';
 import { ShiftedClock } from '../support/fake-clock.ts';
 import { adminClient, eventually, uniqueName } from '../support/kube.ts';
-import { answer, call, quotaPolicy } from '../support/platform.ts';
+import { answer, call, quotaPolicy, setMembership, signedIn } from '../support/platform.ts';
 import { onTenant } from '../support/tenant-db.ts';
 import { migratePlatformDatabase, unitsCounted } from '../support/workflows.ts';
 
@@ -142,6 +143,24 @@ describe('POST /chat', () => {
     expect(forgedOrg.status).toBe(403);
     const own = await chat(member, 'help', undefined, { 'x-org-id': org, 'x-user-id': member.userId });
     expect(own.status).toBe(200);
+  });
+
+  it('answers a person signed in at the identity provider, with the token their session exchanges', async () => {
+    const { browser, userId } = await signedIn(suite.platform.url, 'eve@startupco.io');
+    await setMembership(org, userId, 'team_member');
+    const token = await browser.token(org);
+    const reply = await chat({ token }, 'show findings in staging', 'eve-session', {
+      'x-org-id': org,
+      'x-user-id': userId,
+    });
+    expect(reply.status, reply.text).toBe(200);
+    expect(reply.body).toMatchObject({
+      intent: 'show_findings',
+      session_id: 'eve-session',
+      tenant_context: { org_id: org, user_id: userId },
+    });
+    const mine = await suite.call('GET', '/chat/sessions/eve-session', token);
+    expect(mine.status).toBe(200);
   });
 
   it('runs the agents a message names, as POST /agents/runs runs them, and follows up in the session', async () => {
