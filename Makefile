@@ -65,6 +65,8 @@ bench: node_modules ## Benchmarks against a stack of their own (.stack/bench); f
 	node bench/agents.ts
 	node bench/approvals.ts
 	node bench/workflows.ts
+	node bench/chat-parser.ts
+	node bench/chat.ts
 
 ##@ Build
 .PHONY: generate

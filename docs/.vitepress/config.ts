@@ -44,6 +44,7 @@ export default defineConfig({
           { text: 'Roles, tokens and API keys', link: '/concepts/roles' },
           { text: 'Agents', link: '/concepts/agents' },
           { text: 'Workflows and approvals', link: '/concepts/workflows' },
+          { text: 'Chat', link: '/concepts/chat' },
           { text: 'The web console', link: '/concepts/console' },
         ],
       },

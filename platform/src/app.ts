@@ -16,6 +16,7 @@ import { apiKeyRoutes } from './routes/api-keys.ts';
 import { approvalRoutes } from './routes/approvals.ts';
 import { type AuthRouteDeps, authRoutes } from './routes/auth.ts';
 import { backupRoutes } from './routes/backups.ts';
+import { chatRoutes } from './routes/chat.ts';
 import { invitationRoutes } from './routes/invitations.ts';
 import { memberRoutes } from './routes/members.ts';
 import { organizationRoutes } from './routes/organizations.ts';
@@ -27,6 +28,7 @@ import type { AgentService } from './services/AgentService.ts';
 import type { ApiKeyService } from './services/ApiKeyService.ts';
 import type { ApprovalService } from './services/ApprovalService.ts';
 import type { BackupService } from './services/BackupService.ts';
+import type { ChatService } from './services/ChatService.ts';
 import type { InvitationService } from './services/InvitationService.ts';
 import type { MemberService } from './services/MemberService.ts';
 import type { OrganizationService } from './services/OrganizationService.ts';
@@ -47,6 +49,7 @@ export interface ApiDeps {
   backups: BackupService;
   workflows: WorkflowService;
   approvals: ApprovalService;
+  chat: ChatService;
   /** The usage and audit routes; absent in apps built without them (tests of other layers). */
   governance?: Pick<Governance, 'routes'>;
 }
@@ -83,6 +86,7 @@ export function mountApi(deps: ApiDeps): Api {
   backupRoutes(api, deps.backups);
   workflowRoutes(api, deps.workflows);
   approvalRoutes(api, deps.approvals);
+  chatRoutes(api, deps.chat);
   return api;
 }
 

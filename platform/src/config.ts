@@ -236,6 +236,15 @@ export const platformConfig = z
       .max(30 * 86_400)
       .default(7 * 86_400)
       .describe('How long an invitation link works.'),
+    CHAT_SESSION_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(300)
+      .max(90 * 86_400)
+      .default(86_400)
+      .describe(
+        'How long a chat session lives after its last message: then it is gone from GET /chat/sessions, and its id opens a new, empty session.',
+      ),
     GUARDIAN_SELF_SERVICE_SIGNUP: flag(false).describe(
       'Whether any signed-in user may create an organization they then own (no domains: only super admins claim domains). Off by default: an instance operator opts in.',
     ),

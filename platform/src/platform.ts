@@ -31,6 +31,7 @@ import { AgentService } from './services/AgentService.ts';
 import { ApiKeyService } from './services/ApiKeyService.ts';
 import { ApprovalService } from './services/ApprovalService.ts';
 import { BackupService } from './services/BackupService.ts';
+import { ChatService } from './services/ChatService.ts';
 import { InvitationService } from './services/InvitationService.ts';
 import { LoginService } from './services/LoginService.ts';
 import { MemberService } from './services/MemberService.ts';
@@ -46,6 +47,7 @@ import { TokenService } from './services/TokenService.ts';
 import { WorkflowService } from './services/WorkflowService.ts';
 import { AgentRunStore } from './stores/AgentRunStore.ts';
 import { ApiKeyStore } from './stores/ApiKeyStore.ts';
+import { ChatStore } from './stores/ChatStore.ts';
 import { InvitationStore } from './stores/InvitationStore.ts';
 import { MembershipStore } from './stores/MembershipStore.ts';
 import { NameLockStore } from './stores/NameLockStore.ts';
@@ -258,6 +260,30 @@ export class Platform {
       log: log.child({ component: 'approvals' }),
     });
 
+    const agents = new AgentService({
+      directory,
+      teams: this.teams,
+      kube,
+      clusterScopedReads: config.AGENTS_CLUSTER_SCOPED_READS,
+      prices: config.AGENTS_PRICES,
+      store: new AgentRunStore(databases),
+      metering: this.governance,
+      clock,
+      log,
+      agents: options.agents,
+    });
+    const workflows = new WorkflowService({
+      kube,
+      directory,
+      teams: this.teams,
+      metering: this.governance,
+      audit: auditLog,
+      clock,
+      remediations: new RemediationStore(databases),
+      people,
+      ...(options.templates ? { templates: options.templates } : {}),
+    });
+
     // HTTP.
     this.app = createApp({
       trustedProxies: config.TRUSTED_PROXIES,
@@ -306,31 +332,20 @@ export class Platform {
       members,
       apiKeys,
       invitations,
-      agents: new AgentService({
-        directory,
-        teams: this.teams,
-        kube,
-        clusterScopedReads: config.AGENTS_CLUSTER_SCOPED_READS,
-        prices: config.AGENTS_PRICES,
-        store: new AgentRunStore(databases),
-        metering: this.governance,
-        clock,
-        log,
-        agents: options.agents,
-      }),
+      agents,
       backups: new BackupService({ kube, directory, key: config.BACKUP_ENCRYPTION_KEY }),
-      workflows: new WorkflowService({
-        kube,
-        directory,
-        teams: this.teams,
-        metering: this.governance,
-        audit: auditLog,
-        clock,
-        remediations: new RemediationStore(databases),
-        people,
-        ...(options.templates ? { templates: options.templates } : {}),
-      }),
+      workflows,
       approvals: this.approvals,
+      chat: new ChatService({
+        agents,
+        workflows,
+        approvals: this.approvals,
+        store: new ChatStore(databases),
+        directory,
+        metering: this.governance,
+        clock,
+        sessionTtlSeconds: config.CHAT_SESSION_TTL_SECONDS,
+      }),
       console: { dir: config.CONSOLE_DIR ?? BUILT_CONSOLE },
     });
     this.metrics.counter(

@@ -268,6 +268,9 @@ describe('tenant databases', () => {
     const before0002 = `
       DROP TABLE agent_run_findings, findings, agent_runs;
       DROP TABLE IF EXISTS workflow_remediations;
+      ALTER TABLE chat_sessions DROP COLUMN IF EXISTS last_active_at, DROP COLUMN IF EXISTS context;
+      ALTER TABLE chat_messages DROP COLUMN IF EXISTS actions;
+      DROP INDEX IF EXISTS chat_messages_by_session;
       CREATE TABLE agent_runs (id uuid PRIMARY KEY, agent text NOT NULL);
       CREATE TABLE findings (id uuid PRIMARY KEY, agent_run_id uuid REFERENCES agent_runs (id));
       DELETE FROM knex_migrations WHERE name <> '0001_tenant_schema'`;

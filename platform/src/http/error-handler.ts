@@ -33,16 +33,21 @@ export function errorHandler(): Middleware<AppState> {
       ctx.status = problem.status;
       ctx.set(problem.headers);
       ctx.type = PROBLEM_JSON;
-      ctx.body = {
-        type: 'about:blank',
-        title: problem.title,
-        status: problem.status,
-        detail: problem.detail,
-        instance: ctx.state.requestId ? `urn:guardian:request:${ctx.state.requestId}` : undefined,
-        ...(problem.errors ? { errors: problem.errors } : {}),
-        ...problem.extensions,
-      };
+      ctx.body = problemBody(problem, ctx.state.requestId);
     }
+  };
+}
+
+/** A problem's body (RFC 9457), as every error answer and the chat's stream `error` events carry it. */
+export function problemBody(problem: HttpProblem, requestId: string | undefined): Record<string, unknown> {
+  return {
+    type: 'about:blank',
+    title: problem.title,
+    status: problem.status,
+    detail: problem.detail,
+    instance: requestId ? `urn:guardian:request:${requestId}` : undefined,
+    ...(problem.errors ? { errors: problem.errors } : {}),
+    ...problem.extensions,
   };
 }
 

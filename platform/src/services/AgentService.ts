@@ -381,13 +381,17 @@ export class AgentService {
     }
   }
 
-  /** A read of the tenant database; one that cannot be reached is 503. */
-  private async tenant<T>(read: () => Promise<T>): Promise<T> {
-    try {
-      return await read();
-    } catch (error) {
-      throw unavailable(error);
-    }
+  private tenant<T>(read: () => Promise<T>): Promise<T> {
+    return inTenantDatabase(read);
+  }
+}
+
+/** Work on a tenant database; one that cannot be reached is 503 (the chat's sessions too). */
+export async function inTenantDatabase<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw unavailable(error);
   }
 }
 

@@ -166,6 +166,21 @@ const MIGRATIONS: Migration[] = [
       await db.raw('CREATE INDEX workflow_remediations_by_run ON workflow_remediations (workflow_id)');
     },
   },
+  {
+    // Chat sessions (0001's tables, which nothing wrote yet): what follow-ups refer to (the last
+    // environment, run and intent), when the session was last used (it expires CHAT_SESSION_TTL
+    // after), and what each answer caused. Defaults keep rows written by older code valid.
+    name: '0005_chat_context',
+    async up(db) {
+      await db.raw(`
+        ALTER TABLE chat_sessions
+          ADD COLUMN last_active_at timestamptz NOT NULL DEFAULT now(),
+          ADD COLUMN context jsonb NOT NULL DEFAULT '{}'`);
+      await db.raw('CREATE INDEX chat_sessions_by_user ON chat_sessions (user_id, last_active_at DESC)');
+      await db.raw(`ALTER TABLE chat_messages ADD COLUMN actions jsonb NOT NULL DEFAULT '[]'`);
+      await db.raw('CREATE INDEX chat_messages_by_session ON chat_messages (session_id, id)');
+    },
+  },
 ];
 
 export const tenantMigrationSource: Knex.MigrationSource<Migration> = {

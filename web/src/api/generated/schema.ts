@@ -253,6 +253,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask in plain words: run agents, read findings, start, follow and decide workflows
+         * @description A deterministic parser (no LLM) maps the message to an intent, carried out by the same services, permissions, metering and approval rules as the API’s own routes; an unplaceable message, or one that tries to give instructions, is answered with what the chat can do and does nothing. message: at most 2000 characters. session_id: a new id opens a session, a known one of yours continues it (follow-ups: "what about production?", "show me the critical ones", "fix them"). With Accept: text/event-stream the answer streams as server-sent events: `progress` events while agents run, then one `message` event holding this answer (or an `error` event holding a problem).
+         */
+        post: operations["postChat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/chat/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your chat sessions that have not expired, last active first
+         * @description Only your own: nobody else’s, whatever their role.
+         */
+        get: operations["getChatSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/chat/sessions/{session_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of your chat sessions: its messages and what follow-ups refer to */
+        get: operations["getChatSessionsSessionId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/environments": {
         parameters: {
             query?: never;
@@ -1076,6 +1133,81 @@ export interface components {
         BackupListQuery: {
             /** @description The organization whose backups to list */
             org_id: string;
+        };
+        ChatAction: {
+            /** Format: uuid */
+            run_id: string;
+            /** @constant */
+            type: "agent_run";
+        } | {
+            /** @constant */
+            type: "workflow";
+            workflow_id: string;
+        };
+        ChatAnswer: {
+            actions: components["schemas"]["ChatAction"][];
+            /** @description The environment the answer is about, if any */
+            environment: string | null;
+            /** @description The findings the answer is about (at most 50) */
+            findings?: components["schemas"]["Finding"][];
+            /**
+             * @description What the message was understood as
+             * @enum {string}
+             */
+            intent: "run_agents" | "show_findings" | "start_workflow" | "workflow_status" | "decide" | "repeat_elsewhere" | "narrow" | "fix" | "help" | "unplaceable";
+            /** @description The answer, in short markdown */
+            message: string;
+            session_id: string;
+            tenant_context: {
+                org_id: string;
+                /** @description The organization’s agent executions left this billing period; null: unlimited */
+                quota_remaining: number | null;
+                user_id: string;
+            };
+        };
+        ChatRequest: {
+            message: string;
+            /** @description Continues this session of yours, or opens it when new; absent: a new session */
+            session_id?: string;
+        };
+        ChatSession: {
+            /** @description What follow-ups refer to: the last environment, agent run and intent */
+            context: {
+                environment: string | null;
+                intent: string | null;
+                run_id: string | null;
+            };
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            expires_at: string;
+            history: {
+                actions: components["schemas"]["ChatAction"][];
+                content: string;
+                /** Format: date-time */
+                created_at: string;
+                /** @enum {string} */
+                role: "user" | "assistant";
+            }[];
+            /** Format: date-time */
+            last_active_at: string;
+            /** @description Messages in the session, the caller’s and the answers */
+            messages: number;
+            session_id: string;
+        };
+        ChatSessionList: {
+            /** @description Yours only, newest first */
+            sessions: {
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                expires_at: string;
+                /** Format: date-time */
+                last_active_at: string;
+                /** @description Messages in the session, the caller’s and the answers */
+                messages: number;
+                session_id: string;
+            }[];
         };
         CreateApiKey: {
             name: string;
@@ -2918,6 +3050,234 @@ export interface operations {
                 };
             };
             /** @description A service the platform needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postChat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ChatRequest"];
+            };
+        };
+        responses: {
+            /** @description The answer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatAnswer"];
+                };
+            };
+            /** @description Invalid input: an empty or oversized message, a malformed session_id or another user’s, an environment the organization does not have */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: x-org-id is not one of your organizations, x-user-id is not you, or your role does not grant what the message asks (agents:run, workflows:create, workflows:approve, ...) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The workflow run the message names does not exist in the organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The environment is not provisioned yet, or the gate awaits no decision */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the platform accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the hourly API limit, or the plan’s agent executions or workflow runs are used */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The organization’s database cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getChatSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sessions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatSessionList"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: x-org-id is not one of your organizations, x-user-id is not you, or your role does not grant what the message asks (agents:run, workflows:create, workflows:approve, ...) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the hourly API limit, or the plan’s agent executions or workflow runs are used */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The organization’s database cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getChatSessionsSessionId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatSession"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: x-org-id is not one of your organizations, x-user-id is not you, or your role does not grant what the message asks (agents:run, workflows:create, workflows:approve, ...) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such session of yours (another user’s answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the hourly API limit, or the plan’s agent executions or workflow runs are used */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The organization’s database cannot be reached */
             503: {
                 headers: {
                     [name: string]: unknown;
