@@ -41,6 +41,7 @@ import {
   requesterOf,
   type StepStatus,
   timestamp,
+  waitingForSlot,
   withReady,
 } from './workflowrun.run.ts';
 import type { RunContext, StepDeps, StepExecutor, StepExecutors, StepOutcome } from './workflowrun.steps.ts';
@@ -294,15 +295,7 @@ export function workflowRunReconciler(deps: WorkflowRunDeps): Reconciler {
       );
       for (const waiting of admission.next) deps.wake(`${waiting.namespace}/${waiting.name}`);
       if (!admission.admitted) {
-        await record.write(
-          withReady(
-            status,
-            run,
-            REASONS.waitingForSlot,
-            `${admission.holders} of ${limit} concurrent workflows run; ${admission.ahead} waiting ahead of this one`,
-            now(),
-          ),
-        );
+        await record.write(withReady(status, run, REASONS.waitingForSlot, waitingForSlot(limit), now()));
         return undefined;
       }
       await audit('workflow.started', 'started', { team: run.spec.team ?? null, parameters });
