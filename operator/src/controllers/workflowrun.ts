@@ -86,7 +86,7 @@ export interface WorkflowRunDeps {
     teams: Informer<Team & KubeObject>;
     templates: Informer<TemplateResource>;
   };
-  /** Enqueues a run (`namespace/name`): the next in line when a slot frees. */
+  /** Enqueues a run (`namespace/name`) ahead of the others: the next in line when a slot frees. */
   wake(key: string): void;
 }
 
