@@ -5,6 +5,7 @@
 // timestamps every change as this process sees it, and the baseline: a bare watch round trip (a
 // ConfigMap written, then seen by an informer) on the same apiserver in the same run, on an idle
 // stack or under the load of the bench's runs.
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkflowRun } from '@guardian/crds/generated';
@@ -36,6 +37,8 @@ export { adminClient, eventually, uniqueName };
 export interface WorkflowBench {
   org: string;
   namespace: string;
+  /** Processes to account CPU to (pid → name): this one, the operator's own, the apiserver, etcd, Postgres. */
+  processes: Record<number, string>;
   /** The bench's runs as this process last saw them, and when it saw each change (performance.now()). */
   runs: Informer<Run>;
   onRun(handler: (run: Run, seenAt: number) => void): void;
@@ -137,9 +140,18 @@ export async function workflowBench(
     return performance.now() - started;
   };
 
+  const pidOf = (name: string) => Number(readFileSync(stack.path('run', `${name}.pid`), 'utf8'));
+  const processes: Record<number, string> = {
+    [process.pid]: 'bench',
+    ...('process' in operator ? { [operator.process.pid ?? 0]: 'operator' } : {}),
+    // Named apart from the same programs of other stacks on the machine (counted by command name).
+    ...Object.fromEntries(['kube-apiserver', 'etcd', 'pg1', 'pg2'].map((p) => [pidOf(p), `stack ${p}`])),
+  };
+
   return {
     org,
     namespace,
+    processes,
     runs,
     onRun: (handler) => handlers.push(handler),
     async start(runName, spec) {
