@@ -26,7 +26,7 @@ const templates = builtInTemplates.with([
   },
 ]);
 
-const bench = await workflowBench('approvals', templates, { concurrentWorkflows: COUNT + 1 });
+const bench = await workflowBench('approvals', { concurrentWorkflows: COUNT + 1 }, templates);
 const { startPlatform, platformKubeconfig, call } = await import('../test/support/platform.ts');
 const platform = await startPlatform({ kubeconfig: await platformKubeconfig(uniqueName('bench-platform')) });
 const approver = crypto.randomUUID();

@@ -1,9 +1,13 @@
 // What the workflow benchmarks share (bench/approvals.ts, bench/workflows.ts): the bench stack
-// (.stack/bench), Guardian's manifests, an operator built in this process with the bench's
-// templates, one organization of the bench's own on a plan of its choosing, a watch of its runs
-// that timestamps every change as this process sees it, and the baseline: a bare watch round trip
-// (a ConfigMap written, then seen by an informer) on the same apiserver in the same run.
+// (.stack/bench), Guardian's manifests, an operator (`guardian operator` as a process of its own,
+// as it is installed; or, for a bench with templates of its own, built in this process with them),
+// one organization of the bench's own on a plan of its choosing, a watch of its runs that
+// timestamps every change as this process sees it, and the baseline: a bare watch round trip (a
+// ConfigMap written, then seen by an informer) on the same apiserver in the same run, on an idle
+// stack or under the load of the bench's runs.
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkflowRun } from '@guardian/crds/generated';
 import { KINDS } from '@guardian/crds/kinds';
 import { Informer } from '@guardian/kube/informer';
@@ -17,10 +21,12 @@ const stack = new Stack(resolve(import.meta.dirname, '../.stack/bench'), true);
 Object.assign(process.env, await up(stack));
 // Imported after the stack's environment is in place: the test support reads it.
 const { adminClient, eventually, uniqueName } = await import('../test/support/kube.ts');
-const { applyGuardianManifests, startOperatorInProcess } = await import('../test/support/operator.ts');
-const { SUITE_LABEL, suiteSelector } = await import('../test/support/operator-suite.ts');
+const { applyGuardianManifests, operatorKubeconfig, startOperatorInProcess } = await import(
+  '../test/support/operator.ts'
+);
+const { SUITE_LABEL, startSuiteOperator, suiteSelector } = await import('../test/support/operator-suite.ts');
 const { quotaPolicy } = await import('../test/support/platform.ts');
-const { apply, deleteOrganizations, organization, organizationReady } = await import(
+const { apply, coreApi, deleteOrganizations, organization, organizationReady } = await import(
   '../test/support/tenancy.ts'
 );
 const { migratePlatformDatabase } = await import('../test/support/workflows.ts');
@@ -31,35 +37,57 @@ export { adminClient, eventually, uniqueName };
 export interface WorkflowBench {
   org: string;
   namespace: string;
+  /** Processes to account CPU to (pid → name): this one, the operator's own, the apiserver, etcd, Postgres. */
+  processes: Record<number, string>;
   /** The bench's runs as this process last saw them, and when it saw each change (performance.now()). */
   runs: Informer<Run>;
   onRun(handler: (run: Run, seenAt: number) => void): void;
   /** Writes a run as kubectl would (the operator drives it). */
   start(name: string, spec: Partial<WorkflowRun['spec']>): Promise<void>;
-  /** Bare watch round trips: a ConfigMap created, then seen by an informer; `count` of them, in ms. */
+  /** Bare watch round trips: a ConfigMap written, then seen by an informer; `count` of them, in ms. */
   watchRoundTrips(count: number): Promise<number[]>;
+  /**
+   * Bare watch round trips until `work` settles, one every `everyMs` at most (samples of the load,
+   * not a load of their own): the baseline under the load `work` makes.
+   */
+  watchRoundTripsDuring(work: Promise<unknown>, everyMs?: number): Promise<number[]>;
   stop(): Promise<void>;
 }
 
-/** Brings up the bench's organization (plan `limits`) and an operator with `templates`. */
+/**
+ * Brings up the bench's organization (plan `limits`) and its operator: `guardian operator` in a
+ * process of its own with the built-in templates, or, given `templates`, one built in this process
+ * with them (its work then shares this process's event loop with the bench's watches).
+ */
 export async function workflowBench(
   name: string,
-  templates: TemplateCatalog,
   limits: Record<string, unknown>,
+  templates?: TemplateCatalog,
 ): Promise<WorkflowBench> {
   const suite = uniqueName(`bench-${name}`);
   const labels = { [SUITE_LABEL]: suite };
   const org = uniqueName('bench');
   const namespace = `org-${org}`;
   const planName = uniqueName('bench-plan');
+  const operatorNamespace = uniqueName('bench-op');
   await migratePlatformDatabase();
   await applyGuardianManifests();
-  const operator = await startOperatorInProcess({
-    namespace: uniqueName('bench-op'),
-    selector: suiteSelector(suite),
-    templates,
-    env: { OPERATOR_WORKERS: '8' },
-  });
+  const settings = { OPERATOR_WORKERS: '8' };
+  const operator = templates
+    ? await startOperatorInProcess({
+        namespace: operatorNamespace,
+        selector: suiteSelector(suite),
+        templates,
+        env: settings,
+      })
+    : await startSuiteOperator({
+        kubeconfig: await operatorKubeconfig(operatorNamespace),
+        namespace: operatorNamespace,
+        selector: suiteSelector(suite),
+        env: settings,
+      });
+  // However the bench ends, an operator of its own must not outlive it.
+  if ('process' in operator) process.on('exit', () => operator.process.kill('SIGKILL'));
   await apply({
     ...quotaPolicy(planName, { displayName: planName, features: { sso: false }, ...limits }),
     metadata: { name: planName, labels },
@@ -96,9 +124,34 @@ export async function workflowBench(
   configMaps.start();
   await eventually('the ConfigMap informer to sync', async () => configMaps.hasSynced);
 
+  // Each round trip writes a ConfigMap of its own (a write that changes nothing would not be seen).
+  let sequence = 0;
+  const roundTrip = async (): Promise<number> => {
+    const cm = `rt-${sequence++}`;
+    const started = performance.now();
+    const arrived = new Promise<void>((done) => seen.set(cm, done));
+    await kube.apply(
+      core.configMap,
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: cm, namespace: scratch } } as KubeObject,
+      { fieldManager: 'bench' },
+    );
+    await arrived;
+    seen.delete(cm);
+    return performance.now() - started;
+  };
+
+  const pidOf = (name: string) => Number(readFileSync(stack.path('run', `${name}.pid`), 'utf8'));
+  const processes: Record<number, string> = {
+    [process.pid]: 'bench',
+    ...('process' in operator ? { [operator.process.pid ?? 0]: 'operator' } : {}),
+    // Named apart from the same programs of other stacks on the machine (counted by command name).
+    ...Object.fromEntries(['kube-apiserver', 'etcd', 'pg1', 'pg2'].map((p) => [pidOf(p), `stack ${p}`])),
+  };
+
   return {
     org,
     namespace,
+    processes,
     runs,
     onRun: (handler) => handlers.push(handler),
     async start(runName, spec) {
@@ -111,24 +164,21 @@ export async function workflowBench(
     },
     async watchRoundTrips(count) {
       const samples: number[] = [];
-      for (let i = 0; i < count; i++) {
-        const cm = `rt-${i}`;
+      for (let i = 0; i < count; i++) samples.push(await roundTrip());
+      return samples;
+    },
+    async watchRoundTripsDuring(work, everyMs = 100) {
+      let over = false;
+      const settled = work.finally(() => {
+        over = true;
+      });
+      const samples: number[] = [];
+      while (!over) {
         const started = performance.now();
-        const arrived = new Promise<void>((done) => seen.set(cm, done));
-        await kube.apply(
-          core.configMap,
-          {
-            apiVersion: 'v1',
-            kind: 'ConfigMap',
-            metadata: { name: cm, namespace: scratch },
-            data: { i: `${i}` },
-          } as KubeObject,
-          { fieldManager: 'bench' },
-        );
-        await arrived;
-        samples.push(performance.now() - started);
-        seen.delete(cm);
+        samples.push(await roundTrip());
+        await sleep(Math.max(0, everyMs - (performance.now() - started)));
       }
+      await settled;
       return samples;
     },
     async stop() {
@@ -137,6 +187,7 @@ export async function workflowBench(
       await deleteOrganizations(org);
       await operator.stop();
       await kube.delete(core.namespace, scratch).catch(() => undefined);
+      await coreApi.deleteNamespace({ name: operatorNamespace }).catch(() => undefined);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { readStackEnv } from '../../scripts/stack/stack.ts';
 
 export const TEST_STACK_DIR = resolve(import.meta.dirname, '../../.stack/test');
@@ -18,11 +18,13 @@ export function stackEnv(name: string): string {
 }
 
 /**
- * One encryption key per test stack, so every test's platform opens the signing keys of the
- * others, and operators sign the same audit chains.
+ * One encryption key per stack, so every test's platform opens the signing keys of the others, and
+ * operators sign the same audit chains. It lives in the folder of the stack whose environment this
+ * process loaded (its CA is `<stack>/pki/ca.crt`): the test stack's, or the benchmarks' own.
  */
 export function encryptionKey(): string {
-  const file = join(TEST_STACK_DIR, 'platform-encryption.key');
+  const ca = process.env.STACK_CA_FILE;
+  const file = join(ca ? resolve(dirname(ca), '..') : TEST_STACK_DIR, 'platform-encryption.key');
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
   return readFileSync(file, 'utf8').trim();
 }

@@ -327,7 +327,8 @@ function registerWorkflowRuns(
         teams: informers.teams as Informer<Team & KubeObject>,
         templates: informers.templates,
       },
-      wake: (key) => controller?.enqueue(key),
+      // Ahead of the queue: the run whose turn it is should not wait behind newly created runs.
+      wake: (key) => controller?.enqueueFirst(key),
     }),
     primary: runs,
     concurrency: settings.workers,

@@ -151,6 +151,17 @@ export function finished(
   return withReady({ ...rest, phase, steps, finishedAt: timestamp(now) }, run, reason, message, now);
 }
 
+/**
+ * Why a run waits in Pending: the plan's limit, and nothing that moves while it waits. Runs
+ * holding slots or waiting ahead change with every start and end; a message that counted them
+ * would be written again on each waiting run whenever it is reconciled after one (a status write, a
+ * watch event, another reconcile), so the work queue would fill with waiting runs rewriting their
+ * place in line, ahead of the run whose turn it is.
+ */
+export function waitingForSlot(limit: number | null): string {
+  return `Waiting for one of the plan's ${limit} concurrent workflow slots; runs start first come first served`;
+}
+
 /** Who the audit trail names for what a run does: its requester (a platform user id, or `oidc:<email>`). */
 export function requesterOf(run: Run): string {
   const requestedBy = run.spec.requestedBy;

@@ -44,6 +44,7 @@ import {
   requesterOf,
   type StepStatus,
   timestamp,
+  waitingForSlot,
   withReady,
 } from './workflowrun.run.ts';
 import type { RunContext, StepDeps, StepExecutor, StepExecutors, StepOutcome } from './workflowrun.steps.ts';
@@ -88,7 +89,7 @@ export interface WorkflowRunDeps {
     teams: Informer<Team & KubeObject>;
     templates: Informer<TemplateResource>;
   };
-  /** Enqueues a run (`namespace/name`): the next in line when a slot frees. */
+  /** Enqueues a run (`namespace/name`) ahead of the others: the next in line when a slot frees. */
   wake(key: string): void;
 }
 
@@ -310,15 +311,7 @@ export function workflowRunReconciler(deps: WorkflowRunDeps): Reconciler {
       );
       for (const waiting of admission.next) deps.wake(`${waiting.namespace}/${waiting.name}`);
       if (!admission.admitted) {
-        await record.write(
-          withReady(
-            status,
-            run,
-            REASONS.waitingForSlot,
-            `${admission.holders} of ${limit} concurrent workflows run; ${admission.ahead} waiting ahead of this one`,
-            now(),
-          ),
-        );
+        await record.write(withReady(status, run, REASONS.waitingForSlot, waitingForSlot(limit), now()));
         return undefined;
       }
       await audit('workflow.started', 'started', { team: run.spec.team ?? null, parameters });

@@ -56,6 +56,12 @@ export class Controller {
     this.metrics.queueDepth.set({ controller: this.name }, this.queue.length);
   }
 
+  /** Enqueues `key` ahead of the keys waiting (WorkQueue.addFirst). */
+  enqueueFirst(key: string): void {
+    this.queue.addFirst(key);
+    this.metrics.queueDepth.set({ controller: this.name }, this.queue.length);
+  }
+
   start(concurrency: number): void {
     this.workers = Array.from({ length: concurrency }, () => this.work());
   }

@@ -31,6 +31,26 @@ describe('WorkQueue', () => {
     expect(second).toBe('org/a');
   });
 
+  it('serves a key added first before the keys waiting, once, and after its reconcile in flight', async () => {
+    const queue = new WorkQueue();
+    for (const key of ['org/a', 'org/b', 'org/c']) queue.add(key);
+    queue.addFirst('org/next');
+    queue.addFirst('org/c');
+    expect(queue.length).toBe(4);
+    expect(await queue.get()).toBe('org/c');
+    queue.addFirst('org/c');
+    expect(await queue.get()).toBe('org/next');
+    queue.add('org/d');
+    queue.done('org/c');
+    expect([await queue.get(), await queue.get(), await queue.get(), await queue.get()]).toEqual([
+      'org/c',
+      'org/a',
+      'org/b',
+      'org/d',
+    ]);
+    expect(queue.length).toBe(0);
+  });
+
   it('hands a key to a waiting worker as soon as it is added', async () => {
     const queue = new WorkQueue();
     const waiting = queue.get();

@@ -18,6 +18,8 @@ export class WorkQueue {
   private readonly queue: string[] = [];
   private readonly dirty = new Set<string>();
   private readonly processing = new Set<string>();
+  /** Keys added first while being processed: queued ahead of the others once done. */
+  private readonly first = new Set<string>();
   private readonly addedAt = new Map<string, number>();
   private readonly failures = new Map<string, number>();
   private readonly delayed = new Map<string, { at: number; handle: unknown }>();
@@ -47,6 +49,30 @@ export class WorkQueue {
     const waiter = this.waiters.shift();
     if (waiter) this.handOut(key, waiter);
     else this.queue.push(key);
+  }
+
+  /**
+   * Adds `key` ahead of every key waiting: work something waits on now (a freed slot's next run),
+   * not to be served after a burst of routine reconciles. Queued already, it moves to the front;
+   * being processed, it goes first once done.
+   */
+  addFirst(key: string): void {
+    if (this.shuttingDown) return;
+    if (this.processing.has(key)) {
+      this.first.add(key);
+      this.add(key);
+      return;
+    }
+    if (this.dirty.has(key)) {
+      const at = this.queue.indexOf(key);
+      if (at > 0) this.queue.unshift(...this.queue.splice(at, 1));
+      return;
+    }
+    this.dirty.add(key);
+    this.addedAt.set(key, this.clock.now());
+    const waiter = this.waiters.shift();
+    if (waiter) this.handOut(key, waiter);
+    else this.queue.unshift(key);
   }
 
   /** Adds `key` after `ms`; of several pending delays for one key, the earliest wins. */
@@ -96,9 +122,11 @@ export class WorkQueue {
   /** Marks `key` processed; if it was added meanwhile, it is queued again now. */
   done(key: string): void {
     this.processing.delete(key);
+    const first = this.first.delete(key);
     if (!this.dirty.has(key) || this.shuttingDown) return;
     const waiter = this.waiters.shift();
     if (waiter) this.handOut(key, waiter);
+    else if (first) this.queue.unshift(key);
     else this.queue.push(key);
   }
 

@@ -33,10 +33,6 @@ export type GoneRuns = (
 
 export interface Admission {
   admitted: boolean;
-  /** Runs holding slots, this one included once admitted. */
-  holders: number;
-  /** Waiters ahead of this run (0 once admitted). */
-  ahead: number;
   /**
    * Other runs that may now be admitted because this call dropped gone rows ahead of them (the
    * first in line, when a later run found the holder gone): the caller wakes them, or nobody would.
@@ -86,14 +82,12 @@ export class WorkflowSlots {
       const admitted = admits(queue, run.uid, limit);
       if (admitted)
         await trx('workflow_slots').where({ org_id: orgId, run_uid: run.uid }).update({ admitted });
-      const holders = queue.filter((row) => row.admitted || (admitted && row.uid === run.uid)).length;
-      const position = admissible(queue, null).findIndex((row) => row.uid === run.uid);
       const next = dropping
         ? admissible(queue, limit)
             .filter((row) => row.uid !== run.uid)
             .map(({ namespace, name }) => ({ namespace, name }))
         : [];
-      return { admitted, holders, ahead: admitted ? 0 : Math.max(0, position), next };
+      return { admitted, next };
     });
   }
 
