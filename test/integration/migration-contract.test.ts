@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import knex, { type Knex } from 'knex';
 import { afterAll, describe, expect, it } from 'vitest';
-import { platformMigrations } from '../../platform/src/migrations/index.ts';
+import { PLATFORM_MIGRATIONS, platformMigrations } from '../../platform/src/migrations/index.ts';
+import { migrateLatest } from '../../platform/src/migrations/latest.ts';
 import { tenantMigrationSource } from '../../platform/src/tenant-db/migrations.ts';
 import {
   contractViolations,
@@ -73,5 +74,30 @@ describe('migrations keep expand/contract', () => {
     expect(contractViolations(tenant, none)).toEqual([
       expect.stringContaining('tenant migration 0002_agent_runs drops or renames agent_runs.agent'),
     ]);
+  });
+
+  it("lets the previous release's migrate run on a database the next release migrated, and refuses a gap among its own", async () => {
+    const name = databases.find((d) => d.includes('_platform_')) ?? '';
+    const db = knex({ client: 'pg', connection: serverUrl('pg1', name), pool: { min: 0, max: 1 } });
+    const source = platformMigrations(appRole);
+    try {
+      // Up to date: nothing to apply.
+      expect(await migrateLatest(db, source, PLATFORM_MIGRATIONS)).toEqual([]);
+      // A migration of the next release (knex alone calls the directory corrupt here).
+      await db('knex_migrations').insert({
+        name: '9999_next_release',
+        batch: 99,
+        migration_time: new Date(),
+      });
+      await expect(db.migrate.latest({ migrationSource: source })).rejects.toThrow(/corrupt/);
+      expect(await migrateLatest(db, source, PLATFORM_MIGRATIONS)).toEqual([]);
+      // One this release should know but does not (renamed or removed): refused.
+      await db('knex_migrations').insert({ name: '0050_renamed', batch: 99, migration_time: new Date() });
+      await expect(migrateLatest(db, source, PLATFORM_MIGRATIONS)).rejects.toThrow(
+        'does not know among its own: 0050_renamed',
+      );
+    } finally {
+      await db.destroy();
+    }
   });
 });
