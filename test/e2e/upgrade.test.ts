@@ -250,6 +250,8 @@ describe('upgrading from the previous release with no failed request', () => {
     expect(previous.dir).not.toContain(chartDir);
     await kubectl('create', 'namespace', namespace);
     await createReleaseSecrets(namespace);
+    // --take-ownership, here and on upgrade: the shared test cluster's plans, tenant roles and
+    // admission policies were installed by the other suites, not by this release.
     const out = await helm(
       'install',
       release,
