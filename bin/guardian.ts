@@ -55,6 +55,14 @@ const commands: Record<string, Command> = {
       return { usage: restoreUsage, run: runRestore };
     },
   },
+  'install-crds': {
+    summary:
+      "Apply Guardian's CRDs with server-side apply, migrating stored versions (the chart's pre-upgrade hook)",
+    async load() {
+      const { installCrdsUsage, runInstallCrds } = await import('@guardian/crds/install-command');
+      return { usage: installCrdsUsage, run: runInstallCrds };
+    },
+  },
   migrate: {
     summary: 'Bring the platform database schema up to date (runs as the owner role, DATABASE_ADMIN_URL)',
     async load() {

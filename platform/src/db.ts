@@ -1,5 +1,6 @@
 import knex, { type Knex } from 'knex';
-import { platformMigrations } from './migrations/index.ts';
+import { PLATFORM_MIGRATIONS, platformMigrations } from './migrations/index.ts';
+import { migrateLatest } from './migrations/latest.ts';
 
 export { PLATFORM_MIGRATIONS } from './migrations/index.ts';
 export type { Knex };
@@ -30,8 +31,7 @@ export function roleOf(url: string): string {
 export async function migrate(adminUrl: string, appUrl: string): Promise<string[]> {
   const db = connect(adminUrl, { max: 1 });
   try {
-    const [, applied] = await db.migrate.latest({ migrationSource: platformMigrations(roleOf(appUrl)) });
-    return applied as string[];
+    return await migrateLatest(db, platformMigrations(roleOf(appUrl)), PLATFORM_MIGRATIONS);
   } finally {
     await db.destroy();
   }

@@ -9,26 +9,28 @@
 // (plans, tenant roles) and runs an operator whose PLATFORM_NAMESPACE is the release's: the
 // integration suites' operators use another, and two operators with different settings would
 // rewrite each other's tenant NetworkPolicies.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/stack/process.ts';
 import {
-  type Container,
   chartDir,
   containerEnv,
+  containerOf,
+  createReleaseSecrets,
   helm,
+  type Local,
   objectsOfRelease,
   parseManifests,
   repo,
   runCommand,
+  runLocally,
   serviceAccountKubeconfig,
+  stackValues,
   valuesFile,
 } from '../support/helm.ts';
 import { eventually, k8s, kubeConfig, kubectl, uniqueName } from '../support/kube.ts';
 import { applyGuardianManifests } from '../support/operator.ts';
-import { encryptionKey } from '../support/platform.ts';
 import { stackEnv } from '../support/stack.ts';
 import {
   condition,
@@ -44,42 +46,8 @@ const core = config.makeApiClient(k8s.CoreV1Api);
 const objects = k8s.KubernetesObjectApi.makeApiClient(config);
 const guardian = resolve(repo, 'bin/guardian.ts');
 
-interface Local {
-  child: ChildProcess;
-  logs: string[];
-  stop(): Promise<void>;
-}
-
-/** Runs `guardian <args>` locally with `env` only (and PATH), as the container would run it. */
-function runLocally(args: string[], env: Record<string, string>): Local {
-  const child = spawn(process.execPath, [guardian, ...args], {
-    cwd: repo,
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const logs: string[] = [];
-  for (const stream of [child.stdout, child.stderr])
-    stream?.on('data', (chunk: Buffer) => logs.push(String(chunk)));
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  return {
-    child,
-    logs,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
 async function deployment(name: string, namespace: string) {
   return apps.readNamespacedDeployment({ name, namespace });
-}
-
-function containerOf(spec: k8s.V1PodSpec | undefined, name: string, init = false): Container {
-  const list = (init ? spec?.initContainers : spec?.containers) ?? [];
-  const container = list.find((c) => c.name === name);
-  if (!container) throw new Error(`no container ${name}`);
-  return container as unknown as Container;
 }
 
 describe('helm install, upgrade, test and uninstall on the local control plane', () => {
@@ -87,23 +55,7 @@ describe('helm install, upgrade, test and uninstall on the local control plane',
   const namespace = release;
   const fullname = `${release}-guardian`;
   const org = uniqueName('e2e-chart');
-  // The documented example values (docs/install/index.md), pointed at the test stack.
-  const values = {
-    image: { repository: 'registry.example.com/guardian' },
-    oidc: {
-      issuer: stackEnv('OIDC_ISSUER'),
-      clientId: stackEnv('OIDC_CLIENT_ID'),
-      caBundle: { pem: readFileSync(stackEnv('STACK_CA_FILE'), 'utf8') },
-    },
-    platform: { superAdmins: ['root@guardian.local'] },
-    tenantDatabases: { servers: [{ name: 'pg1' }, { name: 'pg2' }] },
-    ingress: {
-      enabled: true,
-      className: 'nginx',
-      host: `${release}.guardian.test`,
-      tls: { secretName: `${release}-tls` },
-    },
-  };
+  const values = stackValues(release);
   const valuesPath = valuesFile(values);
   let operator: Local | undefined;
   let platform: Local | undefined;
@@ -127,29 +79,7 @@ describe('helm install, upgrade, test and uninstall on the local control plane',
 
   it('installs as docs/install/index.md says: Secrets in the namespace, then helm install; the Deployments get Ready pods', async () => {
     await kubectl('create', 'namespace', namespace);
-    const tenantServers = Object.fromEntries(
-      stackEnv('TENANT_DB_SERVERS')
-        .split(',')
-        .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
-    );
-    const secret = (name: string, data: Record<string, string>) =>
-      kubectl(
-        'create',
-        'secret',
-        'generic',
-        name,
-        '--namespace',
-        namespace,
-        ...Object.entries(data).map(([key, value]) => `--from-literal=${key}=${value}`),
-      );
-    await secret('guardian-database', {
-      url: stackEnv('DATABASE_URL'),
-      'admin-url': stackEnv('DATABASE_ADMIN_URL'),
-    });
-    await secret('guardian-tenant-databases', { pg1: tenantServers.pg1 ?? '', pg2: tenantServers.pg2 ?? '' });
-    await secret('guardian-redis', { url: stackEnv('REDIS_URL') });
-    await secret('guardian-oidc', { 'client-secret': stackEnv('OIDC_CLIENT_SECRET') });
-    await secret('guardian-encryption-key', { key: encryptionKey() });
+    await createReleaseSecrets(namespace);
 
     // --take-ownership: the plans, tenant roles and admission policy exist already, installed by
     // the other suites (on a real cluster: kept by an earlier release; see docs/install/index.md).

@@ -48,6 +48,7 @@ function podSpecOf(object: Manifest): PodSpec | undefined {
   const spec = object.spec as Record<string, unknown> | undefined;
   if (object.kind === 'Pod') return spec as unknown as PodSpec;
   if (object.kind === 'Deployment') return (spec?.template as { spec: PodSpec }).spec;
+  if (object.kind === 'Job') return (spec?.template as { spec: PodSpec }).spec;
   if (object.kind === 'CronJob')
     return (spec?.jobTemplate as { spec: { template: { spec: PodSpec } } }).spec.template.spec;
   return undefined;
@@ -353,6 +354,50 @@ describe('the Helm chart, rendered', () => {
     const gateway = (await renderChart({ values: [resolve(chartDir, 'ci/gateway-values.yaml')] })).objects;
     expect(find(gateway, 'HTTPRoute').spec).toMatchObject({ hostnames: ['ops.msp.example'] });
     expect(gateway.map((o) => o.kind)).not.toContain('NetworkPolicy');
+  });
+
+  it('renders the CRD upgrade hook: a pre-install/pre-upgrade Job running install-crds as an account of its own, whose rights name only the chart CRDs', async () => {
+    const { objects } = await renderChart();
+    const hook = objects.filter((o) => o.metadata.labels?.['app.kubernetes.io/component'] === 'install-crds');
+    expect(hook.map((o) => o.kind).sort()).toEqual([
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'Job',
+      'ServiceAccount',
+    ]);
+    for (const object of hook)
+      expect(object.metadata.annotations, object.kind).toMatchObject({
+        'helm.sh/hook': 'pre-install,pre-upgrade',
+        'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded',
+      });
+    // The rights come first: Helm runs a phase's hooks by weight.
+    const weight = (kind: string) => Number(find(hook, kind).metadata.annotations?.['helm.sh/hook-weight']);
+    expect(weight('ClusterRoleBinding')).toBeLessThan(weight('Job'));
+    const job = podSpecOf(find(hook, 'Job')) as PodSpec & { serviceAccountName?: string };
+    expect(job.serviceAccountName).toBe('guardian-install-crds');
+    expect(job.containers[0]?.args).toEqual(['install-crds', '--timeout', '300']);
+    expect(job.containers[0]?.image).toBe('guardian:0.1.0');
+
+    const crdNames = readdirSync(resolve(chartDir, 'crds'))
+      .map((file) => (parse(readFileSync(resolve(chartDir, 'crds', file), 'utf8')) as Manifest).metadata.name)
+      .sort();
+    const rules = find(hook, 'ClusterRole').rules as Array<Record<string, string[] | undefined>>;
+    const named = rules.filter((rule) => rule.resourceNames);
+    expect(named.length).toBe(2);
+    for (const rule of named) expect([...(rule.resourceNames ?? [])].sort()).toEqual(crdNames);
+    expect(
+      rules.find((rule) => !rule.resourceNames && rule.apiGroups?.includes('apiextensions.k8s.io')),
+    ).toEqual({
+      apiGroups: ['apiextensions.k8s.io'],
+      resources: ['customresourcedefinitions'],
+      verbs: ['create'],
+    });
+    expect(rules.flatMap((rule) => rule.verbs ?? [])).not.toContain('delete');
+
+    const off = (await renderChart({ set: ['crds.upgrade=false'] })).objects;
+    expect(off.filter((o) => o.metadata.labels?.['app.kubernetes.io/component'] === 'install-crds')).toEqual(
+      [],
+    );
   });
 
   it("serves the platform's /metrics on its metrics port, through a ClusterIP Service of its own, never the public one", async () => {
@@ -936,7 +981,10 @@ describe("the chart's copies of the one-source manifests", () => {
           .map((o) => [`${o.kind}/${o.metadata?.name}`, o.rules]),
       );
     const sources = rulesOf([...operatorRbac('guardian-system'), ...platformRbac('guardian-system')]);
-    const rendered = rulesOf(objects as never);
+    // The CRD hook's role is the chart's own (named after its crds/), checked by the hook's test.
+    const rendered = rulesOf(
+      objects.filter((o) => o.metadata.labels?.['app.kubernetes.io/component'] !== 'install-crds') as never,
+    );
     expect(Object.keys(sources).length).toBeGreaterThanOrEqual(10);
     expect(rendered).toEqual(sources);
     // The bindings bind the chart's ServiceAccounts.

@@ -1,14 +1,15 @@
 // The Helm chart in tests: helm and kubectl as a user runs them, the rendered manifests as objects,
 // and what it takes to run a chart-rendered container locally (its environment resolved from the
 // cluster, its ServiceAccount's token), since the fake node never runs containers.
-import { execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import type { Manifest } from '../../crds/src/index.ts';
-import { k8s, kubeConfig } from './kube.ts';
+import { k8s, kubeConfig, kubectl } from './kube.ts';
+import { encryptionKey, stackEnv } from './stack.ts';
 
 export const repo = resolve(import.meta.dirname, '../..');
 export const chartDir = resolve(repo, 'charts/guardian');
@@ -236,4 +237,91 @@ export async function objectsOfRelease(release: string): Promise<string[]> {
     .filter(Boolean)
     .map((line) => line.replace('//', '/'))
     .sort();
+}
+
+// --- A release on the test stack, its processes run locally ----------------------------------
+
+/** The documented example values (docs/install/index.md), pointed at the test stack. */
+export function stackValues(release: string) {
+  return {
+    image: { repository: 'registry.example.com/guardian' },
+    oidc: {
+      issuer: stackEnv('OIDC_ISSUER'),
+      clientId: stackEnv('OIDC_CLIENT_ID'),
+      caBundle: { pem: readFileSync(stackEnv('STACK_CA_FILE'), 'utf8') },
+    },
+    platform: { superAdmins: ['root@guardian.local'] },
+    tenantDatabases: { servers: [{ name: 'pg1' }, { name: 'pg2' }] },
+    ingress: {
+      enabled: true,
+      className: 'nginx',
+      host: `${release}.guardian.test`,
+      tls: { secretName: `${release}-tls` },
+    },
+  };
+}
+
+/** The Secrets docs/install/index.md has you create in the release namespace, from the test stack. */
+export async function createReleaseSecrets(namespace: string): Promise<void> {
+  const tenantServers = Object.fromEntries(
+    stackEnv('TENANT_DB_SERVERS')
+      .split(',')
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  );
+  const secret = (name: string, data: Record<string, string>) =>
+    kubectl(
+      'create',
+      'secret',
+      'generic',
+      name,
+      '--namespace',
+      namespace,
+      ...Object.entries(data).map(([key, value]) => `--from-literal=${key}=${value}`),
+    );
+  await secret('guardian-database', {
+    url: stackEnv('DATABASE_URL'),
+    'admin-url': stackEnv('DATABASE_ADMIN_URL'),
+  });
+  await secret('guardian-tenant-databases', { pg1: tenantServers.pg1 ?? '', pg2: tenantServers.pg2 ?? '' });
+  await secret('guardian-redis', { url: stackEnv('REDIS_URL') });
+  await secret('guardian-oidc', { 'client-secret': stackEnv('OIDC_CLIENT_SECRET') });
+  await secret('guardian-encryption-key', { key: encryptionKey() });
+}
+
+/** A container of a pod spec as the apiserver returned it. */
+export function containerOf(spec: k8s.V1PodSpec | undefined, name: string, init = false): Container {
+  const list = (init ? spec?.initContainers : spec?.containers) ?? [];
+  const container = list.find((c) => c.name === name);
+  if (!container) throw new Error(`no container ${name}`);
+  return container as unknown as Container;
+}
+
+export interface Local {
+  child: ChildProcess;
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `guardian <args>` locally with `env` only (and PATH), as the container would run it, from
+ * `root` (this checkout, or the previous release's).
+ */
+export function runLocally(args: string[], env: Record<string, string>, root = repo): Local {
+  const child = spawn(process.execPath, [resolve(root, 'bin/guardian.ts'), ...args], {
+    cwd: root,
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: string[] = [];
+  for (const stream of [child.stdout, child.stderr])
+    stream?.on('data', (chunk: Buffer) => logs.push(String(chunk)));
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  return {
+    child,
+    logs,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import knex, { type Knex } from 'knex';
+import { migrateLatest } from '../migrations/latest.ts';
 
 interface Migration {
   name: string;
@@ -210,7 +211,7 @@ export async function migrateSchema(db: Knex): Promise<void> {
        end if;
      end $$`,
   );
-  await db.migrate.latest({ migrationSource: tenantMigrationSource });
+  await migrateLatest(db, tenantMigrationSource, TENANT_MIGRATIONS);
 }
 
 /** Brings the tenant schema of the database `url` names up to date, as the role in the URL. */
