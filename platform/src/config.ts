@@ -137,6 +137,14 @@ export const platformConfig = z
       .describe(
         'Redis for the hourly API rate limiter. Required while any plan (QuotaPolicy) sets apiCallsPerHour: without it the platform refuses to start, and reports not ready (logging an error naming the plans) when a plan gains a limit later.',
       ),
+    REDIS_KEY_PREFIX: z
+      .string()
+      .max(64)
+      .regex(/^[A-Za-z0-9:_.-]*$/, 'letters, digits and : _ . - only')
+      .default('')
+      .describe(
+        'Put before every key this instance writes to Redis, for instances that share one Redis (each sees only its own limits and audit throttles).',
+      ),
     RATE_LIMIT_ON_REDIS_ERROR: z
       .enum(['open', 'closed'])
       .default('closed')

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { AuditLog } from './audit/AuditLog.ts';
 import type { AuditService } from './audit/AuditService.ts';
 import { auditTrail } from './audit/middleware.ts';
+import type { AuditThrottle } from './audit/throttle.ts';
 import type { Knex } from './db.ts';
 import { logError } from './http/log-error.ts';
 import type { PlatformMetrics } from './http/metrics.ts';
@@ -30,6 +31,8 @@ export interface GovernanceDeps {
   sessions: SessionService;
   sessionCookie: string;
   clock: Clock;
+  /** One entry a minute for events anyone can cause (failed logins, refused credentials). */
+  auditThrottle: AuditThrottle;
   log: Logger;
   metrics: PlatformMetrics;
   onRedisError: RedisErrorPolicy;
@@ -73,7 +76,7 @@ export class Governance {
         sessions: deps.sessions,
         sessionCookie: deps.sessionCookie,
         log: deps.log,
-        clock: deps.clock,
+        throttle: deps.auditThrottle,
       }),
       rateLimit(
         {

@@ -13,6 +13,7 @@ import { AuditLog } from './audit/AuditLog.ts';
 import { AuditService } from './audit/AuditService.ts';
 import { checkpointKey } from './audit/hash.ts';
 import { refusalRecorder } from './audit/refusals.ts';
+import { memoryAuditThrottle, redisAuditThrottle } from './audit/throttle.ts';
 import { memoryVerifyCache, redisVerifyCache } from './audit/verify-cache.ts';
 import type { PlatformConfig } from './config.ts';
 import { connect, type Knex } from './db.ts';
@@ -135,7 +136,12 @@ export class Platform {
     // own, so that many locks held at once can never take every connection their work waits for.
     this.lockDb = connect(config.DATABASE_URL, { max: 5 });
     this.redis = config.REDIS_URL
-      ? new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false })
+      ? new Redis(config.REDIS_URL, {
+          lazyConnect: true,
+          maxRetriesPerRequest: 1,
+          enableOfflineQueue: false,
+          keyPrefix: config.REDIS_KEY_PREFIX,
+        })
       : undefined;
     // Each failed reconnect emits an error; requests report the outage (log, metric, 503), so the
     // events themselves are only worth a debug line.
@@ -224,6 +230,8 @@ export class Platform {
     });
     const teams = new TeamService({ kube, directory: this.teams, locks });
     const members = new MemberService({ directory, memberships, defaultIssuer: config.OIDC_ISSUER });
+    const replicaThrottle = memoryAuditThrottle(clock);
+    const auditThrottle = this.redis ? redisAuditThrottle(this.redis, replicaThrottle) : replicaThrottle;
     this.governance = new Governance({
       db,
       audit: auditLog,
@@ -237,6 +245,7 @@ export class Platform {
       limiter: this.redis ? new ApiRateLimiter(this.redis) : undefined,
       directory,
       sessions: this.sessions,
+      auditThrottle,
       sessionCookie: sessionCookieName(publicUrl),
       clock,
       log,
@@ -298,7 +307,7 @@ export class Platform {
         apiKeys,
         sessionCookie: sessionCookieName(publicUrl),
         publicOrigin: new URL(publicUrl).origin,
-        onRefused: refusalRecorder({ audit: auditLog, clock, log }),
+        onRefused: refusalRecorder({ audit: auditLog, throttle: auditThrottle, log }),
       },
       authRoutes: {
         login,

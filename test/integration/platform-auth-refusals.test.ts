@@ -1,9 +1,17 @@
 // Credentials `authenticate` refuses (a bad token, an unknown or revoked API key, a suspended
 // organization) land in the audit trail, at most once a minute per client and reason.
+import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { INSTANCE_CHAIN } from '../../platform/src/audit/index.ts';
 import { eventually, uniqueName } from '../support/kube.ts';
-import { call, organization, plan, signedIn } from '../support/platform.ts';
+import {
+  call,
+  organization,
+  plan,
+  platformKubeconfig,
+  signedIn,
+  startPlatform,
+} from '../support/platform.ts';
 import { platformSuite } from '../support/platform-suite.ts';
 
 describe('refused credentials in the audit trail', () => {
@@ -13,7 +21,10 @@ describe('refused credentials in the audit trail', () => {
     owners: [{ kind: 'User', name: 'carol@startupco.io' }],
   });
   const orgId = org.metadata.name;
-  const api = platformSuite({ plans: [basicPlan], organizations: [org] });
+  // Replicas of one instance share its Redis keys; a second replica joins in the last test, which
+  // names its client address through a (trusted) proxy's X-Forwarded-For.
+  const instanceEnv = { REDIS_KEY_PREFIX: `${randomUUID()}:`, TRUSTED_PROXIES: '1' };
+  const api = platformSuite({ plans: [basicPlan], organizations: [org], env: instanceEnv });
   let carol: string;
   let carolId: string;
 
@@ -89,5 +100,36 @@ describe('refused credentials in the audit trail', () => {
     expect(entries[0]).toMatchObject({ actor: carolId, detail: { reason: 'organization_suspended' } });
     await api.changeOrganization(org, { suspended: false });
     expect((await call(api.url, 'GET', path, carol)).status).toBe(404);
+  });
+
+  it('records a flood spread over two replicas once: the throttle is shared in Redis', async () => {
+    const replica = await startPlatform({
+      kubeconfig: await platformKubeconfig(api.namespace),
+      env: { ...instanceEnv, PUBLIC_URL: api.url },
+    });
+    try {
+      const path = probe();
+      const client = { 'x-forwarded-for': `198.51.100.${Math.floor(Math.random() * 250) + 1}` };
+      for (const url of [replica.url, api.url, replica.url, api.url]) {
+        expect((await call(url, 'GET', path, 'not-a-token', undefined, client)).status).toBe(401);
+      }
+      // The control: another instance (its own prefix) records its own entry.
+      const other = await startPlatform({
+        kubeconfig: await platformKubeconfig(api.namespace),
+        env: { TRUSTED_PROXIES: '1' },
+      });
+      try {
+        expect((await call(other.url, 'GET', path, 'not-a-token', undefined, client)).status).toBe(401);
+        const entries = await settled(INSTANCE_CHAIN, path, 2);
+        expect(entries.map((entry) => [entry.detail.reason, entry.detail.ip])).toEqual([
+          ['bad_token', client['x-forwarded-for']],
+          ['bad_token', client['x-forwarded-for']],
+        ]);
+      } finally {
+        await other.stop();
+      }
+    } finally {
+      await replica.stop();
+    }
   });
 });

@@ -3,7 +3,7 @@
 // their plans and SSO Secrets; and a browser-less browser that logs in through the dev IdP.
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -42,6 +42,9 @@ export function platformEnv(port: number, kubeconfig: string, metricsPort = 0): 
     METRICS_PORT: String(metricsPort),
     DATABASE_URL: stackEnv('DATABASE_URL'),
     REDIS_URL: stackEnv('REDIS_URL'),
+    // Each test platform is its own instance: throttles keyed by client address (127.0.0.1 for all)
+    // must not be taken by another suite's platform.
+    REDIS_KEY_PREFIX: `${randomUUID()}:`,
     OIDC_ISSUER: stackEnv('OIDC_ISSUER'),
     OIDC_CLIENT_ID: stackEnv('OIDC_CLIENT_ID'),
     OIDC_CLIENT_SECRET: stackEnv('OIDC_CLIENT_SECRET'),

@@ -1,4 +1,3 @@
-import type { Clock } from '@guardian/kube/clock';
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { toProblem } from '../http/error-handler.ts';
@@ -13,14 +12,15 @@ import { backupRecorders } from './recorders/backups.ts';
 import { memberRecorders } from './recorders/members.ts';
 import type { Recorders } from './recorders/recorder.ts';
 import { tenantRecorders } from './recorders/tenants.ts';
+import type { AuditThrottle } from './throttle.ts';
 
 export interface AuditTrailOptions {
   audit: AuditLog;
   sessions: SessionService;
   sessionCookie: string;
   log: Logger;
-  /** What "at most once a minute" counts minutes by. */
-  clock: Clock;
+  /** Keeps events anyone can cause (failed logins) to one entry a minute. */
+  throttle: AuditThrottle;
 }
 
 /**

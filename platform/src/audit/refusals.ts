@@ -1,9 +1,8 @@
-import type { Clock } from '@guardian/kube/clock';
 import type { Logger } from 'pino';
 import { logError } from '../http/log-error.ts';
 import type { AppContext } from '../http/state.ts';
 import { type AuditLog, INSTANCE_CHAIN } from './AuditLog.ts';
-import { OncePerMinute } from './once-per-minute.ts';
+import type { AuditThrottle } from './throttle.ts';
 
 /** Why `authenticate` refused a credential it was shown. */
 export type RefusalReason = 'bad_token' | 'bad_api_key' | 'api_key_revoked' | 'organization_suspended';
@@ -25,17 +24,23 @@ export type RefusalRecorder = (ctx: AppContext, refusal: AuthRefusal) => void;
  * reason: a flood of bad tokens leaves one entry a minute, not one per request. Appends off the
  * request path; a failed append is logged.
  */
-export function refusalRecorder(options: { audit: AuditLog; clock: Clock; log: Logger }): RefusalRecorder {
-  const once = new OncePerMinute(options.clock);
+export function refusalRecorder(options: {
+  audit: AuditLog;
+  throttle: AuditThrottle;
+  log: Logger;
+}): RefusalRecorder {
   return (ctx, refusal) => {
-    if (!once.take(`${refusal.reason} ${ctx.ip}`)) return;
-    options.audit
-      .append({
-        orgId: refusal.orgId ?? INSTANCE_CHAIN,
-        actor: refusal.actor ?? 'anonymous',
-        action: 'auth.refused',
-        target: refusal.target ?? '',
-        detail: { reason: refusal.reason, ip: ctx.ip, method: ctx.method, path: ctx.path },
+    options.throttle
+      .take(`refused ${refusal.reason} ${ctx.ip}`)
+      .then((admitted) => {
+        if (!admitted) return;
+        return options.audit.append({
+          orgId: refusal.orgId ?? INSTANCE_CHAIN,
+          actor: refusal.actor ?? 'anonymous',
+          action: 'auth.refused',
+          target: refusal.target ?? '',
+          detail: { reason: refusal.reason, ip: ctx.ip, method: ctx.method, path: ctx.path },
+        });
       })
       .catch((error: unknown) =>
         options.log.error({ error: logError(error) }, 'Could not record an audit event'),

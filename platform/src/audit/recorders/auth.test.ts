@@ -3,6 +3,7 @@ import { FakeClock } from '../../../../test/support/fake-clock.ts';
 import { HttpProblem } from '../../http/errors.ts';
 import type { AppContext } from '../../http/state.ts';
 import type { SessionService } from '../../services/SessionService.ts';
+import { memoryAuditThrottle } from '../throttle.ts';
 import { authRecorders } from './auth.ts';
 
 describe('auth recorders', () => {
@@ -10,7 +11,7 @@ describe('auth recorders', () => {
   const recorders = authRecorders({
     sessions: {} as SessionService,
     sessionCookie: 'guardian_session',
-    clock,
+    throttle: memoryAuditThrottle(clock),
   });
   const callback = recorders['GET /auth/callback'];
   const failedFrom = (ip: string) =>

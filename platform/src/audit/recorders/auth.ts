@@ -1,27 +1,25 @@
-import type { Clock } from '@guardian/kube/clock';
 import { decodeJwt } from 'jose';
 import type { AppContext } from '../../http/state.ts';
 import type { Join } from '../../services/AccessService.ts';
 import { auditActor } from '../../services/actor.ts';
 import type { SessionService } from '../../services/SessionService.ts';
 import { type AuditEvent, INSTANCE_CHAIN } from '../AuditLog.ts';
-import { OncePerMinute } from '../once-per-minute.ts';
+import type { AuditThrottle } from '../throttle.ts';
 import { type Recorders, responseBody } from './recorder.ts';
 
 /** Logins (with the memberships they create or are refused), logouts, tokens and API keys. */
 export function authRecorders(options: {
   sessions: SessionService;
   sessionCookie: string;
-  clock: Clock;
+  throttle: AuditThrottle;
 }): Recorders {
-  const failures = new OncePerMinute(options.clock);
   return {
     'GET /auth/callback': async (ctx, failed) => {
       const joins = (ctx.state.outcome?.joins ?? []).map(joinEvent);
       if (failed) {
         // Anyone can call the callback: one failure per address and minute is evidence enough, and
         // a flood must not become unbounded writes serialized on the instance chain's head.
-        if (!failures.take(ctx.ip)) return joins;
+        if (!(await options.throttle.take(`login-failure ${ctx.ip}`))) return joins;
         return [
           {
             orgId: INSTANCE_CHAIN,
