@@ -15,7 +15,7 @@ import { resourceOf } from '../../platform/src/agent-runs/snapshot-reader.ts';
 import { container, deployment, podSpec } from '../../platform/src/agents/testing/manifests.ts';
 import { agentSuite, inNamespace } from '../support/agents.ts';
 import { adminClient, uniqueName } from '../support/kube.ts';
-import { createUser, quotaPolicy } from '../support/platform.ts';
+import { call, createUser, quotaPolicy } from '../support/platform.ts';
 import { auditActions, migratePlatformDatabase, unitsCounted } from '../support/workflows.ts';
 
 const SUITE = 'mcp';
@@ -92,21 +92,21 @@ describe('MCP server', () => {
     clients.push(client);
     return client;
   };
-  const call = async (client: Client, name: string, args: Record<string, unknown> = {}) =>
+  const callTool = async (client: Client, name: string, args: Record<string, unknown> = {}) =>
     (await client.callTool({ name, arguments: args })) as ToolAnswer;
   const ok = async <T = Record<string, unknown>>(
     client: Client,
     name: string,
     args: Record<string, unknown> = {},
   ) => {
-    const answer = await call(client, name, args);
+    const answer = await callTool(client, name, args);
     expect(answer.isError ?? false, JSON.stringify(answer.content)).toBe(false);
     // The text content repeats the structured content, for clients that read only text.
     expect(JSON.parse(answer.content[0]?.text ?? '')).toEqual(answer.structuredContent);
     return answer.structuredContent as T;
   };
   const refused = async (client: Client, name: string, args: Record<string, unknown> = {}) => {
-    const answer = await call(client, name, args);
+    const answer = await callTool(client, name, args);
     expect(answer.isError, JSON.stringify(answer.content)).toBe(true);
     expect(answer.structuredContent).toBeUndefined();
     return answer.content[0]?.text ?? '';
@@ -173,6 +173,19 @@ describe('MCP server', () => {
     expect((stored.body as { requested_by: string }).requested_by).toBe(member.userId);
     expect(await unitsCounted(org, 'agent_executions', `${run.run_id}:`)).toBe(1);
     expect(await auditActions(org, run.run_id)).toEqual(['agent.run']);
+    const owner = await suite.token(org, 'org_owner');
+    const trail = await suite.call('GET', `/audit?action=agent.run&actor=${member.userId}`, owner.token);
+    expect(trail.status, trail.text).toBe(200);
+    expect((trail.body as { entries: unknown[] }).entries).toEqual([
+      expect.objectContaining({
+        target: run.run_id,
+        detail: expect.objectContaining({
+          environment: 'staging',
+          agents: ['privileged-containers'],
+          via: 'mcp',
+        }),
+      }),
+    ]);
 
     const { findings } = await ok<{
       findings: Array<{ check: string; environment: string; status: string }>;
@@ -305,6 +318,30 @@ describe('MCP server', () => {
       ).toMatchObject({ status: 400, errors: [expect.objectContaining({ field: 'workflow_type' })] });
       expect(await runCount(member.token)).toBe(before);
       expect((await workflowRuns(org)).map((run) => run.spec.template)).not.toContain('no_such_template');
+    });
+
+    it('refuses what is not a JSON-RPC message of the protocol, or an Accept it cannot serve, as problem+json', async () => {
+      const post = (body: unknown, accept = 'application/json, text/event-stream') =>
+        call(suite.platform.url, 'POST', '/mcp', member.token, body, { accept });
+      const listing = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
+      // Positive control: the same request, well formed, is answered.
+      const listed = await post(listing);
+      expect(listed.status, listed.text).toBe(200);
+      expect((listed.body as { result: { tools: unknown[] } }).result.tools).toHaveLength(TOOLS.length);
+      const notJsonRpc = await post({ hello: 'world' });
+      expect(notJsonRpc.status).toBe(400);
+      expect(notJsonRpc.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(notJsonRpc.body).toMatchObject({ errors: [expect.objectContaining({ field: 'jsonrpc' })] });
+      const badParams = await post({ ...listing, method: 'tools/call', params: 'run everything' });
+      expect(badParams.status).toBe(400);
+      expect(badParams.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      const notAcceptable = await post(listing, 'application/json');
+      expect(notAcceptable.status).toBe(406);
+      expect(notAcceptable.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(notAcceptable.body).toMatchObject({
+        status: 406,
+        detail: expect.stringMatching(/text\/event-stream/),
+      });
     });
 
     it('answers an unknown tool, an approval tool among them, as not found', async () => {

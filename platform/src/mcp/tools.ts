@@ -40,6 +40,8 @@ export interface Tool<I extends Shape = Shape, O extends Shape = Shape> {
   title: string;
   description: string;
   permission: Permission;
+  /** The API operation it stands for (`method /path`): its permission and schemas are the tool's. */
+  route: string;
   /** Only reads (MCP's readOnlyHint); the others start work and spend quota. */
   readOnly: boolean;
   input: I;
@@ -59,6 +61,7 @@ const WorkflowId = z.strictObject({
 export const TOOLS: readonly Tool[] = [
   tool({
     name: 'list_agents',
+    route: 'get /agents',
     title: 'List agents',
     description:
       'The agents (deterministic analyzers), their checks and severities, and whether you may run each (your teams’ agent categories).',
@@ -70,6 +73,7 @@ export const TOOLS: readonly Tool[] = [
   }),
   tool({
     name: 'run_agents',
+    route: 'post /agents/runs',
     title: 'Run agents',
     description:
       'Runs agents over one environment of your organization and returns the findings. Each agent is one unit of the plan’s agent executions. Without agents and categories: every agent you may run.',
@@ -88,6 +92,7 @@ export const TOOLS: readonly Tool[] = [
   }),
   tool({
     name: 'list_findings',
+    route: 'get /findings',
     title: 'List findings',
     description:
       'Findings across agent runs, most severe first: open while runs of their agent report them, resolved once a later run no longer does. Filter by environment, severity, agent and status; page with cursor.',
@@ -99,6 +104,7 @@ export const TOOLS: readonly Tool[] = [
   }),
   tool({
     name: 'list_environments',
+    route: 'get /environments',
     title: 'List environments',
     description:
       'Your organization’s environments: their namespace, workloads ready, open findings by severity and monthly cost.',
@@ -110,6 +116,7 @@ export const TOOLS: readonly Tool[] = [
   }),
   tool({
     name: 'start_workflow',
+    route: 'post /workflows/start',
     title: 'Start a workflow',
     description:
       'Starts a workflow run (cost_optimization_pipeline, security_hardening_pipeline, ml_model_lifecycle, deployment_health_check, or one of your organization’s templates). Changes wait at approval gates that people decide; this server cannot approve. One unit of the plan’s workflow runs.',
@@ -132,6 +139,7 @@ export const TOOLS: readonly Tool[] = [
   }),
   tool({
     name: 'get_workflow',
+    route: 'get /workflows/{workflow_id}',
     title: 'Get a workflow run',
     description: 'One workflow run of your organization: its phase and steps, with each gate’s policy.',
     permission: 'workflows:read',
@@ -142,6 +150,7 @@ export const TOOLS: readonly Tool[] = [
   }),
   tool({
     name: 'list_workflows',
+    route: 'get /workflows',
     title: 'List workflow runs',
     description: 'Your organization’s workflow runs, newest first; filter by phase and template.',
     permission: 'workflows:read',

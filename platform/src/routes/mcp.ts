@@ -1,5 +1,7 @@
+import { STATUS_CODES } from 'node:http';
 import { z } from 'zod';
 import { contract } from '../contract/registry.ts';
+import { HttpProblem } from '../http/errors.ts';
 import { type Api, problem } from '../http/operation.ts';
 import type { AuthedContext } from '../http/state.ts';
 import type { McpEndpoint } from '../mcp/server.ts';
@@ -37,10 +39,10 @@ export function mcpRoutes(api: Api, endpoint: McpEndpoint): void {
       responses: {
         200: { description: 'The JSON-RPC response', schema: z.looseObject({ jsonrpc: z.literal('2.0') }) },
         202: { description: 'A notification or response, accepted' },
-        400: problem('Not a JSON-RPC message'),
+        400: problem('Not a JSON-RPC message of the protocol'),
         401: problem('No valid bearer token or API key'),
         403: problem('x-org-id is not one of the credential’s organizations, or it is suspended'),
-        406: { description: 'Accept does not list application/json and text/event-stream (JSON-RPC error)' },
+        406: problem('Accept does not list both application/json and text/event-stream'),
         429: problem('Over the hourly API limit'),
       },
     },
@@ -52,6 +54,7 @@ export function mcpRoutes(api: Api, endpoint: McpEndpoint): void {
       }
       const request = new Request(new URL(ctx.path, 'http://guardian.invalid'), { method: 'POST', headers });
       const response = await endpoint.handle(caller(ctx), request, ctx.request.body);
+      if (response.status >= 400) throw await transportProblem(response);
       ctx.status = response.status;
       response.headers.forEach((value, name) => {
         ctx.set(name, value);
@@ -60,6 +63,21 @@ export function mcpRoutes(api: Api, endpoint: McpEndpoint): void {
       if (text !== '') ctx.body = text;
     },
   );
+}
+
+/**
+ * The transport's refusal (a JSON-RPC error with an HTTP status: a message it cannot parse, an
+ * Accept it cannot serve) as the API's problem+json, like every other error answer.
+ */
+async function transportProblem(response: Response): Promise<HttpProblem> {
+  const body = (await response.json().catch(() => ({}))) as { error?: { message?: unknown } };
+  // The transport's own failure is ours: answered as any 500, its cause logged, not shown.
+  if (response.status >= 500)
+    return new HttpProblem(500, 'Internal Server Error', 'The server failed to handle the request', {
+      cause: body.error,
+    });
+  const message = typeof body.error?.message === 'string' ? body.error.message : 'Refused';
+  return new HttpProblem(response.status, STATUS_CODES[response.status] ?? 'Error', message);
 }
 
 function caller(ctx: AuthedContext) {

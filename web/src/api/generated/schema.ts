@@ -3536,7 +3536,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not a JSON-RPC message */
+            /** @description Not a JSON-RPC message of the protocol */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3563,12 +3563,14 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Accept does not list application/json and text/event-stream (JSON-RPC error) */
+            /** @description Accept does not list both application/json and text/event-stream */
             406: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description The body is larger than the platform accepts */
             413: {
