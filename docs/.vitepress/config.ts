@@ -26,6 +26,7 @@ export default defineConfig({
         items: [
           { text: 'What Guardian is', link: '/' },
           { text: 'Quick start', link: '/guide/quick-start' },
+          { text: 'AI tools over MCP', link: '/guide/mcp' },
         ],
       },
       {

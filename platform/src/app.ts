@@ -11,6 +11,7 @@ import { Api } from './http/operation.ts';
 import { requestContext } from './http/request-context.ts';
 import { routeGuard } from './http/route-guard.ts';
 import type { AppState } from './http/state.ts';
+import type { McpEndpoint } from './mcp/server.ts';
 import { agentRoutes } from './routes/agents.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { approvalRoutes } from './routes/approvals.ts';
@@ -18,6 +19,7 @@ import { type AuthRouteDeps, authRoutes } from './routes/auth.ts';
 import { backupRoutes } from './routes/backups.ts';
 import { chatRoutes } from './routes/chat.ts';
 import { invitationRoutes } from './routes/invitations.ts';
+import { mcpRoutes } from './routes/mcp.ts';
 import { memberRoutes } from './routes/members.ts';
 import { organizationRoutes } from './routes/organizations.ts';
 import { type SystemRouteDeps, systemRoutes } from './routes/system.ts';
@@ -50,6 +52,8 @@ export interface ApiDeps {
   workflows: WorkflowService;
   approvals: ApprovalService;
   chat: ChatService;
+  /** The Model Context Protocol server at /mcp. */
+  mcp: McpEndpoint;
   /** The usage and audit routes; absent in apps built without them (tests of other layers). */
   governance?: Pick<Governance, 'routes'>;
 }
@@ -87,6 +91,7 @@ export function mountApi(deps: ApiDeps): Api {
   workflowRoutes(api, deps.workflows);
   approvalRoutes(api, deps.approvals);
   chatRoutes(api, deps.chat);
+  mcpRoutes(api, deps.mcp);
   return api;
 }
 

@@ -24,6 +24,7 @@ import { PlatformMetrics } from './http/metrics.ts';
 import { portOf, serveMetrics } from './http/metrics-server.ts';
 import type { AppState } from './http/state.ts';
 import { Mailer } from './mail/mailer.ts';
+import { McpEndpoint } from './mcp/server.ts';
 import { UsageService } from './quota/UsageService.ts';
 import { ApiRateLimiter } from './ratelimit/limiter.ts';
 import { RedisRequirement } from './ratelimit/redis-requirement.ts';
@@ -355,6 +356,7 @@ export class Platform {
         clock,
         sessionTtlSeconds: config.CHAT_SESSION_TTL_SECONDS,
       }),
+      mcp: new McpEndpoint({ agents, workflows, audit: auditLog }),
       console: { dir: config.CONSOLE_DIR ?? BUILT_CONSOLE },
     });
     this.metrics.counter(

@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
 import type { Permission } from '../rbac.ts';
 import { ForbiddenError, UnauthenticatedError } from '../services/errors.ts';
-import type { AppState } from './state.ts';
+import type { AppState, AuthContext } from './state.ts';
 
 /** The caller must be authenticated (by a session cookie only, for `session`). */
 export function requireAuth(kind: 'session' | 'any'): Middleware<AppState> {
@@ -23,15 +23,20 @@ export function requirePermission(permission: Permission): Middleware<AppState> 
   return (ctx, next) => {
     const auth = ctx.state.auth;
     if (!auth) throw new UnauthenticatedError();
-    if (auth.orgId === null && !auth.superAdmin) {
-      throw new ForbiddenError(
-        `No organization is selected (send x-org-id, or get a token for one); ${permission} needs one`,
-      );
-    }
-    if (auth.role === null || !auth.permissions.includes(permission)) {
-      const keys = auth.via === 'api_key' && auth.role !== null ? ' to API keys' : '';
-      throw new ForbiddenError(`Your role (${auth.role ?? 'none'}) does not grant ${permission}${keys}`);
-    }
+    checkPermission(auth, permission);
     return next();
   };
+}
+
+/** Throws unless `auth`'s role in its current organization grants `permission` (as requirePermission). */
+export function checkPermission(auth: AuthContext, permission: Permission): void {
+  if (auth.orgId === null && !auth.superAdmin) {
+    throw new ForbiddenError(
+      `No organization is selected (send x-org-id, or get a token for one); ${permission} needs one`,
+    );
+  }
+  if (auth.role === null || !auth.permissions.includes(permission)) {
+    const keys = auth.via === 'api_key' && auth.role !== null ? ' to API keys' : '';
+    throw new ForbiddenError(`Your role (${auth.role ?? 'none'}) does not grant ${permission}${keys}`);
+  }
 }

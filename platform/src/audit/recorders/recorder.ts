@@ -32,7 +32,7 @@ export function changes(ctx: AppContext): Record<string, { from: unknown; to: un
   );
 }
 
-type Fact = Omit<AuditEvent, 'orgId' | 'actor'>;
+export type Fact = Omit<AuditEvent, 'orgId' | 'actor'>;
 
 /** An event by the caller, in `orgId` (default: the request's organization; none without one). */
 export function byCaller(
