@@ -52,7 +52,11 @@ export async function request<T>(
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
   } catch (error) {
-    throw new CliError(`Could not reach the platform at ${connection.url}`, EXIT.server, [], {
+    // fetch's own error says only "fetch failed"; why is in its cause (ECONNREFUSED, a TLS error).
+    const cause =
+      error instanceof Error ? (error.cause as (Error & { code?: string }) | undefined) : undefined;
+    const why = cause?.code ?? cause?.message;
+    throw new CliError(`Could not reach the platform at ${connection.url}`, EXIT.server, why ? [why] : [], {
       cause: error,
     });
   }
