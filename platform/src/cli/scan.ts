@@ -30,7 +30,11 @@ const SEVERITY_STYLE = {
   info: 'gray',
 } as const;
 
-export async function scan(connection: Connection, options: ScanOptions): Promise<void> {
+/** Runs the agents (the API answers once the run is done) and writes SARIF where asked. */
+export async function runAgents(
+  connection: Connection,
+  options: Pick<ScanOptions, 'env' | 'agents' | 'categories' | 'sarif'>,
+): Promise<AgentRunView> {
   const body: RunAgents = {
     environment: options.env,
     ...(options.agents ? { agents: options.agents } : {}),
@@ -46,18 +50,25 @@ export async function scan(connection: Connection, options: ScanOptions): Promis
   }
   if (options.sarif)
     await writeFile(options.sarif, `${JSON.stringify(toSarif(run, GUARDIAN_VERSION), null, 2)}\n`);
+  for (const failure of run.failures) {
+    process.stderr.write(`warning: agent ${failure.agent} failed: ${failure.reason}\n`);
+  }
+  return run;
+}
+
+/** The findings at or above `failOn` (none without a threshold). */
+export function failing(run: AgentRunView, failOn: Severity | undefined): AgentRunView['findings'] {
+  return failOn ? run.findings.filter((finding) => meets(finding.severity, failOn)) : [];
+}
+
+export async function scan(connection: Connection, options: ScanOptions): Promise<void> {
+  const run = await runAgents(connection, options);
   if (options.format === 'json') printJson(run);
   else if (options.format === 'sarif') printJson(toSarif(run, GUARDIAN_VERSION));
   else printFindings(run);
-  for (const failure of run.failures)
-    process.stderr.write(`warning: agent ${failure.agent} failed: ${failure.reason}\n`);
-  const { failOn } = options;
-  if (failOn) {
-    const failing = run.findings.filter((finding) => meets(finding.severity, failOn));
-    if (failing.length > 0) {
-      throw new CliError(`${failing.length} finding(s) at or above ${failOn}`, EXIT.failed);
-    }
-  }
+  const over = failing(run, options.failOn);
+  if (over.length > 0)
+    throw new CliError(`${over.length} finding(s) at or above ${options.failOn}`, EXIT.failed);
 }
 
 function printFindings(run: AgentRunView): void {
