@@ -26,6 +26,8 @@ export default defineConfig({
         items: [
           { text: 'What Guardian is', link: '/' },
           { text: 'Quick start', link: '/guide/quick-start' },
+          { text: 'The guardian CLI', link: '/guide/cli' },
+          { text: 'CI pipelines', link: '/guide/ci' },
         ],
       },
       {

@@ -3,7 +3,7 @@
 // the --fail-on exit codes with their control, SARIF, --output json compared with what the API
 // and the cluster hold, and each class of bad input with its exit code and problem details.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KINDS } from '@guardian/crds/kinds';
@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Agent, catalog } from '../../platform/src/agents/index.ts';
 import type { OrgRole } from '../../platform/src/rbac.ts';
 import { agentSuite } from '../support/agents.ts';
-import { jsonOf, runGuardian } from '../support/cli.ts';
+import { ACTION_MAIN, jsonOf, runGuardian, runNode } from '../support/cli.ts';
 import { adminClient, eventually, uniqueName } from '../support/kube.ts';
 import { createUser, quotaPolicy, setMembership } from '../support/platform.ts';
 import { migratePlatformDatabase } from '../support/workflows.ts';
@@ -355,5 +355,80 @@ describe('guardian CLI', () => {
     expect(jsonOf(usage)).toMatchObject({ org_id: org, plan: openPlan.metadata.name });
     const table = await as(requester, ['usage']);
     expect(table.stdout).toMatch(/agent_executions_per_month\s+\d+\s+unlimited/);
+  });
+
+  describe('the GitHub Action', () => {
+    /** The action's entry point with the environment a runner gives it: inputs, output and summary files. */
+    async function action(inputs: Record<string, string>) {
+      const output = join(dir, 'github-output');
+      const summary = join(dir, 'step-summary');
+      writeFileSync(output, '');
+      writeFileSync(summary, '');
+      const env = Object.fromEntries(
+        Object.entries({ url: suite.platform.url, org_id: org, api_key: requester, ...inputs }).map(
+          ([name, value]) => [`INPUT_${name.toUpperCase()}`, value],
+        ),
+      );
+      const result = await runNode(
+        ACTION_MAIN,
+        [],
+        { ...env, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary },
+        dir,
+      );
+      const outputs = Object.fromEntries(
+        readFileSync(output, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+      );
+      return { ...result, outputs, summary: readFileSync(summary, 'utf8') };
+    }
+
+    it('fails at fail_on with its outputs, SARIF and job summary written; passes without a threshold', async () => {
+      const failed = await action({ environment: 'staging', categories: 'observability', fail_on: 'high' });
+      expect(failed.code, failed.stdout + failed.stderr).toBe(1);
+      expect(failed.stdout.split('\n')[0]).toBe(`::add-mask::${requester}`);
+      expect(failed.stdout.split(requester)).toHaveLength(2);
+      expect(failed.stdout).toMatch(/::error title=Guardian::\d+ finding\(s\) at or above high in staging/);
+      expect(failed.outputs).toMatchObject({
+        sarif_file: 'guardian.sarif',
+        high: expect.stringMatching(/^[1-9]/),
+      });
+      expect(Number(failed.outputs.total)).toBeGreaterThanOrEqual(2);
+      const sarif = JSON.parse(readFileSync(join(dir, 'guardian.sarif'), 'utf8')) as {
+        runs: { results: unknown[] }[];
+      };
+      expect(sarif.runs[0]?.results).toHaveLength(Number(failed.outputs.total));
+      expect(failed.summary).toContain('## Guardian: ');
+      expect(failed.summary).toContain('**Failed**');
+      expect(failed.summary).toContain('`test-high/namespace`');
+      const stored = await suite.call(
+        'GET',
+        `/agents/runs/${failed.outputs.run_id}`,
+        (await suite.token(org, 'read_only')).token,
+      );
+      expect(stored.status).toBe(200);
+
+      const passed = await action({
+        environment: 'staging',
+        categories: 'observability',
+        fail_on: 'none',
+        sarif_file: 'out.sarif',
+      });
+      expect(passed.code, passed.stdout + passed.stderr).toBe(0);
+      expect(passed.outputs.sarif_file).toBe('out.sarif');
+      expect(passed.summary).toContain('No threshold');
+    });
+
+    it('refuses bad inputs with the CLI’s exit codes and an error annotation', async () => {
+      const badThreshold = await action({ environment: 'staging', fail_on: 'severe' });
+      expect(badThreshold.code).toBe(2);
+      expect(badThreshold.stdout).toContain('::error title=Guardian::fail_on must be one of');
+      const noEnv = await action({ environment: '' });
+      expect(noEnv.code).toBe(2);
+      const badKey = await action({ environment: 'staging', api_key: 'gdn_0000000000000000_x' });
+      expect(badKey.code).toBe(3);
+      expect(badKey.outputs).toEqual({});
+    });
   });
 });

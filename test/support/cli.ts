@@ -4,6 +4,8 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 
 const GUARDIAN = resolve(import.meta.dirname, '../../bin/guardian.ts');
+/** The GitHub Action's entry point, as action.yml names it (`runs.main`). */
+export const ACTION_MAIN = resolve(import.meta.dirname, '../../integrations/github-action/main.ts');
 
 export interface CliResult {
   code: number;
@@ -12,10 +14,20 @@ export interface CliResult {
 }
 
 export function runGuardian(args: string[], env: Record<string, string>, cwd?: string): Promise<CliResult> {
+  return runNode(GUARDIAN, args, env, cwd);
+}
+
+/** A Node script run with only `env` (and PATH), as a runner would start it. */
+export function runNode(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd?: string,
+): Promise<CliResult> {
   return new Promise((done, fail) => {
     execFile(
       process.execPath,
-      [GUARDIAN, ...args],
+      [script, ...args],
       { env: { PATH: process.env.PATH ?? '', ...env }, cwd, timeout: 300_000 },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number') fail(error);
