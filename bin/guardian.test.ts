@@ -31,6 +31,10 @@ describe('guardian', () => {
     // The control: the same hook sees the platform load all of it.
     const platform = await packagesLoadedBy('platform', '--help');
     for (const name of HTTP_STACK) expect(platform, name).toContain(name);
+    // The API's client commands: commander, and nothing of the platform's HTTP stack.
+    const scan = await packagesLoadedBy('scan', '--help');
+    expect(scan).toContain('commander');
+    for (const name of HTTP_STACK) expect(scan, name).not.toContain(name);
     // And the command list alone loads no command.
     expect(await packagesLoadedBy('--help')).toEqual([]);
     // Three Node processes: slow on a loaded machine, never a measure of anything.

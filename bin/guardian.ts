@@ -4,6 +4,8 @@
 /** What a command is once loaded: its usage text and what it runs. */
 interface Loaded {
   usage?: string;
+  /** The command parses its own --help (its subcommands have helps of their own). */
+  ownHelp?: boolean;
   run(args: string[]): Promise<void>;
 }
 
@@ -14,7 +16,32 @@ interface Command {
   load(): Promise<Loaded>;
 }
 
+/** The people's and pipelines' commands (the platform API's client), parsed by commander. */
+function clientCommand(
+  name: 'scan' | 'workflow' | 'findings' | 'agents' | 'usage',
+  summary: string,
+): Command {
+  return {
+    summary,
+    async load() {
+      const { runCli } = await import('@guardian/platform/cli');
+      return { ownHelp: true, run: (args) => runCli(name, args) };
+    },
+  };
+}
+
 const commands: Record<string, Command> = {
+  scan: clientCommand(
+    'scan',
+    'Run agents on an environment: `guardian scan --env staging --fail-on high [--format sarif]`',
+  ),
+  workflow: clientCommand(
+    'workflow',
+    'Workflow runs: `guardian workflow start|status|list|approve|reject|cancel` (start --wait)',
+  ),
+  findings: clientCommand('findings', "The organization's findings (filters: --env, --severity, --status)"),
+  agents: clientCommand('agents', 'The agent catalog, and which agents you may run'),
+  usage: clientCommand('usage', 'What the organization has used of its plan this billing period'),
   operator: {
     summary:
       "Run Guardian's Kubernetes controllers (leader-elected; probes and metrics on OPERATOR_METRICS_PORT)",
@@ -84,7 +111,7 @@ const commands: Record<string, Command> = {
 function usage(): string {
   const width = Math.max(...Object.keys(commands).map((name) => name.length));
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
-  return `Usage: guardian <command> [options]\n\nCommands:\n${lines.join('\n')}\n`;
+  return `Usage: guardian <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nThe platform API's commands (scan to usage) read GUARDIAN_URL, GUARDIAN_API_KEY and GUARDIAN_ORG;\n\`guardian <command> --help\` shows their options, examples and exit codes.\n`;
 }
 
 const [name, ...rest] = process.argv.slice(2);
@@ -97,7 +124,8 @@ if (!command) {
 } else {
   try {
     const loaded = await command.load();
-    if (wantsHelp(rest)) console.log(loaded.usage ?? `Usage: guardian ${name}\n\n${command.summary}`);
+    if (wantsHelp(rest) && !loaded.ownHelp)
+      console.log(loaded.usage ?? `Usage: guardian ${name}\n\n${command.summary}`);
     else await loaded.run(rest);
   } catch (error) {
     console.error(explain(error));

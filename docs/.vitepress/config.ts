@@ -27,6 +27,8 @@ export default defineConfig({
           { text: 'What Guardian is', link: '/' },
           { text: 'Quick start', link: '/guide/quick-start' },
           { text: 'AI tools over MCP', link: '/guide/mcp' },
+          { text: 'The guardian CLI', link: '/guide/cli' },
+          { text: 'CI pipelines', link: '/guide/ci' },
         ],
       },
       {

@@ -302,6 +302,11 @@ describe('the container image (Dockerfile replayed without a Docker engine)', ()
     const platform = await guardian(['platform', '--help']);
     expect(platform).toMatchObject({ code: 0 });
     expect(platform.stdout).toContain('Usage: guardian platform');
+    // The API's client commands (commander, a production dependency) run from the image too.
+    const scan = await guardian(['scan', '--help']);
+    expect(scan).toMatchObject({ code: 0 });
+    expect(scan.stdout).toContain('Usage: guardian scan');
+    expect((await guardian(['scan'])).code).toBe(2);
     // An unknown command fails: --help above is not an exit-0-for-anything.
     expect((await guardian(['no-such-command'])).code).toBe(2);
   });
