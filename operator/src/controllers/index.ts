@@ -11,6 +11,7 @@ import type { Knex } from '@guardian/platform/db';
 import { Metering } from '@guardian/platform/quota';
 import type { StorageProvisioner } from '@guardian/platform/storage';
 import type { TenantProvisioner } from '@guardian/platform/tenant-db';
+import { webhookOutbox } from '@guardian/platform/webhooks';
 import {
   isFinal,
   type RemediationStore,
@@ -303,6 +304,7 @@ function registerWorkflowRuns(
       templates,
       metering,
       audit,
+      webhooks: webhookOutbox(db),
       slots: new WorkflowSlots(db),
       steps: {
         client,

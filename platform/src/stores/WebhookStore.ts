@@ -147,7 +147,7 @@ export class WebhookStore {
       description: string;
       events: EventType[];
       secretSealed: (id: string) => string;
-      createdBy: string;
+      createdBy: string | null;
     },
     limit: number,
   ): Promise<WebhookEndpoint | undefined> {
