@@ -63,6 +63,7 @@ import { WebhookStore } from './stores/WebhookStore.ts';
 import { TenantDatabases } from './tenant-db/databases.ts';
 import { TenantPools } from './tenant-db/pools.ts';
 import { GUARDIAN_VERSION } from './version.ts';
+import { webhookOutbox } from './webhooks/index.ts';
 import { DeliveryWorker } from './webhooks/worker.ts';
 import type { TemplateCatalog } from './workflows/index.ts';
 
@@ -286,6 +287,7 @@ export class Platform {
       clock,
       log,
       agents: options.agents,
+      webhooks: webhookOutbox(db),
     });
     const workflows = new WorkflowService({
       kube,

@@ -9,10 +9,11 @@ import { connect } from '../../platform/src/db.ts';
 import { WebhookStore } from '../../platform/src/stores/WebhookStore.ts';
 import { withTenant } from '../../platform/src/stores/with-tenant.ts';
 import { sealSecret } from '../../platform/src/webhooks/secret.ts';
-import { uniqueName } from '../support/kube.ts';
+import { adminClient, uniqueName } from '../support/kube.ts';
 import { applyGuardianManifests, startOperatorInProcess } from '../support/operator.ts';
 import { SUITE_LABEL, suiteSelector } from '../support/operator-suite.ts';
 import { encryptionKey, quotaPolicy } from '../support/platform.ts';
+import { DEPLOYMENTS } from '../support/remediation.ts';
 import { stackEnv } from '../support/stack.ts';
 import { apply, deleteOrganizations, organization, organizationReady } from '../support/tenancy.ts';
 import { migratePlatformDatabase, runEnded, runWhere, startRun, workflowRun } from '../support/workflows.ts';
@@ -53,7 +54,7 @@ beforeAll(async () => {
     {
       url: 'https://hooks.example.com/workflows',
       description: '',
-      events: ['workflow.awaiting_approval', 'workflow.finished'],
+      events: ['workflow.awaiting_approval', 'workflow.finished', 'finding.opened'],
       secretSealed: (id) => sealSecret(key, 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', id),
       createdBy: null,
     },
@@ -124,5 +125,46 @@ describe('workflow webhook events, emitted by the operator', () => {
         deliveries: '1',
       },
     ]);
+  });
+
+  it('emits finding.opened for the findings an agents step opens, once while they stay open', async () => {
+    const staging = `org-${org}--staging`;
+    await adminClient().apply(
+      DEPLOYMENTS,
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'bare', namespace: staging },
+        spec: {
+          selector: { matchLabels: { app: 'bare' } },
+          template: {
+            metadata: { labels: { app: 'bare' } },
+            spec: { containers: [{ name: 'app', image: 'registry.example.com/app:1' }] },
+          },
+        },
+      } as never,
+      { fieldManager: 'guardian-test' },
+    );
+    const opened = () =>
+      withTenant(db, { orgId: org }, (trx) =>
+        trx('webhook_events')
+          .where({ org_id: org, type: 'finding.opened' })
+          .whereRaw("payload->'data'->'finding'->'resource'->>'name' = 'bare'")
+          .select<Array<{ idempotency_key: string; payload: { data: { run_id: string } } }>>(
+            'idempotency_key',
+            'payload',
+          ),
+      );
+    const first = uniqueName('wf-health');
+    await startRun(org, first, { environment: 'staging', parameters: { window: '1s' } });
+    expect((await runEnded(org, first)).status?.phase).toBe('Succeeded');
+    const events = await opened();
+    expect(events.length).toBeGreaterThan(0);
+    for (const event of events) expect(event.idempotency_key).toMatch(/^finding\.opened:staging:/);
+    // A second run reports the same findings, still open: nothing new.
+    const second = uniqueName('wf-health');
+    await startRun(org, second, { environment: 'staging', parameters: { window: '1s' } });
+    expect((await runEnded(org, second)).status?.phase).toBe('Succeeded');
+    expect(await opened()).toEqual(events);
   });
 });

@@ -294,6 +294,7 @@ function registerWorkflowRuns(
       .list()
       .filter((run) => run.metadata?.namespace === controlNamespace(orgId) && !isFinal(run.status?.phase))
       .map(keyOf);
+  const outbox = webhookOutbox(db);
   let controller: Controller | undefined;
   controller = manager.register({
     reconciler: workflowRunReconciler({
@@ -304,10 +305,11 @@ function registerWorkflowRuns(
       templates,
       metering,
       audit,
-      webhooks: webhookOutbox(db),
+      webhooks: outbox,
       slots: new WorkflowSlots(db),
       steps: {
         client,
+        webhooks: outbox,
         agentOf: (orgId) => client.impersonating(agentUser(orgId)),
         remediatorOf: (orgId) => client.impersonating(remediatorUser(orgId)),
         metering,
