@@ -137,6 +137,10 @@ export class DeliveryWorker {
         await this.disable(lease, head.id, at);
         break;
       }
+    } catch (error) {
+      // Not idle: the queue is looked at again after a timeout's length.
+      due = new Date(clock.now() + this.o.timeoutMs);
+      throw error;
     } finally {
       await store.release(lease, due, new Date(clock.now()));
     }
