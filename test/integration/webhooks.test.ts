@@ -6,7 +6,17 @@ import { ApiKeyStore } from '../../platform/src/stores/ApiKeyStore.ts';
 import { MembershipStore } from '../../platform/src/stores/MembershipStore.ts';
 import { withTenant } from '../../platform/src/stores/with-tenant.ts';
 import { eventually, uniqueName } from '../support/kube.ts';
-import { call, createUser, organization, quotaPolicy, setMembership, signedIn } from '../support/platform.ts';
+import {
+  call,
+  createUser,
+  organization,
+  type PlatformProcess,
+  platformKubeconfig,
+  quotaPolicy,
+  setMembership,
+  signedIn,
+  startPlatformProcess,
+} from '../support/platform.ts';
 import { platformSuite } from '../support/platform-suite.ts';
 import { stackEnv } from '../support/stack.ts';
 import { WebhookReceiver } from '../support/webhook-receiver.ts';
@@ -369,5 +379,74 @@ describe('webhooks in production mode: the outbound guard, and disabling a faili
     expect(audit.entries.map((e) => [e.actor, e.target])).toEqual([['system', id]]);
     const redeliver = await call(api.url, 'POST', `/webhooks/${id}/deliveries/${failed.id}/redeliver`, key);
     expect(redeliver.status).toBe(409);
+  });
+});
+
+describe('webhooks: a platform killed mid-delivery', () => {
+  const full = planWith('full');
+  const owners = { owners: [{ kind: 'User', name: 'carol@startupco.io' }] };
+  const org = organization(uniqueName('it-wh-kill'), { plan: full.metadata.name, ...owners });
+  const orgId = org.metadata.name;
+  // The suite's platform serves the API and delivers nothing; `guardian platform` processes deliver.
+  const api = platformSuite({ plans: [full], organizations: [org] });
+  const db = connect(stackEnv('DATABASE_URL'), { max: 2 });
+  const receiver = new WebhookReceiver();
+  const delivering = { WEBHOOK_WORKERS: '2', WEBHOOK_POLL_MS: '100', WEBHOOK_TIMEOUT_MS: '1000' };
+  const processes: PlatformProcess[] = [];
+
+  beforeAll(() => receiver.start());
+  afterAll(async () => {
+    for (const process of processes) await process.stop();
+    await withTenant(db, { orgId }, (trx) => trx('webhook_endpoints').where({ org_id: orgId }).delete());
+    await receiver.stop();
+    await db.destroy();
+  });
+
+  it('loses nothing: the delivery in flight is sent again by another, then the rest in order', async () => {
+    const owner = await (await signedIn(api.url, 'carol@startupco.io')).browser.token(orgId);
+    const { id, secret } = (
+      await call(api.url, 'POST', '/webhooks', owner, { url: receiver.url, events: ['member.joined'] })
+    ).body as Created;
+    receiver.secret = secret;
+    receiver.hang = true;
+    const memberships = new MembershipStore(db);
+    const joined: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const userId = await createUser();
+      await memberships.addIfAbsent(orgId, userId, 'read_only', 'manual', null);
+      joined.push(userId);
+    }
+    const kubeconfig = await platformKubeconfig(api.namespace);
+    const first = await startPlatformProcess(kubeconfig, delivering);
+    processes.push(first);
+    await eventually(
+      'the first delivery to be in flight',
+      async () => receiver.accepted.length === 1,
+      30_000,
+    ).catch(async (error: unknown) => {
+      const log = await call(api.url, 'GET', `/webhooks/${id}/deliveries`, owner);
+      throw new Error(
+        `${String(error)} rejected=${receiver.rejected} connections=${receiver.connections} ${log.text}\n${first.logs.join('').slice(-3000)}`,
+      );
+    });
+    first.process.kill('SIGKILL');
+    await eventually(
+      'the killed platform to exit',
+      async () => first.process.exitCode !== null || first.process.signalCode !== null,
+    );
+    receiver.hang = false;
+    processes.push(await startPlatformProcess(kubeconfig, delivering));
+    await eventually(
+      'every event to arrive',
+      async () => new Set(receiver.accepted.map((m) => m.id)).size === 3,
+    );
+    // The one in flight arrived twice (at least once), with the same webhook-id; the order held.
+    const ids = receiver.accepted.map((m) => m.id);
+    expect(ids[0]).toBe(ids[1]);
+    expect(receiver.accepted.slice(1).map((m) => m.data.user_id)).toEqual(joined);
+    const log = (await call(api.url, 'GET', `/webhooks/${id}/deliveries`, owner)).body as {
+      deliveries: Delivery[];
+    };
+    expect(log.deliveries.map((d) => [d.status, d.attempts])).toEqual(Array(3).fill(['delivered', 1]));
   });
 });

@@ -19,6 +19,8 @@ export class WebhookReceiver {
   rejected = 0;
   /** TCP connections made to it, whatever came of them. */
   connections = 0;
+  /** Whether it keeps each verified request open without answering (a delivery in flight). */
+  hang = false;
   /** The endpoint's signing secret, once the platform has shown it. */
   secret: string | undefined;
   private server: Server | undefined;
@@ -45,7 +47,7 @@ export class WebhookReceiver {
             type: message.type,
             data: message.data,
           });
-          res.writeHead(204).end();
+          if (!this.hang) res.writeHead(204).end();
         } catch {
           this.rejected++;
           res.writeHead(400).end();
