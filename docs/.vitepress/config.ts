@@ -48,6 +48,7 @@ export default defineConfig({
           { text: 'Agents', link: '/concepts/agents' },
           { text: 'Workflows and approvals', link: '/concepts/workflows' },
           { text: 'Chat', link: '/concepts/chat' },
+          { text: 'Webhooks', link: '/concepts/webhooks' },
           { text: 'The web console', link: '/concepts/console' },
         ],
       },

@@ -25,6 +25,7 @@ import { organizationRoutes } from './routes/organizations.ts';
 import { type SystemRouteDeps, systemRoutes } from './routes/system.ts';
 import { teamRoutes } from './routes/teams.ts';
 import { tenantRoutes } from './routes/tenant.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import type { AgentService } from './services/AgentService.ts';
 import type { ApiKeyService } from './services/ApiKeyService.ts';
@@ -35,6 +36,7 @@ import type { InvitationService } from './services/InvitationService.ts';
 import type { MemberService } from './services/MemberService.ts';
 import type { OrganizationService } from './services/OrganizationService.ts';
 import type { TeamService } from './services/TeamService.ts';
+import type { WebhookService } from './services/WebhookService.ts';
 import type { WorkflowService } from './services/WorkflowService.ts';
 
 /** What the API's routes are built from: the services their handlers call. */
@@ -54,6 +56,7 @@ export interface ApiDeps {
   chat: ChatService;
   /** The Model Context Protocol server at /mcp. */
   mcp: McpEndpoint;
+  webhooks: WebhookService;
   /** The usage and audit routes; absent in apps built without them (tests of other layers). */
   governance?: Pick<Governance, 'routes'>;
 }
@@ -92,6 +95,7 @@ export function mountApi(deps: ApiDeps): Api {
   approvalRoutes(api, deps.approvals);
   chatRoutes(api, deps.chat);
   mcpRoutes(api, deps.mcp);
+  webhookRoutes(api, deps.webhooks);
   return api;
 }
 

@@ -253,6 +253,49 @@ export const platformConfig = z
       .describe(
         'How long a chat session lives after its last message: then it is gone from GET /chat/sessions, and its id opens a new, empty session.',
       ),
+    WEBHOOK_WORKERS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(64)
+      .default(4)
+      .describe(
+        'Webhook endpoint queues this replica delivers at once (each endpoint by one replica at a time, in order); 0: this replica delivers none.',
+      ),
+    WEBHOOK_POLL_MS: z.coerce
+      .number()
+      .int()
+      .min(50)
+      .max(60_000)
+      .default(1_000)
+      .describe('How often an idle webhook worker looks for due deliveries.'),
+    WEBHOOK_TIMEOUT_MS: z.coerce
+      .number()
+      .int()
+      .min(100)
+      .max(60_000)
+      .default(10_000)
+      .describe(
+        'How long one webhook delivery attempt may take, connecting and answering; a worker’s lease on an endpoint lasts three of these.',
+      ),
+    WEBHOOK_RETRY_BASE_MS: z.coerce
+      .number()
+      .int()
+      .min(10)
+      .max(3_600_000)
+      .default(5_000)
+      .describe(
+        'The wait after a delivery’s first failure; it doubles after each further one, up to an hour.',
+      ),
+    WEBHOOK_RETRY_WINDOW_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 86_400)
+      .default(86_400)
+      .describe(
+        'How long a failing delivery is retried; then it is failed and its endpoint disabled, with an audit entry (webhook.disabled).',
+      ),
     GUARDIAN_SELF_SERVICE_SIGNUP: flag(false).describe(
       'Whether any signed-in user may create an organization they then own (no domains: only super admins claim domains). Off by default: an instance operator opts in.',
     ),

@@ -25,6 +25,7 @@ import { portOf, serveMetrics } from './http/metrics-server.ts';
 import type { AppState } from './http/state.ts';
 import { Mailer } from './mail/mailer.ts';
 import { McpEndpoint } from './mcp/server.ts';
+import { outboundFetch } from './outbound/fetch.ts';
 import { UsageService } from './quota/UsageService.ts';
 import { ApiRateLimiter } from './ratelimit/limiter.ts';
 import { RedisRequirement } from './ratelimit/redis-requirement.ts';
@@ -46,6 +47,7 @@ import { SigningKeyService } from './services/SigningKeyService.ts';
 import { TeamDirectory } from './services/TeamDirectory.ts';
 import { TeamService } from './services/TeamService.ts';
 import { TokenService } from './services/TokenService.ts';
+import { WebhookService } from './services/WebhookService.ts';
 import { WorkflowService } from './services/WorkflowService.ts';
 import { AgentRunStore } from './stores/AgentRunStore.ts';
 import { ApiKeyStore } from './stores/ApiKeyStore.ts';
@@ -58,9 +60,12 @@ import { RemediationStore } from './stores/RemediationStore.ts';
 import { SessionStore } from './stores/SessionStore.ts';
 import { SigningKeyStore } from './stores/SigningKeyStore.ts';
 import { UserStore } from './stores/UserStore.ts';
+import { WebhookStore } from './stores/WebhookStore.ts';
 import { TenantDatabases } from './tenant-db/databases.ts';
 import { TenantPools } from './tenant-db/pools.ts';
 import { GUARDIAN_VERSION } from './version.ts';
+import { webhookOutbox } from './webhooks/index.ts';
+import { DeliveryWorker } from './webhooks/worker.ts';
 import type { TemplateCatalog } from './workflows/index.ts';
 
 export const SESSION_COOKIE = 'guardian_session';
@@ -110,6 +115,8 @@ export class Platform {
   readonly access: AccessService;
   readonly governance: Governance;
   readonly approvals: ApprovalService;
+  /** Delivers the webhook outbox (WEBHOOK_WORKERS queues at once; none when 0). */
+  readonly webhookWorker: DeliveryWorker;
   private readonly kube: KubeClient;
   private readonly redis: Redis | undefined;
   private readonly redisRequirement: RedisRequirement;
@@ -281,6 +288,7 @@ export class Platform {
       clock,
       log,
       agents: options.agents,
+      webhooks: webhookOutbox(db),
     });
     const workflows = new WorkflowService({
       kube,
@@ -292,6 +300,32 @@ export class Platform {
       remediations: new RemediationStore(databases),
       people,
       ...(options.templates ? { templates: options.templates } : {}),
+    });
+
+    const webhookStore = new WebhookStore(db);
+    const webhooks = new WebhookService({
+      store: webhookStore,
+      directory,
+      allowed: config.OUTBOUND_ALLOWED_CIDRS,
+      encryptionKey: config.GUARDIAN_ENCRYPTION_KEY,
+      clock,
+    });
+    this.webhookWorker = new DeliveryWorker({
+      store: webhookStore,
+      audit: auditLog,
+      fetcher: outboundFetch({ allowed: config.OUTBOUND_ALLOWED_CIDRS, maxResponseBytes: 4096 }),
+      encryptionKey: config.GUARDIAN_ENCRYPTION_KEY,
+      retry: {
+        baseMs: config.WEBHOOK_RETRY_BASE_MS,
+        maxDelayMs: 3_600_000,
+        windowMs: config.WEBHOOK_RETRY_WINDOW_SECONDS * 1000,
+      },
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      pollMs: config.WEBHOOK_POLL_MS,
+      concurrency: config.WEBHOOK_WORKERS,
+      batch: 100,
+      clock,
+      log: log.child({ component: 'webhooks' }),
     });
 
     // HTTP.
@@ -357,6 +391,7 @@ export class Platform {
         sessionTtlSeconds: config.CHAT_SESSION_TTL_SECONDS,
       }),
       mcp: new McpEndpoint({ agents, workflows, audit: auditLog }),
+      webhooks,
       console: { dir: config.CONSOLE_DIR ?? BUILT_CONSOLE },
     });
     this.metrics.counter(
@@ -421,6 +456,7 @@ export class Platform {
       );
     }, 15 * 60_000);
     this.sweeper.unref();
+    this.webhookWorker.start();
     const { config } = this;
     this.server = createServer(this.app.callback());
     // Longer than a typical load balancer's idle timeout, so it closes idle connections first.
@@ -455,6 +491,7 @@ export class Platform {
       await closed;
     }
     clearInterval(this.sweeper);
+    await this.webhookWorker.stop();
     this.keys.stop();
     this.directory.stop();
     this.teams.stop();

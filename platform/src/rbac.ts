@@ -42,6 +42,7 @@ export const PERMISSIONS = [
   'audit:read',
   'audit:verify', // verify the hash chain (reads all of it: answers are cached per chain head)
   'apikeys:manage',
+  'webhooks:manage', // endpoints, their delivery log and redeliveries
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -68,6 +69,7 @@ const ADMIN: Permission[] = [
   'audit:read',
   'audit:verify',
   'apikeys:manage',
+  'webhooks:manage',
 ];
 const OWNER: Permission[] = [...ADMIN, 'org:delete', 'owners:manage'];
 

@@ -17,13 +17,14 @@ import {
   createUser,
   deleteAll,
   organization,
-  plan,
+  quotaPolicy,
   setMembership,
   signedIn,
 } from '../support/platform.ts';
 import { platformSuite } from '../support/platform-suite.ts';
 import { recordGoneRemediation } from '../support/remediation.ts';
 import { organizationReady, team } from '../support/tenancy.ts';
+import { webhookDeliveryIn, webhookIn } from '../support/webhooks.ts';
 import { startRun } from '../support/workflows.ts';
 
 /** The ids a request names: of the caller's own organization, or of another one. */
@@ -36,6 +37,8 @@ interface Ids {
   invitation: string;
   member: string;
   workflow: string;
+  webhook: string;
+  delivery: string;
 }
 
 interface Case {
@@ -67,7 +70,11 @@ const unique = () => randomBytes(4).toString('hex');
  * allows it, else 401/403). A route without a case here fails the test.
  */
 describe('platform cross-tenant matrix', () => {
-  const basicPlan = plan(uniqueName('it-plan'), false);
+  // With webhooks (customIntegrations), so their routes succeed where the matrix allows.
+  const basicPlan = quotaPolicy(uniqueName('it-plan'), {
+    displayName: 'matrix',
+    features: { sso: false, customIntegrations: 'full' },
+  });
   // Provisioned by an operator of the suite's own (agent runs need their namespaces and databases).
   const labelled = <T extends { metadata: object }>(object: T): T => ({
     ...object,
@@ -311,6 +318,25 @@ describe('platform cross-tenant matrix', () => {
       path: (ids) => `/tenants/invitations/${ids.invitation}`,
       fresh: async () => ({ invitation: await inviteIn(carol) }),
     },
+    'post /webhooks': {
+      permission: 'webhooks:manage',
+      path: () => '/webhooks',
+      body: () => ({ url: 'https://hooks.example.com/matrix', events: ['member.joined'] }),
+    },
+    'get /webhooks': { permission: 'webhooks:manage', path: () => '/webhooks' },
+    'delete /webhooks/{webhook_id}': {
+      permission: 'webhooks:manage',
+      path: (ids) => `/webhooks/${ids.webhook}`,
+      fresh: async () => ({ webhook: await webhookIn(api.url, carol) }),
+    },
+    'get /webhooks/{webhook_id}/deliveries': {
+      permission: 'webhooks:manage',
+      path: (ids) => `/webhooks/${ids.webhook}/deliveries`,
+    },
+    'post /webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver': {
+      permission: 'webhooks:manage',
+      path: (ids) => `/webhooks/${ids.webhook}/deliveries/${ids.delivery}/redeliver`,
+    },
   };
 
   async function createTeam(token = carol, headers: Record<string, string> = {}): Promise<string> {
@@ -413,6 +439,7 @@ describe('platform cross-tenant matrix', () => {
       invitation: await inviteIn(root, inB),
       member: 'users/b-member@bravo.example',
       workflow: await workflowIn(root, inB),
+      ...(await webhookDeliveryIn(api.url, root, b, inB)),
     };
     const memberA = await createUser();
     await setMembership(a, memberA, 'team_member');
@@ -425,6 +452,7 @@ describe('platform cross-tenant matrix', () => {
       invitation: await inviteIn(carol),
       member: 'users/a-member@alpha.example',
       workflow: await workflowIn(carol),
+      ...(await webhookDeliveryIn(api.url, carol, a)),
     };
     await call(api.url, 'PUT', `/tenants/teams/${own.team}/members/${own.member}`, carol, {});
     missing = {
@@ -436,6 +464,8 @@ describe('platform cross-tenant matrix', () => {
       invitation: '0'.repeat(32),
       member: 'users/nobody@nowhere.example',
       workflow: 'wf-health-zzzzz',
+      webhook: '00000000-0000-4000-8000-000000000000',
+      delivery: '999999999',
     };
   });
   afterAll(() => deleteAll(...created.map((name) => organization(name, {}))));
@@ -461,6 +491,7 @@ describe('platform cross-tenant matrix', () => {
       foreign.key,
       foreign.invitation,
       foreign.run,
+      foreign.webhook,
     ]) {
       expect(answer.text).not.toContain(secret);
     }

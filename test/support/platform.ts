@@ -54,6 +54,9 @@ export function platformEnv(port: number, kubeconfig: string, metricsPort = 0): 
     GUARDIAN_SUPER_ADMINS: 'root@guardian.local',
     GUARDIAN_ENCRYPTION_KEY: encryptionKey(),
     KUBECONFIG: kubeconfig,
+    // Every test platform shares the stack's database, so any would deliver any suite's webhooks
+    // with its own settings: only the webhook suites, which set it, run delivery workers.
+    WEBHOOK_WORKERS: '0',
   };
 }
 

@@ -11,6 +11,7 @@ import type { Knex } from '@guardian/platform/db';
 import { Metering } from '@guardian/platform/quota';
 import type { StorageProvisioner } from '@guardian/platform/storage';
 import type { TenantProvisioner } from '@guardian/platform/tenant-db';
+import { webhookOutbox } from '@guardian/platform/webhooks';
 import {
   isFinal,
   type RemediationStore,
@@ -293,6 +294,7 @@ function registerWorkflowRuns(
       .list()
       .filter((run) => run.metadata?.namespace === controlNamespace(orgId) && !isFinal(run.status?.phase))
       .map(keyOf);
+  const outbox = webhookOutbox(db);
   let controller: Controller | undefined;
   controller = manager.register({
     reconciler: workflowRunReconciler({
@@ -303,9 +305,11 @@ function registerWorkflowRuns(
       templates,
       metering,
       audit,
+      webhooks: outbox,
       slots: new WorkflowSlots(db),
       steps: {
         client,
+        webhooks: outbox,
         agentOf: (orgId) => client.impersonating(agentUser(orgId)),
         remediatorOf: (orgId) => client.impersonating(remediatorUser(orgId)),
         metering,

@@ -82,6 +82,7 @@ export const agentsStep: StepExecutor<Extract<Step, { type: 'agents' }>> = async
     clock: deps.clock,
     log: deps.log,
     ...(deps.agents ? { agents: deps.agents } : {}),
+    ...(deps.webhooks ? { webhooks: deps.webhooks } : {}),
     newRunId: () => runId,
   });
   try {

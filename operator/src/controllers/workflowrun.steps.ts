@@ -4,6 +4,7 @@ import type { Clock } from '@guardian/kube/clock';
 import type { Agent, AgentRunStore } from '@guardian/platform/agents';
 import type { AuditEvent } from '@guardian/platform/audit';
 import type { Metering } from '@guardian/platform/quota';
+import type { WebhookOutbox } from '@guardian/platform/webhooks';
 import type { RemediationStore, Step, StepType, WorkflowTemplate } from '@guardian/platform/workflows';
 import type { Logger } from 'pino';
 import type { Run, StepStatus } from './workflowrun.run.ts';
@@ -44,6 +45,8 @@ export interface StepDeps {
   remediations: RemediationStore;
   /** The audit trail: what a step changed in the cluster. */
   audit: { append(event: AuditEvent): Promise<unknown> };
+  /** The webhook outbox, for the findings an agents step opens. */
+  webhooks?: WebhookOutbox;
   /** The agents an agents step may select: the catalog, unless a test brings its own. */
   agents?: readonly Agent[];
   organizations: { get(orgId: string): Organization | undefined };

@@ -7,6 +7,7 @@ import type { Informer } from '@guardian/kube/informer';
 import { type KubeObject, splitKey } from '@guardian/kube/resources';
 import type { AuditEvent } from '@guardian/platform/audit';
 import { planLimits } from '@guardian/platform/quota';
+import type { WebhookOutbox } from '@guardian/platform/webhooks';
 import {
   type GoneRuns,
   isFinal,
@@ -48,6 +49,7 @@ import {
   withReady,
 } from './workflowrun.run.ts';
 import type { RunContext, StepDeps, StepExecutor, StepExecutors, StepOutcome } from './workflowrun.steps.ts';
+import { phaseEvent } from './workflowrun.webhooks.ts';
 
 /** The executors of the step types the operator runs. */
 export const STEP_EXECUTORS: StepExecutors = {
@@ -76,6 +78,8 @@ export interface WorkflowRunDeps {
     ): Promise<{ allowed: boolean; limit: number | null; period: string }>;
   };
   audit: { append(event: AuditEvent): Promise<unknown> };
+  /** The webhook outbox: run phases are the operator's to observe, so it emits their events. */
+  webhooks: WebhookOutbox;
   slots: Pick<WorkflowSlots, 'take' | 'release'>;
   /** What the step executors get (the agents' run path, the organization's agent). */
   steps: StepDeps;
@@ -168,7 +172,23 @@ export function workflowRunReconciler(deps: WorkflowRunDeps): Reconciler {
     const next = await deps.slots.release(orgId, { uid }, org ? limitOf(org) : null);
     for (const waiting of next) deps.wake(`${waiting.namespace}/${waiting.name}`);
     if (!anyStepStarted(run.status ?? {})) await deps.metering.refund(orgId, 'workflows', uid);
+    await emitPhase(orgId, run);
     settled.add(uid);
+  }
+
+  /** Phases this process has emitted (the outbox's key makes a repeat, e.g. after a restart, a no-op). */
+  const emitted = new Set<string>();
+
+  /**
+   * A run's webhook event, from its recorded phase (level-based): `workflow.awaiting_approval` for
+   * each gate it waits at, `workflow.finished` once it ended, each keyed by the run's uid and phase
+   * (and gate), so it is one event however often the run is observed.
+   */
+  async function emitPhase(orgId: string, run: Run): Promise<void> {
+    const event = phaseEvent(run);
+    if (!event || emitted.has(event.key)) return;
+    await deps.webhooks.emit(orgId, event);
+    emitted.add(event.key);
   }
 
   return {
@@ -197,6 +217,7 @@ export function workflowRunReconciler(deps: WorkflowRunDeps): Reconciler {
         await settle(orgId, org, cached);
         return undefined;
       }
+      await emitPhase(orgId, cached);
       return drive(orgId, org, new RunRecord(deps.client, cached));
     },
   };

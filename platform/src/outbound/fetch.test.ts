@@ -29,6 +29,21 @@ describe('the outbound guard', () => {
     expect(await (await allowed(`http://127.0.0.1:${port}/`)).text()).toBe('reached');
   });
 
+  it('reads a response body only up to maxResponseBytes when given one', async () => {
+    const big = createServer((_req, res) => res.end('x'.repeat(200_000)));
+    await new Promise<void>((listening) => big.listen(0, '127.0.0.1', listening));
+    try {
+      const url = `http://127.0.0.1:${(big.address() as AddressInfo).port}/`;
+      const allowed = parseAllowedCidrs('127.0.0.1/32');
+      const bounded = await outboundFetch({ allowed, maxResponseBytes: 1000 })(url);
+      expect((await bounded.text()).length).toBe(1000);
+      const whole = await outboundFetch({ allowed })(url);
+      expect((await whole.text()).length).toBe(200_000);
+    } finally {
+      await new Promise((closed) => big.close(closed));
+    }
+  });
+
   it('refuses every private, link-local and loopback range, and lets public addresses through', () => {
     const none = parseAllowedCidrs('');
     for (const address of [

@@ -10,12 +10,37 @@ export interface OutboundOptions {
   allowed: BlockList;
   /** A PEM file of CAs trusted besides the system's (OIDC_CA_FILE). */
   caFile?: string | undefined;
+  /** Reads at most this much of a response body and drops the rest (default: all of it). */
+  maxResponseBytes?: number;
+}
+
+/** The body of `response`, cut at `limit` bytes: the rest is never read off the socket. */
+async function boundedBody(response: Response, limit: number): Promise<ArrayBuffer> {
+  const reader = response.body?.getReader();
+  if (!reader) return new ArrayBuffer(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size < limit) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value.subarray(0, limit - size));
+    size += Math.min(value.byteLength, limit - size);
+  }
+  await reader.cancel().catch(() => undefined);
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body.buffer;
 }
 
 /**
  * The one fetch for every request the platform makes to a URL from outside (identity providers
  * today): private, loopback and link-local addresses are refused at connect time, after DNS.
  * Redirects are not followed, so a public URL cannot send the request somewhere private.
+ * Webhook deliveries use it too, with a bound on the response body.
  */
 export function outboundFetch(options: OutboundOptions): typeof fetch {
   const ca = options.caFile ? [...rootCertificates, readFileSync(options.caFile, 'utf8')] : undefined;
@@ -34,7 +59,13 @@ export function outboundFetch(options: OutboundOptions): typeof fetch {
       dispatcher: agent,
     });
     // Callers (openid-client) want the global Response, not undici's own class.
-    const body = [204, 205, 304].includes(response.status) ? null : await response.arrayBuffer();
+    const empty = [204, 205, 304].includes(response.status);
+    const limit = options.maxResponseBytes;
+    const body = empty
+      ? null
+      : limit === undefined
+        ? await response.arrayBuffer()
+        : await boundedBody(response as unknown as Response, limit);
     return new Response(body, { status: response.status, headers: response.headers });
   };
 }

@@ -37,8 +37,9 @@ import type {
 } from '../contract/agents.ts';
 import type { Governance } from '../governance.ts';
 import { logError } from '../http/log-error.ts';
-import type { AgentRunStore } from '../stores/AgentRunStore.ts';
+import type { AgentRunStore, OpenedFinding } from '../stores/AgentRunStore.ts';
 import { TenantDatabaseUnavailable } from '../tenant-db/databases.ts';
+import type { WebhookOutbox } from '../webhooks/index.ts';
 import { type Actor, auditActor, currentOrg } from './actor.ts';
 import {
   ConflictError,
@@ -97,6 +98,8 @@ export interface AgentServiceDeps {
    * so that the step repeated after a crash counts the same units and finds the run it stored).
    */
   newRunId?: () => string;
+  /** The webhook outbox, for `finding.opened`; absent, runs emit nothing. */
+  webhooks?: WebhookOutbox;
 }
 
 export interface StartedRun {
@@ -178,8 +181,9 @@ export class AgentService {
       createdAt: new Date(started),
       requestedBy: auditActor(actor),
     };
+    let opened: OpenedFinding[];
     try {
-      await this.deps.store.save(orgId, run);
+      opened = await this.deps.store.save(orgId, run);
     } catch (error) {
       // The caller gets no run: what it was charged for is given back.
       const failed = new Set(evaluation.failed.map((failure) => failure.agent));
@@ -188,12 +192,37 @@ export class AgentService {
       }
       throw unavailable(error);
     }
+    await this.emitOpened(orgId, run, opened);
     log.info(
       { orgId, runId, environment: run.environment, agents: run.agents.length, status: run.status },
       'Ran agents',
     );
     const remaining = taken.remaining === null ? null : taken.remaining + evaluation.failed.length;
     return { run, quotaRemaining: remaining };
+  }
+
+  /**
+   * `finding.opened` for each finding the run opened. The findings are in the tenant database, the
+   * outbox in the platform's: emitted right after the run is stored, keyed by environment, finding
+   * and when it opened, so a repeated step emits nothing new. A failure is logged, not the run's.
+   */
+  private async emitOpened(orgId: string, run: AgentRun, opened: OpenedFinding[]): Promise<void> {
+    const outbox = this.deps.webhooks;
+    if (!outbox) return;
+    try {
+      for (const { finding, firstSeen } of opened) {
+        await outbox.emit(orgId, {
+          type: 'finding.opened',
+          key: `finding.opened:${run.environment}:${finding.id}:${firstSeen.toISOString()}`,
+          data: { environment: run.environment, run_id: run.runId, finding },
+        });
+      }
+    } catch (error) {
+      this.deps.log.warn(
+        { orgId, runId: run.runId, error: logError(error) },
+        'Could not emit finding.opened',
+      );
+    }
   }
 
   async get(actor: Actor, runId: string): Promise<AgentRunView> {

@@ -99,6 +99,12 @@ const toTracked = (row: FindingRow): TrackedFinding => ({
  * Agent runs and findings, in each organization's own tenant database (reached through
  * TenantDatabases). Every method takes the organization; the database is the tenant boundary.
  */
+/** A finding a run opened (new, or reported again after it was resolved), with when. */
+export interface OpenedFinding {
+  finding: AgentRun['findings'][number];
+  firstSeen: Date;
+}
+
 export class AgentRunStore {
   private readonly databases: TenantDatabases;
 
@@ -118,9 +124,9 @@ export class AgentRunStore {
    * resolved. Runs of one environment are stored one at a time (a transaction lock), and a run
    * never undoes what a newer one already stored.
    */
-  async save(orgId: string, run: AgentRun): Promise<void> {
+  async save(orgId: string, run: AgentRun): Promise<OpenedFinding[]> {
     const db = await this.databases.connect(orgId);
-    await db.transaction(async (trx) => {
+    return db.transaction(async (trx) => {
       await trx.raw("SELECT pg_advisory_xact_lock(hashtext('agent_runs:' || ?))", [run.environment]);
       await trx('agent_runs').insert({
         run_id: run.runId,
@@ -149,7 +155,7 @@ export class AgentRunStore {
          FROM jsonb_to_recordset(?::jsonb) AS f(id text, severity_rank smallint, finding jsonb)`,
         [run.runId, JSON.stringify(reported)],
       );
-      await trx.raw(
+      const upserted: { rows: Array<{ finding_id: string; first_seen: Date }> } = await trx.raw(
         `INSERT INTO findings AS current (environment, finding_id, agent, check_id, severity, severity_rank,
            status, first_seen, last_seen, resolved_at, last_run_id, finding)
          SELECT ?, f.id, f.agent, f.check_id, f.severity, f.severity_rank, 'open', ?, ?, NULL, ?, f.finding
@@ -162,7 +168,8 @@ export class AgentRunStore {
            first_seen = CASE WHEN current.status = 'resolved' THEN excluded.first_seen ELSE current.first_seen END,
            status = 'open', resolved_at = NULL
          WHERE current.last_seen <= excluded.last_seen
-           AND (current.resolved_at IS NULL OR current.resolved_at <= excluded.last_seen)`,
+           AND (current.resolved_at IS NULL OR current.resolved_at <= excluded.last_seen)
+         RETURNING finding_id, first_seen`,
         [run.environment, run.createdAt, run.createdAt, run.runId, JSON.stringify(reported)],
       );
       const failed = new Set(run.failures.map((failure) => failure.agent));
@@ -179,6 +186,15 @@ export class AgentRunStore {
           reported.map((finding) => finding.id),
         ],
       );
+      // Opened by this run: new, or reopened (first_seen moves only then).
+      const opened = new Set(
+        upserted.rows
+          .filter((row) => row.first_seen.getTime() === run.createdAt.getTime())
+          .map((row) => row.finding_id),
+      );
+      return run.findings
+        .filter((finding) => opened.has(finding.id))
+        .map((finding) => ({ finding, firstSeen: run.createdAt }));
     });
   }
 

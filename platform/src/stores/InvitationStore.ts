@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { orNoSeat, takeSeat } from '../quota/seats.ts';
 import { type OrgRole, rank } from '../rbac.ts';
+import { insertMembership } from './MembershipStore.ts';
 import { withTenant } from './with-tenant.ts';
 
 export interface Invitation {
@@ -136,12 +137,7 @@ export class InvitationStore {
             .first();
           const held = (existing as { role: OrgRole } | undefined)?.role;
           if (held === undefined) {
-            await trx('memberships').insert({
-              org_id: orgId,
-              user_id: user.userId,
-              role: row.role,
-              source: 'invitation',
-            });
+            await insertMembership(trx, orgId, user.userId, row.role, 'invitation');
           } else if (rank(row.role) > rank(held)) {
             await trx('memberships')
               .where({ org_id: orgId, user_id: user.userId })

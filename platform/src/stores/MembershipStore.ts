@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { orNoSeat, takeSeat } from '../quota/seats.ts';
 import { ORG_ROLES, type OrgRole, rank } from '../rbac.ts';
+import { emitEvent } from '../webhooks/events.ts';
 import { withTenant } from './with-tenant.ts';
 
 export type MembershipSource = 'domain' | 'invitation' | 'manual';
@@ -36,6 +37,33 @@ const toMembership = (row: MembershipRow): Membership => ({
   role: row.role,
   source: row.source,
 });
+
+/**
+ * Makes a membership unless one exists, and emits `member.joined` in the same transaction (the
+ * caller's, tenant-scoped), so the event exists exactly when the membership does. True if made.
+ */
+export async function insertMembership(
+  trx: Knex.Transaction,
+  orgId: string,
+  userId: string,
+  role: OrgRole,
+  source: MembershipSource,
+): Promise<boolean> {
+  const inserted = await trx('memberships')
+    .insert({ org_id: orgId, user_id: userId, role, source })
+    .onConflict(['org_id', 'user_id'])
+    .ignore()
+    .returning(['user_id', 'created_at']);
+  const joined = inserted[0] as { created_at: Date } | undefined;
+  if (!joined) return false;
+  await emitEvent(trx, orgId, {
+    type: 'member.joined',
+    // A membership is made once; one removed and made again later is a new join.
+    key: `member.joined:${userId}:${joined.created_at.toISOString()}`,
+    data: { org_id: orgId, user_id: userId, role, source },
+  });
+  return true;
+}
 
 /** Individual org memberships; every query runs inside withTenant, so row level security applies. */
 export class MembershipStore {
@@ -74,14 +102,11 @@ export class MembershipStore {
   ): Promise<'added' | 'member' | 'no-seat'> {
     return orNoSeat(
       withTenant(this.db, { orgId }, (trx) =>
-        takeSeat(trx, orgId, seatLimit, async () => {
-          const inserted = await trx('memberships')
-            .insert({ org_id: orgId, user_id: userId, role, source })
-            .onConflict(['org_id', 'user_id'])
-            .ignore()
-            .returning('user_id');
-          return inserted.length > 0 ? ('added' as const) : ('member' as const);
-        }),
+        takeSeat(trx, orgId, seatLimit, async () =>
+          (await insertMembership(trx, orgId, userId, role, source))
+            ? ('added' as const)
+            : ('member' as const),
+        ),
       ),
     );
   }

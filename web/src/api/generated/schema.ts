@@ -695,6 +695,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The webhook endpoints of the current organization (never their secrets) */
+        get: operations["getWebhooks"];
+        put?: never;
+        /** Add a webhook endpoint to the current organization (its signing secret is shown only in this answer) */
+        post: operations["postWebhooks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{webhook_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a webhook endpoint, with its queue and delivery log */
+        delete: operations["deleteWebhooksWebhookId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{webhook_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The endpoint’s delivery log, newest first */
+        get: operations["getWebhooksWebhookIdDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a delivery again, in its event’s place in the endpoint’s order, with a fresh retry window */
+        post: operations["postWebhooksWebhookIdDeliveriesDeliveryIdRedeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/whoami": {
         parameters: {
             query?: never;
@@ -1250,6 +1319,19 @@ export interface components {
             /** @enum {string} */
             role: "org_owner" | "org_admin" | "team_lead" | "team_member" | "read_only";
         };
+        CreatedWebhook: {
+            created_at: string;
+            created_by: string | null;
+            description: string;
+            disabled_reason: string | null;
+            enabled: boolean;
+            events: ("member.joined" | "workflow.awaiting_approval" | "workflow.finished" | "finding.opened")[];
+            /** Format: uuid */
+            id: string;
+            /** @description whsec_<base64>: the Standard Webhooks signing secret, shown this once, stored encrypted */
+            secret: string;
+            url: string;
+        };
         CreateInvitation: {
             /** Format: email */
             email: string;
@@ -1282,6 +1364,13 @@ export interface components {
             name: string;
             /** @description Default: derived from name */
             team_id?: string;
+        };
+        CreateWebhook: {
+            description?: string;
+            /** @description The event types this endpoint receives */
+            events: ("member.joined" | "workflow.awaiting_approval" | "workflow.finished" | "finding.opened")[];
+            /** @description https (plain http only to an allowed loopback address, in development); never a private, loopback or link-local address */
+            url: string;
         };
         DecideWorkflow: {
             /** @description Why, in your words (kept with the decision) */
@@ -1670,7 +1759,7 @@ export interface components {
             orgs: {
                 [key: string]: "org_owner" | "org_admin" | "team_lead" | "team_member" | "read_only";
             };
-            permissions: ("platform:admin" | "org:read" | "org:update" | "org:delete" | "members:read" | "members:manage" | "owners:manage" | "teams:read" | "teams:manage" | "agents:read" | "agents:run" | "chat:use" | "workflows:read" | "workflows:create" | "workflows:approve" | "workflows:cancel" | "analytics:read" | "usage:read" | "audit:read" | "audit:verify" | "apikeys:manage")[];
+            permissions: ("platform:admin" | "org:read" | "org:update" | "org:delete" | "members:read" | "members:manage" | "owners:manage" | "teams:read" | "teams:manage" | "agents:read" | "agents:run" | "chat:use" | "workflows:read" | "workflows:create" | "workflows:approve" | "workflows:cancel" | "analytics:read" | "usage:read" | "audit:read" | "audit:verify" | "apikeys:manage" | "webhooks:manage")[];
             role: ("super_admin" | "org_owner" | "org_admin" | "team_lead" | "team_member" | "read_only") | null;
             super_admin: boolean;
             team_ids: string[];
@@ -1688,7 +1777,7 @@ export interface components {
             orgs: {
                 [key: string]: "org_owner" | "org_admin" | "team_lead" | "team_member" | "read_only";
             };
-            permissions: ("platform:admin" | "org:read" | "org:update" | "org:delete" | "members:read" | "members:manage" | "owners:manage" | "teams:read" | "teams:manage" | "agents:read" | "agents:run" | "chat:use" | "workflows:read" | "workflows:create" | "workflows:approve" | "workflows:cancel" | "analytics:read" | "usage:read" | "audit:read" | "audit:verify" | "apikeys:manage")[];
+            permissions: ("platform:admin" | "org:read" | "org:update" | "org:delete" | "members:read" | "members:manage" | "owners:manage" | "teams:read" | "teams:manage" | "agents:read" | "agents:run" | "chat:use" | "workflows:read" | "workflows:create" | "workflows:approve" | "workflows:cancel" | "analytics:read" | "usage:read" | "audit:read" | "audit:verify" | "apikeys:manage" | "webhooks:manage")[];
             role: ("super_admin" | "org_owner" | "org_admin" | "team_lead" | "team_member" | "read_only") | null;
             /** Format: uuid */
             sub: string;
@@ -1872,6 +1961,47 @@ export interface components {
                 start: string;
             };
             plan: string;
+        };
+        Webhook: {
+            created_at: string;
+            created_by: string | null;
+            description: string;
+            disabled_reason: string | null;
+            enabled: boolean;
+            events: ("member.joined" | "workflow.awaiting_approval" | "workflow.finished" | "finding.opened")[];
+            /** Format: uuid */
+            id: string;
+            url: string;
+        };
+        WebhookDelivery: {
+            attempts: number;
+            created_at: string;
+            delivered_at: string | null;
+            /** @description The webhook-id header: the same on every attempt */
+            event_id: string;
+            event_type: string;
+            id: string;
+            last_attempt_at: string | null;
+            last_error: string | null;
+            /** @description The receiver’s HTTP status; null when none answered */
+            last_status: number | null;
+            next_attempt_at: string | null;
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed";
+        };
+        WebhookDeliveryList: {
+            deliveries: components["schemas"]["WebhookDelivery"][];
+            /** @description Pass as before= for the next page; null on the last */
+            next_before: number | null;
+        };
+        WebhookDeliveryQuery: {
+            /** @description The previous page’s next_before */
+            before?: number;
+            /** @default 50 */
+            limit: number;
+        };
+        WebhookList: {
+            webhooks: components["schemas"]["Webhook"][];
         };
         Workflow: {
             created_at: string;
@@ -5685,6 +5815,380 @@ export interface operations {
                 };
             };
             /** @description Over the hourly API limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service the platform needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Endpoints */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookList"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not grant webhooks:manage */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The organization’s rate limit is spent; Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service the platform needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhook"];
+            };
+        };
+        responses: {
+            /** @description The endpoint and its secret */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhook"];
+                };
+            };
+            /** @description Invalid input, a URL that is not https or reaches a private address */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not grant webhooks:manage, or the plan includes no custom integrations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The plan’s endpoints are all in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the platform accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The organization’s rate limit is spent; Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service the platform needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteWebhooksWebhookId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not grant webhooks:manage */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such webhook endpoint in the current organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The organization’s rate limit is spent; Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service the platform needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWebhooksWebhookIdDeliveries: {
+        parameters: {
+            query?: {
+                /** @description The previous page’s next_before */
+                before?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deliveries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryList"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not grant webhooks:manage */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such webhook endpoint in the current organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The organization’s rate limit is spent; Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service the platform needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postWebhooksWebhookIdDeliveriesDeliveryIdRedeliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                delivery_id: string;
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not grant webhooks:manage */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such webhook endpoint in the current organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The endpoint is disabled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The organization’s rate limit is spent; Retry-After says when to retry */
             429: {
                 headers: {
                     [name: string]: unknown;
