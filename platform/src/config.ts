@@ -245,6 +245,15 @@ export const platformConfig = z
       .describe(
         'How long a chat session lives after its last message: then it is gone from GET /chat/sessions, and its id opens a new, empty session.',
       ),
+    ANALYTICS_ROLLUP_INTERVAL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(86_400)
+      .default(600)
+      .describe(
+        'How often the analytics rollup runs (once per interval across all replicas): it stores each organization’s closed days and audits quotas that reached 80% or 100%.',
+      ),
     GUARDIAN_SELF_SERVICE_SIGNUP: flag(false).describe(
       'Whether any signed-in user may create an organization they then own (no domains: only super admins claim domains). Off by default: an instance operator opts in.',
     ),

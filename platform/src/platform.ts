@@ -7,7 +7,10 @@ import { pollUntil } from '@guardian/kube/poll';
 import { Redis } from 'ioredis';
 import type Koa from 'koa';
 import type { Logger } from 'pino';
-import type { Agent } from './agents/index.ts';
+import { type Agent, catalog } from './agents/index.ts';
+import { AnalyticsService } from './analytics/AnalyticsService.ts';
+import { ANALYTICS_JOB, analyticsJob } from './analytics/job.ts';
+import { ScheduledJob } from './analytics/schedule.ts';
 import { createApp } from './app.ts';
 import { AuditLog } from './audit/AuditLog.ts';
 import { AuditService } from './audit/AuditService.ts';
@@ -118,6 +121,7 @@ export class Platform {
   private server: Server | undefined;
   private metricsServer: Server | undefined;
   private sweeper: NodeJS.Timeout | undefined;
+  private readonly rollups: ScheduledJob;
 
   private constructor(options: PlatformOptions, kube: KubeClient) {
     const { config, log } = options;
@@ -284,6 +288,15 @@ export class Platform {
       ...(options.templates ? { templates: options.templates } : {}),
     });
 
+    this.rollups = new ScheduledJob({
+      db,
+      job: ANALYTICS_JOB,
+      intervalMs: config.ANALYTICS_ROLLUP_INTERVAL_SECONDS * 1000,
+      clock,
+      log,
+      run: analyticsJob({ db, directory, organizations, audit: auditLog, log }),
+    });
+
     // HTTP.
     this.app = createApp({
       trustedProxies: config.TRUSTED_PROXIES,
@@ -328,6 +341,15 @@ export class Platform {
         version: GUARDIAN_VERSION,
       },
       organizations,
+      analytics: new AnalyticsService({
+        db,
+        organizations,
+        directory,
+        kube,
+        databases,
+        categories: new Map((options.agents ?? catalog).map((agent) => [agent.id, agent.category])),
+        clock,
+      }),
       teams,
       members,
       apiKeys,
@@ -410,6 +432,7 @@ export class Platform {
       );
     }, 15 * 60_000);
     this.sweeper.unref();
+    this.rollups.start();
     const { config } = this;
     this.server = createServer(this.app.callback());
     // Longer than a typical load balancer's idle timeout, so it closes idle connections first.
@@ -444,6 +467,7 @@ export class Platform {
       await closed;
     }
     clearInterval(this.sweeper);
+    await this.rollups.stop();
     this.keys.stop();
     this.directory.stop();
     this.teams.stop();
