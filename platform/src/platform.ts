@@ -111,6 +111,7 @@ export class Platform {
   readonly access: AccessService;
   readonly governance: Governance;
   readonly approvals: ApprovalService;
+  readonly organizations: OrganizationService;
   private readonly kube: KubeClient;
   private readonly redis: Redis | undefined;
   private readonly redisRequirement: RedisRequirement;
@@ -226,6 +227,7 @@ export class Platform {
       usage,
       selfServiceSignup: config.GUARDIAN_SELF_SERVICE_SIGNUP,
     });
+    this.organizations = organizations;
     const teams = new TeamService({ kube, directory: this.teams, locks });
     const members = new MemberService({ directory, memberships, defaultIssuer: config.OIDC_ISSUER });
     this.governance = new Governance({

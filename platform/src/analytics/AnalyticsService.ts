@@ -99,7 +99,7 @@ export function securityFigures(
         const space = key.indexOf(' ');
         return { status: Number(key.slice(0, space)) as 401 | 403 | 429, route: key.slice(space + 1), count };
       })
-      .sort((a, b) => b.count - a.count || a.route.localeCompare(b.route)),
+      .sort((a, b) => b.count - a.count || a.status - b.status || a.route.localeCompare(b.route)),
     series: days.map((day) => ({
       bucket: day,
       failed_sign_ins: signIns.get(day) ?? 0,

@@ -10,8 +10,8 @@ import { rollupOrganization } from './rollup.ts';
 
 export interface AnalyticsJobDeps {
   db: Knex;
-  directory: OrganizationDirectory;
-  organizations: OrganizationService;
+  directory: Pick<OrganizationDirectory, 'list'>;
+  organizations: Pick<OrganizationService, 'quotas'>;
   audit: AuditLog;
   log: Logger;
 }
