@@ -45,6 +45,7 @@ export default defineConfig({
           { text: 'Agents', link: '/concepts/agents' },
           { text: 'Workflows and approvals', link: '/concepts/workflows' },
           { text: 'Chat', link: '/concepts/chat' },
+          { text: 'Analytics', link: '/concepts/analytics' },
           { text: 'The web console', link: '/concepts/console' },
         ],
       },
