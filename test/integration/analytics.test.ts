@@ -208,7 +208,7 @@ describe('analytics: GET /tenants/organizations/{org_id}/analytics', () => {
     // The full plan's organization has them (its tenant database is not provisioned here: empty, with why).
     const fullAnswer = (await get(full.metadata.name)).body as Analytics;
     expect(fullAnswer.cost).toMatchObject({ latest: null, note: expect.stringMatching(/not provisioned/) });
-    expect(fullAnswer.performance).toMatchObject({ agents: { runs: 0, success_rate: null }, api: null });
+    expect(fullAnswer.performance).toMatchObject({ agents: { runs: 0, success_rate: null }, workflows: [] });
   });
 
   it('audits a quota at 80% and at 100% once per period, however often the job runs', async () => {

@@ -35,8 +35,10 @@ export interface AnalyticsServiceOptions {
 
 const SECTION_NOTE = {
   cost: 'Estimates are the cost agents’ runs (POST /agents/runs with a cost agent); remediation counts objects changed, not money',
-  performance: 'Agent runs from the tenant database; workflows from the WorkflowRuns that still exist',
-  security: 'From the audit trail: 401 by path, 403 by refused action, 429 from rate limiting',
+  performance:
+    'Agent runs from the tenant database; workflows from the WorkflowRuns that still exist; per-organization API response times are not recorded yet (Prometheus has them per route)',
+  security:
+    'From the audit trail: 401 by path, 403 by refused action, 429 from rate limiting; API keys used from new addresses are not recorded yet',
 };
 
 /** The plan of this installation with full analytics and the lowest limits (the cheapest), if any. */
@@ -59,9 +61,7 @@ function tally<T>(rows: readonly T[], key: (row: T) => string | undefined, value
 }
 
 /** The security section from the daily `security` rows (dim: `<action> <path>`). */
-export function securityFigures(
-  rows: readonly DailyRow[],
-): Omit<Security, 'api_keys_from_new_addresses' | 'note'> {
+export function securityFigures(rows: readonly DailyRow[]): Omit<Security, 'note'> {
   const events = rows
     .filter((row) => row.metric === 'security')
     .map((row) => {
@@ -173,10 +173,9 @@ export class AnalyticsService {
       performance: {
         agents: tenant.agents,
         workflows: workflows.performance,
-        api: null,
         note: tenant.note ?? SECTION_NOTE.performance,
       },
-      security: { ...securityFigures(daily), api_keys_from_new_addresses: null, note: SECTION_NOTE.security },
+      security: { ...securityFigures(daily), note: SECTION_NOTE.security },
     };
   }
 

@@ -106,9 +106,6 @@ export const PerformanceSection = z.strictObject({
       duration_ms: percentiles,
     }),
   ),
-  api: z
-    .null()
-    .describe('Per-organization API response times are not recorded yet (Prometheus holds them per route)'),
   note: z.string(),
 });
 
@@ -125,7 +122,6 @@ export const SecuritySection = z.strictObject({
     )
     .describe('Refused requests from the audit trail, most first'),
   series: z.array(z.strictObject({ bucket, failed_sign_ins: z.number().int(), refused: z.number().int() })),
-  api_keys_from_new_addresses: z.null().describe('Not recorded yet: API key use is not logged per address'),
   note: z.string(),
 });
 

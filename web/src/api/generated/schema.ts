@@ -1588,8 +1588,6 @@ export interface components {
                     /** @description Between 0 and 1; null when nothing ran */
                     success_rate: number | null;
                 };
-                /** @description Per-organization API response times are not recorded yet (Prometheus holds them per route) */
-                api: null;
                 note: string;
                 workflows: {
                     /** @description Milliseconds; null when nothing finished */
@@ -1667,8 +1665,6 @@ export interface components {
             };
             /** @description Plans with advancedAnalytics: full */
             security: {
-                /** @description Not recorded yet: API key use is not logged per address */
-                api_keys_from_new_addresses: null;
                 failed_sign_ins: number;
                 note: string;
                 /** @description Refused requests from the audit trail, most first */
