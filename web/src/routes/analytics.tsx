@@ -66,7 +66,7 @@ function Quota({ analytics }: { analytics: Analytics }) {
       <Figures
         items={QUOTAS.map(([key, label]) => {
           const { used, limit, forecast } = analytics.quota[key];
-          const of = limit === null ? 'no limit' : `of ${formatNumber(limit)}`;
+          const of = limit === null ? '(no limit)' : `of ${formatNumber(limit)}`;
           const now = used === null ? 'not measured' : `${formatNumber(used)} ${of}`;
           const ahead = forecast === null || forecast === used ? '' : ` · forecast ${formatNumber(forecast)}`;
           return [label, `${now}${ahead}`];
@@ -123,6 +123,9 @@ function Cost({ cost, buckets }: { cost: Unlocked<'cost'>; buckets: string[] }) 
     ],
     [buckets, cost],
   );
+  if (cost.series.length === 0) {
+    return <EmptyState title="No cost estimates in this range">{cost.note}</EmptyState>;
+  }
   const money = (value: number | null) =>
     value === null ? '–' : `${formatNumber(value)} ${cost.currency ?? ''}`;
   return (
