@@ -31,7 +31,10 @@ const plan = {
 };
 const orgId = `${run}-org`;
 const org = organization(orgId, { plan: plan.metadata.name, owners: [{ kind: 'Group', name: 'nobody' }] });
+const { applyGuardianManifests } = await import('../test/support/operator.ts');
 await migrate(env.DATABASE_ADMIN_URL ?? '', env.DATABASE_URL ?? '');
+// Guardian's CRDs and plans, on a bench stack that may be new.
+await applyGuardianManifests();
 await applyAll(plan, org);
 const api = await startPlatform({
   kubeconfig: await platformKubeconfig(`${run}-pl`),
