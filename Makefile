@@ -67,6 +67,7 @@ bench: node_modules ## Benchmarks against a stack of their own (.stack/bench); f
 	node bench/workflows.ts
 	node bench/chat-parser.ts
 	node bench/chat.ts
+	node bench/analytics.ts
 
 ##@ Build
 .PHONY: generate

@@ -49,6 +49,7 @@ export default defineConfig({
           { text: 'Workflows and approvals', link: '/concepts/workflows' },
           { text: 'Chat', link: '/concepts/chat' },
           { text: 'Webhooks', link: '/concepts/webhooks' },
+          { text: 'Analytics', link: '/concepts/analytics' },
           { text: 'The web console', link: '/concepts/console' },
         ],
       },

@@ -1,5 +1,6 @@
 import Koa from 'koa';
 import type { Logger } from 'pino';
+import type { AnalyticsService } from './analytics/AnalyticsService.ts';
 import type { Governance } from './governance.ts';
 import { apiReference } from './http/api-reference.ts';
 import { type AuthenticateOptions, authenticate } from './http/authenticate.ts';
@@ -45,6 +46,7 @@ export interface ApiDeps {
   authRoutes: AuthRouteDeps;
   systemRoutes: SystemRouteDeps;
   organizations: OrganizationService;
+  analytics: AnalyticsService;
   teams: TeamService;
   members: MemberService;
   apiKeys: ApiKeyService;
@@ -84,7 +86,7 @@ export function mountApi(deps: ApiDeps): Api {
   authRoutes(api, deps.authRoutes);
   tenantRoutes(api);
   deps.governance?.routes(api);
-  organizationRoutes(api, deps.organizations);
+  organizationRoutes(api, deps.organizations, deps.analytics);
   teamRoutes(api, deps.teams);
   memberRoutes(api, deps.members);
   apiKeyRoutes(api, deps.apiKeys);

@@ -295,6 +295,14 @@ export const platformConfig = z
       .default(86_400)
       .describe(
         'How long a failing delivery is retried; then it is failed and its endpoint disabled, with an audit entry (webhook.disabled).',
+    ANALYTICS_ROLLUP_INTERVAL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(86_400)
+      .default(600)
+      .describe(
+        'How often the analytics rollup runs (once per interval across all replicas): it stores each organization’s closed days and audits quotas that reached 80% or 100%.',
       ),
     GUARDIAN_SELF_SERVICE_SIGNUP: flag(false).describe(
       'Whether any signed-in user may create an organization they then own (no domains: only super admins claim domains). Off by default: an instance operator opts in.',

@@ -7,7 +7,10 @@ import { pollUntil } from '@guardian/kube/poll';
 import { Redis } from 'ioredis';
 import type Koa from 'koa';
 import type { Logger } from 'pino';
-import type { Agent } from './agents/index.ts';
+import { type Agent, catalog } from './agents/index.ts';
+import { AnalyticsService } from './analytics/AnalyticsService.ts';
+import { ANALYTICS_JOB, analyticsJob } from './analytics/job.ts';
+import { ScheduledJob } from './analytics/schedule.ts';
 import { createApp } from './app.ts';
 import { AuditLog } from './audit/AuditLog.ts';
 import { AuditService } from './audit/AuditService.ts';
@@ -117,6 +120,7 @@ export class Platform {
   readonly approvals: ApprovalService;
   /** Delivers the webhook outbox (WEBHOOK_WORKERS queues at once; none when 0). */
   readonly webhookWorker: DeliveryWorker;
+  readonly organizations: OrganizationService;
   private readonly kube: KubeClient;
   private readonly redis: Redis | undefined;
   private readonly redisRequirement: RedisRequirement;
@@ -127,6 +131,7 @@ export class Platform {
   private server: Server | undefined;
   private metricsServer: Server | undefined;
   private sweeper: NodeJS.Timeout | undefined;
+  private readonly rollups: ScheduledJob;
 
   private constructor(options: PlatformOptions, kube: KubeClient) {
     const { config, log } = options;
@@ -236,6 +241,7 @@ export class Platform {
       usage,
       selfServiceSignup: config.GUARDIAN_SELF_SERVICE_SIGNUP,
     });
+    this.organizations = organizations;
     const teams = new TeamService({ kube, directory: this.teams, locks });
     const members = new MemberService({ directory, memberships, defaultIssuer: config.OIDC_ISSUER });
     const replicaThrottle = memoryAuditThrottle(clock);
@@ -326,6 +332,13 @@ export class Platform {
       batch: 100,
       clock,
       log: log.child({ component: 'webhooks' }),
+    this.rollups = new ScheduledJob({
+      db,
+      job: ANALYTICS_JOB,
+      intervalMs: config.ANALYTICS_ROLLUP_INTERVAL_SECONDS * 1000,
+      clock,
+      log,
+      run: analyticsJob({ db, directory, organizations, audit: auditLog, log }),
     });
 
     // HTTP.
@@ -372,6 +385,15 @@ export class Platform {
         version: GUARDIAN_VERSION,
       },
       organizations,
+      analytics: new AnalyticsService({
+        db,
+        organizations,
+        directory,
+        kube,
+        databases,
+        categories: new Map((options.agents ?? catalog).map((agent) => [agent.id, agent.category])),
+        clock,
+      }),
       teams,
       members,
       apiKeys,
@@ -457,6 +479,7 @@ export class Platform {
     }, 15 * 60_000);
     this.sweeper.unref();
     this.webhookWorker.start();
+    this.rollups.start();
     const { config } = this;
     this.server = createServer(this.app.callback());
     // Longer than a typical load balancer's idle timeout, so it closes idle connections first.
@@ -492,6 +515,7 @@ export class Platform {
     }
     clearInterval(this.sweeper);
     await this.webhookWorker.stop();
+    await this.rollups.stop();
     this.keys.stop();
     this.directory.stop();
     this.teams.stop();

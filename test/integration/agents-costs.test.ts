@@ -63,7 +63,10 @@ const staging: KubeManifest[] = [ofTeam(deployment('web', requesting('500m', '1G
 
 describe('agents: costs, prices and allowed registries', () => {
   const org = uniqueName('it-agp');
-  const plan = quotaPolicy(uniqueName('it-agp-plan'), { displayName: 'costs', features: { sso: false } });
+  const plan = quotaPolicy(uniqueName('it-agp-plan'), {
+    displayName: 'costs',
+    features: { sso: false, advancedAnalytics: 'full' },
+  });
   const suite = agentSuite({
     suite: 'agents-costs',
     plans: [plan],
@@ -183,6 +186,40 @@ describe('agents: costs, prices and allowed registries', () => {
         monthly_total: 14.5,
       },
       dev: null,
+    });
+
+    // What analytics makes of these runs: each environment's last estimate, summed, and by team;
+    // five runs of one agent each, all succeeded.
+    const analytics = await suite.call('GET', `/tenants/organizations/${org}/analytics`, owner);
+    expect(analytics.status, analytics.text).toBe(200);
+    const { cost, performance, usage } = analytics.body as {
+      cost: { currency: string; latest: Record<string, unknown>; series: unknown[]; change: unknown };
+      performance: { agents: { runs: number; success_rate: number; duration_ms: { p50: number | null } } };
+      usage: { agents: Array<{ agent: string; category: string; units: number }> };
+    };
+    expect(cost.currency).toBe('USD');
+    expect(cost.latest).toMatchObject({
+      monthly_total: 135.55,
+      by_environment: [
+        { environment: 'production', monthly: 121.05 },
+        { environment: 'staging', monthly: 14.5 },
+      ],
+      by_team: [
+        { team: 'payments', monthly: 62.5 },
+        { team: 'search', monthly: 52 },
+        { team: 'unassigned', monthly: 21.05 },
+      ],
+    });
+    expect(cost.series).toEqual([expect.objectContaining({ monthly_total: 135.55 })]);
+    expect(cost.change).toEqual({ previous: null, current: 135.55, delta: null, percent: null });
+    expect(performance.agents).toMatchObject({ runs: 5, success_rate: 1 });
+    expect(performance.agents.duration_ms.p50).toEqual(expect.any(Number));
+    const units = Object.fromEntries(usage.agents.map((row) => [row.agent, [row.category, row.units]]));
+    expect(units).toEqual({
+      'cost-estimator': ['cost', 1],
+      'idle-resources': ['cost', 1],
+      probes: [expect.any(String), 1],
+      'service-cost': ['cost', 2],
     });
   });
 

@@ -129,6 +129,12 @@ const findingsRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/findings.tsx'), 'FindingsPage'),
 });
 
+const analyticsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/o/$org/analytics',
+  component: lazyRouteComponent(() => import('./routes/analytics.tsx'), 'AnalyticsPage'),
+});
+
 const routeTree = rootRoute.addChildren([
   loginRoute,
   signedInRoute.addChildren([
@@ -139,6 +145,7 @@ const routeTree = rootRoute.addChildren([
     approvalsRoute,
     agentsRoute,
     findingsRoute,
+    analyticsRoute,
   ]),
 ]);
 

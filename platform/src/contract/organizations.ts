@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { ORG_ROLES } from '../rbac.ts';
 import { DATABASE_SECRET } from '../tenant-db/servers.ts';
+import {
+  AnalyticsRange,
+  AnalyticsRangeQuery,
+  CostSection,
+  LockedSection,
+  PerformanceSection,
+  QuotaForecast,
+  SecuritySection,
+  UsageSection,
+} from './analytics.ts';
 import { contract } from './registry.ts';
 import { distinct, emailAddress, line } from './text.ts';
 import { orgId } from './token.ts';
@@ -133,6 +143,7 @@ export const OrganizationList = contract(
 const Quota = z.strictObject({
   limit: z.number().nullable().describe('null: unlimited'),
   used: z.number().nullable().describe('null: not metered yet'),
+  ...QuotaForecast,
 });
 
 const Used = {
@@ -162,6 +173,7 @@ export const AnalyticsQuery = contract(
       .max(24)
       .default(6)
       .describe('How many billing periods of history, the current one included'),
+    ...AnalyticsRangeQuery,
   }),
 );
 export type AnalyticsQuery = z.infer<typeof AnalyticsQuery>;
@@ -206,6 +218,11 @@ export const OrganizationAnalytics = contract(
     }),
     period: z.string().describe('The billing period the monthly figures are for (its first day)'),
     history: UsageHistory.describe('Usage over time, counted from the usage ledger'),
+    range: AnalyticsRange.describe('The days the sections below cover (from, to, granularity)'),
+    usage: UsageSection,
+    cost: z.union([CostSection, LockedSection]).describe('Plans with advancedAnalytics: full'),
+    performance: z.union([PerformanceSection, LockedSection]).describe('Plans with advancedAnalytics: full'),
+    security: z.union([SecuritySection, LockedSection]).describe('Plans with advancedAnalytics: full'),
     note: z.string().optional(),
   }),
 );

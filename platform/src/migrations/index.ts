@@ -11,6 +11,7 @@ import { usageRefunds } from './0104_usage_refunds.ts';
 import { auditKeys } from './0105_audit_keys.ts';
 import { workflowSlots } from './0106_workflow_slots.ts';
 import { webhooks } from './0107_webhooks.ts';
+import { analyticsRollups } from './0110_analytics_rollups.ts';
 
 export interface Migration {
   name: string;
@@ -33,6 +34,7 @@ function migrationsFor(appRole: string): Migration[] {
     auditKeys(appRole),
     workflowSlots,
     webhooks,
+    analyticsRollups,
   ];
 }
 

@@ -1,3 +1,4 @@
+import type { AnalyticsService } from '../analytics/AnalyticsService.ts';
 import {
   AnalyticsQuery,
   CreateOrganization,
@@ -26,7 +27,11 @@ export function pathOrg(params: Record<string, string>): string {
   return parsed.data;
 }
 
-export function organizationRoutes(api: Api, service: OrganizationService): void {
+export function organizationRoutes(
+  api: Api,
+  service: OrganizationService,
+  analytics: AnalyticsService,
+): void {
   api.mount(
     {
       method: 'post',
@@ -166,10 +171,14 @@ export function organizationRoutes(api: Api, service: OrganizationService): void
       method: 'get',
       path: '/tenants/organizations/{org_id}/analytics',
       tag: 'organizations',
-      summary: 'Members, teams, plan limits, quota utilization and usage history (analytics:read)',
+      summary:
+        'Members, teams, plan limits, quota utilization and forecasts, usage, cost, performance and security (analytics:read)',
       description:
         'history.periods: agent executions and workflows counted in each of the last `periods` billing ' +
-        'periods (the organization’s anchor day, UTC); history.days: per day of the current period.',
+        'periods (the organization’s anchor day, UTC); history.days: per day of the current period. ' +
+        'usage, cost, performance and security cover the days `from` to `to` (default: the last 30), summed per ' +
+        '`granularity`; plans without advancedAnalytics: full get cost, performance and security as ' +
+        '{locked: true, plan}.',
       auth: 'any',
       query: AnalyticsQuery,
       responses: {
@@ -179,7 +188,7 @@ export function organizationRoutes(api: Api, service: OrganizationService): void
       },
     },
     async (ctx, { params, query, actor }) => {
-      ctx.body = OrganizationAnalytics.parse(await service.analytics(actor, pathOrg(params), query.periods));
+      ctx.body = OrganizationAnalytics.parse(await analytics.report(actor, pathOrg(params), query));
     },
   );
 }

@@ -45,6 +45,14 @@ type ApiField = keyof typeof API_FIELDS;
 /** What members may still do in an organization pending deletion: read. */
 const READS = new Set<Permission>(MATRIX.read_only);
 
+/** The quotas analytics reports, each as its limit and what is used now. */
+export type QuotaName = keyof OrganizationAnalytics['quota'];
+/** What this service answers of the analytics: the organization, its limits and usage history. */
+export type BaseAnalytics = Omit<
+  OrganizationAnalytics,
+  'range' | 'usage' | 'cost' | 'performance' | 'security' | 'quota'
+> & { quota: Record<QuotaName, { limit: number | null; used: number | null }> };
+
 /** What analytics knows of usage: seats (members + pending invitations), this period's counters, history. */
 export interface UsageReader {
   seats(orgId: string): Promise<number>;
@@ -258,23 +266,46 @@ export class OrganizationService {
   }
 
   /** This period's figures, and `periods` billing periods of usage history. */
-  async analytics(actor: Actor, orgId: string, periods: number): Promise<OrganizationAnalytics> {
+  async analytics(actor: Actor, orgId: string, periods: number): Promise<BaseAnalytics> {
     this.authorize(actor, orgId, 'analytics:read');
     const org = this.existing(orgId);
-    const plan = this.options.directory.plan(org)?.spec ?? {};
-    const [counts, seats, monthly, history] = await Promise.all([
+    const [counts, { limits, quota, period }, history] = await Promise.all([
       this.options.memberships.count(orgId),
-      this.options.usage.seats(orgId),
-      this.options.usage.monthly(org),
+      this.quotas(org),
       this.options.usage.history(org, periods),
     ]);
-    const limit = (value: number | undefined) => value ?? null;
     return {
       org_id: orgId,
       plan_type: org.spec.plan,
       members: counts.members,
       owners: org.spec.owners?.length ?? 0,
       teams: this.options.teams.list(orgId).length,
+      limits,
+      quota,
+      period,
+      history: {
+        periods: history.periods.map(({ period, start, end, used }) => ({
+          period,
+          start: start.toISOString(),
+          end: end.toISOString(),
+          ...used,
+        })),
+        days: history.days.map(({ date, used }) => ({ date, ...used })),
+      },
+      note: 'team_members counts members and pending invitations; API calls per hour are not reported here (used: null)',
+    };
+  }
+
+  /** The plan's limits (null: unlimited) and each quota's use now, in the current billing period. */
+  async quotas(org: Organization): Promise<Pick<BaseAnalytics, 'limits' | 'quota' | 'period'>> {
+    const orgId = org.metadata?.name ?? '';
+    const plan = this.options.directory.plan(org)?.spec ?? {};
+    const [seats, monthly] = await Promise.all([
+      this.options.usage.seats(orgId),
+      this.options.usage.monthly(org),
+    ]);
+    const limit = (value: number | undefined) => value ?? null;
+    return {
       limits: {
         agent_executions_per_month: limit(plan.agentExecutionsPerMonth),
         workflows_per_month: limit(plan.workflowsPerMonth),
@@ -293,16 +324,6 @@ export class OrganizationService {
         api_calls_per_hour: { limit: limit(plan.apiCallsPerHour), used: null },
       },
       period: monthly.period,
-      history: {
-        periods: history.periods.map(({ period, start, end, used }) => ({
-          period,
-          start: start.toISOString(),
-          end: end.toISOString(),
-          ...used,
-        })),
-        days: history.days.map(({ date, used }) => ({ date, ...used })),
-      },
-      note: 'team_members counts members and pending invitations; API calls per hour are not reported here (used: null)',
     };
   }
 

@@ -9,6 +9,7 @@ export function OrgNav({ org }: { org: string }) {
     { to: '/o/$org/findings', label: 'Findings', exact: false },
     { to: '/o/$org/workflows', label: 'Workflows', exact: false },
     { to: '/o/$org/approvals', label: 'Approvals', exact: false },
+    { to: '/o/$org/analytics', label: 'Analytics', exact: false },
   ] as const;
   return (
     <nav className="org-nav" aria-label="Organization pages">

@@ -35,6 +35,14 @@ export const queryRules = {
       "maxLength": 64
     }
   },
+  "GET /tenants/organizations/{org_id}/analytics": {
+    "from": {
+      "pattern": "^\\d{4}-\\d{2}-\\d{2}$"
+    },
+    "to": {
+      "pattern": "^\\d{4}-\\d{2}-\\d{2}$"
+    }
+  },
   "GET /agents/runs": {
     "environment": {
       "minLength": 1,

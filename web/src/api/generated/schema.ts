@@ -574,8 +574,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Members, teams, plan limits, quota utilization and usage history (analytics:read)
-         * @description history.periods: agent executions and workflows counted in each of the last `periods` billing periods (the organization’s anchor day, UTC); history.days: per day of the current period.
+         * Members, teams, plan limits, quota utilization and forecasts, usage, cost, performance and security (analytics:read)
+         * @description history.periods: agent executions and workflows counted in each of the last `periods` billing periods (the organization’s anchor day, UTC); history.days: per day of the current period. usage, cost, performance and security cover the days `from` to `to` (default: the last 30), summed per `granularity`; plans without advancedAnalytics: full get cost, performance and security as {locked: true, plan}.
          */
         get: operations["getTenantsOrganizationsOrgIdAnalytics"];
         put?: never;
@@ -1117,11 +1117,21 @@ export interface components {
             limit: number;
         };
         AnalyticsQuery: {
+            /** @description The first day (UTC) of the range; default: 29 days before `to` */
+            from?: string;
+            /**
+             * @description The size of the buckets figures are summed in
+             * @default day
+             * @enum {string}
+             */
+            granularity: "day" | "week" | "month";
             /**
              * @description How many billing periods of history, the current one included
              * @default 6
              */
             periods: number;
+            /** @description The last day (UTC) of the range, included; default: today */
+            to?: string;
         };
         ApiKey: {
             created_at: string;
@@ -1578,6 +1588,68 @@ export interface components {
             suspended: boolean;
         };
         OrganizationAnalytics: {
+            /** @description Plans with advancedAnalytics: full */
+            cost: {
+                /** @description The change since the previous period */
+                change: {
+                    current: number | null;
+                    delta: number | null;
+                    percent: number | null;
+                    /** @description The estimate before the range began (each environment’s last run) */
+                    previous: number | null;
+                };
+                currency: string | null;
+                /** @description Each environment’s last cost run in the range, summed */
+                latest: {
+                    by_environment: {
+                        environment: string;
+                        /** @description Per month, in the currency */
+                        monthly: number;
+                    }[];
+                    by_team: {
+                        /** @description Per month, in the currency */
+                        monthly: number;
+                        team: string;
+                    }[];
+                    by_workload: {
+                        environment: string;
+                        kind: string;
+                        /** @description Per month, in the currency */
+                        monthly: number;
+                        name: string;
+                    }[];
+                    /** @description Per month, in the currency */
+                    monthly_total: number;
+                } | null;
+                note: string;
+                remediation: {
+                    /** @description Objects remediation changed in the range (not reverted since) */
+                    applied: number;
+                    reverted: number;
+                    series: {
+                        applied: number;
+                        /** @description The first day of the bucket (YYYY-MM-DD, UTC) */
+                        bucket: string;
+                    }[];
+                };
+                /** @description The monthly estimate per bucket: each environment’s last cost run in the bucket */
+                series: {
+                    /** @description The first day of the bucket (YYYY-MM-DD, UTC) */
+                    bucket: string;
+                    by_environment: {
+                        environment: string;
+                        /** @description Per month, in the currency */
+                        monthly: number;
+                    }[];
+                    /** @description Per month, in the currency */
+                    monthly_total: number;
+                }[];
+            } | {
+                /** @constant */
+                locked: true;
+                /** @description The cheapest plan of this installation that has the section; null: none */
+                plan: string | null;
+            };
             /** @description Usage over time, counted from the usage ledger */
             history: {
                 /** @description Each day of the current billing period up to today, oldest first */
@@ -1620,36 +1692,143 @@ export interface components {
             org_id: string;
             /** @description Entries in spec.owners (users and groups) */
             owners: number;
+            /** @description Plans with advancedAnalytics: full */
+            performance: {
+                agents: {
+                    /** @description Milliseconds; null when nothing finished */
+                    duration_ms: {
+                        p50: number | null;
+                        p95: number | null;
+                    };
+                    runs: number;
+                    succeeded: number;
+                    /** @description Between 0 and 1; null when nothing ran */
+                    success_rate: number | null;
+                };
+                note: string;
+                workflows: {
+                    /** @description Milliseconds; null when nothing finished */
+                    duration_ms: {
+                        p50: number | null;
+                        p95: number | null;
+                    };
+                    /** @description Finished runs */
+                    runs: number;
+                    succeeded: number;
+                    /** @description Between 0 and 1; null when nothing ran */
+                    success_rate: number | null;
+                    template: string;
+                }[];
+            } | {
+                /** @constant */
+                locked: true;
+                /** @description The cheapest plan of this installation that has the section; null: none */
+                plan: string | null;
+            };
             /** @description The billing period the monthly figures are for (its first day) */
             period: string;
             plan_type: string;
             quota: {
                 agent_executions_per_month: {
+                    /** @description Monthly quotas: what the period will have used at its end at the rate so far (used × period length / time elapsed, at least an hour); others: used */
+                    forecast: number | null;
                     /** @description null: unlimited */
                     limit: number | null;
                     /** @description null: not metered yet */
                     used: number | null;
+                    /** @description used / limit; null when unlimited or not metered */
+                    utilization: number | null;
                 };
                 api_calls_per_hour: {
+                    /** @description Monthly quotas: what the period will have used at its end at the rate so far (used × period length / time elapsed, at least an hour); others: used */
+                    forecast: number | null;
                     /** @description null: unlimited */
                     limit: number | null;
                     /** @description null: not metered yet */
                     used: number | null;
+                    /** @description used / limit; null when unlimited or not metered */
+                    utilization: number | null;
                 };
                 team_members: {
+                    /** @description Monthly quotas: what the period will have used at its end at the rate so far (used × period length / time elapsed, at least an hour); others: used */
+                    forecast: number | null;
                     /** @description null: unlimited */
                     limit: number | null;
                     /** @description null: not metered yet */
                     used: number | null;
+                    /** @description used / limit; null when unlimited or not metered */
+                    utilization: number | null;
                 };
                 workflows_per_month: {
+                    /** @description Monthly quotas: what the period will have used at its end at the rate so far (used × period length / time elapsed, at least an hour); others: used */
+                    forecast: number | null;
                     /** @description null: unlimited */
                     limit: number | null;
                     /** @description null: not metered yet */
                     used: number | null;
+                    /** @description used / limit; null when unlimited or not metered */
+                    utilization: number | null;
                 };
             };
+            /** @description The days the sections below cover (from, to, granularity) */
+            range: {
+                /** @description Every bucket of the range, oldest first */
+                buckets: string[];
+                from: string;
+                /** @enum {string} */
+                granularity: "day" | "week" | "month";
+                /** @description Included */
+                to: string;
+            };
+            /** @description Plans with advancedAnalytics: full */
+            security: {
+                failed_sign_ins: number;
+                note: string;
+                /** @description Refused requests from the audit trail, most first */
+                refused: {
+                    count: number;
+                    /** @description The path (401), the refused action (403), or `rate limit` (429) */
+                    route: string;
+                    status: 401 | 403 | 429;
+                }[];
+                refused_approvals: number;
+                series: {
+                    /** @description The first day of the bucket (YYYY-MM-DD, UTC) */
+                    bucket: string;
+                    failed_sign_ins: number;
+                    refused: number;
+                }[];
+            } | {
+                /** @constant */
+                locked: true;
+                /** @description The cheapest plan of this installation that has the section; null: none */
+                plan: string | null;
+            };
             teams: number;
+            usage: {
+                /** @description Agent units counted (refunds subtracted) per bucket and agent; buckets without any are left out */
+                agents: {
+                    agent: string;
+                    /** @description The first day of the bucket (YYYY-MM-DD, UTC) */
+                    bucket: string;
+                    category: string | null;
+                    units: number;
+                }[];
+                /** @description Workflows counted in the usage ledger per bucket (every run, deleted ones included) */
+                workflow_units: {
+                    /** @description The first day of the bucket (YYYY-MM-DD, UTC) */
+                    bucket: string;
+                    units: number;
+                }[];
+                /** @description WorkflowRuns created per bucket, by template and phase (outcome), of the runs that still exist */
+                workflows: {
+                    /** @description The first day of the bucket (YYYY-MM-DD, UTC) */
+                    bucket: string;
+                    outcome: string;
+                    runs: number;
+                    template: string;
+                }[];
+            };
         };
         OrganizationList: {
             organizations: components["schemas"]["Organization"][];
@@ -4965,8 +5144,14 @@ export interface operations {
     getTenantsOrganizationsOrgIdAnalytics: {
         parameters: {
             query?: {
+                /** @description The first day (UTC) of the range; default: 29 days before `to` */
+                from?: string;
+                /** @description The size of the buckets figures are summed in */
+                granularity?: "day" | "week" | "month";
                 /** @description How many billing periods of history, the current one included */
                 periods?: number;
+                /** @description The last day (UTC) of the range, included; default: today */
+                to?: string;
             };
             header?: never;
             path: {
