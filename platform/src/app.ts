@@ -20,6 +20,7 @@ import { chatRoutes } from './routes/chat.ts';
 import { invitationRoutes } from './routes/invitations.ts';
 import { memberRoutes } from './routes/members.ts';
 import { organizationRoutes } from './routes/organizations.ts';
+import { saasRoutes } from './routes/saas.ts';
 import { type SystemRouteDeps, systemRoutes } from './routes/system.ts';
 import { teamRoutes } from './routes/teams.ts';
 import { tenantRoutes } from './routes/tenant.ts';
@@ -32,6 +33,7 @@ import type { ChatService } from './services/ChatService.ts';
 import type { InvitationService } from './services/InvitationService.ts';
 import type { MemberService } from './services/MemberService.ts';
 import type { OrganizationService } from './services/OrganizationService.ts';
+import type { SaasService } from './services/SaasService.ts';
 import type { TeamService } from './services/TeamService.ts';
 import type { WorkflowService } from './services/WorkflowService.ts';
 
@@ -47,6 +49,7 @@ export interface ApiDeps {
   invitations: InvitationService;
   agents: AgentService;
   backups: BackupService;
+  saas: SaasService;
   workflows: WorkflowService;
   approvals: ApprovalService;
   chat: ChatService;
@@ -84,6 +87,7 @@ export function mountApi(deps: ApiDeps): Api {
   invitationRoutes(api, deps.invitations);
   agentRoutes(api, deps.agents);
   backupRoutes(api, deps.backups);
+  saasRoutes(api, deps.saas);
   workflowRoutes(api, deps.workflows);
   approvalRoutes(api, deps.approvals);
   chatRoutes(api, deps.chat);

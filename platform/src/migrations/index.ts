@@ -10,6 +10,7 @@ import { auditHeadSignature } from './0103_audit_head_signature.ts';
 import { usageRefunds } from './0104_usage_refunds.ts';
 import { auditKeys } from './0105_audit_keys.ts';
 import { workflowSlots } from './0106_workflow_slots.ts';
+import { saasFigures } from './0111_saas_figures.ts';
 
 export interface Migration {
   name: string;
@@ -31,6 +32,7 @@ function migrationsFor(appRole: string): Migration[] {
     usageRefunds,
     auditKeys(appRole),
     workflowSlots,
+    saasFigures(appRole),
   ];
 }
 
