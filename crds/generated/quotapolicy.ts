@@ -34,6 +34,11 @@ export interface QuotaPolicyList {
 export interface QuotaPolicySpec {
   /** The plan's name as people see it, e.g. "Professional". */
   displayName?: string;
+  /**
+   * What an organization on this plan pays a month, for the instance's SaaS figures (MRR, churn,
+   * ARPA). Absent means free: its organizations bring no revenue.
+   */
+  price?: QuotaPolicyPrice;
   /** Agent executions per calendar month (UTC). Absent means unlimited. */
   agentExecutionsPerMonth?: number;
   /** Workflow runs started per calendar month (UTC). Absent means unlimited. */
@@ -67,6 +72,20 @@ export interface QuotaPolicySpec {
    * requests and limits still count against the ResourceQuota. Absent means no LimitRange.
    */
   limitRange?: QuotaPolicyLimitRange;
+}
+
+/**
+ * What an organization on this plan pays a month, for the instance's SaaS figures (MRR, churn,
+ * ARPA). Absent means free: its organizations bring no revenue.
+ */
+export interface QuotaPolicyPrice {
+  /** The monthly price as a decimal with at most two places, e.g. "299" or "49.50". */
+  monthly: string;
+  /**
+   * The ISO 4217 code of the price's currency.
+   * @default "USD"
+   */
+  currency?: string;
 }
 
 /** The product features the plan includes. */

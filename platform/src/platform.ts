@@ -45,6 +45,7 @@ import { OidcClients } from './services/OidcClients.ts';
 import { OrganizationDirectory } from './services/OrganizationDirectory.ts';
 import { OrganizationService } from './services/OrganizationService.ts';
 import { People } from './services/people.ts';
+import { SaasService } from './services/SaasService.ts';
 import { SessionService } from './services/SessionService.ts';
 import { SigningKeyService } from './services/SigningKeyService.ts';
 import { TeamDirectory } from './services/TeamDirectory.ts';
@@ -60,6 +61,7 @@ import { MembershipStore } from './stores/MembershipStore.ts';
 import { NameLockStore } from './stores/NameLockStore.ts';
 import { PendingLoginStore } from './stores/PendingLoginStore.ts';
 import { RemediationStore } from './stores/RemediationStore.ts';
+import { SaasStore } from './stores/SaasStore.ts';
 import { SessionStore } from './stores/SessionStore.ts';
 import { SigningKeyStore } from './stores/SigningKeyStore.ts';
 import { UserStore } from './stores/UserStore.ts';
@@ -400,6 +402,7 @@ export class Platform {
       invitations,
       agents,
       backups: new BackupService({ kube, directory, key: config.BACKUP_ENCRYPTION_KEY }),
+      saas: new SaasService({ store: new SaasStore(db), directory, clock }),
       workflows,
       approvals: this.approvals,
       chat: new ChatService({

@@ -74,6 +74,7 @@ describe('the operator’s audit trail', () => {
     const database = `tenant_${org.replaceAll('-', '_')}`;
     const entries = await chain(org);
     expect(entries.map(([action, actor, target]) => [action, actor, target])).toEqual([
+      ['subscription.started', operator, org],
       ['namespace.created', operator, `org-${org}`],
       ['namespace.created', operator, `org-${org}--production`],
       ['namespace.created', operator, `org-${org}--staging`],
@@ -90,6 +91,7 @@ describe('the operator’s audit trail', () => {
       ['organization.deleted', operator, org],
     ]);
     const detail = (action: string) => entries.find(([a]) => a === action)?.[3];
+    expect(detail('subscription.started')).toEqual({ plan: 'starter', createdAt: expect.any(String) });
     expect(detail('quota.changed')).toEqual({ from: 'starter', to: 'professional' });
     expect(detail('environment.retained')).toMatchObject({ reason: expect.stringContaining('--staging') });
     expect(detail('organization.deletion.scheduled')).toEqual({

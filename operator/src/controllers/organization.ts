@@ -80,6 +80,7 @@ export interface OrganizationDeps {
  * identity. Level-based: every pass computes the whole desired state and writes only differences.
  */
 export function organizationReconciler(deps: OrganizationDeps): Reconciler {
+  const subscribed = new Set<string>();
   return {
     name: 'organization',
     async reconcile(key) {
@@ -114,7 +115,9 @@ export function organizationReconciler(deps: OrganizationDeps): Reconciler {
         });
         return undefined;
       }
+      const { step } = deps;
       const plan = deps.informers.plans.get(org.spec.plan);
+      if (plan) await step('subscription', () => recordSubscription(deps, org, subscribed));
       const observed: Observed = {
         planFound: plan !== undefined,
         conflicts: [],
@@ -123,7 +126,6 @@ export function organizationReconciler(deps: OrganizationDeps): Reconciler {
         ...(deletion.pending ? { deletionScheduledAt: deletion.scheduledAt } : {}),
       };
 
-      const { step } = deps;
       observed.conflicts = await step('namespaces', () => syncNamespaces(deps, org));
       failpoint('organization-after-namespaces', key);
       if (observed.conflicts.length === 0) {
@@ -154,6 +156,26 @@ export function organizationReconciler(deps: OrganizationDeps): Reconciler {
       return deletion.pending ? { requeueAfter: deletion.waitMs } : undefined;
     },
   };
+}
+
+/**
+ * Records when the organization started paying for its plan (`subscription.started`, the SaaS
+ * figures' start of its subscription history), once: keyed by its uid, and remembered for this
+ * process so a resync costs nothing. Organizations created before the entry existed get it when the
+ * operator first sees them, with their creation time.
+ */
+async function recordSubscription(deps: OrganizationDeps, org: Organization, recorded: Set<string>) {
+  const uid = org.metadata?.uid ?? '';
+  if (recorded.has(uid)) return;
+  const name = org.metadata?.name ?? '';
+  await deps.audit.record(
+    name,
+    'subscription.started',
+    name,
+    { plan: org.spec.plan, createdAt: org.metadata?.creationTimestamp },
+    `${uid}/subscription.started`,
+  );
+  recorded.add(uid);
 }
 
 async function syncNamespaces(deps: OrganizationDeps, org: Organization): Promise<string[]> {

@@ -12,6 +12,7 @@ import { auditKeys } from './0105_audit_keys.ts';
 import { workflowSlots } from './0106_workflow_slots.ts';
 import { webhooks } from './0107_webhooks.ts';
 import { analyticsRollups } from './0110_analytics_rollups.ts';
+import { saasFigures } from './0111_saas_figures.ts';
 
 export interface Migration {
   name: string;
@@ -35,6 +36,7 @@ function migrationsFor(appRole: string): Migration[] {
     workflowSlots,
     webhooks,
     analyticsRollups,
+    saasFigures(appRole),
   ];
 }
 

@@ -11,8 +11,8 @@ import {
   WrongKeyError,
 } from '../backup/index.ts';
 import type { BackupView, RestoredBackup } from '../contract/backups.ts';
-import type { Actor } from './actor.ts';
-import { ConflictError, ForbiddenError, NotFoundError, UnavailableError } from './errors.ts';
+import { type Actor, requireSuperAdmin } from './actor.ts';
+import { ConflictError, NotFoundError, UnavailableError } from './errors.ts';
 import type { OrganizationDirectory } from './OrganizationDirectory.ts';
 
 export function backupView(manifest: BackupManifest): BackupView {
@@ -95,8 +95,4 @@ export class BackupService {
       throw error;
     }
   }
-}
-
-function requireSuperAdmin(actor: Actor, what: string): void {
-  if (!actor.superAdmin) throw new ForbiddenError(`Only super admins ${what}`);
 }

@@ -85,6 +85,11 @@ export function requireTeamManager(actor: Actor, teamId: string | undefined): vo
   );
 }
 
+/** Requires a super admin: `what` completes "Only super admins ..." in the 403. */
+export function requireSuperAdmin(actor: Pick<Actor, 'superAdmin'>, what: string): void {
+  if (!actor.superAdmin) throw new ForbiddenError(`Only super admins ${what}`);
+}
+
 /** Who the audit trail names: `apikey:<id>` when an API key acted, else the user id. */
 export function auditActor(actor: Pick<Actor, 'userId' | 'apiKeyId'>): string {
   return actor.apiKeyId ? `apikey:${actor.apiKeyId}` : actor.userId;

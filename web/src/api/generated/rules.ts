@@ -73,6 +73,14 @@ export const queryRules = {
       "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
     }
   },
+  "GET /admin/metrics/saas": {
+    "from": {
+      "pattern": "^\\d{4}-(0[1-9]|1[0-2])$"
+    },
+    "to": {
+      "pattern": "^\\d{4}-(0[1-9]|1[0-2])$"
+    }
+  },
   "GET /workflows": {
     "template": {
       "maxLength": 63

@@ -19,6 +19,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/acquisition-spend/{month}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Enter what a month’s customer acquisition cost, for CAC (super admins)
+         * @description One amount per month and currency; a second PUT replaces the first.
+         */
+        put: operations["putAdminAcquisitionSpendMonth"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/backups": {
         parameters: {
             query?: never;
@@ -53,6 +73,26 @@ export interface paths {
          * @description Checks the backup against its manifest (key id, size, sha256), then replaces the target organization’s tenant database with it in one transaction, and migrates it forward when the backup is older. Into the same organization this loses what was written since the backup; into another, that organization gets a copy owned by its own role. Large databases: `guardian restore`.
          */
         post: operations["postAdminBackupsBackupIdRestore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/metrics/saas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The instance’s SaaS figures: MRR, churn by plan, ARPA, NRR, CAC (super admins)
+         * @description By calendar month (UTC), default the last 12. Subscriptions come from the audit trail’s plan and lifecycle entries: an organization pays its plan’s `spec.price` from its creation until it is suspended, scheduled for deletion or deleted. Prices are today’s.
+         */
+        get: operations["getAdminMetricsSaas"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -959,6 +999,12 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AcquisitionSpend: {
+            /** @description What was spent acquiring customers that month */
+            amount: string;
+            /** @description ISO 4217; one amount per month and currency */
+            currency: string;
+        };
         Agent: {
             /** @description Whether the caller may run it (their teams’ agent categories) */
             allowed: boolean;
@@ -1865,6 +1911,12 @@ export interface components {
              */
             role: "team_lead" | "team_member" | "read_only";
         };
+        RecordedSpend: {
+            amount: string;
+            currency: string;
+            /** @description A calendar month (UTC), YYYY-MM */
+            month: string;
+        };
         RestoreBackup: {
             /** @description The organization to restore into (its database is replaced); default: the backup’s own. Another organization gets a copy it owns. */
             org_id?: string;
@@ -1886,6 +1938,71 @@ export interface components {
             categories?: string[];
             /** @description One of the organization’s environments */
             environment: string;
+        };
+        SaasMetrics: {
+            /** @description By plan and month */
+            churn: {
+                currency: string;
+                months: {
+                    accounts_at_start: number;
+                    churned_accounts: number;
+                    /** @description Logo churn: churned_accounts ÷ accounts_at_start */
+                    logo_rate: number | null;
+                    /** @description A calendar month (UTC), YYYY-MM */
+                    month: string;
+                    /** @description In units of the currency, exact to the cent */
+                    mrr_at_start: number;
+                    /** @description MRR those accounts lost by stopping or moving to a cheaper plan */
+                    mrr_lost: number;
+                    /** @description The plan at the month’s start */
+                    plan: string;
+                    /** @description Revenue churn: mrr_lost ÷ mrr_at_start */
+                    revenue_rate: number | null;
+                }[];
+            }[];
+            /** @description A calendar month (UTC), YYYY-MM */
+            from: string;
+            /** @description One series per currency plans are priced in */
+            mrr: {
+                currency: string;
+                months: {
+                    /** @description Organizations paying at the month’s end */
+                    accounts: number;
+                    /** @description As entered with PUT /admin/acquisition-spend/{month} */
+                    acquisition_spend: number | null;
+                    /** @description Average revenue per account: mrr ÷ accounts */
+                    arpa: number | null;
+                    /** @description Customer acquisition cost: acquisition spend ÷ new accounts */
+                    cac: number | null;
+                    /** @description MRR of organizations that stopped paying (suspended, leaving, deleted) */
+                    churned: number;
+                    /** @description MRR lost by organizations moving to a cheaper plan */
+                    contraction: number;
+                    /** @description MRR gained by organizations moving to a dearer plan */
+                    expansion: number;
+                    /** @description A calendar month (UTC), YYYY-MM */
+                    month: string;
+                    /** @description Monthly recurring revenue at the month’s end */
+                    mrr: number;
+                    /** @description MRR of organizations that paid for the first time */
+                    new: number;
+                    new_accounts: number;
+                    /** @description Net revenue retention: MRR at the month’s end of the accounts paying at its start, over their MRR then */
+                    nrr: number | null;
+                    /** @description MRR of organizations that paid before, stopped, and pay again */
+                    reactivation: number;
+                }[];
+            }[];
+            /** @description A calendar month (UTC), YYYY-MM */
+            to: string;
+            /** @description Plans organizations were on that have no price today (free, or deleted): counted as free */
+            unpriced_plans: string[];
+        };
+        SaasQuery: {
+            /** @description The first month; default: eleven months before `to` */
+            from?: string;
+            /** @description The last month; default: the current month */
+            to?: string;
         };
         SeverityCounts: {
             critical: number;
@@ -2384,6 +2501,95 @@ export interface operations {
             };
         };
     };
+    putAdminAcquisitionSpendMonth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AcquisitionSpend"];
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordedSpend"];
+                };
+            };
+            /** @description A month that is not YYYY-MM, or an invalid amount or currency */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a super admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the platform accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The organization’s rate limit is spent; Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service the platform needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getAdminBackups: {
         parameters: {
             query: {
@@ -2567,6 +2773,76 @@ export interface operations {
                 };
             };
             /** @description Backups are not configured (BACKUP_ENCRYPTION_KEY) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAdminMetricsSaas: {
+        parameters: {
+            query?: {
+                /** @description The first month; default: eleven months before `to` */
+                from?: string;
+                /** @description The last month; default: the current month */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SaasMetrics"];
+                };
+            };
+            /** @description A month that is not YYYY-MM, from after to, or more than 60 months */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a super admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The organization’s rate limit is spent; Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service the platform needs is unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;

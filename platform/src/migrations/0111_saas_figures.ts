@@ -1,0 +1,52 @@
+import { SUBSCRIPTION_ACTIONS } from '../saas/history.ts';
+import type { Migration } from './index.ts';
+
+const actions = SUBSCRIPTION_ACTIONS.map((action) => `'${action}'`).join(', ');
+
+/**
+ * What the instance's SaaS figures read. `subscription_entries()` returns every organization's plan
+ * and lifecycle entries (never other entries, never other fields): audit_log's row security shows
+ * the app role one organization at a time, so the function runs as the owner, whom one more policy
+ * lets read those actions only. The app role may execute it; it gains no other view of the chains.
+ * `acquisition_spend` holds what super admins enter per month, for the acquisition cost.
+ */
+export function saasFigures(appRole: string): Migration {
+  return {
+    name: '0111_saas_figures',
+    async up(db) {
+      await db.raw(
+        `CREATE INDEX audit_log_subscriptions ON audit_log (org_id, seq) WHERE action IN (${actions})`,
+      );
+      await db.raw(
+        `CREATE POLICY audit_log_subscriptions ON audit_log FOR SELECT TO CURRENT_USER
+           USING (action IN (${actions}))`,
+      );
+      await db.raw(`
+        CREATE FUNCTION subscription_entries()
+        RETURNS TABLE (org_id text, at timestamptz, action text, plan text, created_at text)
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+          SELECT org_id, at, action,
+                 coalesce(detail->>'plan', detail->>'plan_type', detail->>'to'),
+                 detail->>'createdAt'
+          FROM audit_log WHERE action IN (${actions}) ORDER BY org_id, seq
+        $$`);
+      await db.raw('REVOKE ALL ON FUNCTION subscription_entries() FROM PUBLIC');
+      await db.raw('GRANT EXECUTE ON FUNCTION subscription_entries() TO ??', [appRole]);
+      await db.raw(`
+        CREATE TABLE acquisition_spend (
+          month text NOT NULL CHECK (month ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'),
+          currency text NOT NULL CHECK (currency ~ '^[A-Z]{3}$'),
+          amount_cents bigint NOT NULL CHECK (amount_cents >= 0),
+          updated_at timestamptz NOT NULL DEFAULT now(),
+          updated_by text NOT NULL,
+          PRIMARY KEY (month, currency)
+        )`);
+    },
+    async down(db) {
+      await db.raw('DROP TABLE IF EXISTS acquisition_spend');
+      await db.raw('DROP FUNCTION IF EXISTS subscription_entries()');
+      await db.raw('DROP POLICY IF EXISTS audit_log_subscriptions ON audit_log');
+      await db.raw('DROP INDEX IF EXISTS audit_log_subscriptions');
+    },
+  };
+}
