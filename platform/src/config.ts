@@ -295,6 +295,7 @@ export const platformConfig = z
       .default(86_400)
       .describe(
         'How long a failing delivery is retried; then it is failed and its endpoint disabled, with an audit entry (webhook.disabled).',
+      ),
     ANALYTICS_ROLLUP_INTERVAL_SECONDS: z.coerce
       .number()
       .int()

@@ -334,6 +334,7 @@ export class Platform {
       batch: 100,
       clock,
       log: log.child({ component: 'webhooks' }),
+    });
     this.rollups = new ScheduledJob({
       db,
       job: ANALYTICS_JOB,
