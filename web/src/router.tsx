@@ -129,6 +129,18 @@ const findingsRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/findings.tsx'), 'FindingsPage'),
 });
 
+const costRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/o/$org/cost',
+  component: lazyRouteComponent(() => import('./routes/cost.tsx'), 'CostPage'),
+});
+
+const chatRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/o/$org/chat',
+  component: lazyRouteComponent(() => import('./routes/chat.tsx'), 'ChatPage'),
+});
+
 const routeTree = rootRoute.addChildren([
   loginRoute,
   signedInRoute.addChildren([
@@ -139,6 +151,8 @@ const routeTree = rootRoute.addChildren([
     approvalsRoute,
     agentsRoute,
     findingsRoute,
+    costRoute,
+    chatRoute,
   ]),
 ]);
 
