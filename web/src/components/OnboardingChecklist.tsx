@@ -32,13 +32,15 @@ function StepLink({ org, step }: { org: string; step: OnboardingStep }) {
 /** The first-run checklist for owners and admins, ticked from the organization's data. */
 export function OnboardingChecklist({ org, userId }: { org: string; userId: string }) {
   const [dismissed, setDismissed] = useState(() => onboardingDismissed(org, userId));
-  const runs = useQuery({ ...agentRunsQuery(org, 1), enabled: !dismissed });
-  const invitations = useQuery({ ...invitationsQuery(org), enabled: !dismissed });
-  const workflows = useQuery({ ...workflowsQuery(org), enabled: !dismissed });
-  const members = useQuery(membersQuery(org));
-  const teams = useQuery(teamsQuery(org));
-  const usage = useQuery(usageQuery(org));
-  const organization = useQuery(organizationQuery(org));
+  // Asked afresh whenever the dashboard opens: the steps are done elsewhere (other pages, the API).
+  const fresh = { enabled: !dismissed, staleTime: 0 };
+  const runs = useQuery({ ...agentRunsQuery(org, 1), ...fresh });
+  const invitations = useQuery({ ...invitationsQuery(org), ...fresh });
+  const workflows = useQuery({ ...workflowsQuery(org), ...fresh });
+  const members = useQuery({ ...membersQuery(org), ...fresh });
+  const teams = useQuery({ ...teamsQuery(org), ...fresh });
+  const usage = useQuery({ ...usageQuery(org), ...fresh });
+  const organization = useQuery({ ...organizationQuery(org), ...fresh });
   if (dismissed) return null;
 
   const steps =
