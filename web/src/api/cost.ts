@@ -16,13 +16,6 @@ export const agentRunQuery = (org: string, runId: string) =>
     staleTime: Number.POSITIVE_INFINITY,
   });
 
-/** The organization's agent runs, newest first (the onboarding checklist asks for one). */
-export const agentRunsQuery = (org: string, limit: number) =>
-  queryOptions({
-    queryKey: ['agent-runs', org, limit],
-    queryFn: () => call(api.GET('/agents/runs', { params: { query: { limit } }, headers: inOrg(org) })),
-  });
-
 /** Runs the cost agents the caller may run on `environment`. */
 export const runCostAgents = (org: string, environment: string) =>
   call(api.POST('/agents/runs', { body: { environment, categories: ['cost'] }, headers: inOrg(org) }));

@@ -2,6 +2,14 @@ import { queryOptions } from '@tanstack/react-query';
 import { call } from './client.ts';
 import { api } from './session.ts';
 
+/** The organization's agent runs, newest first (the checklist asks whether there is one). */
+export const agentRunsQuery = (org: string, limit: number) =>
+  queryOptions({
+    queryKey: ['agent-runs', org, limit],
+    queryFn: () =>
+      call(api.GET('/agents/runs', { params: { query: { limit } }, headers: { 'x-org-id': org } })),
+  });
+
 export const invitationsQuery = (org: string) =>
   queryOptions({
     queryKey: ['invitations', org],

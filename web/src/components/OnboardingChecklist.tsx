@@ -1,8 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
-import { agentRunsQuery } from '../api/cost.ts';
-import { dismissOnboarding, invitationsQuery, onboardingDismissed } from '../api/onboarding.ts';
+import {
+  agentRunsQuery,
+  dismissOnboarding,
+  invitationsQuery,
+  onboardingDismissed,
+} from '../api/onboarding.ts';
 import { membersQuery, organizationQuery, teamsQuery, usageQuery } from '../api/queries.ts';
 import { workflowsQuery } from '../api/workflows.ts';
 import { Badge } from './Badge.tsx';
