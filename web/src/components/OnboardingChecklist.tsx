@@ -45,7 +45,10 @@ export function OnboardingChecklist({ org, userId }: { org: string; userId: stri
   const teams = useQuery({ ...teamsQuery(org), ...fresh });
   const usage = useQuery({ ...usageQuery(org), ...fresh });
   const organization = useQuery({ ...organizationQuery(org), ...fresh });
-  if (dismissed) return null;
+  // Guidance, not data the page is about: when a fact cannot be read (an organization whose
+  // database is still being made, a refusal), the checklist stays away rather than guess.
+  const facts = [runs, invitations, workflows, members, teams, usage, organization];
+  if (dismissed || facts.some((query) => query.isError)) return null;
 
   const steps =
     runs.data && invitations.data && workflows.data && members.data && teams.data && usage.data
