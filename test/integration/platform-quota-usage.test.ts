@@ -26,6 +26,7 @@ interface UsageBody {
   plan: string;
   period: { start: string; end: string };
   limits: Record<string, Limit>;
+  features: { sso: boolean };
 }
 
 describe('platform usage: GET /usage', () => {
@@ -36,6 +37,7 @@ describe('platform usage: GET /usage', () => {
     apiCallsPerHour: 1000,
     teamMembers: 5,
     concurrentWorkflows: 2,
+    features: { sso: true },
   });
   const unlimitedPlan = quotaPolicy(uniqueName('it-plan-usage'), {});
   const limitedOrg = organization(uniqueName('it-usage'), {
@@ -85,6 +87,7 @@ describe('platform usage: GET /usage', () => {
     expect(body.limits.agent_executions_per_month).toEqual({ limit: 100, used: 1, remaining: 99 });
     expect(body.limits.api_calls_per_hour).toEqual({ limit: 1000, used: 1, remaining: 999 });
     expect(body.limits.concurrent_workflows).toEqual({ limit: 2, used: 0, remaining: 2 });
+    expect(body.features).toEqual({ sso: true });
     // This suite's platform is not the ServiceAccount operators grant the database Secret to, and no
     // operator runs here: storage is reported as not measured, with why (measured: tenant-database).
     expect(body.limits.storage_gib).toMatchObject({ limit: null, used: null, remaining: null });
@@ -134,6 +137,8 @@ describe('platform usage: GET /usage', () => {
       expect(limits[name]).toMatchObject({ limit: null, remaining: null });
     }
     expect(limits.workflows_per_month?.used).toBe(0);
+    // A plan without features includes none of them.
+    expect((answer.body as UsageBody).features).toEqual({ sso: false });
     expect(answer.headers.get('ratelimit-limit')).toBeNull();
     const anonymous = await fetch(`${api.url}/usage`);
     expect(anonymous.status).toBe(401);

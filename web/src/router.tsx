@@ -135,6 +135,18 @@ const analyticsRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/analytics.tsx'), 'AnalyticsPage'),
 });
 
+const costRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/o/$org/cost',
+  component: lazyRouteComponent(() => import('./routes/cost.tsx'), 'CostPage'),
+});
+
+const chatRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/o/$org/chat',
+  component: lazyRouteComponent(() => import('./routes/chat.tsx'), 'ChatPage'),
+});
+
 const routeTree = rootRoute.addChildren([
   loginRoute,
   signedInRoute.addChildren([
@@ -146,6 +158,8 @@ const routeTree = rootRoute.addChildren([
     agentsRoute,
     findingsRoute,
     analyticsRoute,
+    costRoute,
+    chatRoute,
   ]),
 ]);
 

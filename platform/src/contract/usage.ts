@@ -26,6 +26,13 @@ export const Usage = contract(
       storage_gib: Limit,
       concurrent_workflows: Limit,
     }),
+    features: z
+      .strictObject({
+        sso: z
+          .boolean()
+          .describe('Whether the plan lets the organization sign in through its own identity provider'),
+      })
+      .describe('What the plan includes beyond its limits'),
   }),
 );
 export type Usage = z.infer<typeof Usage>;

@@ -49,7 +49,8 @@ export class UsageService {
     const { directory, db, clock } = this.deps;
     const org = directory.get(orgId);
     if (!org) throw new Error(`Organization ${orgId} is not known`);
-    const limits = planLimits(directory.plan(org));
+    const plan = directory.plan(org);
+    const limits = planLimits(plan);
     const period = currentPeriod(org, new Date(clock.now()));
     // One transaction (one connection, one tenant setting) for both reads.
     const [{ used, seats, running }, storage] = await Promise.all([
@@ -74,6 +75,7 @@ export class UsageService {
         storage_gib: limitOf(limits.storageGiB, storage.gib, 'note' in storage ? storage.note : undefined),
         concurrent_workflows: limitOf(limits.concurrentWorkflows, running),
       },
+      features: { sso: plan?.spec.features?.sso === true },
     };
   }
 

@@ -7,6 +7,8 @@ export function OrgNav({ org }: { org: string }) {
     { to: '/o/$org', label: 'Overview', exact: true },
     { to: '/o/$org/agents', label: 'Agents', exact: false },
     { to: '/o/$org/findings', label: 'Findings', exact: false },
+    { to: '/o/$org/cost', label: 'Cost', exact: false },
+    { to: '/o/$org/chat', label: 'Chat', exact: false },
     { to: '/o/$org/workflows', label: 'Workflows', exact: false },
     { to: '/o/$org/approvals', label: 'Approvals', exact: false },
     { to: '/o/$org/analytics', label: 'Analytics', exact: false },

@@ -12,3 +12,15 @@ const day = new Intl.DateTimeFormat('en', { month: 'short', day: 'numeric', time
 export function formatPeriod(start: string, end: string): string {
   return `${day.format(new Date(start))} – ${day.format(new Date(end))}`;
 }
+
+const moment = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
+
+/** A moment, e.g. "Dec 3, 2026, 10:42 PM" (the reader's time zone). */
+export function formatDateTime(iso: string): string {
+  return moment.format(new Date(iso));
+}
+
+/** An amount of money in its ISO 4217 currency, e.g. "$412.00". */
+export function formatMoney(currency: string, amount: number): string {
+  return new Intl.NumberFormat('en', { style: 'currency', currency }).format(amount);
+}

@@ -15,6 +15,7 @@ import { Badge } from '../components/Badge.tsx';
 import { ErrorState } from '../components/ErrorState.tsx';
 import { formatPeriod } from '../components/format.ts';
 import { MemberList } from '../components/MemberList.tsx';
+import { OnboardingChecklist } from '../components/OnboardingChecklist.tsx';
 import { Panel } from '../components/Panel.tsx';
 import { QuotaMeter } from '../components/QuotaMeter.tsx';
 import { roleLabel } from '../components/roles.ts';
@@ -112,6 +113,10 @@ export function DashboardPage() {
           </p>
         </div>
       </header>
+
+      {me.data && (role === 'org_owner' || role === 'org_admin') ? (
+        <OnboardingChecklist org={org} userId={me.data.user.id} />
+      ) : null}
 
       <section className="dashboard__usage" aria-labelledby="usage-heading">
         <div className="section-head">

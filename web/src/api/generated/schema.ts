@@ -2189,6 +2189,11 @@ export interface components {
             name?: string;
         };
         Usage: {
+            /** @description What the plan includes beyond its limits */
+            features: {
+                /** @description Whether the plan lets the organization sign in through its own identity provider */
+                sso: boolean;
+            };
             limits: {
                 agent_executions_per_month: {
                     /** @description null: unlimited */
