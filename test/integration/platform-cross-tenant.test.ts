@@ -39,6 +39,7 @@ interface Ids {
   workflow: string;
   webhook: string;
   delivery: string;
+  session: string;
 }
 
 interface Case {
@@ -303,6 +304,19 @@ describe('platform cross-tenant matrix', () => {
       allowedAnswer: 409,
     },
     'get /approvals': { permission: 'workflows:read', path: () => '/approvals' },
+    'post /chat': { permission: 'chat:use', path: () => '/chat', body: () => ({ message: 'help' }) },
+    'get /chat/sessions': { permission: 'chat:use', path: () => '/chat/sessions' },
+    // Sessions are their person's: each allowed principal reads one it opened itself.
+    'get /chat/sessions/{session_id}': {
+      permission: 'chat:use',
+      path: (ids) => `/chat/sessions/${ids.session}`,
+      disposable: async (principal) => {
+        const token = tokens.get(principal);
+        if (!token || !allowed(principal, 'chat:use')) return {};
+        const headers: Record<string, string> = principal === 'super_admin' ? { 'x-org-id': a } : {};
+        return { ids: { session: await sessionIn(token, headers) } };
+      },
+    },
     'get /workflows/{workflow_id}/approval': {
       permission: 'workflows:read',
       path: (ids) => `/workflows/${ids.workflow}/approval`,
@@ -373,6 +387,12 @@ describe('platform cross-tenant matrix', () => {
     if (response.status !== 201) throw new Error(`agent run: ${response.status} ${response.text}`);
     return (response.body as { run_id: string }).run_id;
   }
+  async function sessionIn(token: string, headers: Record<string, string> = {}): Promise<string> {
+    const body = { message: 'help', session_id: `mx_${unique()}` };
+    const response = await call(api.url, 'POST', '/chat', token, body, headers);
+    if (response.status !== 200) throw new Error(`chat session: ${response.status} ${response.text}`);
+    return (response.body as { session_id: string }).session_id;
+  }
   async function workflowIn(token: string, headers: Record<string, string> = {}): Promise<string> {
     // A long window: the run is still going when the matrix cancels it.
     const body = { workflow_type: 'deployment_health_check', parameters: { window: '10m' } };
@@ -440,6 +460,7 @@ describe('platform cross-tenant matrix', () => {
       member: 'users/b-member@bravo.example',
       workflow: await workflowIn(root, inB),
       ...(await webhookDeliveryIn(api.url, root, b, inB)),
+      session: await sessionIn(root, inB),
     };
     const memberA = await createUser();
     await setMembership(a, memberA, 'team_member');
@@ -453,6 +474,7 @@ describe('platform cross-tenant matrix', () => {
       member: 'users/a-member@alpha.example',
       workflow: await workflowIn(carol),
       ...(await webhookDeliveryIn(api.url, carol, a)),
+      session: await sessionIn(carol),
     };
     await call(api.url, 'PUT', `/tenants/teams/${own.team}/members/${own.member}`, carol, {});
     missing = {
@@ -466,6 +488,7 @@ describe('platform cross-tenant matrix', () => {
       workflow: 'wf-health-zzzzz',
       webhook: '00000000-0000-4000-8000-000000000000',
       delivery: '999999999',
+      session: 'no_such_session',
     };
   });
   afterAll(() => deleteAll(...created.map((name) => organization(name, {}))));

@@ -48,6 +48,10 @@ async function approve(org: string, name: string, step: string): Promise<void> {
 
 beforeAll(migratePlatformDatabase);
 
+/** Why a run ended as it did, for a failed assertion's message. */
+const readyOf = (run: { status?: { conditions?: { type: string; reason?: string; message?: string }[] } }) =>
+  JSON.stringify(run.status?.conditions?.find((c) => c.type === 'Ready'));
+
 describe('job and rollout steps', () => {
   agentSuite({
     suite: SUITE,
@@ -110,7 +114,7 @@ describe('job and rollout steps', () => {
 
     await approve(org, name, 'gate');
     const run = await runEnded(org, name, 120_000);
-    expect([run.status?.phase, run.status?.steps?.map((s) => s.phase)]).toEqual([
+    expect([run.status?.phase, run.status?.steps?.map((s) => s.phase)], readyOf(run)).toEqual([
       'Succeeded',
       ['Succeeded', 'Succeeded', 'Succeeded', 'Succeeded', 'Succeeded'],
     ]);
@@ -150,7 +154,7 @@ describe('job and rollout steps', () => {
     await startRun(org, failing, { template: workflow, parameters: { code: '3' } });
     await startRun(org, passing, { template: workflow, parameters: { code: '0' } });
     const failed = await runEnded(org, failing, 120_000);
-    expect([failed.status?.phase, failed.status?.steps?.map((s) => s.phase)]).toEqual([
+    expect([failed.status?.phase, failed.status?.steps?.map((s) => s.phase)], readyOf(failed)).toEqual([
       'Failed',
       ['Failed', 'Skipped'],
     ]);
@@ -162,7 +166,8 @@ describe('job and rollout steps', () => {
     const [job] = await jobsOf(workloads, failing);
     expect(job?.status?.failed).toBe(1);
     expect(job?.status?.conditions?.find((c) => c.type === 'Failed')?.status).toBe('True');
-    expect((await runEnded(org, passing, 120_000)).status?.phase).toBe('Succeeded');
+    const passed = await runEnded(org, passing, 120_000);
+    expect(passed.status?.phase, readyOf(passed)).toBe('Succeeded');
   }, 240_000);
 
   it('rolls a rollout back when its pods never become Ready by its timeout', async () => {

@@ -26,7 +26,10 @@ const execFileAsync = promisify(execFile);
 /** Runs kubectl against the test stack; resolves with stdout, rejects with stderr in the message. */
 export async function kubectl(...args: string[]): Promise<string> {
   try {
-    const { stdout } = await execFileAsync('kubectl', args, { env: process.env });
+    const { stdout } = await execFileAsync('kubectl', args, {
+      env: process.env,
+      maxBuffer: 256 * 1024 * 1024,
+    });
     return stdout;
   } catch (error) {
     const { stderr, stdout } = error as { stderr?: string; stdout?: string };
