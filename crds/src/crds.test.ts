@@ -96,6 +96,7 @@ const EXPECTED = {
       ['Organizations', '.status.organizations'],
       ['Executions/month', '.spec.agentExecutionsPerMonth'],
       ['API calls/hour', '.spec.apiCallsPerHour'],
+      ['Price/month', '.spec.price.monthly'],
     ],
   },
   'organizations.yaml': {
