@@ -61,6 +61,7 @@ export default defineConfig({
           { text: 'Monitoring', link: '/operations/monitoring' },
           { text: 'Scaling and several installs', link: '/operations/scaling' },
           { text: 'The audit trail', link: '/operations/audit' },
+          { text: 'SaaS figures', link: '/operations/saas-metrics' },
           { text: 'Troubleshooting', link: '/troubleshooting' },
         ],
       },

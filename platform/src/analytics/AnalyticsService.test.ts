@@ -6,11 +6,16 @@ const plan = (
   name: string,
   advancedAnalytics: 'basic' | 'full' | undefined,
   agentExecutionsPerMonth?: number,
+  monthly?: string,
 ): QuotaPolicy => ({
   apiVersion: 'guardian.aiops.dev/v1alpha1',
   kind: 'QuotaPolicy',
   metadata: { name },
-  spec: { agentExecutionsPerMonth, features: advancedAnalytics ? { advancedAnalytics } : {} },
+  spec: {
+    agentExecutionsPerMonth,
+    features: advancedAnalytics ? { advancedAnalytics } : {},
+    ...(monthly ? { price: { monthly } } : {}),
+  },
 });
 
 describe('analytics sections', () => {
@@ -25,6 +30,16 @@ describe('analytics sections', () => {
     ).toBe('professional');
     expect(cheapestFullPlan([plan('enterprise', 'full'), plan('custom', 'full')])).toBe('custom');
     expect(cheapestFullPlan([plan('starter', 'basic', 100)])).toBeNull();
+  });
+
+  it('prefers the lowest price where plans have one, whatever their limits', () => {
+    expect(
+      cheapestFullPlan([
+        plan('big', 'full', 1000, '1499'),
+        plan('unpriced', 'full', 10),
+        plan('small', 'full', 100_000, '299.50'),
+      ]),
+    ).toBe('small');
   });
 
   it('sorts audit counts into failed sign-ins, refusals by status and route, and refused approvals', () => {

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { SecuritySection } from '../contract/analytics.ts';
 import type { AnalyticsQuery, OrganizationAnalytics } from '../contract/organizations.ts';
 import { currentPeriod } from '../quota/limits.ts';
+import { cents } from '../saas/figures.ts';
 import type { Actor } from '../services/actor.ts';
 import { controlNamespace, type OrganizationDirectory } from '../services/OrganizationDirectory.ts';
 import type { OrganizationService } from '../services/OrganizationService.ts';
@@ -41,12 +42,23 @@ const SECTION_NOTE = {
     'From the audit trail: 401 by path, 403 by refused action, 429 from rate limiting; API keys used from new addresses are not recorded yet',
 };
 
-/** The plan of this installation with full analytics and the lowest limits (the cheapest), if any. */
+/**
+ * The cheapest plan of this installation with full analytics, if any: the lowest monthly price
+ * among priced plans, then (unpriced plans) the lowest limits.
+ */
 export function cheapestFullPlan(plans: readonly QuotaPolicy[]): string | null {
+  const price = (plan: QuotaPolicy) =>
+    plan.spec?.price ? cents(plan.spec.price.monthly) : Number.POSITIVE_INFINITY;
   const size = (plan: QuotaPolicy) => plan.spec?.agentExecutionsPerMonth ?? Number.POSITIVE_INFINITY;
+  const by = (a: number, b: number) => (a === b ? 0 : a < b ? -1 : 1);
   const full = plans
     .filter((plan) => plan.spec?.features?.advancedAnalytics === 'full')
-    .sort((a, b) => size(a) - size(b) || (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
+    .sort(
+      (a, b) =>
+        by(price(a), price(b)) ||
+        by(size(a), size(b)) ||
+        (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''),
+    );
   return full[0]?.metadata?.name ?? null;
 }
 

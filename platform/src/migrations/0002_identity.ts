@@ -1,4 +1,5 @@
 import type { Migration } from './index.ts';
+import { rowsOfOrganization } from './row-security.ts';
 
 const ORG_ROLES = "('org_owner', 'org_admin', 'team_lead', 'team_member', 'read_only')";
 
@@ -33,12 +34,7 @@ export const identity: Migration = {
         PRIMARY KEY (org_id, user_id)
       )`);
     await db.raw('CREATE INDEX memberships_user ON memberships (user_id)');
-    await db.raw('ALTER TABLE memberships ENABLE ROW LEVEL SECURITY');
-    await db.raw('ALTER TABLE memberships FORCE ROW LEVEL SECURITY');
-    await db.raw(`
-      CREATE POLICY memberships_of_org ON memberships
-        USING (org_id = current_setting('guardian.org_id', true))
-        WITH CHECK (org_id = current_setting('guardian.org_id', true))`);
+    await rowsOfOrganization(db, 'memberships');
     // "Which organizations does this user belong to" reads across orgs, but only that user's rows
     // and only for reading: a user context can never write into an organization.
     await db.raw(`

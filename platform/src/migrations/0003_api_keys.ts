@@ -1,4 +1,5 @@
 import type { Migration } from './index.ts';
+import { rowsOfOrganization } from './row-security.ts';
 
 /**
  * API keys: `gdn_<id>_<secret>`, stored as the SHA-256 of the whole key, bound to one
@@ -22,12 +23,7 @@ export const apiKeys: Migration = {
         revoked_at timestamptz
       )`);
     await db.raw('CREATE INDEX api_keys_org ON api_keys (org_id)');
-    await db.raw('ALTER TABLE api_keys ENABLE ROW LEVEL SECURITY');
-    await db.raw('ALTER TABLE api_keys FORCE ROW LEVEL SECURITY');
-    await db.raw(`
-      CREATE POLICY api_keys_of_org ON api_keys
-        USING (org_id = current_setting('guardian.org_id', true))
-        WITH CHECK (org_id = current_setting('guardian.org_id', true))`);
+    await rowsOfOrganization(db, 'api_keys');
     await db.raw(`
       CREATE POLICY api_keys_by_id ON api_keys FOR SELECT
         USING (id = current_setting('guardian.api_key_id', true))`);

@@ -1,4 +1,5 @@
 import type { Migration } from './index.ts';
+import { rowsOfOrganization } from './row-security.ts';
 
 /**
  * Invitations by email: org-scoped like memberships. The link carries a signed id; the row says
@@ -22,12 +23,7 @@ export const invitations: Migration = {
         revoked_at timestamptz
       )`);
     await db.raw('CREATE INDEX invitations_org ON invitations (org_id)');
-    await db.raw('ALTER TABLE invitations ENABLE ROW LEVEL SECURITY');
-    await db.raw('ALTER TABLE invitations FORCE ROW LEVEL SECURITY');
-    await db.raw(`
-      CREATE POLICY invitations_of_org ON invitations
-        USING (org_id = current_setting('guardian.org_id', true))
-        WITH CHECK (org_id = current_setting('guardian.org_id', true))`);
+    await rowsOfOrganization(db, 'invitations');
     await db.raw('ALTER TABLE pending_logins ADD COLUMN invitation text');
   },
   async down(db) {

@@ -1,4 +1,5 @@
 import type { Migration } from './index.ts';
+import { rowsOfOrganization } from './row-security.ts';
 
 /**
  * Monthly usage: `usage_ledger` remembers every key ever counted (a WorkflowRun uid, an agent run
@@ -26,16 +27,7 @@ export const usageLedger: Migration = {
         used integer NOT NULL DEFAULT 0 CHECK (used >= 0),
         PRIMARY KEY (org_id, kind, period)
       )`);
-    for (const table of ['usage_ledger', 'usage_counters']) {
-      await db.raw('ALTER TABLE ?? ENABLE ROW LEVEL SECURITY', [table]);
-      await db.raw('ALTER TABLE ?? FORCE ROW LEVEL SECURITY', [table]);
-      await db.raw(
-        `CREATE POLICY ?? ON ??
-           USING (org_id = current_setting('guardian.org_id', true))
-           WITH CHECK (org_id = current_setting('guardian.org_id', true))`,
-        [`${table}_of_org`, table],
-      );
-    }
+    for (const table of ['usage_ledger', 'usage_counters']) await rowsOfOrganization(db, table);
   },
   async down(db) {
     await db.raw('DROP TABLE IF EXISTS usage_counters');

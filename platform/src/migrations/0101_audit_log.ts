@@ -1,4 +1,5 @@
 import type { Migration } from './index.ts';
+import { rowsOfOrganization } from './row-security.ts';
 
 /**
  * The audit trail: `audit_log` is an append-only hash chain per organization, `audit_heads` its
@@ -40,16 +41,8 @@ export function auditLog(appRole: string): Migration {
           signature text NOT NULL,
           PRIMARY KEY (org_id, seq)
         )`);
-      for (const table of ['audit_log', 'audit_heads', 'audit_checkpoints']) {
-        await db.raw('ALTER TABLE ?? ENABLE ROW LEVEL SECURITY', [table]);
-        await db.raw('ALTER TABLE ?? FORCE ROW LEVEL SECURITY', [table]);
-        await db.raw(
-          `CREATE POLICY ?? ON ??
-             USING (org_id = current_setting('guardian.org_id', true))
-             WITH CHECK (org_id = current_setting('guardian.org_id', true))`,
-          [`${table}_of_org`, table],
-        );
-      }
+      for (const table of ['audit_log', 'audit_heads', 'audit_checkpoints'])
+        await rowsOfOrganization(db, table);
       await db.raw('REVOKE UPDATE, DELETE, TRUNCATE ON audit_log, audit_checkpoints FROM ??', [appRole]);
       await db.raw('REVOKE DELETE, TRUNCATE ON audit_heads FROM ??', [appRole]);
     },

@@ -1,4 +1,5 @@
 import type { Migration } from './index.ts';
+import { rowsOfOrganization } from './row-security.ts';
 
 /**
  * Appends that carry a key (the operator's workflow transitions) are recorded once: the key and the
@@ -17,13 +18,7 @@ export function auditKeys(appRole: string): Migration {
           seq bigint NOT NULL,
           PRIMARY KEY (org_id, key)
         )`);
-      await db.raw('ALTER TABLE audit_keys ENABLE ROW LEVEL SECURITY');
-      await db.raw('ALTER TABLE audit_keys FORCE ROW LEVEL SECURITY');
-      await db.raw(
-        `CREATE POLICY audit_keys_of_org ON audit_keys
-           USING (org_id = current_setting('guardian.org_id', true))
-           WITH CHECK (org_id = current_setting('guardian.org_id', true))`,
-      );
+      await rowsOfOrganization(db, 'audit_keys');
       await db.raw('REVOKE UPDATE, DELETE, TRUNCATE ON audit_keys FROM ??', [appRole]);
     },
     async down(db) {

@@ -1,4 +1,5 @@
 import type { Migration } from './index.ts';
+import { rowsOfOrganization } from './row-security.ts';
 
 /**
  * The queue for each organization's concurrent-workflow slots: one row per WorkflowRun that was
@@ -21,13 +22,7 @@ export const workflowSlots: Migration = {
         PRIMARY KEY (org_id, run_uid)
       )`);
     await db.raw('CREATE INDEX workflow_slots_queue ON workflow_slots (org_id, created_at, run_name)');
-    await db.raw('ALTER TABLE workflow_slots ENABLE ROW LEVEL SECURITY');
-    await db.raw('ALTER TABLE workflow_slots FORCE ROW LEVEL SECURITY');
-    await db.raw(
-      `CREATE POLICY workflow_slots_of_org ON workflow_slots
-         USING (org_id = current_setting('guardian.org_id', true))
-         WITH CHECK (org_id = current_setting('guardian.org_id', true))`,
-    );
+    await rowsOfOrganization(db, 'workflow_slots');
   },
   async down(db) {
     await db.raw('DROP TABLE IF EXISTS workflow_slots');

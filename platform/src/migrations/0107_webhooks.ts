@@ -1,4 +1,5 @@
 import type { Migration } from './index.ts';
+import { rowsOfOrganization } from './row-security.ts';
 
 /**
  * Webhooks: endpoints (secret sealed with GUARDIAN_ENCRYPTION_KEY: signing needs it back), the
@@ -65,16 +66,8 @@ export const webhooks: Migration = {
         leased_until timestamptz
       )`);
     await db.raw('CREATE INDEX webhook_dispatch_due ON webhook_dispatch (due_at)');
-    for (const table of ['webhook_endpoints', 'webhook_events', 'webhook_deliveries', 'webhook_dispatch']) {
-      await db.raw('ALTER TABLE ?? ENABLE ROW LEVEL SECURITY', [table]);
-      await db.raw('ALTER TABLE ?? FORCE ROW LEVEL SECURITY', [table]);
-      await db.raw(
-        `CREATE POLICY ?? ON ??
-           USING (org_id = current_setting('guardian.org_id', true))
-           WITH CHECK (org_id = current_setting('guardian.org_id', true))`,
-        [`${table}_of_org`, table],
-      );
-    }
+    for (const table of ['webhook_endpoints', 'webhook_events', 'webhook_deliveries', 'webhook_dispatch'])
+      await rowsOfOrganization(db, table);
     await db.raw(`
       CREATE POLICY webhook_dispatch_worker ON webhook_dispatch
         USING (current_setting('guardian.webhook_worker', true) = 'on')`);

@@ -1,4 +1,5 @@
 import type { Migration } from './index.ts';
+import { rowsOfOrganization } from './row-security.ts';
 
 /**
  * Analytics rollups: `analytics_daily` holds per org, day (UTC), metric and dimension what the
@@ -27,16 +28,7 @@ export const analyticsRollups: Migration = {
         updated_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (org_id, job)
       )`);
-    for (const table of ['analytics_daily', 'analytics_cursors']) {
-      await db.raw('ALTER TABLE ?? ENABLE ROW LEVEL SECURITY', [table]);
-      await db.raw('ALTER TABLE ?? FORCE ROW LEVEL SECURITY', [table]);
-      await db.raw(
-        `CREATE POLICY ?? ON ??
-           USING (org_id = current_setting('guardian.org_id', true))
-           WITH CHECK (org_id = current_setting('guardian.org_id', true))`,
-        [`${table}_of_org`, table],
-      );
-    }
+    for (const table of ['analytics_daily', 'analytics_cursors']) await rowsOfOrganization(db, table);
     await db.raw(`
       CREATE TABLE scheduled_job_ticks (
         job text NOT NULL,
