@@ -88,6 +88,8 @@ describe('SaaS metrics', () => {
   });
 
   it('keeps the chains private: the app role alone still sees no organization’s entries', async () => {
+    // Turning the function's own setting on opens nothing to the app role (the policy is the owner's).
+    await app.raw("select set_config('guardian.subscriptions', 'on', false)");
     const { rows } = (await app.raw('SELECT count(*)::int AS n FROM audit_log WHERE org_id IN (?, ?)', [
       x,
       y,

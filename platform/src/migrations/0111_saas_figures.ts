@@ -6,8 +6,9 @@ const actions = SUBSCRIPTION_ACTIONS.map((action) => `'${action}'`).join(', ');
 /**
  * What the instance's SaaS figures read. `subscription_entries()` returns every organization's plan
  * and lifecycle entries (never other entries, never other fields): audit_log's row security shows
- * the app role one organization at a time, so the function runs as the owner, whom one more policy
- * lets read those actions only. The app role may execute it; it gains no other view of the chains.
+ * the app role one organization at a time, so the function runs as the owner, with a setting only
+ * its own definition turns on, under which one more policy lets the owner read those actions. Outside
+ * the function the owner sees no chain either; the app role may execute it and gains no other view.
  * `acquisition_spend` holds what super admins enter per month, for the acquisition cost.
  */
 export function saasFigures(appRole: string): Migration {
@@ -19,12 +20,13 @@ export function saasFigures(appRole: string): Migration {
       );
       await db.raw(
         `CREATE POLICY audit_log_subscriptions ON audit_log FOR SELECT TO CURRENT_USER
-           USING (action IN (${actions}))`,
+           USING (current_setting('guardian.subscriptions', true) = 'on' AND action IN (${actions}))`,
       );
       await db.raw(`
         CREATE FUNCTION subscription_entries()
         RETURNS TABLE (org_id text, at timestamptz, action text, plan text, created_at text)
-        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+        LANGUAGE sql STABLE SECURITY DEFINER
+        SET search_path = public, pg_temp SET guardian.subscriptions = 'on' AS $$
           SELECT org_id, at, action,
                  coalesce(detail->>'plan', detail->>'plan_type', detail->>'to'),
                  detail->>'createdAt'
