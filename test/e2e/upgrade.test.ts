@@ -30,6 +30,7 @@ import { eventually, k8s, kubeConfig, kubectl, uniqueName } from '../support/kub
 import { applyGuardianManifests } from '../support/operator.ts';
 import { createUser, setMembership } from '../support/platform.ts';
 import { previousRelease } from '../support/previous-release.ts';
+import { ownPlatformDatabase } from '../support/release-database.ts';
 import { stackEnv } from '../support/stack.ts';
 import { TcpProxy } from '../support/tcp-proxy.ts';
 import { deleteOrganizations, organizationReady, readOrganization } from '../support/tenancy.ts';
@@ -227,8 +228,11 @@ describe('upgrading from the previous release with no failed request', () => {
       120_000,
     );
 
+  let dropDatabase: (() => Promise<void>) | undefined;
+
   beforeAll(async () => {
     previous = await previousRelease();
+    dropDatabase = await ownPlatformDatabase();
     await applyGuardianManifests();
     await proxy.start();
   }, 1_500_000);
@@ -244,6 +248,7 @@ describe('upgrading from the previous release with no failed request', () => {
     await applyGuardianManifests();
     await core.deleteNamespace({ name: namespace }).catch(() => undefined);
     await proxy.close();
+    await dropDatabase?.();
   }, 300_000);
 
   it('installs the previous release: its chart, migrations, operator and two platform processes behind the proxy', async () => {
