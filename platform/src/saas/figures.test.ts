@@ -3,28 +3,30 @@ import { cents, monthsBetween, type PlanPrice, saasFigures } from './figures.ts'
 import { type SubscriptionEntry, SubscriptionHistory } from './history.ts';
 
 // A hand-computed fixture: every figure below was worked out on paper from these entries.
-const entry = (orgId: string, at: string, action: string, detail: Record<string, unknown> = {}) =>
-  ({ orgId, at: new Date(at), action, detail }) satisfies SubscriptionEntry;
+const entry = (
+  orgId: string,
+  at: string,
+  action: string,
+  fields: { plan?: string; createdAt?: string } = {},
+) => ({ orgId, at: new Date(at), action, ...fields }) satisfies SubscriptionEntry;
 
 const entries: SubscriptionEntry[] = [
   // a: starter since before the window, professional from mid-February (expansion 250).
-  entry('a', '2025-12-10T09:00:00Z', 'organization.created', { plan_type: 'starter' }),
-  entry('a', '2026-02-15T12:00:00Z', 'quota.changed', { from: 'starter', to: 'professional' }),
+  entry('a', '2025-12-10T09:00:00Z', 'organization.created', { plan: 'starter' }),
+  entry('a', '2026-02-15T12:00:00Z', 'quota.changed', { plan: 'professional' }),
   // b: new in January, suspended in February (churned), resumed in March (reactivation).
   entry('b', '2026-01-05T00:00:00Z', 'subscription.started', { plan: 'professional' }),
   entry('b', '2026-02-10T00:00:00Z', 'organization.suspension.applied'),
   entry('b', '2026-03-20T00:00:00Z', 'organization.suspension.lifted'),
   // c: created through the API in January, the operator's entry backfilled in March (the same
   // start, counted once); down to starter in March (contraction), scheduled for deletion in April.
-  entry('c', '2026-01-20T08:00:00Z', 'organization.created', { plan_type: 'enterprise' }),
+  entry('c', '2026-01-20T08:00:00Z', 'organization.created', { plan: 'enterprise' }),
   entry('c', '2026-03-01T00:00:00Z', 'subscription.started', {
     plan: 'enterprise',
     createdAt: '2026-01-20T08:00:00Z',
   }),
-  entry('c', '2026-03-03T00:00:00Z', 'quota.changed', { from: 'enterprise', to: 'starter' }),
-  entry('c', '2026-04-02T00:00:00Z', 'organization.deletion.scheduled', {
-    scheduledAt: '2026-04-09T00:00:00Z',
-  }),
+  entry('c', '2026-03-03T00:00:00Z', 'quota.changed', { plan: 'starter' }),
+  entry('c', '2026-04-02T00:00:00Z', 'organization.deletion.scheduled'),
   // d: left before the window, came back in January (reactivation), deleted at February's end.
   entry('d', '2025-11-01T00:00:00Z', 'subscription.started', { plan: 'starter' }),
   entry('d', '2025-12-15T00:00:00Z', 'organization.deletion.scheduled'),

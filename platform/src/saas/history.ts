@@ -5,12 +5,17 @@
  * makes it pay again.
  */
 
-/** An audit entry that changes a subscription (see SUBSCRIPTION_ACTIONS). */
+/**
+ * An audit entry that changes a subscription (see SUBSCRIPTION_ACTIONS), as subscription_entries()
+ * returns it: of its detail only the plan it names (a start's plan, a change's new plan) and, for
+ * the operator's start, when the organization was created.
+ */
 export interface SubscriptionEntry {
   orgId: string;
   at: Date;
   action: string;
-  detail: Record<string, unknown>;
+  plan?: string;
+  createdAt?: string;
 }
 
 /** The audit actions the history reads; every other action leaves a subscription as it was. */
@@ -43,7 +48,7 @@ const text = (value: unknown) => (typeof value === 'string' && value !== '' ? va
  * created (its entry may be written later: organizations older than the entry are backfilled).
  */
 export function effectiveAt(entry: SubscriptionEntry): Date {
-  const created = entry.action === 'subscription.started' ? text(entry.detail.createdAt) : undefined;
+  const created = entry.action === 'subscription.started' ? text(entry.createdAt) : undefined;
   const at = created ? new Date(created) : entry.at;
   return Number.isNaN(at.getTime()) ? entry.at : at;
 }
@@ -56,11 +61,11 @@ export function apply(before: Subscription | undefined, entry: SubscriptionEntry
     case 'organization.created': {
       // The first start counts: the API's entry and the operator's describe the same creation.
       if (before) return before;
-      const plan = text(entry.detail.plan) ?? text(entry.detail.plan_type);
+      const plan = text(entry.plan);
       return plan ? { plan, suspended: false, leaving: false, gone: false } : undefined;
     }
     case 'quota.changed': {
-      const plan = text(entry.detail.to);
+      const plan = text(entry.plan);
       return before && plan ? { ...before, plan } : before;
     }
     case 'organization.suspension.applied':

@@ -18,17 +18,15 @@ export class SaasStore {
     this.db = db;
   }
 
-  /** Every organization's plan and lifecycle entries (migration 0110's function), chain order. */
+  /** Every organization's plan and lifecycle entries (migration 0111's function), chain order. */
   async subscriptionEntries(): Promise<SubscriptionEntry[]> {
     const { rows } = (await this.db.raw('SELECT * FROM subscription_entries()')) as { rows: EntryRow[] };
     return rows.map((row) => ({
       orgId: row.org_id,
       at: row.at,
       action: row.action,
-      detail: {
-        ...(row.plan === null ? {} : { plan: row.plan, to: row.plan }),
-        ...(row.created_at === null ? {} : { createdAt: row.created_at }),
-      },
+      ...(row.plan === null ? {} : { plan: row.plan }),
+      ...(row.created_at === null ? {} : { createdAt: row.created_at }),
     }));
   }
 
